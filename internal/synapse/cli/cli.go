@@ -1,0 +1,75 @@
+// Package cli is synapse's command line: flags, environment variables and exit
+// codes, kept apart from the daemon so main stays trivial.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/smartstack-go/smartstack/internal/version"
+)
+
+// Exit codes. ExitConfig is what the original returns for a config it cannot
+// load, so supervisors that special-case it keep working.
+const (
+	ExitOK     = 0
+	ExitError  = 1
+	ExitConfig = 1
+)
+
+type options struct {
+	config      string
+	checkConfig bool
+}
+
+// NewRootCmd builds the synapse command. Env vars are the original's defaults,
+// overridden by flags.
+func NewRootCmd(stdout, stderr io.Writer) *cobra.Command {
+	o := &options{}
+	cmd := &cobra.Command{
+		Use:           "synapse -c synapse.conf.json",
+		Short:         "synapse watches service discovery and keeps a local HAProxy pointed at the healthy backends",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.config == "" {
+				return errors.New("no config file: pass -c FILE or set SYNAPSE_CONFIG")
+			}
+			return errors.New("synapse daemon: not implemented yet")
+		},
+	}
+	cmd.SetOut(stdout)
+	cmd.SetErr(stderr)
+	f := cmd.Flags()
+	f.StringVarP(&o.config, "config", "c", os.Getenv("SYNAPSE_CONFIG"), "config file (JSON or YAML); env SYNAPSE_CONFIG")
+	f.BoolVarP(&o.checkConfig, "check-config", "k", false, "validate the config and exit")
+	cmd.AddCommand(newVersionCmd())
+	return cmd
+}
+
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "print the version",
+		Args:  cobra.NoArgs,
+		Run: func(cmd *cobra.Command, _ []string) {
+			fmt.Fprintln(cmd.OutOrStdout(), version.String("synapse"))
+		},
+	}
+}
+
+// Main runs synapse with args and returns the process exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	cmd := NewRootCmd(stdout, stderr)
+	cmd.SetArgs(args)
+	if err := cmd.Execute(); err != nil {
+		fmt.Fprintln(stderr, "synapse:", err)
+		return ExitError
+	}
+	return ExitOK
+}
