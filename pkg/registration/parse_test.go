@@ -1,0 +1,160 @@
+package registration
+
+import (
+	"testing"
+)
+
+func id(n int64) *int64 { return &n }
+
+// spec/synapse.md 7.5 test 34/36: node data as other tools write it.
+const zkData = `{"host":"server","port":"8888","name":"server","weight":"1","haproxy_server_options":"backup","labels":{"az":"us-east-1a"}}`
+
+func TestParseChildSpecExamples(t *testing.T) {
+	tests := []struct {
+		name, child, data string
+		f                 Format
+		want              Backend
+	}{
+		{"spec 34 decoded unchanged", "test_child_1", zkData, Format{},
+			Backend{Name: StringValue("server"), Host: "server", Port: StringPort("8888"), ID: id(1),
+				Weight: StringValue("1"), HAProxyServerOptions: StringValue("backup"), Labels: strMembers("az", "us-east-1a")}},
+		{"spec 36 extra field dropped", "i-xxxxxxx_0000000005",
+			`{"host":"server","port":"8888","name":"server","weight":"1","haproxy_server_options":"backup","labels":{"az":"us-east-1a"},"skipGc":true,"haproxy_server_id":9}`,
+			Format{},
+			Backend{Name: StringValue("server"), Host: "server", Port: StringPort("8888"), ID: id(5),
+				Weight: StringValue("1"), HAProxyServerOptions: StringValue("backup"), Labels: strMembers("az", "us-east-1a")}},
+		{"nerve payload, no sequence", "mymachine_", `{"host":"1.2.3.4","port":3000,"name":"mymachine","weight":2}`, Format{},
+			Backend{Name: StringValue("mymachine"), Host: "1.2.3.4", Port: NumberPort(3000), Weight: IntValue(2)}},
+		{"nulls read as absent", "x_1", `{"host":"h","port":1,"name":null,"weight":null,"haproxy_server_options":null,"labels":null}`,
+			Format{}, Backend{Host: "h", Port: NumberPort(1), ID: id(1)}},
+		{"serverset serviceEndpoint, shard 0", "member_0000000007", serversetData, Format{Method: ServerSet},
+			Backend{Name: StringValue("0"), Host: "somehostname", Port: NumberPort(31943), ID: id(7)}},
+		{"serverset endpoint_name", "member_0000000007", serversetData, Format{Method: ServerSet, EndpointName: "otherport"},
+			Backend{Name: StringValue("0"), Host: "somehostname", Port: NumberPort(31944), ID: id(7)}},
+		{"serverset without shard, DEAD still used", "m",
+			`{"serviceEndpoint":{"host":"h","port":1,"name":"ignored"},"status":"DEAD"}`, Format{Method: ServerSet},
+			Backend{Host: "h", Port: NumberPort(1)}},
+		{"serverset shard 12", "m", `{"serviceEndpoint":{"host":"h","port":"1"},"shard":12}`, Format{Method: ServerSet},
+			Backend{Name: StringValue("12"), Host: "h", Port: StringPort("1")}},
+		{"serverset shard false", "m", `{"serviceEndpoint":{"host":"h","port":1},"shard":false}`, Format{Method: ServerSet},
+			Backend{Host: "h", Port: NumberPort(1)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseChild(tt.child, []byte(tt.data), tt.f)
+			if err != nil {
+				t.Fatalf("ParseChild: %v", err)
+			}
+			if !got.Equal(tt.want) {
+				t.Errorf("got  %s\nwant %s", got.Value(), tt.want.Value())
+			}
+		})
+	}
+}
+
+// From the comment in synapse's zookeeper.rb (serverset_decode).
+const serversetData = `{"additionalEndpoints":{"serverset":{"host":"somehostname","port":31943},` +
+	`"http":{"host":"somehostname","port":31943},"otherport":{"host":"somehostname","port":31944}},` +
+	`"serviceEndpoint":{"host":"somehostname","port":31943},"shard":0,"status":"ALIVE"}`
+
+func TestParseChildName(t *testing.T) {
+	// spec/synapse.md 7.5 test 49, names computed with coreutils base64.
+	labelled := "base64_112_eyJob3N0IjoiMTI3LjAuMC4xIiwicG9ydCI6IjMwMDAiLCJsYWJlbHMiOnsicmVnaW9uIjoidXMtZWFzdC0xIiwiYXoiOiJ1cy1lYXN0LTFhIn19_"
+	plain := "base64_48_eyJob3N0IjoiMTI3LjAuMC4xIiwicG9ydCI6IjMwMDAifQ==_"
+	labels := strMembers("region", "us-east-1", "az", "us-east-1a")
+	tests := []struct {
+		child string
+		want  Backend
+	}{
+		{labelled + "0000000003", Backend{Host: "127.0.0.1", Port: StringPort("3000"), ID: id(3), Labels: labels}},
+		{labelled, Backend{Host: "127.0.0.1", Port: StringPort("3000"), Labels: labels}},
+		{plain + "0000000005", Backend{Host: "127.0.0.1", Port: StringPort("3000"), ID: id(5)}},
+		{plain[:len(plain)-1], Backend{Host: "127.0.0.1", Port: StringPort("3000")}},
+		{"base64_46_eyJob3N0IjoiMTI3LjAuMC4xIiwicG9ydCI6IjMwMDAifQ_0000000005", // unpadded
+			Backend{Host: "127.0.0.1", Port: StringPort("3000"), ID: id(5)}},
+		{encodedNames[0].prefix + "0000000000",
+			Backend{Name: StringValue("macbook-pro"), Host: "127.0.0.1", Port: NumberPort(6007), ID: id(0)}},
+		{encodedNames[5].prefix + "0000000042",
+			Backend{Name: StringValue("~~~"), Host: "h>?", Port: NumberPort(1), ID: id(42)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.child, func(t *testing.T) {
+			got, err := ParseChildName(tt.child)
+			if err != nil {
+				t.Fatalf("ParseChildName: %v", err)
+			}
+			if !got.Equal(tt.want) {
+				t.Errorf("got  %s\nwant %s", got.Value(), tt.want.Value())
+			}
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	const p = "registration: "
+	ss := Format{Method: ServerSet}
+	tests := []struct {
+		name, data string
+		f          Format
+		want       string
+	}{
+		{"empty", ``, Format{}, p + "invalid JSON: empty input"},
+		{"not JSON", `{"host":`, Format{}, p + "invalid JSON: unexpected EOF"},
+		{"trailing data", `{"host":"h","port":1}x`, Format{}, p + "invalid JSON: trailing data after the JSON value"},
+		{"array", `[1]`, Format{}, p + "data is an array, want a JSON object"},
+		{"string", `"x"`, Format{}, p + "data is a string, want a JSON object"},
+		{"no host", `{"port":6666,"name":"x"}`, Format{}, p + `missing "host"`},
+		{"no port", `{"host":"h","name":"foobar"}`, Format{}, p + `missing "port"`},
+		{"null host", `{"host":null,"port":1}`, Format{}, p + `"host" is null, want a string`},
+		{"empty host", `{"host":"","port":1}`, Format{}, p + `"host" is empty`},
+		{"numeric host", `{"host":1,"port":1}`, Format{}, p + `"host" is a number, want a string`},
+		{"null port", `{"host":"h","port":null}`, Format{}, p + `"port" is null, want a number or a string`},
+		{"port word", `{"host":"host","port":"port","name":"instance_id"}`, Format{}, p + `invalid "port" "port": want an integer 0-65535`},
+		{"port float", `{"host":"h","port":3000.0}`, Format{}, p + `invalid "port" 3000.0: want an integer 0-65535`},
+		{"port too big", `{"host":"h","port":65536}`, Format{}, p + `invalid "port" 65536: want an integer 0-65535`},
+		{"port negative", `{"host":"h","port":"-1"}`, Format{}, p + `invalid "port" "-1": want an integer 0-65535`},
+		{"port bool", `{"host":"h","port":true}`, Format{}, p + `"port" is a bool, want a number or a string`},
+		{"name number", `{"host":"h","port":1,"name":5}`, Format{}, p + `"name" is a number, want a string`},
+		{"hso object", `{"host":"h","port":1,"haproxy_server_options":{}}`, Format{}, p + `"haproxy_server_options" is an object, want a string`},
+		{"labels string", `{"host":"h","port":1,"labels":"az"}`, Format{}, p + `"labels" is a string, want an object`},
+		{"too deep", `{"host":"h","port":1,"labels":` + deep(100) + `}`, Format{}, p + "invalid JSON: nesting deeper than 100 levels"},
+		{"serverset no serviceEndpoint", `{"shard":1}`, ss, p + `serverset has no "serviceEndpoint"`},
+		{"serverset endpoint not object", `{"serviceEndpoint":[]}`, ss, p + "serverset serviceEndpoint is an array, want an object"},
+		{"serverset missing additional", serversetData, Format{Method: ServerSet, EndpointName: "grpc"}, p + `serverset has no additional endpoint "grpc"`},
+		{"serverset endpoint without port", `{"serviceEndpoint":{"host":"h"}}`, ss, p + `serviceEndpoint: missing "port"`},
+		{"serverset shard object", `{"serviceEndpoint":{"host":"h","port":1},"shard":{}}`, ss, p + `serverset "shard" is an object, want an integer`},
+		{"unknown method", `{}`, Format{Method: 7}, p + "unknown decode method method(7)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.data), tt.f)
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("error = %v\nwant %s", err, tt.want)
+			}
+		})
+	}
+}
+
+// deep returns n nested arrays.
+func deep(n int) string {
+	b := make([]byte, 0, 2*n)
+	for range n {
+		b = append(b, '[')
+	}
+	for range n {
+		b = append(b, ']')
+	}
+	return string(b)
+}
+
+func TestParseMethod(t *testing.T) {
+	for s, want := range map[string]Method{"nerve": Nerve, "serverset": ServerSet} {
+		if m, err := ParseMethod(s); err != nil || m != want || m.String() != s {
+			t.Errorf("ParseMethod(%q) = %v, %v", s, m, err)
+		}
+	}
+	if _, err := ParseMethod("bogus"); err == nil ||
+		err.Error() != `registration: invalid decode method "bogus": want "nerve" or "serverset"` {
+		t.Errorf("ParseMethod(bogus) error = %v", err)
+	}
+}
