@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the real parts the tests and the demo run: ZooKeeper (Debian's jars
-# run with java), HAProxy and Redis. Idempotent and quiet when all are present.
+# run with java), HAProxy, Redis and RabbitMQ (for nerve's checks), etcd (nerve's etcd
+# reporter). Idempotent and quiet when all are present.
 set -euo pipefail
 
 missing=()
 command -v java >/dev/null 2>&1 && [ -f /usr/share/java/zookeeper.jar ] || missing+=(zookeeper)
 command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=""

@@ -1,0 +1,108 @@
+// Package check holds nerve's health-check contract: the Check interface, the
+// registry of check types (the `type:` key of a check), and the rise/fall
+// filter that turns raw probe results into a stable up/down state.
+package check
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Check probes a service once. A nil error means healthy; any error, including
+// ctx expiring, means unhealthy (the original turns every exception into
+// "down"). Implementations must honour ctx and release what they open.
+type Check interface {
+	Check(ctx context.Context) error
+}
+
+// Common is what every check config has, with the service's host and port
+// already applied as defaults (spec/nerve.md 1.5).
+type Common struct {
+	Type    string
+	Name    string // "<service> <type>-<host>:<port>" unless configured
+	Service string
+	Host    string
+	Port    int // 0 when neither the check nor the service gave one
+	Timeout time.Duration
+	Rise    int
+	Fall    int
+}
+
+// Decoder decodes the check's own section (the same mapping that carries
+// `type`) into a type-specific config struct. The config layer supplies it so
+// that unknown-key warnings and key paths stay in one place.
+type Decoder func(into any) error
+
+// Factory builds a check from its common settings and its own section.
+// Errors are configuration errors (missing port, bad uri...).
+type Factory func(c Common, decode Decoder) (Check, error)
+
+var (
+	mu       sync.RWMutex
+	registry = map[string]Factory{}
+)
+
+// Register makes a check type available. It panics on a duplicate name,
+// which is a programming error caught by any test.
+func Register(name string, f Factory) {
+	mu.Lock()
+	defer mu.Unlock()
+	if _, dup := registry[name]; dup {
+		panic("check: duplicate registration of type " + name)
+	}
+	registry[name] = f
+}
+
+// Types lists the registered check types, sorted, for error messages.
+func Types() []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	names := make([]string, 0, len(registry))
+	for n := range registry {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// ErrUnknownType is wrapped by New for a type nobody registered.
+var ErrUnknownType = errors.New("unknown check type")
+
+// New builds a check of c.Type.
+func New(c Common, decode Decoder) (Check, error) {
+	mu.RLock()
+	f, ok := registry[c.Type]
+	mu.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("%w %q; valid types: %s", ErrUnknownType, c.Type, strings.Join(Types(), ", "))
+	}
+	return f(c, decode)
+}
+
+// RequirePort is the shared validation of the types that connect somewhere;
+// the message is the original's ("missing required argument 'port' in <type> check").
+func RequirePort(c Common) error {
+	if c.Port <= 0 {
+		return fmt.Errorf("missing required argument 'port' in %s check", c.Type)
+	}
+	return nil
+}
+
+// Addr is host:port for dialing, bracketing IPv6 literals.
+func (c Common) Addr() string {
+	return net.JoinHostPort(c.Host, strconv.Itoa(c.Port))
+}
+
+// Namer is implemented by checks whose log and metric name is not the
+// configured one: the original's http check always calls itself
+// "http-<host>:<port><uri>".
+type Namer interface {
+	Name() string
+}

@@ -1,0 +1,127 @@
+// Package reporter holds nerve's registry contract: the Reporter interface
+// (the original's start/stop/report_up/report_down/ping, with errors instead
+// of booleans), the registry of reporter types (`reporter_type:`), and a
+// reference-counted pool so services that name the same registry share one
+// connection, as the original shares one ZooKeeper session per host list.
+package reporter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Reporter registers one service instance in a registry. One service worker
+// owns it and calls it from one goroutine; implementations may still run
+// background work (a TTL refresher, a session watcher) that they stop in Stop.
+type Reporter interface {
+	// Start connects. It does not wait for the registry to be reachable:
+	// an unreachable registry shows up as Ping errors, which the worker counts.
+	Start(ctx context.Context) error
+	// ReportUp makes the registration exist with the service's payload.
+	ReportUp(ctx context.Context) error
+	// ReportDown removes the registration; nothing registered is not an error.
+	ReportDown(ctx context.Context) error
+	// Ping tells whether the registry is reachable and the registration, if
+	// one was made, still exists. ErrGone means it vanished (session expiry,
+	// external delete): the worker forgets its reported state and reports
+	// again in the same round.
+	Ping(ctx context.Context) error
+	// Stop deregisters and releases connections. It must not block longer
+	// than ctx allows.
+	Stop(ctx context.Context) error
+}
+
+// Waker is implemented by reporters that learn outside a round that their
+// registration needs attention (a new ZooKeeper session after expiry), so the
+// worker runs a round at once instead of waiting for check_interval.
+type Waker interface {
+	Wake() <-chan struct{}
+}
+
+var (
+	// ErrGone: the registration the reporter made no longer exists.
+	ErrGone = errors.New("registration is gone")
+	// ErrNotConnected: the registry is unreachable right now; transient.
+	ErrNotConnected = errors.New("registry not connected")
+)
+
+// Service is what a reporter registers; fixed for the life of a worker.
+type Service struct {
+	Name          string // the services map key, for logs and metrics
+	InstanceID    string
+	Payload       []byte // pkg/registration.Marshal of host, port, name, ...
+	CheckInterval time.Duration
+}
+
+// Options carries what the daemon shares with every reporter.
+type Options struct {
+	Logger     *slog.Logger
+	Registerer prometheus.Registerer
+	Pool       *Pool
+}
+
+// Type is one reporter_type: NewConfig returns its own config section with
+// defaults set (decoded from the service mapping by the config layer), New
+// builds a reporter from it.
+type Type struct {
+	NewConfig func() any
+	New       func(s Service, cfg any, opts Options) (Reporter, error)
+}
+
+var (
+	mu    sync.RWMutex
+	types = map[string]Type{}
+)
+
+// Register makes a reporter type available; duplicate names panic.
+func Register(name string, t Type) {
+	mu.Lock()
+	defer mu.Unlock()
+	if _, dup := types[name]; dup {
+		panic("reporter: duplicate registration of type " + name)
+	}
+	types[name] = t
+}
+
+// Lookup returns a registered type.
+func Lookup(name string) (Type, bool) {
+	mu.RLock()
+	defer mu.RUnlock()
+	t, ok := types[name]
+	return t, ok
+}
+
+// Names lists the registered types, sorted.
+func Names() []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	names := make([]string, 0, len(types))
+	for n := range types {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// New builds a reporter of the named type from its decoded config.
+func New(name string, s Service, cfg any, opts Options) (Reporter, error) {
+	t, ok := Lookup(name)
+	if !ok {
+		return nil, fmt.Errorf("specified a reporter_type of %q, which could not be found; known: %s", name, strings.Join(Names(), ", "))
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Pool == nil {
+		opts.Pool = NewPool()
+	}
+	return t.New(s, cfg, opts)
+}

@@ -1,0 +1,243 @@
+package testutil
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+const (
+	redisBinary       = "redis-server"
+	redisInstallHint  = "run `make deps` (or `apt-get install -y redis-server`)"
+	redisReadyTimeout = 10 * time.Second
+	redisStopGrace    = 5 * time.Second
+)
+
+// Redis is a real redis-server on 127.0.0.1 with no persistence, its files in
+// a temp dir. Start one with StartRedis.
+type Redis struct {
+	Port int
+	dir  string
+
+	mu     sync.Mutex
+	cmd    *exec.Cmd
+	exited chan struct{}
+	logf   *os.File
+}
+
+// RedisInstalled reports why redis-server cannot be started here, or nil.
+func RedisInstalled() error { return redisCheckDeps(redisBinary) }
+
+func redisCheckDeps(bin string) error {
+	if _, err := exec.LookPath(bin); err != nil {
+		return fmt.Errorf("redis tests need %s: %w; %s", bin, err, redisInstallHint)
+	}
+	return nil
+}
+
+// StartRedis starts a redis-server for this test, waits until it answers and
+// stops it by PID on cleanup. args are added to the command line, e.g.
+// "--requirepass", "secret". It skips under -short and fails, never skips,
+// when redis-server is not installed.
+func StartRedis(t testing.TB, args ...string) *Redis {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: skipping a test that starts redis-server")
+	}
+	if err := RedisInstalled(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := startRedis(t.TempDir(), args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("redis log:\n%s", r.LogTail())
+		}
+		if err := r.Stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	return r
+}
+
+// startRedis retries on a fresh port when the port was taken between picking
+// it and redis binding it.
+func startRedis(dir string, args []string) (*Redis, error) {
+	var err error
+	for attempt := 1; attempt <= 3; attempt++ {
+		r := &Redis{dir: filepath.Join(dir, fmt.Sprintf("redis-%d", attempt))}
+		if r.Port, err = freePort(); err != nil {
+			return nil, err
+		}
+		if err = r.start(args); err != nil {
+			return nil, err
+		}
+		if err = r.waitReady(redisReadyTimeout); err == nil {
+			return r, nil
+		}
+		err = fmt.Errorf("redis-server on port %d not ready: %w\n%s", r.Port, err, r.LogTail())
+		bindRace := bytes.Contains([]byte(r.LogTail()), []byte("Address already in use"))
+		_ = r.Stop()
+		if !bindRace {
+			break
+		}
+	}
+	return nil, err
+}
+
+func (r *Redis) start(args []string) error {
+	if err := os.MkdirAll(r.dir, 0o755); err != nil {
+		return fmt.Errorf("redis dir: %w", err)
+	}
+	logf, err := os.Create(r.logPath())
+	if err != nil {
+		return fmt.Errorf("redis log: %w", err)
+	}
+	base := []string{
+		"--bind", "127.0.0.1", "--port", strconv.Itoa(r.Port), "--dir", r.dir,
+		"--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", "",
+	}
+	cmd := exec.Command(redisBinary, append(base, args...)...)
+	cmd.Dir = r.dir
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = redisSysProcAttr()
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		return fmt.Errorf("start %s: %w", redisBinary, err)
+	}
+	exited := make(chan struct{})
+	go func() {
+		_ = cmd.Wait() // the exit status is in the log; Stop only needs "gone"
+		close(exited)
+	}()
+	r.mu.Lock()
+	r.cmd, r.exited, r.logf = cmd, exited, logf
+	r.mu.Unlock()
+	return nil
+}
+
+// waitReady polls until the server answers PING. Any reply counts, so a
+// server started with --requirepass (which answers -NOAUTH) is ready too.
+func (r *Redis) waitReady(timeout time.Duration) error {
+	return Poll(timeout, func() error {
+		select {
+		case <-r.exited:
+			return errors.New("redis-server exited")
+		default:
+		}
+		return redisPing(r.Addr())
+	})
+}
+
+func redisPing(addr string) error {
+	line, err := redisPingReply(addr)
+	if err != nil {
+		return err
+	}
+	if line[0] != '+' && line[0] != '-' {
+		return fmt.Errorf("unexpected PING reply %q", line)
+	}
+	return nil
+}
+
+// redisPingReply sends an inline PING and returns the reply line.
+func redisPingReply(addr string) (string, error) {
+	c, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(time.Second))
+	if _, err := c.Write([]byte("PING\r\n")); err != nil {
+		return "", err
+	}
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil {
+		return "", fmt.Errorf("read PING reply: %w", err)
+	}
+	return line, nil
+}
+
+// Addr is the server's host:port.
+func (r *Redis) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(r.Port)) }
+
+// PID is the server's process id, 0 once stopped.
+func (r *Redis) PID() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cmd == nil {
+		return 0
+	}
+	return r.cmd.Process.Pid
+}
+
+// Pause stops the process with SIGSTOP: connections are still accepted by
+// the kernel but nothing answers, a hung server for timeout tests. Stop
+// resumes it before stopping.
+func (r *Redis) Pause() error { return r.signal(syscall.SIGSTOP) }
+
+// Resume undoes Pause.
+func (r *Redis) Resume() error { return r.signal(syscall.SIGCONT) }
+
+func (r *Redis) signal(sig syscall.Signal) error {
+	pid := r.PID()
+	if pid == 0 {
+		return errors.New("redis-server is not running")
+	}
+	if err := syscall.Kill(pid, sig); err != nil {
+		return fmt.Errorf("signal %v to redis-server (pid %d): %w", sig, pid, err)
+	}
+	return nil
+}
+
+// Stop stops the server by PID, SIGTERM then SIGKILL after a grace period.
+// It is idempotent.
+func (r *Redis) Stop() error {
+	r.mu.Lock()
+	cmd, exited, logf := r.cmd, r.exited, r.logf
+	r.cmd, r.logf = nil, nil
+	r.mu.Unlock()
+	if cmd == nil {
+		return nil
+	}
+	defer logf.Close()
+	_ = cmd.Process.Signal(syscall.SIGCONT) // a paused server cannot handle SIGTERM
+	_ = cmd.Process.Signal(syscall.SIGTERM) // fails only if it already exited
+	select {
+	case <-exited:
+		return nil
+	case <-time.After(redisStopGrace):
+	}
+	if err := cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		return fmt.Errorf("kill redis-server (pid %d): %w", cmd.Process.Pid, err)
+	}
+	<-exited
+	return nil
+}
+
+func (r *Redis) logPath() string { return filepath.Join(r.dir, "redis.log") }
+
+// LogTail returns the end of the server's log, for failure messages.
+func (r *Redis) LogTail() string {
+	b, err := os.ReadFile(r.logPath())
+	if err != nil {
+		return fmt.Sprintf("(no log: %v)", err)
+	}
+	const max = 4096
+	if len(b) > max {
+		b = b[len(b)-max:]
+	}
+	return string(b)
+}
