@@ -1,0 +1,169 @@
+// Package zk is the session-aware ZooKeeper access shared by nerve and
+// synapse, on top of github.com/go-zookeeper/zk.
+//
+// The library reconnects by itself and silently opens a new session after an
+// expiry; what it does not do is tell its users in a usable form. Conn turns
+// its state callbacks into a SessionEvent stream any number of consumers can
+// follow (Sessions), and ChildrenWatcher keeps a children-plus-data view of
+// one znode current across one-shot watches, reconnects and new sessions.
+package zk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	gozk "github.com/go-zookeeper/zk"
+)
+
+// DefaultConnectTimeout is how long Connect waits for the first session, as
+// the Ruby originals do.
+const DefaultConnectTimeout = 5 * time.Second
+
+// Options configure Connect.
+type Options struct {
+	// SessionTimeout is the session timeout asked of the server. Required:
+	// it decides how long ephemerals outlive a partition.
+	SessionTimeout time.Duration
+	// ConnectTimeout bounds the wait for the first session (besides ctx);
+	// 0 means DefaultConnectTimeout.
+	ConnectTimeout time.Duration
+	// PresumeExpiredAfter is how long a disconnect may last before the
+	// session is reported presumed expired; 0 means SessionTimeout (the one
+	// asked for: the library hides the negotiated value), negative never.
+	PresumeExpiredAfter time.Duration
+	// Logger receives session transitions and the library's messages; nil
+	// discards them.
+	Logger *slog.Logger
+}
+
+// Conn is a ZooKeeper connection with a session state stream. Close it when
+// done; that also closes every Sessions channel.
+type Conn struct {
+	zc        *gozk.Conn
+	tr        *tracker
+	hub       *hub
+	closeOnce sync.Once
+}
+
+var _ Client = (*Conn)(nil)
+
+// Connect dials the ensemble and waits until the first session is
+// established, ctx ends or opts.ConnectTimeout passes. After that the
+// library keeps reconnecting on its own until Close.
+func Connect(ctx context.Context, servers []string, opts Options) (*Conn, error) {
+	if opts.SessionTimeout <= 0 {
+		return nil, errors.New("zk connect: session timeout must be positive")
+	}
+	log := opts.Logger
+	if log == nil {
+		log = discardLogger()
+	}
+	presume := opts.PresumeExpiredAfter
+	if presume == 0 {
+		presume = opts.SessionTimeout
+	}
+	h := newHub()
+	tr := newTracker(log, presume, h.publish)
+	// The callback can fire before gozk.Connect returns; the first
+	// HasSession waits (microseconds) until the connection is known.
+	var zcp atomic.Pointer[gozk.Conn]
+	ready := make(chan struct{})
+	tr.sessionID = func() int64 { <-ready; return zcp.Load().SessionID() }
+	// The event callback sees every event synchronously; the library's
+	// global channel (6 slots, drops when full) is left unread on purpose.
+	zc, _, err := gozk.Connect(servers, opts.SessionTimeout,
+		gozk.WithLogger(slogPrintf{log}), gozk.WithEventCallback(tr.handle))
+	if err != nil {
+		return nil, fmt.Errorf("zk connect %v: %w", servers, err)
+	}
+	zcp.Store(zc)
+	close(ready)
+	c := &Conn{zc: zc, tr: tr, hub: h}
+	if err := c.waitFirstSession(ctx, servers, opts.ConnectTimeout); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Conn) waitFirstSession(ctx context.Context, servers []string, timeout time.Duration) error {
+	if timeout <= 0 {
+		timeout = DefaultConnectTimeout
+	}
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case <-c.tr.firstUp:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("zk connect %v: %w", servers, ctx.Err())
+	case <-timer.C:
+		return fmt.Errorf("zk connect %v: no session within %s", servers, timeout)
+	}
+}
+
+// Close ends the session (its ephemerals go at once), stops reporting and
+// closes every Sessions channel. Requests in flight fail. Idempotent.
+func (c *Conn) Close() {
+	c.closeOnce.Do(func() {
+		c.tr.close()
+		c.zc.Close()
+		c.hub.close()
+	})
+}
+
+// Sessions returns a channel of every session state change from now on,
+// closed when ctx ends or the Conn closes. Subscribe before acting on the
+// session (creating ephemerals, arming watches) so no change is missed.
+func (c *Conn) Sessions(ctx context.Context) <-chan SessionEvent { return c.hub.subscribe(ctx) }
+
+// EnsurePath is the package function EnsurePath on this connection.
+func (c *Conn) EnsurePath(ctx context.Context, path string) error { return EnsurePath(ctx, c, path) }
+
+// Raw returns the underlying go-zookeeper connection for calls Client does
+// not cover (Multi, CreateProtectedEphemeralSequential). Do not Close it.
+func (c *Conn) Raw() *gozk.Conn { return c.zc }
+
+// State returns the library's connection state.
+func (c *Conn) State() State { return c.zc.State() }
+
+// SessionID returns the current session id, 0 while there is none.
+func (c *Conn) SessionID() int64 { return c.zc.SessionID() }
+
+// Get returns a znode's data.
+func (c *Conn) Get(path string) ([]byte, *Stat, error) { return c.zc.Get(path) }
+
+// GetW is Get plus a one-shot data watch.
+func (c *Conn) GetW(path string) ([]byte, *Stat, <-chan Event, error) { return c.zc.GetW(path) }
+
+// Children returns a znode's child names.
+func (c *Conn) Children(path string) ([]string, *Stat, error) { return c.zc.Children(path) }
+
+// ChildrenW is Children plus a one-shot child watch.
+func (c *Conn) ChildrenW(path string) ([]string, *Stat, <-chan Event, error) {
+	return c.zc.ChildrenW(path)
+}
+
+// Exists reports whether a znode exists.
+func (c *Conn) Exists(path string) (bool, *Stat, error) { return c.zc.Exists(path) }
+
+// ExistsW is Exists plus a one-shot watch that also fires on creation.
+func (c *Conn) ExistsW(path string) (bool, *Stat, <-chan Event, error) { return c.zc.ExistsW(path) }
+
+// Create creates a znode and returns its actual path (sequence suffix).
+func (c *Conn) Create(path string, data []byte, flags int32, acl []ACL) (string, error) {
+	return c.zc.Create(path, data, flags, acl)
+}
+
+// Set replaces a znode's data if its version matches (-1: any).
+func (c *Conn) Set(path string, data []byte, version int32) (*Stat, error) {
+	return c.zc.Set(path, data, version)
+}
+
+// Delete removes a znode if its version matches (-1: any).
+func (c *Conn) Delete(path string, version int32) error { return c.zc.Delete(path, version) }

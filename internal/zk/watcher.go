@@ -1,0 +1,210 @@
+package zk
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
+	"sync/atomic"
+	"time"
+)
+
+// WatchOptions configure a ChildrenWatcher.
+type WatchOptions struct {
+	// ParentData also watches the watched znode's own data (synapse reads
+	// per-service generator config from it).
+	ParentData bool
+	// ResyncInterval re-reads everything periodically, a safety net should a
+	// watch ever be lost; 0 disables it.
+	ResyncInterval time.Duration
+	// Concurrency bounds the child reads in flight; 0 means 32. They share
+	// one connection, which pipelines them.
+	Concurrency int
+	// RetryMin and RetryMax bound the doubling backoff after a failed
+	// refresh; 0 means 100ms and 5s.
+	RetryMin, RetryMax time.Duration
+	// Logger gets refresh failures and recoveries; nil discards.
+	Logger *slog.Logger
+}
+
+// Snapshot is the full state of a watched znode. Snapshots are never
+// modified after delivery; consumers may keep them.
+type Snapshot struct {
+	Path string
+	// Exists is false when the watched znode does not exist (no children).
+	Exists bool
+	// Children maps each child's name to its data; never nil.
+	Children map[string][]byte
+	// ParentData is the watched znode's data (WatchOptions.ParentData only).
+	ParentData []byte
+	// Err is set when the latest refresh failed. The rest is then the last
+	// good state (stale beats partial), empty if there never was one, so an
+	// error snapshot is not an authoritative "no children".
+	Err error
+}
+
+// Names returns the child names, sorted.
+func (s Snapshot) Names() []string { return slices.Sorted(maps.Keys(s.Children)) }
+
+func (s Snapshot) sameState(o Snapshot) bool {
+	return s.Exists == o.Exists && bytes.Equal(s.ParentData, o.ParentData) &&
+		maps.EqualFunc(s.Children, o.Children, bytes.Equal)
+}
+
+// ChildrenWatcher keeps the children of one znode, with their data, current
+// and delivers the full set on Updates after every change. It re-arms the
+// one-shot watches after each event, re-reads everything after a reconnect,
+// a new session or a lost watch, and retries failures with backoff. Run owns
+// all of its goroutines; the Client stays the caller's to close (after Run
+// returns).
+type ChildrenWatcher struct {
+	c       Client
+	path    string
+	opts    WatchOptions
+	log     *slog.Logger
+	updates chan Snapshot
+	started atomic.Bool
+
+	st       watchState // owned by Run's goroutine
+	good     Snapshot   // last successful refresh
+	haveGood bool
+	lastErr  error
+}
+
+// NewChildrenWatcher returns a watcher for path; call Run to start it.
+func NewChildrenWatcher(c Client, path string, opts WatchOptions) *ChildrenWatcher {
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = 32
+	}
+	if opts.RetryMin <= 0 {
+		opts.RetryMin = 100 * time.Millisecond
+	}
+	if opts.RetryMax < opts.RetryMin {
+		opts.RetryMax = max(5*time.Second, opts.RetryMin)
+	}
+	log := opts.Logger
+	if log == nil {
+		log = discardLogger()
+	}
+	return &ChildrenWatcher{
+		c: c, path: path, opts: opts, log: log.With("path", path),
+		updates: make(chan Snapshot, 1),
+		st:      newWatchState(),
+	}
+}
+
+// Updates delivers snapshots, latest wins: a consumer that falls behind gets
+// the newest full state, never a queue of old ones. The first comes after
+// the first read (or its failure). Closed when Run returns.
+func (w *ChildrenWatcher) Updates() <-chan Snapshot { return w.updates }
+
+// Run watches until ctx ends (then it returns nil) or the Client's session
+// stream closes (the connection was closed). A ZooKeeper request in flight is
+// not interruptible, so Run returns once it completes. Call Run once.
+func (w *ChildrenWatcher) Run(ctx context.Context) error {
+	if !w.started.CompareAndSwap(false, true) {
+		return errors.New("zk watcher: Run called twice")
+	}
+	defer close(w.updates)
+	if err := validatePath(w.path); err != nil {
+		return fmt.Errorf("zk watcher: %w", err)
+	}
+	lp := &loop{sessions: w.c.Sessions(ctx), backoff: w.opts.RetryMin}
+	if w.opts.ResyncInterval > 0 {
+		t := time.NewTicker(w.opts.ResyncInterval)
+		defer t.Stop()
+		lp.resync = t.C
+	}
+	defer lp.stopRetry()
+	for {
+		if ctx.Err() != nil {
+			return nil // select picks among ready cases at random; stop now
+		}
+		if w.st.pending() && lp.retry == nil {
+			w.refreshOnce(ctx, lp)
+		}
+		if done, err := w.waitAndApply(ctx, lp); done {
+			return err
+		}
+	}
+}
+
+// loop is Run's timer and channel state.
+type loop struct {
+	sessions   <-chan SessionEvent
+	resync     <-chan time.Time
+	retry      <-chan time.Time // non-nil while backing off
+	retryTimer *time.Timer
+	backoff    time.Duration
+}
+
+func (lp *loop) stopRetry() {
+	if lp.retryTimer != nil {
+		lp.retryTimer.Stop()
+		lp.retryTimer, lp.retry = nil, nil
+	}
+}
+
+func (w *ChildrenWatcher) refreshOnce(ctx context.Context, lp *loop) {
+	err := w.refresh(ctx)
+	if ctx.Err() != nil {
+		return
+	}
+	if err != nil {
+		w.st.full = true
+		w.fail(err)
+		lp.retryTimer = time.NewTimer(lp.backoff)
+		lp.retry = lp.retryTimer.C
+		lp.backoff = min(2*lp.backoff, w.opts.RetryMax)
+		return
+	}
+	lp.backoff = w.opts.RetryMin
+	w.succeed()
+}
+
+func (w *ChildrenWatcher) fail(err error) {
+	err = fmt.Errorf("zk watch %s: %w", w.path, err)
+	same := w.lastErr != nil && w.lastErr.Error() == err.Error()
+	w.lastErr = err
+	if same {
+		return // one log line and one snapshot per distinct failure
+	}
+	w.log.Warn("zookeeper watch refresh failed; keeping last good state", "err", err, "have_good", w.haveGood)
+	s := w.good
+	if !w.haveGood {
+		s = Snapshot{Path: w.path, Children: map[string][]byte{}}
+	}
+	s.Err = err
+	w.deliver(s)
+}
+
+func (w *ChildrenWatcher) succeed() {
+	s := w.st.snapshot(w.path)
+	changed := !w.haveGood || w.lastErr != nil || !s.sameState(w.good)
+	if w.lastErr != nil {
+		w.log.Info("zookeeper watch recovered", "children", len(s.Children))
+	}
+	w.good, w.haveGood, w.lastErr = s, true, nil
+	if changed {
+		w.deliver(s)
+	}
+}
+
+// deliver replaces an undelivered snapshot with s. Run is the only sender,
+// so after draining the buffer the send cannot block.
+func (w *ChildrenWatcher) deliver(s Snapshot) {
+	for {
+		select {
+		case w.updates <- s:
+			return
+		default:
+		}
+		select {
+		case <-w.updates:
+		default:
+		}
+	}
+}

@@ -1,0 +1,197 @@
+package zk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	gopath "path"
+	"sync"
+)
+
+// refresh brings the state up to date with ZooKeeper: the child list, the
+// parent's data, and the data of new, changed (or, for a full refresh, all)
+// children. A watch that is still armed is not re-armed; a read on it is a
+// plain read. On error the caller schedules a full refresh.
+func (w *ChildrenWatcher) refresh(ctx context.Context) error {
+	st := &w.st
+	full := st.full
+	if full || st.list {
+		if err := w.list(); err != nil {
+			return err
+		}
+	}
+	if w.opts.ParentData && st.exists && (full || st.parent) {
+		if err := w.readParent(); err != nil {
+			return err
+		}
+	}
+	if err := w.fetch(ctx, w.toFetch(full)); err != nil {
+		return err
+	}
+	st.full, st.list, st.parent = false, false, false
+	clear(st.dirty)
+	return nil
+}
+
+// list reads the child names. A missing znode is a valid state (no
+// children); an exists watch then reports its creation.
+func (w *ChildrenWatcher) list() error {
+	st := &w.st
+	for range 3 {
+		names, err := w.children()
+		if err == nil {
+			st.exists = true
+			st.reconcile(names)
+			return nil
+		}
+		if !errors.Is(err, ErrNoNode) {
+			return fmt.Errorf("list children: %w", err)
+		}
+		created, err := w.watchCreation()
+		if err != nil {
+			return err
+		}
+		if !created {
+			st.exists, st.parentData = false, nil
+			clear(st.children)
+			clear(st.dirty)
+			return nil
+		}
+		// Created between the two calls: list again.
+	}
+	return errors.New("list children: znode keeps vanishing and reappearing")
+}
+
+func (w *ChildrenWatcher) children() ([]string, error) {
+	if armed(&w.st.childW) {
+		names, _, err := w.c.Children(w.path)
+		return names, err
+	}
+	names, _, ch, err := w.c.ChildrenW(w.path)
+	if err == nil {
+		w.st.childW = ch
+	}
+	return names, err
+}
+
+func (w *ChildrenWatcher) watchCreation() (bool, error) {
+	if armed(&w.st.existW) {
+		ok, _, err := w.c.Exists(w.path)
+		if err != nil {
+			return false, fmt.Errorf("check existence: %w", err)
+		}
+		return ok, nil
+	}
+	ok, _, ch, err := w.c.ExistsW(w.path)
+	if err != nil {
+		return false, fmt.Errorf("watch for creation: %w", err)
+	}
+	w.st.existW = ch
+	return ok, nil
+}
+
+func (w *ChildrenWatcher) readParent() error {
+	st := &w.st
+	var data []byte
+	var err error
+	if armed(&st.dataW) {
+		data, _, err = w.c.Get(w.path)
+	} else {
+		var ch <-chan Event
+		if data, _, ch, err = w.c.GetW(w.path); err == nil {
+			st.dataW = ch
+		}
+	}
+	switch {
+	case errors.Is(err, ErrNoNode):
+		// Deleted since the listing; the child watch fires and re-lists.
+		st.parentData = nil
+		return nil
+	case err != nil:
+		return fmt.Errorf("read data: %w", err)
+	}
+	st.parentData = data
+	return nil
+}
+
+func (w *ChildrenWatcher) toFetch(full bool) []string {
+	var names []string
+	for n, c := range w.st.children {
+		if full || !c.fetched || w.st.dirty[n] {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+type childRead struct {
+	name  string
+	watch bool // arm a data watch (none armed now)
+	data  []byte
+	ch    <-chan Event
+	err   error
+}
+
+// fetch reads children's data. A child gone between list and read (NoNode)
+// is dropped, not an error: its deletion also fires the child watch.
+func (w *ChildrenWatcher) fetch(ctx context.Context, names []string) error {
+	reqs := make([]childRead, len(names))
+	for i, n := range names {
+		reqs[i] = childRead{name: n, watch: !armed(&w.st.children[n].watch)}
+	}
+	w.readAll(ctx, reqs)
+	var errs []error
+	for _, r := range reqs {
+		c := w.st.children[r.name]
+		switch {
+		case errors.Is(r.err, ErrNoNode):
+			w.log.Debug("zookeeper child vanished before it was read", "child", r.name)
+			delete(w.st.children, r.name)
+		case r.err != nil:
+			errs = append(errs, r.err)
+		default:
+			c.data, c.fetched = r.data, true
+			if r.ch != nil {
+				c.watch = r.ch
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%d of %d child reads failed: %w", len(errs), len(reqs), errs[0])
+	}
+	return nil
+}
+
+// readAll issues the reads concurrently, at most opts.Concurrency in
+// flight; go-zookeeper pipelines them on its one connection. It returns
+// when every read has.
+func (w *ChildrenWatcher) readAll(ctx context.Context, reqs []childRead) {
+	sem := make(chan struct{}, w.opts.Concurrency)
+	var wg sync.WaitGroup
+	for i := range reqs {
+		if err := ctx.Err(); err != nil {
+			reqs[i].err = err
+			continue
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(r *childRead) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			w.read(r)
+		}(&reqs[i])
+	}
+	wg.Wait()
+}
+
+func (w *ChildrenWatcher) read(r *childRead) {
+	p := gopath.Join(w.path, r.name)
+	if r.watch {
+		r.data, _, r.ch, r.err = w.c.GetW(p)
+	} else {
+		r.data, _, r.err = w.c.Get(p)
+	}
+	if r.err != nil {
+		r.err = fmt.Errorf("read %s: %w", r.name, r.err)
+	}
+}

@@ -1,0 +1,216 @@
+package zk
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+)
+
+// watchState is what a ChildrenWatcher knows and which one-shot watches it
+// holds. A nil channel means "no watch armed"; a channel that fired is set to
+// nil as soon as its event is taken. Holding at most one armed channel per
+// znode matters: every W call adds a channel in the library that only a
+// firing event removes, so re-arming an armed watch would pile them up.
+type watchState struct {
+	exists     bool
+	parentData []byte
+	children   map[string]*child
+
+	childW, dataW, existW <-chan Event
+
+	// Work the next refresh must do.
+	full, list, parent bool
+	dirty              map[string]bool
+}
+
+type child struct {
+	data    []byte
+	fetched bool
+	watch   <-chan Event
+}
+
+func newWatchState() watchState {
+	return watchState{children: map[string]*child{}, dirty: map[string]bool{}, full: true}
+}
+
+func (st *watchState) pending() bool {
+	return st.full || st.list || st.parent || len(st.dirty) > 0
+}
+
+// armed reports whether *ch is a watch that has not fired. A fired one is
+// consumed and cleared: the caller is about to re-read and re-arm anyway.
+func armed(ch *<-chan Event) bool {
+	if *ch == nil {
+		return false
+	}
+	select {
+	case <-*ch:
+		*ch = nil
+		return false
+	default:
+		return true
+	}
+}
+
+// reconcile makes the child set equal names; new children await a fetch.
+func (st *watchState) reconcile(names []string) {
+	seen := make(map[string]bool, len(names))
+	for _, n := range names {
+		seen[n] = true
+		if st.children[n] == nil {
+			st.children[n] = &child{}
+		}
+	}
+	for n := range st.children {
+		if !seen[n] {
+			delete(st.children, n)
+			delete(st.dirty, n)
+		}
+	}
+}
+
+func (st *watchState) snapshot(path string) Snapshot {
+	m := make(map[string][]byte, len(st.children))
+	for n, c := range st.children {
+		m[n] = c.data
+	}
+	return Snapshot{Path: path, Exists: st.exists, Children: m, ParentData: st.parentData}
+}
+
+type refKind int
+
+const (
+	refCtx refKind = iota
+	refSession
+	refResync
+	refRetry
+	refChildren
+	refData
+	refExists
+	refChild
+)
+
+type watchRef struct {
+	kind refKind
+	name string // refChild only
+}
+
+// apply records what a fired watch means for the next refresh.
+func (st *watchState) apply(ref watchRef, ev Event) {
+	if ev.Type == EventNotWatching {
+		st.full = true // session expired or closing: every watch is gone
+	}
+	switch ref.kind {
+	case refChildren:
+		st.childW, st.list = nil, true
+	case refData:
+		st.dataW, st.parent = nil, true
+		if ev.Type == EventNodeDeleted {
+			st.list = true
+		}
+	case refExists:
+		st.existW, st.full = nil, true
+	case refChild:
+		c := st.children[ref.name]
+		if c == nil {
+			return
+		}
+		c.watch = nil
+		switch ev.Type {
+		case EventNodeDeleted:
+			delete(st.children, ref.name)
+			delete(st.dirty, ref.name)
+			st.list = true
+		case EventNodeDataChanged:
+			st.dirty[ref.name] = true
+		}
+	}
+}
+
+// collectFired takes every watch event already waiting, so one refresh
+// handles a burst of them.
+func (st *watchState) collectFired() {
+	take := func(ch <-chan Event, ref watchRef) {
+		if ch == nil {
+			return
+		}
+		select {
+		case ev, ok := <-ch:
+			if !ok {
+				ev = Event{Type: EventNotWatching}
+			}
+			st.apply(ref, ev)
+		default:
+		}
+	}
+	take(st.childW, watchRef{kind: refChildren})
+	take(st.dataW, watchRef{kind: refData})
+	take(st.existW, watchRef{kind: refExists})
+	for n, c := range st.children {
+		take(c.watch, watchRef{kind: refChild, name: n})
+	}
+}
+
+// waitAndApply blocks until something happens and records it. done reports
+// that Run must return err.
+func (w *ChildrenWatcher) waitAndApply(ctx context.Context, lp *loop) (done bool, err error) {
+	cases, refs := w.st.selectCases(ctx, lp)
+	i, v, ok := reflect.Select(cases)
+	switch refs[i].kind {
+	case refCtx:
+		return true, nil
+	case refSession:
+		if !ok {
+			if ctx.Err() != nil {
+				return true, nil
+			}
+			return true, fmt.Errorf("zk watch %s: session stream closed: %w", w.path, ErrClosing)
+		}
+		if s := v.Interface().(SessionEvent).State; s == SessionReconnected || s == SessionNew {
+			// Events may have been coalesced or lost while away: re-read all,
+			// now rather than at the end of a backoff.
+			w.st.full = true
+			lp.stopRetry()
+			lp.backoff = w.opts.RetryMin
+		}
+	case refResync:
+		w.st.full = true
+	case refRetry:
+		lp.retryTimer, lp.retry = nil, nil
+	default:
+		ev := Event{Type: EventNotWatching}
+		if ok {
+			ev = v.Interface().(Event)
+		}
+		w.st.apply(refs[i], ev)
+	}
+	w.st.collectFired()
+	return false, nil
+}
+
+func (st *watchState) selectCases(ctx context.Context, lp *loop) ([]reflect.SelectCase, []watchRef) {
+	cases := make([]reflect.SelectCase, 0, 7+len(st.children))
+	refs := make([]watchRef, 0, cap(cases))
+	add := func(ch any, ref watchRef) {
+		cases = append(cases, reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(ch)})
+		refs = append(refs, ref)
+	}
+	add(ctx.Done(), watchRef{kind: refCtx})
+	add(lp.sessions, watchRef{kind: refSession}) // nil blocks forever, as wanted
+	add(lp.resync, watchRef{kind: refResync})
+	add(lp.retry, watchRef{kind: refRetry})
+	for _, w := range []struct {
+		ch   <-chan Event
+		kind refKind
+	}{{st.childW, refChildren}, {st.dataW, refData}, {st.existW, refExists}} {
+		if w.ch != nil {
+			add(w.ch, watchRef{kind: w.kind})
+		}
+	}
+	for n, c := range st.children {
+		if c.watch != nil {
+			add(c.watch, watchRef{kind: refChild, name: n})
+		}
+	}
+	return cases, refs
+}
