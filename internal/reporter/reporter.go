@@ -64,8 +64,13 @@ type Service struct {
 // Options carries what the daemon shares with every reporter.
 type Options struct {
 	Logger     *slog.Logger
-	Registerer prometheus.Registerer
+	Registerer prometheus.Registerer // nil: no metrics are exported
 	Pool       *Pool
+	// SessionTimeout is the session timeout a session-based registry
+	// (ZooKeeper) asks for when this reporter opens a pooled connection;
+	// 0 means the type's default. It is a daemon-wide setting rather than a
+	// service key because services sharing a host set share one session.
+	SessionTimeout time.Duration
 }
 
 // Type is one reporter_type: NewConfig returns its own config section with

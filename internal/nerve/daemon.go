@@ -1,0 +1,238 @@
+package nerve
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/smartstack-go/smartstack/internal/metrics"
+)
+
+// Options configures a Daemon. Zero values take the defaults noted.
+type Options struct {
+	Logger *slog.Logger
+	// Registerer receives nerve's metrics; Gatherer serves /metrics (the
+	// Registerer when it is also a Gatherer). With both nil the daemon uses
+	// a fresh metrics.NewRegistry().
+	Registerer prometheus.Registerer
+	Gatherer   prometheus.Gatherer
+	// Buckets for the latency histograms; nil means Prometheus' defaults.
+	Buckets []float64
+	// Clock drives the rate limiters; nil means time.Now.
+	Clock func() time.Time
+	// Load reads and validates the whole config; it runs at start and on
+	// every reload. Required.
+	Load func() (*Desired, error)
+	// WatchFiles are re-stat'ed every loop iteration; an mtime change (or a
+	// file appearing or vanishing) reloads, as Yelp's overlay watch does.
+	WatchFiles []string
+	// MaintenanceDir is the spool directory (see maintenance.go); "" disables.
+	MaintenanceDir string
+	// LoopInterval is the main loop tick (heartbeat, gauges); default 10 s.
+	LoopInterval time.Duration
+	// StopTimeout bounds each reporter's deregistration; default 1.5 s so
+	// that SIGTERM exits within 2 s.
+	StopTimeout time.Duration
+	// UpdateWait bounds make-before-break on reload; default 30 s.
+	UpdateWait time.Duration
+	// RestartBackoff and MaxRestartBackoff bound worker restarts; 1 s, 30 s.
+	RestartBackoff, MaxRestartBackoff time.Duration
+}
+
+// Daemon is a running nerve. Create it with New, then call Run once.
+type Daemon struct {
+	opts    Options
+	log     *slog.Logger
+	m       *nerveMetrics
+	env     env
+	backoff backoff
+	spool   spool
+
+	mu      sync.Mutex
+	workers map[string]*supervisor
+	current *Desired
+	server  *metrics.Server
+	srvAddr string
+}
+
+// New checks the options and builds the metrics; nothing runs yet.
+func New(opts Options) (*Daemon, error) {
+	if opts.Load == nil {
+		return nil, errors.New("nerve: Options.Load is required")
+	}
+	setDefaults(&opts)
+	d := &Daemon{opts: opts, log: opts.Logger, workers: map[string]*supervisor{}, spool: spool{dir: opts.MaintenanceDir}}
+	d.m = newMetrics(opts.Registerer, opts.Buckets)
+	d.env = env{log: opts.Logger, m: d.m, now: opts.Clock, maintenance: d.spool.down, stopTimeout: opts.StopTimeout}
+	d.backoff = backoff{min: opts.RestartBackoff, max: opts.MaxRestartBackoff, resetAfter: time.Minute}
+	return d, nil
+}
+
+func setDefaults(o *Options) {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Registerer == nil && o.Gatherer == nil {
+		reg := metrics.NewRegistry()
+		o.Registerer, o.Gatherer = reg, reg
+	}
+	if g, ok := o.Registerer.(prometheus.Gatherer); ok && o.Gatherer == nil {
+		o.Gatherer = g
+	}
+	if o.Gatherer == nil {
+		o.Gatherer = prometheus.NewRegistry()
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&o.LoopInterval, 10*time.Second)
+	def(&o.StopTimeout, 1500*time.Millisecond)
+	def(&o.UpdateWait, 30*time.Second)
+	def(&o.RestartBackoff, time.Second)
+	def(&o.MaxRestartBackoff, 30*time.Second)
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+}
+
+// Run loads the config, starts every service and serves until ctx ends;
+// each receive on reload re-reads the config. An error loading the first
+// config is returned; a bad reload is logged and the running config kept.
+// On return every worker has deregistered.
+func (d *Daemon) Run(ctx context.Context, reload <-chan struct{}) error {
+	cfg, err := d.opts.Load()
+	if err != nil {
+		return err
+	}
+	defer d.shutdown()
+	d.logWarnings(cfg)
+	if err := d.apply(ctx, cfg); err != nil {
+		return err
+	}
+	return d.loop(ctx, reload)
+}
+
+func (d *Daemon) loop(ctx context.Context, reload <-chan struct{}) error {
+	tick := time.NewTicker(d.opts.LoopInterval)
+	defer tick.Stop()
+	mtimes := statAll(d.opts.WatchFiles)
+	for {
+		start := time.Now()
+		if next := statAll(d.opts.WatchFiles); !equalTimes(next, mtimes) {
+			mtimes = next
+			d.log.Info("watched config file changed; reloading")
+			d.reload(ctx)
+		}
+		d.touchHeartbeat()
+		d.updateGauges()
+		d.observeLoop(time.Since(start))
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-reload:
+			d.reload(ctx)
+		case <-tick.C:
+		}
+	}
+}
+
+// reload applies a new config only if it loads completely: a bad config
+// keeps the running one (the original deregistered everything and exited).
+func (d *Daemon) reload(ctx context.Context) {
+	cfg, err := d.opts.Load()
+	if err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			d.log.Error("config reload failed; keeping the running config", "err", line)
+		}
+		return
+	}
+	d.logWarnings(cfg)
+	if err := d.apply(ctx, cfg); err != nil {
+		d.log.Error("config reload partly applied", "err", err)
+	}
+	d.m.reloads.Inc()
+	d.m.statsd().Incr("nerve.config.update")
+	d.log.Info("config reloaded", "services", len(cfg.Services))
+}
+
+func (d *Daemon) logWarnings(cfg *Desired) {
+	for _, w := range cfg.Warnings {
+		d.log.Warn("config warning: " + w)
+	}
+}
+
+// shutdown stops every worker at once (each deregisters within
+// StopTimeout), then the metrics server and statsd.
+func (d *Daemon) shutdown() {
+	d.mu.Lock()
+	all := make([]*supervisor, 0, len(d.workers))
+	for _, s := range d.workers {
+		all = append(all, s)
+	}
+	d.workers = map[string]*supervisor{}
+	srv := d.server
+	d.server = nil
+	d.mu.Unlock()
+	stopAll(all)
+	if srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}
+	if sd := d.m.sd.Swap(nil); sd != nil {
+		sd.Incr("nerve.stop", "stop_avenue:clean", "stop_location:main_loop")
+		_ = sd.Close()
+	}
+	d.log.Info("exiting nerve")
+}
+
+func stopAll(ss []*supervisor) {
+	for _, s := range ss {
+		s.cancel()
+	}
+	for _, s := range ss {
+		<-s.done
+	}
+}
+
+// Handler is the HTTP surface served on the prometheus port: /metrics,
+// /status and /maintenance/.
+func (d *Daemon) Handler() http.Handler {
+	mux := http.NewServeMux()
+	inner := metrics.Handler(d.opts.Gatherer)
+	// Gauges are refreshed per scrape so they are never a loop tick stale.
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		d.updateGauges()
+		inner.ServeHTTP(w, r)
+	})
+	d.routes(mux)
+	return mux
+}
+
+func statAll(paths []string) []time.Time {
+	out := make([]time.Time, len(paths))
+	for i, p := range paths {
+		if fi, err := os.Stat(p); err == nil {
+			out[i] = fi.ModTime()
+		}
+	}
+	return out
+}
+
+func equalTimes(a, b []time.Time) bool {
+	for i := range a {
+		if !a[i].Equal(b[i]) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,71 @@
+package nerve
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// spool is nerve's maintenance switch, after Yelp hacheck's spool directory
+// (spec/nerve.md 4.5): a file named after a service (or "all") in the
+// directory takes that service out of rotation; its content is the reason.
+// Files survive a nerve restart, can be managed with touch/rm or over HTTP,
+// and are read every round, so no state lives only in memory.
+type spool struct {
+	dir string
+}
+
+const spoolAll = "all"
+
+// down reports whether service is in maintenance, and why.
+func (s spool) down(service string) (bool, string) {
+	if s.dir == "" {
+		return false, ""
+	}
+	for _, name := range []string{spoolAll, service} {
+		b, err := os.ReadFile(filepath.Join(s.dir, name))
+		if err == nil {
+			return true, strings.TrimSpace(string(b))
+		}
+	}
+	return false, ""
+}
+
+var errNoSpool = errors.New("maintenance is disabled: no maintenance directory configured")
+
+func (s spool) path(service string) (string, error) {
+	if s.dir == "" {
+		return "", errNoSpool
+	}
+	if service == "" || strings.ContainsAny(service, `/\`) || service == "." || service == ".." {
+		return "", fmt.Errorf("invalid service name %q", service)
+	}
+	return filepath.Join(s.dir, service), nil
+}
+
+func (s spool) set(service, reason string) error {
+	p, err := s.path(service)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+		return fmt.Errorf("maintenance %s: %w", service, err)
+	}
+	if err := os.WriteFile(p, []byte(reason+"\n"), 0o644); err != nil {
+		return fmt.Errorf("maintenance %s: %w", service, err)
+	}
+	return nil
+}
+
+func (s spool) clear(service string) error {
+	p, err := s.path(service)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("maintenance %s: %w", service, err)
+	}
+	return nil
+}

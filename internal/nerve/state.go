@@ -1,0 +1,86 @@
+package nerve
+
+import (
+	"sync"
+	"time"
+)
+
+// serviceState is what a service's workers share with the status endpoint
+// and the gauges. It outlives worker restarts, so /status shows the restart
+// count and last error of a crash-looping worker.
+type serviceState struct {
+	mu           sync.Mutex
+	name         string
+	running      bool
+	known        bool // a report was made (or attempted) since the last reset
+	reportedUp   bool
+	checksUp     *bool
+	maintenance  bool
+	checks       []CheckStatus
+	failures     int
+	restarts     int
+	lastErr      string
+	path         string
+	reportedOnce sync.Once
+	reported     chan struct{} // closed after the first report attempt
+}
+
+// CheckStatus is the last result of one check, for /status.
+type CheckStatus struct {
+	Name       string  `json:"name"`
+	Type       string  `json:"type"`
+	Up         bool    `json:"up"`
+	LastOK     bool    `json:"last_ok"`
+	LastError  string  `json:"last_error,omitempty"`
+	DurationS  float64 `json:"duration_seconds"`
+	Skipped    bool    `json:"skipped,omitempty"`
+	LastRunUTC string  `json:"last_run,omitempty"`
+}
+
+// ServiceStatus is one service in /status.
+type ServiceStatus struct {
+	Service             string        `json:"service"`
+	Running             bool          `json:"running"`
+	Reported            string        `json:"reported"` // up, down or unknown
+	ChecksUp            *bool         `json:"checks_up"`
+	Maintenance         bool          `json:"maintenance"`
+	Checks              []CheckStatus `json:"checks"`
+	ConsecutiveFailures int           `json:"consecutive_failures"`
+	Restarts            int           `json:"restarts"`
+	LastError           string        `json:"last_error,omitempty"`
+	Path                string        `json:"path,omitempty"`
+}
+
+func newServiceState(name string) *serviceState {
+	return &serviceState{name: name, reported: make(chan struct{})}
+}
+
+func (s *serviceState) update(f func(s *serviceState)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f(s)
+}
+
+func (s *serviceState) markReported() {
+	s.reportedOnce.Do(func() { close(s.reported) })
+}
+
+func (s *serviceState) snapshot() ServiceStatus {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := ServiceStatus{
+		Service: s.name, Running: s.running, Reported: "unknown", Maintenance: s.maintenance,
+		Checks: append([]CheckStatus(nil), s.checks...), ConsecutiveFailures: s.failures,
+		Restarts: s.restarts, LastError: s.lastErr, Path: s.path,
+	}
+	if s.checksUp != nil {
+		up := *s.checksUp
+		st.ChecksUp = &up
+	}
+	if s.known {
+		st.Reported = map[bool]string{true: "up", false: "down"}[s.reportedUp]
+	}
+	return st
+}
+
+func fmtTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }

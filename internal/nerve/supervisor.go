@@ -1,0 +1,97 @@
+package nerve
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"time"
+)
+
+// supervisor keeps one service's worker alive: a worker that gives up after
+// max_repeated_report_failures, fails to start or panics is restarted with a
+// fresh reporter after a backoff. A configured service is never silently
+// left unmonitored (airbnb/nerve#34, #59).
+type supervisor struct {
+	spec   ServiceSpec
+	st     *serviceState
+	cancel context.CancelFunc
+	done   chan struct{}
+	nudge  chan struct{}
+}
+
+// backoff bounds the restart delay; a worker that ran for resetAfter is
+// considered healthy again and restarts at min.
+type backoff struct {
+	min, max, resetAfter time.Duration
+}
+
+func startSupervisor(ctx context.Context, spec ServiceSpec, e env, b backoff, reason string) *supervisor {
+	ctx, cancel := context.WithCancel(ctx)
+	s := &supervisor{spec: spec, st: newServiceState(spec.Name), cancel: cancel,
+		done: make(chan struct{}), nudge: make(chan struct{}, 1)}
+	e.m.launch(spec.Name, reason)
+	go func() {
+		defer close(s.done)
+		s.run(ctx, e, b)
+	}()
+	return s
+}
+
+// stop ends the worker (its reporter deregisters) and waits for it.
+func (s *supervisor) stop() {
+	s.cancel()
+	<-s.done
+}
+
+// wake makes the worker run a round now (maintenance changes).
+func (s *supervisor) wake() {
+	select {
+	case s.nudge <- struct{}{}:
+	default:
+	}
+}
+
+func (s *supervisor) run(ctx context.Context, e env, b backoff) {
+	log := e.log.With("service", s.spec.Name)
+	delay := b.min
+	for {
+		started := time.Now()
+		err := s.runOnce(ctx, e)
+		s.st.update(func(st *serviceState) { st.running = false })
+		if ctx.Err() != nil {
+			e.m.stop(s.spec.Name, "clean")
+			return
+		}
+		e.m.stop(s.spec.Name, "failure")
+		s.st.update(func(st *serviceState) { st.restarts++; st.lastErr = err.Error() })
+		if time.Since(started) > b.resetAfter {
+			delay = b.min
+		}
+		log.Error("service worker stopped; restarting", "err", err, "backoff_seconds", delay.Seconds())
+		sleep(ctx, delay, nil, nil)
+		if ctx.Err() != nil {
+			return
+		}
+		delay = min(delay*2, b.max)
+		e.m.launch(s.spec.Name, "relaunch")
+	}
+}
+
+// runOnce runs one worker life, turning a panic into an error so the
+// supervisor restarts it; the worker's deferred reporter Stop still runs.
+func (s *supervisor) runOnce(ctx context.Context, e env) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("worker panic: %v\n%s", r, debug.Stack())
+		}
+	}()
+	w, err := newWorker(s.spec, e, s.st)
+	if err != nil {
+		return err
+	}
+	s.st.update(func(st *serviceState) { st.running = true })
+	if err := w.run(ctx, s.nudge); err != nil {
+		return err
+	}
+	return fmt.Errorf("worker ended") // only reached with ctx done; never logged
+}

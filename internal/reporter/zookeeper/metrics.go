@@ -1,0 +1,127 @@
+package zookeeper
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// metrics are the Yelp fork's nerve_zk_* series plus a TTL renewal counter.
+// Every reporter of a process shares one set per Registerer: registering per
+// reporter would panic (or fail) on the second service.
+type metrics struct {
+	opDuration    *prometheus.HistogramVec
+	writeFailures *prometheus.CounterVec
+	connected     *prometheus.GaugeVec
+	poolSize      *prometheus.GaugeVec
+	ttlRenewals   *prometheus.CounterVec
+}
+
+// zkBuckets is Yelp's default histogram_buckets_zk.
+var zkBuckets = []float64{0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
+
+func newMetrics() *metrics {
+	return &metrics{
+		opDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "nerve_zk_operation_duration_seconds",
+			Help:    "Duration of ZooKeeper writes by the zookeeper reporter.",
+			Buckets: zkBuckets,
+		}, []string{"zk_cluster", "operation"}),
+		writeFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nerve_zk_write_failures_total",
+			Help: "ZooKeeper writes by the zookeeper reporter that failed.",
+		}, []string{"zk_cluster", "operation"}),
+		connected: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "nerve_zk_connected",
+			Help: "1 while the pooled ZooKeeper connection has a session.",
+		}, []string{"zk_cluster"}),
+		poolSize: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "nerve_zk_pool_size",
+			Help: "Reporters sharing the pooled ZooKeeper connection.",
+		}, []string{"zk_cluster"}),
+		ttlRenewals: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nerve_zk_ttl_renewals_total",
+			Help: "ttl_seconds refreshes of persistent nodes, by result.",
+		}, []string{"zk_cluster", "result"}),
+	}
+}
+
+var (
+	metricsMu    sync.Mutex
+	metricsByReg = map[prometheus.Registerer]*metrics{}
+)
+
+// metricsFor returns the process-wide collectors for reg, registering them
+// on first use. A nil reg gets unregistered collectors, which cost nothing.
+// When reg already holds a collector of the same name (registered by
+// someone else), that one is used; a conflicting definition is reported and
+// the collectors stay unregistered rather than crash the daemon.
+func metricsFor(reg prometheus.Registerer) (*metrics, error) {
+	if reg == nil {
+		return newMetrics(), nil
+	}
+	metricsMu.Lock()
+	defer metricsMu.Unlock()
+	if m, ok := metricsByReg[reg]; ok {
+		return m, nil
+	}
+	m := newMetrics()
+	var errs []error
+	m.opDuration = register(reg, m.opDuration, &errs)
+	m.writeFailures = register(reg, m.writeFailures, &errs)
+	m.connected = register(reg, m.connected, &errs)
+	m.poolSize = register(reg, m.poolSize, &errs)
+	m.ttlRenewals = register(reg, m.ttlRenewals, &errs)
+	metricsByReg[reg] = m
+	return m, errors.Join(errs...)
+}
+
+func register[C prometheus.Collector](reg prometheus.Registerer, c C, errs *[]error) C {
+	err := reg.Register(c)
+	if err == nil {
+		return c
+	}
+	var are prometheus.AlreadyRegisteredError
+	if errors.As(err, &are) {
+		if existing, ok := are.ExistingCollector.(C); ok {
+			return existing
+		}
+	}
+	*errs = append(*errs, fmt.Errorf("register zookeeper reporter metrics: %w", err))
+	return c
+}
+
+// clusterMetrics are the series of one zk_cluster.
+type clusterMetrics struct {
+	m       *metrics
+	cluster string
+}
+
+func (m *metrics) forCluster(cluster string) clusterMetrics {
+	return clusterMetrics{m: m, cluster: cluster}
+}
+
+// observe records a write's duration, and its failure when err is not nil.
+func (c clusterMetrics) observe(op string, start time.Time, err error) {
+	c.m.opDuration.WithLabelValues(c.cluster, op).Observe(time.Since(start).Seconds())
+	if err != nil {
+		c.m.writeFailures.WithLabelValues(c.cluster, op).Inc()
+	}
+}
+
+func (c clusterMetrics) setConnected(up bool) {
+	v := 0.0
+	if up {
+		v = 1
+	}
+	c.m.connected.WithLabelValues(c.cluster).Set(v)
+}
+
+func (c clusterMetrics) poolUsers(delta float64) { c.m.poolSize.WithLabelValues(c.cluster).Add(delta) }
+
+func (c clusterMetrics) ttlRenewal(result string) {
+	c.m.ttlRenewals.WithLabelValues(c.cluster, result).Inc()
+}

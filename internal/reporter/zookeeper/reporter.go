@@ -1,0 +1,253 @@
+// Package zookeeper is nerve's default reporter: one znode per healthy
+// service instance under zk_path, written the way airbnb nerve 0.9.7 writes
+// it (spec/nerve.md 3.3), on a ZooKeeper session shared by every service
+// that names the same host set.
+//
+// Beyond the original: a node lost to session expiry comes back as soon as
+// the library has a new session (the worker is woken and re-registers in
+// that round) instead of after ten failed rounds and a relaunch; a Stop
+// during a disconnect deletes the node once the shared session is back.
+package zookeeper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/smartstack-go/smartstack/internal/reporter"
+	"github.com/smartstack-go/smartstack/internal/zk"
+	"github.com/smartstack-go/smartstack/pkg/registration"
+)
+
+func init() {
+	reporter.Register("zookeeper", reporter.Type{
+		NewConfig: func() any { return NewConfig() },
+		New:       New,
+	})
+}
+
+// DefaultSessionTimeout is what airbnb nerve asks for (receive timeout
+// 16 s, session twice that): long enough that a ZooKeeper leader election
+// does not drop every registration.
+const DefaultSessionTimeout = 32 * time.Second
+
+// Reporter registers one service instance as a znode. The worker calls
+// Start, ReportUp, ReportDown, Ping and Stop from one goroutine; the TTL
+// refresher and the session listener only read the node under mu.
+type Reporter struct {
+	svc     reporter.Service
+	cfg     *Config
+	prefix  string // path passed to create: zk_path + "/" + child prefix
+	flags   int32
+	servers []string // sorted
+	key     string   // pool key: the sorted hosts joined with ","
+	baseLog *slog.Logger
+	log     *slog.Logger
+	m       clusterMetrics
+	pool    *reporter.Pool
+	zkOpts  zk.Options
+	dial    dialFunc
+	wake    chan struct{}
+
+	// Set by Start, cleared by Stop.
+	sess     *session
+	release  func() error
+	unlisten func()
+	ttl      *refresher
+
+	mu    sync.Mutex
+	node  string // full path of the registration, "" when there is none
+	owner int64  // the node's ephemeral owner (0 for persistent nodes)
+	mine  bool   // owner was our session: the node dies with it
+}
+
+// New builds a reporter from a *Config (or Config). It does not connect.
+func New(s reporter.Service, cfg any, opts reporter.Options) (reporter.Reporter, error) {
+	c, err := asConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return newReporter(s, c, opts, dialZK)
+}
+
+func asConfig(cfg any) (*Config, error) {
+	switch c := cfg.(type) {
+	case *Config:
+		if c != nil {
+			return c, nil
+		}
+	case Config:
+		return &c, nil
+	}
+	return nil, fmt.Errorf("zookeeper reporter: config is %T, want *zookeeper.Config", cfg)
+}
+
+func newReporter(s reporter.Service, cfg *Config, opts reporter.Options, dial dialFunc) (*Reporter, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("zookeeper reporter for %s: %w", s.Name, err)
+	}
+	base := opts.Logger
+	if base == nil {
+		base = slog.New(slog.DiscardHandler)
+	}
+	if opts.Pool == nil {
+		opts.Pool = reporter.NewPool()
+	}
+	timeout := opts.SessionTimeout
+	if timeout <= 0 {
+		timeout = DefaultSessionTimeout
+	}
+	m, err := metricsFor(opts.Registerer)
+	if err != nil {
+		base.Warn("zookeeper reporter metrics not exported", "err", err)
+	}
+	servers := sortedHosts(cfg.ZKHosts)
+	r := &Reporter{
+		svc: s, cfg: cfg, flags: cfg.nodeFlags(), servers: servers, key: strings.Join(servers, ","),
+		prefix:  registration.PrefixPath(cfg.ZKPath, registration.ChildPrefix(s.InstanceID, s.Payload, cfg.UsePathEncoding)),
+		baseLog: base, log: base.With("service", s.Name), m: m.forCluster(clusterName(servers)),
+		pool: opts.Pool, zkOpts: zk.Options{SessionTimeout: timeout, Logger: base}, dial: dial,
+		wake: make(chan struct{}, 1),
+	}
+	for _, w := range cfg.Warnings() {
+		r.log.Warn(w)
+	}
+	return r, nil
+}
+
+// Start takes a reference on the pooled connection for the host set,
+// opening it (in the background) if this is its first user.
+func (r *Reporter) Start(_ context.Context) error {
+	if r.sess != nil {
+		return errors.New("zookeeper reporter: already started")
+	}
+	c, release, err := r.pool.Acquire(r.key, func() (io.Closer, error) {
+		r.log.Info("creating pooled zookeeper connection", "zk_hosts", r.key)
+		return openSession(r.servers, r.zkOpts, r.dial, r.baseLog, r.m), nil
+	})
+	if err != nil {
+		return fmt.Errorf("zookeeper reporter: %w", err)
+	}
+	sess, ok := c.(*session)
+	if !ok {
+		_ = release()
+		return fmt.Errorf("zookeeper reporter: pool entry %q is a %T, not a zookeeper session", r.key, c)
+	}
+	r.sess, r.release = sess, release
+	r.m.poolUsers(1)
+	r.unlisten = sess.listen(r.onSession)
+	if d := r.cfg.ttl(); d > 0 {
+		r.ttl = startRefresher(r, d)
+	}
+	return nil
+}
+
+// Stop deregisters, stops the TTL refresher and releases the connection;
+// the last user closes it. A delete that cannot be sent now is left to the
+// shared session to do on reconnect (except for plain `persistent` nodes,
+// whose fixed name could by then belong to a newer registration).
+func (r *Reporter) Stop(ctx context.Context) error {
+	if r.sess == nil {
+		return nil
+	}
+	if r.ttl != nil {
+		r.ttl.stop()
+		r.ttl = nil
+	}
+	r.unlisten()
+	err := r.ReportDown(ctx)
+	if node, owner := r.current(); err != nil && node != "" && errors.Is(err, reporter.ErrNotConnected) {
+		if r.flags != 0 {
+			r.sess.deleteLater(pendingDelete{path: node, owner: owner})
+			r.log.Warn("zk node will be deleted when the session is back", "path", node, "err", err)
+		} else {
+			r.log.Warn("persistent zk node left in place", "path", node, "err", err)
+		}
+		r.forget(node)
+	}
+	relErr := r.release()
+	r.m.poolUsers(-1)
+	r.sess, r.release, r.unlisten = nil, nil, nil
+	return errors.Join(err, relErr)
+}
+
+// Wake fires when the session becomes usable again: the first session, a
+// reconnect, or a new session after expiry. Every ping in between failed,
+// so the worker's state is unknown; a round at once re-registers (same node
+// after a reconnect, a new one after expiry) without waiting for
+// check_interval. The worker owns re-registration; the reporter only wakes
+// it, so nothing writes the node behind the worker's back.
+func (r *Reporter) Wake() <-chan struct{} { return r.wake }
+
+func (r *Reporter) onSession(ev zk.SessionEvent) {
+	switch ev.State {
+	case zk.SessionConnected, zk.SessionReconnected, zk.SessionNew:
+		select {
+		case r.wake <- struct{}{}:
+		default: // a wake is already pending
+		}
+	}
+}
+
+// Node returns the full path of the registration, "" when there is none.
+func (r *Reporter) Node() string {
+	n, _ := r.current()
+	return n
+}
+
+func (r *Reporter) current() (string, int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.node, r.owner
+}
+
+// remember records the node and its ephemeral owner as seen on the
+// session c.
+func (r *Reporter) remember(c zk.Client, node string, owner int64) {
+	mine := owner != 0 && owner == c.SessionID()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.node, r.owner, r.mine = node, owner, mine
+}
+
+// stale tells whether st, the stat of the known node, shows a node that is
+// not ours any more: replaced by another owner, or an ephemeral of an
+// expired session of ours, which the server is about to delete (the
+// woken round can run before it has).
+func (r *Reporter) stale(c zk.Client, st *zk.Stat) bool {
+	r.mu.Lock()
+	owner, mine := r.owner, r.mine
+	r.mu.Unlock()
+	return st.EphemeralOwner != owner || (mine && owner != c.SessionID())
+}
+
+// forget clears the registration if it is still node.
+func (r *Reporter) forget(node string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.node == node {
+		r.node, r.owner, r.mine = "", 0, false
+	}
+}
+
+func (r *Reporter) client() (conn, error) {
+	if r.sess == nil {
+		return nil, fmt.Errorf("zookeeper reporter not started: %w", reporter.ErrNotConnected)
+	}
+	c := r.sess.client()
+	if c == nil || !connected(c) {
+		return nil, errNotConnected
+	}
+	return c, nil
+}
+
+var (
+	_ reporter.Reporter = (*Reporter)(nil)
+	_ reporter.Waker    = (*Reporter)(nil)
+	_ io.Closer         = (*session)(nil)
+)

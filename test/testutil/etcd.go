@@ -1,0 +1,211 @@
+package testutil
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+const (
+	etcdBinary       = "etcd"
+	etcdInstallHint  = "run `make deps` (or `apt-get install -y etcd-server`)"
+	etcdReadyTimeout = 30 * time.Second
+	etcdStopGrace    = 5 * time.Second
+)
+
+// Etcd is a real single-member etcd on 127.0.0.1 with the v2 API enabled
+// (nerve's etcd reporter speaks v2 keys), its data in a temp dir. Start one
+// with StartEtcd.
+type Etcd struct {
+	ClientPort int
+	PeerPort   int
+	dir        string
+
+	mu     sync.Mutex
+	cmd    *exec.Cmd
+	exited chan struct{}
+	logf   *os.File
+}
+
+// EtcdInstalled reports why etcd cannot be started here, or nil.
+func EtcdInstalled() error { return etcdCheckDeps(etcdBinary) }
+
+func etcdCheckDeps(bin string) error {
+	if _, err := exec.LookPath(bin); err != nil {
+		return fmt.Errorf("etcd tests need %s: %w; %s", bin, err, etcdInstallHint)
+	}
+	return nil
+}
+
+// StartEtcd starts an etcd for this test, waits until its v2 keys API
+// answers and stops it by PID on cleanup. It skips under -short and fails,
+// never skips, when etcd is not installed.
+func StartEtcd(t testing.TB) *Etcd {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: skipping a test that starts etcd")
+	}
+	if err := EtcdInstalled(); err != nil {
+		t.Fatal(err)
+	}
+	e, err := startEtcd(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("etcd log:\n%s", e.LogTail())
+		}
+		if err := e.Stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	return e
+}
+
+// startEtcd retries on fresh ports when one was taken between picking it
+// and etcd binding it.
+func startEtcd(dir string) (*Etcd, error) {
+	var err error
+	for attempt := 1; attempt <= 3; attempt++ {
+		e := &Etcd{dir: filepath.Join(dir, fmt.Sprintf("etcd-%d", attempt))}
+		if e.ClientPort, err = freePort(); err != nil {
+			return nil, err
+		}
+		if e.PeerPort, err = freePort(); err != nil {
+			return nil, err
+		}
+		if err = e.start(); err != nil {
+			return nil, err
+		}
+		if err = e.waitReady(etcdReadyTimeout); err == nil {
+			return e, nil
+		}
+		err = fmt.Errorf("etcd on port %d not ready: %w\n%s", e.ClientPort, err, e.LogTail())
+		bindRace := strings.Contains(e.LogTail(), "address already in use")
+		_ = e.Stop()
+		if !bindRace {
+			break
+		}
+	}
+	return nil, err
+}
+
+func (e *Etcd) start() error {
+	if err := os.MkdirAll(e.dir, 0o755); err != nil {
+		return fmt.Errorf("etcd dir: %w", err)
+	}
+	logf, err := os.Create(e.logPath())
+	if err != nil {
+		return fmt.Errorf("etcd log: %w", err)
+	}
+	client, peer := e.URL(), "http://"+net.JoinHostPort("127.0.0.1", strconv.Itoa(e.PeerPort))
+	cmd := exec.Command(etcdBinary,
+		"--name", "default", "--data-dir", filepath.Join(e.dir, "data"), "--enable-v2=true",
+		"--listen-client-urls", client, "--advertise-client-urls", client,
+		"--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+		"--initial-cluster", "default="+peer, "--initial-cluster-state", "new",
+		"--logger", "zap", "--log-outputs", "stderr")
+	cmd.Dir = e.dir
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = etcdSysProcAttr()
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		return fmt.Errorf("start %s: %w", etcdBinary, err)
+	}
+	exited := make(chan struct{})
+	go func() {
+		_ = cmd.Wait() // the exit status is in the log; Stop only needs "gone"
+		close(exited)
+	}()
+	e.mu.Lock()
+	e.cmd, e.exited, e.logf = cmd, exited, logf
+	e.mu.Unlock()
+	return nil
+}
+
+// waitReady polls the v2 keys API: /health would pass with v2 disabled.
+func (e *Etcd) waitReady(timeout time.Duration) error {
+	client := &http.Client{Timeout: time.Second}
+	return Poll(timeout, func() error {
+		select {
+		case <-e.exited:
+			return errors.New("etcd exited")
+		default:
+		}
+		resp, err := client.Get(e.URL() + "/v2/keys/")
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("GET /v2/keys/: %s", resp.Status)
+		}
+		return nil
+	})
+}
+
+// Addr is the client host:port.
+func (e *Etcd) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(e.ClientPort)) }
+
+// URL is the client URL, http://127.0.0.1:<port>.
+func (e *Etcd) URL() string { return "http://" + e.Addr() }
+
+// PID is the server's process id, 0 once stopped.
+func (e *Etcd) PID() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.cmd == nil {
+		return 0
+	}
+	return e.cmd.Process.Pid
+}
+
+// Stop stops the server by PID, SIGTERM then SIGKILL after a grace period.
+// It is idempotent.
+func (e *Etcd) Stop() error {
+	e.mu.Lock()
+	cmd, exited, logf := e.cmd, e.exited, e.logf
+	e.cmd, e.logf = nil, nil
+	e.mu.Unlock()
+	if cmd == nil {
+		return nil
+	}
+	defer logf.Close()
+	_ = cmd.Process.Signal(syscall.SIGTERM) // fails only if it already exited
+	select {
+	case <-exited:
+		return nil
+	case <-time.After(etcdStopGrace):
+	}
+	if err := cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		return fmt.Errorf("kill etcd (pid %d): %w", cmd.Process.Pid, err)
+	}
+	<-exited
+	return nil
+}
+
+func (e *Etcd) logPath() string { return filepath.Join(e.dir, "etcd.log") }
+
+// LogTail returns the end of the server's log, for failure messages.
+func (e *Etcd) LogTail() string {
+	b, err := os.ReadFile(e.logPath())
+	if err != nil {
+		return fmt.Sprintf("(no log: %v)", err)
+	}
+	const max = 4096
+	if len(b) > max {
+		b = b[len(b)-max:]
+	}
+	return string(b)
+}
