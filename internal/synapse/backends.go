@@ -1,0 +1,119 @@
+package synapse
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/smartstack-go/smartstack/pkg/registration"
+)
+
+// prepare is steps 1-3 of set_backends: append the default servers
+// (keep_default_servers), override the port, drop duplicates. It returns a
+// new slice; the watcher's is left alone.
+func (s *ServiceState) prepare(discovered []registration.Backend) []registration.Backend {
+	all := make([]registration.Backend, 0, len(discovered)+len(s.defaults))
+	all = append(all, discovered...)
+	if s.keepDefaults {
+		all = append(all, s.defaults...)
+	}
+	if s.portOverride != nil {
+		for i := range all {
+			all[i].Port = *s.portOverride
+		}
+	}
+	return dedupe(all)
+}
+
+// dedupe keeps the first backend of each (host, port, name) triple. Ports
+// compare with their JSON type (3000 and "3000" differ, as Ruby's hash
+// keys do); a missing or null name counts as "".
+func dedupe(bs []registration.Backend) []registration.Backend {
+	seen := make(map[string]bool, len(bs))
+	out := bs[:0]
+	for _, b := range bs {
+		var k strings.Builder
+		k.WriteString(strconv.Quote(b.Host))
+		k.WriteString(b.Port.Value().String())
+		name := b.Name
+		if !name.Present() || name.Kind() == registration.KindNull {
+			name = registration.StringValue("")
+		}
+		k.WriteString(name.String())
+		if key := k.String(); !seen[key] {
+			seen[key] = true
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// sameSet is Ruby's `a.to_set == b.to_set` over backend records: order and
+// repeats do not matter, every field does (object key order does not, as
+// in Hash#==).
+func sameSet(a, b []registration.Backend) bool {
+	ka, kb := keySet(a), keySet(b)
+	if len(ka) != len(kb) {
+		return false
+	}
+	for k := range ka {
+		if !kb[k] {
+			return false
+		}
+	}
+	return true
+}
+
+func keySet(bs []registration.Backend) map[string]bool {
+	set := make(map[string]bool, len(bs))
+	for _, b := range bs {
+		set[backendKey(b)] = true
+	}
+	return set
+}
+
+// backendKey is a canonical text of every field of b.
+func backendKey(b registration.Backend) string {
+	var k strings.Builder
+	id := registration.Value{}
+	if b.ID != nil {
+		id = registration.IntValue(*b.ID)
+	}
+	for _, v := range []registration.Value{
+		b.Name, registration.StringValue(b.Host), b.Port.Value(), id,
+		b.Weight, b.HAProxyServerOptions, b.Labels,
+	} {
+		canonical(&k, v)
+		k.WriteByte(',')
+	}
+	return k.String()
+}
+
+// canonical writes v as JSON with object keys sorted and absent as null,
+// so that equal values (Value.Equal, with absent = null) write equal text.
+func canonical(k *strings.Builder, v registration.Value) {
+	switch v.Kind() {
+	case registration.KindAbsent, registration.KindNull:
+		k.WriteString("null")
+	case registration.KindObject:
+		ms := v.Members()
+		slices.SortFunc(ms, func(a, b registration.Member) int { return strings.Compare(a.Key, b.Key) })
+		k.WriteByte('{')
+		for _, m := range ms {
+			k.WriteString(strconv.Quote(m.Key))
+			k.WriteByte(':')
+			canonical(k, m.Value)
+			k.WriteByte(',')
+		}
+		k.WriteByte('}')
+	case registration.KindArray:
+		k.WriteByte('[')
+		for _, e := range v.Elems() {
+			canonical(k, e)
+			k.WriteByte(',')
+		}
+		k.WriteByte(']')
+	default:
+		k.WriteString(v.String())
+	}
+}

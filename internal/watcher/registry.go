@@ -1,0 +1,74 @@
+package watcher
+
+import (
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Type is one discovery method: NewConfig returns a pointer to its own
+// config section with defaults set (the config layer decodes the
+// `discovery:` mapping into it), New builds a watcher for service from it.
+type Type struct {
+	NewConfig func() any
+	New       func(service string, cfg any, opts Options) (Watcher, error)
+}
+
+var (
+	mu    sync.RWMutex
+	types = map[string]Type{}
+)
+
+// Register makes a discovery method available; a duplicate name panics, as
+// two packages claiming one method is a build mistake.
+func Register(method string, t Type) {
+	mu.Lock()
+	defer mu.Unlock()
+	if _, dup := types[method]; dup {
+		panic("watcher: duplicate registration of method " + method)
+	}
+	if t.NewConfig == nil || t.New == nil {
+		panic("watcher: incomplete registration of method " + method)
+	}
+	types[method] = t
+}
+
+// Lookup returns a registered method. Names are exact: the config layer
+// lower-cases `discovery.method` before looking it up, as the original does.
+func Lookup(method string) (Type, bool) {
+	mu.RLock()
+	defer mu.RUnlock()
+	t, ok := types[method]
+	return t, ok
+}
+
+// Methods lists the registered methods, sorted.
+func Methods() []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	names := make([]string, 0, len(types))
+	for n := range types {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// New builds a watcher of the named method from its decoded config.
+func New(method, service string, cfg any, opts Options) (Watcher, error) {
+	t, ok := Lookup(method)
+	if !ok {
+		return nil, fmt.Errorf("service %s: unknown discovery method %q, known: %s",
+			service, method, strings.Join(Methods(), ", "))
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	w, err := t.New(service, cfg, opts)
+	if err != nil {
+		return nil, fmt.Errorf("service %s: discovery method %s: %w", service, method, err)
+	}
+	return w, nil
+}
