@@ -1,0 +1,101 @@
+// Package generator holds synapse's output contract: a Generator turns the
+// current backends of every service into something a proxy reads (haproxy,
+// file_output). A top-level config key names a generator and enables it, as
+// in the original.
+package generator
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"gopkg.in/yaml.v3"
+
+	"github.com/smartstack-go/smartstack/internal/config"
+	"github.com/smartstack-go/smartstack/pkg/registration"
+)
+
+// Service is what a generator sees of one service: a plain copy, so that
+// generators need not import the synapse core (which imports them).
+type Service struct {
+	Name     string
+	Backends []registration.Backend // after label filters and leader election
+	// Config is this generator's per-service section as its Normalize
+	// returned it; nil when the service has none.
+	Config   any
+	Revision uint64
+}
+
+// Generator is one output. The synapse loop calls it from one goroutine.
+type Generator interface {
+	// Name is the top-level config key ("haproxy", "file_output").
+	Name() string
+	// Normalize decodes and fills defaults for a service's section of this
+	// generator, from the config file or from discovery (ZooKeeper). A nil
+	// node means the service has no section. Errors name the bad key.
+	Normalize(service string, section *yaml.Node) (any, error)
+	// Update brings the output in line with services, sorted by name.
+	Update(ctx context.Context, services []Service) error
+	// Tick runs periodic work (rate-limited reloads) about once a second.
+	Tick(ctx context.Context) error
+}
+
+// Options carries what the daemon shares with every generator.
+type Options struct {
+	Logger     *slog.Logger
+	Registerer prometheus.Registerer
+}
+
+// Type is one generator kind: New decodes its top-level section (through the
+// shared decoder, so unknown keys warn with their path) and builds it.
+type Type struct {
+	New func(d *config.Decoder, section *yaml.Node, path string, opts Options) (Generator, error)
+}
+
+var (
+	mu    sync.RWMutex
+	types = map[string]Type{}
+)
+
+// Register makes a generator available under its top-level key; duplicates panic.
+func Register(name string, t Type) {
+	mu.Lock()
+	defer mu.Unlock()
+	if _, dup := types[name]; dup {
+		panic("generator: duplicate registration of " + name)
+	}
+	types[name] = t
+}
+
+// Lookup returns a registered generator type.
+func Lookup(name string) (Type, bool) {
+	mu.RLock()
+	defer mu.RUnlock()
+	t, ok := types[name]
+	return t, ok
+}
+
+// Names lists the registered generators, sorted.
+func Names() []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	names := make([]string, 0, len(types))
+	for n := range types {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// ErrUnknown is wrapped when a top-level key names no generator.
+var ErrUnknown = fmt.Errorf("unknown config generator")
+
+// UnknownError is the message for an unknown top-level key, listing what is known.
+func UnknownError(name string, reserved []string) error {
+	return fmt.Errorf("%w %q; known generators: %s; reserved keys: %s",
+		ErrUnknown, name, strings.Join(Names(), ", "), strings.Join(reserved, ", "))
+}
