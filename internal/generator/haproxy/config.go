@@ -1,0 +1,174 @@
+// Package haproxy renders synapse's haproxy.cfg: the top-level `haproxy`
+// section, the per-service `haproxy` sections and the backends they point
+// at become the same bytes the Ruby original writes (plus the fixes listed
+// in design.md: a final newline, HAProxy 2.x directives, a deterministic
+// shuffle, a template error instead of a crash).
+package haproxy
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/smartstack-go/smartstack/internal/config"
+)
+
+// Defaults of the top-level section, as in the original.
+const (
+	DefaultBindAddress     = "localhost"
+	DefaultMaxServerID     = 65535
+	DefaultRestartInterval = 2 * time.Second
+	DefaultStateFileTTL    = 24 * time.Hour
+)
+
+// Config is the top-level `haproxy` section.
+type Config struct {
+	Global   []string `yaml:"global"`
+	Defaults []string `yaml:"defaults"`
+
+	DoWrites                bool       `yaml:"do_writes"`
+	ConfigFilePath          string     `yaml:"config_file_path"`
+	DoSocket                bool       `yaml:"do_socket"`
+	SocketFilePath          StringList `yaml:"socket_file_path"`
+	DoReloads               bool       `yaml:"do_reloads"`
+	ReloadCommand           string     `yaml:"reload_command"`
+	DoChecks                bool       `yaml:"do_checks"`
+	CheckCommand            string     `yaml:"check_command"`
+	CandidateConfigFilePath string     `yaml:"candidate_config_file_path"`
+
+	// RestartInterval counts main-loop ticks (about a second each) in the
+	// original; a whole number of seconds here.
+	RestartInterval config.Duration `yaml:"restart_interval"`
+	RestartJitter   float64         `yaml:"restart_jitter"`
+	StateFilePath   string          `yaml:"state_file_path"`
+	StateFileTTL    config.Duration `yaml:"state_file_ttl"`
+	// ServerOrderSeed is nil when absent: the daemon then picks one per
+	// process, as the original's rand(2000) does.
+	ServerOrderSeed *int64 `yaml:"server_order_seed"`
+	MaxServerID     int    `yaml:"max_server_id"`
+	BindAddress     string `yaml:"bind_address"`
+	// SharedFrontend is nil when the key is absent: its presence, even as an
+	// empty list, creates `frontend shared-frontend`.
+	SharedFrontend  *[]string `yaml:"shared_frontend"`
+	ExtraSections   Sections  `yaml:"extra_sections"`
+	UseNerveWeights bool      `yaml:"use_nerve_weights"`
+
+	hasGlobal, hasDefaults bool
+}
+
+// NewConfig returns a Config holding the original's defaults.
+func NewConfig() Config {
+	return Config{
+		DoWrites: true, DoSocket: true, DoReloads: true,
+		RestartInterval: config.Duration(DefaultRestartInterval),
+		StateFileTTL:    config.Duration(DefaultStateFileTTL),
+		MaxServerID:     DefaultMaxServerID,
+		BindAddress:     DefaultBindAddress,
+	}
+}
+
+// UnmarshalConfig sets the defaults, then decodes, remembering whether
+// global and defaults were given at all (an empty list is valid).
+func (c *Config) UnmarshalConfig(d *config.Decoder, n *yaml.Node, path string) error {
+	*c = NewConfig()
+	type plain Config
+	d.Decode(n, path, (*plain)(c))
+	_, c.hasGlobal = mappingValue(n, "global")
+	_, c.hasDefaults = mappingValue(n, "defaults")
+	return nil
+}
+
+// Validate reports what the original refuses at startup, with its messages.
+// A Config built in Go (not decoded) counts global and defaults as given
+// when they are non-nil.
+func (c *Config) Validate() error {
+	var errs []error
+	if !c.hasGlobal && c.Global == nil {
+		errs = append(errs, errors.New("haproxy requires a global section"))
+	}
+	if !c.hasDefaults && c.Defaults == nil {
+		errs = append(errs, errors.New("haproxy requires a defaults section"))
+	}
+	required := []struct {
+		on         bool
+		flag, name string
+		set        bool
+	}{
+		{c.DoWrites, "do_writes", "config_file_path", c.ConfigFilePath != ""},
+		{c.DoSocket, "do_socket", "socket_file_path", len(c.SocketFilePath) > 0},
+		{c.DoReloads, "do_reloads", "reload_command", c.ReloadCommand != ""},
+		{c.DoChecks, "do_checks", "check_command", c.CheckCommand != ""},
+		{c.DoChecks, "do_checks", "candidate_config_file_path", c.CandidateConfigFilePath != ""},
+	}
+	for _, r := range required {
+		if r.on && !r.set {
+			errs = append(errs, fmt.Errorf("the `%s` option is required when `%s` is true", r.name, r.flag))
+		}
+	}
+	if c.MaxServerID < 1 {
+		errs = append(errs, fmt.Errorf("max_server_id must be at least 1, not %d", c.MaxServerID))
+	}
+	if c.RestartJitter < 0 {
+		errs = append(errs, fmt.Errorf("restart_jitter must not be negative, not %v", c.RestartJitter))
+	}
+	return errors.Join(errs...)
+}
+
+// CandidatePath is where a new config is written before it replaces the
+// live one: candidate_config_file_path, else <config_file_path>.tmp.
+func (c *Config) CandidatePath() string {
+	if c.CandidateConfigFilePath != "" {
+		return c.CandidateConfigFilePath
+	}
+	return c.ConfigFilePath + ".tmp"
+}
+
+// bindAddress is the default bind address for services without their own.
+// An explicit "" is kept: Ruby's `||` treats "" as a value.
+func (c *Config) bindAddress() string {
+	if c == nil {
+		return DefaultBindAddress
+	}
+	return c.BindAddress
+}
+
+// StringList is a string or a list of strings (socket_file_path: one
+// socket per nbproc process).
+type StringList []string
+
+// UnmarshalConfig accepts a single string as a one-element list.
+func (s *StringList) UnmarshalConfig(d *config.Decoder, n *yaml.Node, path string) error {
+	if n.Kind == yaml.ScalarNode {
+		*s = StringList{n.Value}
+		return nil
+	}
+	var list []string
+	d.Decode(n, path, &list)
+	*s = list
+	return nil
+}
+
+// mappingValue returns the value node of key in mapping n, following
+// aliases, and whether the key is there at all (even with a null value).
+func mappingValue(n *yaml.Node, key string) (*yaml.Node, bool) {
+	for n != nil && (n.Kind == yaml.AliasNode || n.Kind == yaml.DocumentNode) {
+		if n.Kind == yaml.AliasNode {
+			n = n.Alias
+		} else if len(n.Content) > 0 {
+			n = n.Content[0]
+		} else {
+			return nil, false
+		}
+	}
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil, false
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1], true
+		}
+	}
+	return nil, false
+}

@@ -1,0 +1,102 @@
+package haproxy
+
+import (
+	"fmt"
+	"maps"
+)
+
+// ServerIDs maps a service name to its servers' HAProxy ids (server name
+// to id), the original's @server_id_map. Ids stay stable across
+// generations, so a seamless reload with a server-state-file keeps each
+// server's state (airbnb/synapse#238). An id of 0 is recorded when an
+// "id" token in haproxy_server_options has no number after it, as Ruby's
+// to_i gives; such a server gets no generated id.
+type ServerIDs map[string]map[string]int
+
+// Clone returns a deep copy.
+func (s ServerIDs) Clone() ServerIDs {
+	out := make(ServerIDs, len(s))
+	for svc, ids := range s {
+		out[svc] = maps.Clone(ids)
+	}
+	return out
+}
+
+// idAllocator assigns ids for one service.
+type idAllocator struct {
+	ids  map[string]int // server name -> id
+	used map[int]bool
+	max  int
+}
+
+func newIDAllocator(prev map[string]int, maxID int) *idAllocator {
+	a := &idAllocator{ids: maps.Clone(prev), used: map[int]bool{}, max: maxID}
+	if a.ids == nil {
+		a.ids = map[string]int{}
+	}
+	for _, id := range a.ids {
+		a.used[id] = true
+	}
+	return a
+}
+
+func (a *idAllocator) set(name string, id int) {
+	a.ids[name] = id
+	a.used[id] = true
+}
+
+// remember takes a cached server's id unless one is already known.
+func (a *idAllocator) remember(name string, cachedID int) {
+	if _, ok := a.ids[name]; !ok && cachedID > 0 {
+		a.set(name, cachedID)
+	}
+}
+
+// pin applies a live backend's own id: a haproxy_server_id, overridden by
+// an "id N" token in haproxy_server_options (which is what the server line
+// will carry, so the map must agree).
+func (a *idAllocator) pin(name string, b Backend) {
+	if b.ServerID > 0 {
+		a.set(name, b.ServerID)
+	}
+	if hso, ok := b.HAProxyServerOptions.AsString(); ok {
+		if id, ok := optionsID(hso); ok {
+			a.set(name, id)
+		}
+	}
+}
+
+// next gives a live server without an id the lowest free id from 1, or
+// reports that the service has used up max_server_id ids.
+func (a *idAllocator) next(service, name string) error {
+	if _, ok := a.ids[name]; ok {
+		return nil
+	}
+	if len(a.ids) >= a.max {
+		return fmt.Errorf("ran out of server ids for %s, if you need more increase the max_server_id option", service)
+	}
+	probe := 1
+	for range a.max {
+		if !a.used[probe] {
+			break
+		}
+		probe = probe%a.max + 1
+	}
+	a.set(name, probe)
+	return nil
+}
+
+// keep forgets the servers that are not in the backend any more, so the
+// map does not grow without bound.
+func (a *idAllocator) keep(present map[string]bool) {
+	for name := range a.ids {
+		if !present[name] {
+			delete(a.ids, name)
+		}
+	}
+}
+
+func (a *idAllocator) lookup(name string) (int, bool) {
+	id, ok := a.ids[name]
+	return id, ok
+}

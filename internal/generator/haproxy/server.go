@@ -1,0 +1,180 @@
+package haproxy
+
+import (
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/smartstack-go/smartstack/pkg/registration"
+)
+
+// Backend is one server of a service as the generator sees it: the
+// registration record, plus the haproxy_server_id that default_servers and
+// the state file can carry (ZooKeeper registrations never do: the watcher
+// drops it).
+type Backend struct {
+	registration.Backend
+	// ServerID is haproxy_server_id; 0 means none.
+	ServerID int
+}
+
+// ServerName is the original's construct_name: "<host>:<port>", prefixed
+// with "<name>_" when the backend has a non-empty string name.
+func ServerName(b registration.Backend) string {
+	name := b.Host + ":" + b.Port.String()
+	if n, ok := b.Name.AsString(); ok && n != "" {
+		name = n + "_" + name
+	}
+	return name
+}
+
+// CookieValue is the cookie of a server line: the server name, or its
+// lower-case hex SHA-1 with cookie_value_method "hash" (so the cookie does
+// not reveal the topology).
+func CookieValue(method, server string) string {
+	if method == "hash" {
+		sum := sha1.Sum([]byte(server))
+		return hex.EncodeToString(sum[:])
+	}
+	return server
+}
+
+// lineSpec is everything a server line is made from.
+type lineSpec struct {
+	service  string
+	server   string
+	backend  Backend
+	enabled  bool
+	id       int
+	hasID    bool
+	tcpMode  bool // the backend lines hold exactly "mode tcp": no cookie
+	cookie   string
+	options  string // the service's server_options
+	useNerve bool   // top-level use_nerve_weights
+}
+
+// serverLine builds one "\tserver ..." line in the original's token order:
+// name, address, id, cookie, options, weight, disabled.
+func serverLine(s lineSpec) (line string, warnings []string, err error) {
+	b := "\tserver " + s.server + " " + s.backend.Host + ":" + s.backend.Port.String()
+	hso, hsoOK := s.backend.HAProxyServerOptions.AsString()
+	if s.hasID && !(hsoOK && hasToken(hso, "id")) {
+		b += " id " + strconv.Itoa(s.id)
+	}
+	if !s.tcpMode {
+		b += " cookie " + CookieValue(s.cookie, s.server)
+	}
+	vars := templateVars{host: s.backend.Host, port: s.backend.Port.String(), name: s.server}
+	if w, ok := s.backend.WeightInt(); s.useNerve && ok {
+		b, warnings, err = appendWeighted(b, s, hso, hsoOK, w, vars)
+	} else {
+		b, err = appendOptions(b, s, hso, hsoOK, vars)
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	if !s.enabled {
+		b += " disabled"
+	}
+	return b, warnings, nil
+}
+
+func appendOptions(b string, s lineSpec, hso string, hsoOK bool, vars templateVars) (string, error) {
+	so, err := expand(s.options, vars)
+	if err != nil {
+		return "", fmt.Errorf("service %s: server_options %q: %w", s.service, s.options, err)
+	}
+	b += " " + so
+	if hsoOK {
+		h, err := expand(hso, vars)
+		if err != nil {
+			return "", fmt.Errorf("service %s: haproxy_server_options %q of server %s: %w", s.service, hso, s.server, err)
+		}
+		b += " " + h
+	}
+	return b, nil
+}
+
+// weightOption is what the original strips from the options when the nerve
+// weight wins: the first "weight <digits>", anywhere.
+var weightOption = regexp.MustCompile(`weight +[0-9]+`)
+
+func appendWeighted(b string, s lineSpec, hso string, hsoOK bool, w int, vars templateVars) (string, []string, error) {
+	var warnings []string
+	s.options, warnings = stripWeight(s.options, "server_options", warnings)
+	if hsoOK {
+		hso, warnings = stripWeight(hso, "haproxy_server_options", warnings)
+	}
+	b, err := appendOptions(b, s, hso, hsoOK, vars)
+	if err != nil {
+		return "", nil, err
+	}
+	b += " weight " + strconv.Itoa(w)
+	return squeezeSpaces(b), warnings, nil
+}
+
+func stripWeight(opts, key string, warnings []string) (string, []string) {
+	loc := weightOption.FindStringIndex(opts)
+	if loc == nil {
+		return opts, warnings
+	}
+	msg := fmt.Sprintf("weight is defined in both %s and nerve. nerve weight will take precedence", key)
+	return opts[:loc[0]] + opts[loc[1]:], append(warnings, msg)
+}
+
+// squeezeSpaces is Ruby's squeeze(" "): runs of spaces (not TABs) become one.
+func squeezeSpaces(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' && i > 0 && s[i-1] == ' ' {
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// hasToken reports whether tok is one of the whitespace-separated words of
+// s (Ruby's split(' ')).
+func hasToken(s, tok string) bool {
+	for _, f := range strings.Fields(s) {
+		if f == tok {
+			return true
+		}
+	}
+	return false
+}
+
+// optionsID is the id an "id N" token in haproxy_server_options sets, with
+// Ruby's to_i: leading digits, else 0 (also when "id" is the last word).
+func optionsID(hso string) (int, bool) {
+	f := strings.Fields(hso)
+	for i, w := range f {
+		if w != "id" {
+			continue
+		}
+		if i+1 == len(f) {
+			return 0, true
+		}
+		return rubyToI(f[i+1]), true
+	}
+	return 0, false
+}
+
+func rubyToI(s string) int {
+	end := 0
+	if end < len(s) && (s[end] == '-' || s[end] == '+') {
+		end++
+	}
+	for end < len(s) && s[end] >= '0' && s[end] <= '9' {
+		end++
+	}
+	n, err := strconv.Atoi(s[:end])
+	if err != nil {
+		return 0
+	}
+	return n
+}
