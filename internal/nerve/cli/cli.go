@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -14,18 +15,34 @@ import (
 )
 
 // Exit codes. ExitConfig is what the original returns for a config it cannot
-// load, so supervisors that special-case it keep working.
+// load, so supervisors that special-case it keep working. A stop by SIGTERM
+// or SIGINT is ExitOK (the original dies by the signal).
 const (
 	ExitOK     = 0
 	ExitError  = 1
 	ExitConfig = 1
 )
 
+// exitError carries an exit code for an error that was already printed.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
 type options struct {
-	config      string
-	instanceID  string
-	checkConfig bool
+	config         string
+	overlay        string
+	instanceID     string
+	checkConfig    bool
+	logLevel       string
+	logFormat      string
+	maintenanceDir string
+	// zkSessionTimeout is the ZooKeeper session timeout nerve asks for;
+	// 0 keeps the reporter's default (the original's 32 s).
+	zkSessionTimeout time.Duration
 }
+
+// defaultMaintenanceDir sits beside Yelp's /var/run/nerve/heartbeat.
+const defaultMaintenanceDir = "/var/run/nerve/maintenance"
 
 // NewRootCmd builds the nerve command. Env vars are the original's defaults,
 // overridden by flags.
@@ -41,17 +58,34 @@ func NewRootCmd(stdout, stderr io.Writer) *cobra.Command {
 			if o.config == "" {
 				return errors.New("no config file: pass -c FILE or set NERVE_CONFIG")
 			}
-			return errors.New("nerve daemon: not implemented yet")
+			if o.checkConfig {
+				return checkConfig(o, cmd.OutOrStdout())
+			}
+			return run(cmd.Context(), o, cmd.ErrOrStderr())
 		},
 	}
 	cmd.SetOut(stdout)
 	cmd.SetErr(stderr)
 	f := cmd.Flags()
 	f.StringVarP(&o.config, "config", "c", os.Getenv("NERVE_CONFIG"), "config file (JSON or YAML); env NERVE_CONFIG")
+	f.StringVarP(&o.overlay, "config-overlay", "o", os.Getenv("NERVE_CONFIG_OVERLAY"), "overlay config merged over the main one, reloaded when its mtime changes; env NERVE_CONFIG_OVERLAY")
 	f.StringVarP(&o.instanceID, "instance_id", "i", os.Getenv("NERVE_INSTANCE_ID"), "instance id, overrides the config; env NERVE_INSTANCE_ID")
-	f.BoolVarP(&o.checkConfig, "check-config", "k", false, "validate the config and exit")
+	_, envCheck := os.LookupEnv("NERVE_CHECK_CONFIG")
+	f.BoolVarP(&o.checkConfig, "check-config", "k", envCheck, "validate the config and exit; env NERVE_CHECK_CONFIG (any value)")
+	_, debug := os.LookupEnv("DEBUG")
+	f.StringVar(&o.logLevel, "log-level", map[bool]string{true: "debug", false: "info"}[debug], "debug, info, warn or error; env DEBUG (any value) means debug")
+	f.StringVar(&o.logFormat, "log-format", "text", "text or json")
+	f.StringVar(&o.maintenanceDir, "maintenance-dir", envOr("NERVE_MAINTENANCE_DIR", defaultMaintenanceDir), "maintenance spool directory; a file named after a service (or all) takes it out of rotation; env NERVE_MAINTENANCE_DIR")
+	f.DurationVar(&o.zkSessionTimeout, "zk-session-timeout", 0, "ZooKeeper session timeout to request (0: 32s, the original's)")
 	cmd.AddCommand(newVersionCmd())
 	return cmd
+}
+
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
 }
 
 func newVersionCmd() *cobra.Command {
@@ -69,9 +103,15 @@ func newVersionCmd() *cobra.Command {
 func Main(args []string, stdout, stderr io.Writer) int {
 	cmd := NewRootCmd(stdout, stderr)
 	cmd.SetArgs(args)
-	if err := cmd.Execute(); err != nil {
+	err := cmd.Execute()
+	var ee exitError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &ee):
+		return ee.code
+	default:
 		fmt.Fprintln(stderr, "nerve:", err)
 		return ExitError
 	}
-	return ExitOK
 }

@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"log/slog"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/smartstack-go/smartstack/internal/nerve"
+	"github.com/smartstack-go/smartstack/internal/nerve/config"
+	"github.com/smartstack-go/smartstack/internal/reporter"
+
+	// The reporter types nerve knows, registered by their init.
+	_ "github.com/smartstack-go/smartstack/internal/reporter/etcd"
+	_ "github.com/smartstack-go/smartstack/internal/reporter/zookeeper"
+)
+
+// loader returns the daemon's Load: read and validate every file, build
+// every check and decode every reporter config, connect nothing. The pool
+// outlives reloads so unchanged services keep sharing their sessions.
+func loader(o *options, log *slog.Logger, reg prometheus.Registerer) func() (*nerve.Desired, error) {
+	ro := reporterOptions{Logger: log, Registerer: reg, Pool: reporter.NewPool(), SessionTimeout: o.zkSessionTimeout}
+	return func() (*nerve.Desired, error) {
+		cfg, warnings, err := config.Load(config.LoadOptions{Path: o.config, OverlayPath: o.overlay, InstanceID: o.instanceID})
+		var ws []string
+		for _, w := range warnings {
+			ws = append(ws, w.String())
+		}
+		if err != nil {
+			// Warnings still matter to -k: they often explain the error.
+			return &nerve.Desired{Warnings: ws}, err
+		}
+		d := fromConfig(cfg, ro)
+		d.Warnings = ws
+		return d, nil
+	}
+}

@@ -1,0 +1,218 @@
+package config
+
+import (
+	"gopkg.in/yaml.v3"
+)
+
+// pair is one effective entry of a mapping.
+type pair struct{ key, value *yaml.Node }
+
+// maxAliasHops bounds deref on alias chains; yaml.v3 builds none longer than
+// one hop, so this only guards against hand-made trees.
+const maxAliasHops = 64
+
+// deref returns the node n stands for: the content of a document, the
+// target of an alias. nil means nothing (an empty document).
+func deref(n *yaml.Node) *yaml.Node {
+	for range maxAliasHops {
+		switch {
+		case n == nil || n.Kind == 0:
+			return nil
+		case n.Kind == yaml.DocumentNode:
+			if len(n.Content) == 0 {
+				return nil
+			}
+			n = n.Content[0]
+		case n.Kind == yaml.AliasNode:
+			n = n.Alias
+		default:
+			return n
+		}
+	}
+	return nil
+}
+
+func isNull(n *yaml.Node) bool {
+	n = deref(n)
+	return n == nil || n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
+}
+
+func isMerge(k *yaml.Node) bool {
+	return k.Kind == yaml.ScalarNode && k.Value == "<<" && k.ShortTag() == "!!merge"
+}
+
+// flatten lists the effective entries of mapping n the way internal/config
+// reads them: `<<` merge keys expanded (explicit keys win, earlier merge
+// sources win), a repeated key keeps its first position and its last value.
+// dups are the keys that replaced an earlier one, each with the key it
+// replaced; bad are non-string keys, which are left out. Values are returned as written (aliases included), so
+// a decoder still guards them against alias cycles.
+func flatten(n *yaml.Node) (pairs []pair, dups []pair, bad []*yaml.Node) {
+	f := flattener{at: map[string]int{}, seen: map[*yaml.Node]bool{}}
+	f.add(deref(n), true)
+	return f.pairs, f.dups, f.bad
+}
+
+type flattener struct {
+	pairs []pair
+	at    map[string]int
+	seen  map[*yaml.Node]bool // merge sources already expanded: `&a {<<: *a}` ends
+	dups  []pair              // key: the repeated key, value: the key it replaced
+	bad   []*yaml.Node
+}
+
+func (f *flattener) add(n *yaml.Node, explicit bool) {
+	if n == nil || n.Kind != yaml.MappingNode || f.seen[n] {
+		return
+	}
+	f.seen[n] = true
+	var merges []*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch j, dup := f.at[k.Value]; {
+		case isMerge(k):
+			merges = append(merges, v)
+		case k.Kind != yaml.ScalarNode:
+			if explicit {
+				f.bad = append(f.bad, k)
+			}
+		case dup && explicit:
+			f.dups = append(f.dups, pair{key: k, value: f.pairs[j].key})
+			f.pairs[j] = pair{key: k, value: v}
+		case !dup:
+			f.at[k.Value] = len(f.pairs)
+			f.pairs = append(f.pairs, pair{key: k, value: v})
+		}
+	}
+	for _, m := range merges {
+		f.merge(deref(m))
+	}
+}
+
+func (f *flattener) merge(m *yaml.Node) {
+	if m == nil {
+		return
+	}
+	if m.Kind == yaml.SequenceNode {
+		for _, c := range m.Content {
+			f.add(deref(c), false)
+		}
+		return
+	}
+	f.add(m, false)
+}
+
+// lookup returns the effective value under key, or nil.
+func lookup(n *yaml.Node, key string) *yaml.Node {
+	pairs, _, _ := flatten(n)
+	for _, p := range pairs {
+		if p.key.Value == key {
+			return p.value
+		}
+	}
+	return nil
+}
+
+// mapping builds a new mapping node from pairs. Rebuilt mappings never
+// change the parsed tree, whose anchors other parts may alias.
+func mapping(line int, pairs []pair) *yaml.Node {
+	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: line}
+	for _, p := range pairs {
+		m.Content = append(m.Content, p.key, p.value)
+	}
+	return m
+}
+
+// set replaces the value of key in pairs (keeping its position, as a Ruby
+// hash does) or appends it.
+func set(pairs []pair, p pair) []pair {
+	for i := range pairs {
+		if pairs[i].key.Value == p.key.Value {
+			pairs[i].value = p.value
+			return pairs
+		}
+	}
+	return append(pairs, p)
+}
+
+// deepMerge is the Yelp overlay merge: mappings merge key by key,
+// recursively; any other overlay value (null and lists included) replaces
+// the base value.
+func deepMerge(base, over *yaml.Node) *yaml.Node {
+	b, o := deref(base), deref(over)
+	if b == nil || o == nil || b.Kind != yaml.MappingNode || o.Kind != yaml.MappingNode {
+		return over
+	}
+	pairs, _, _ := flatten(b)
+	overPairs, _, _ := flatten(o)
+	for _, op := range overPairs {
+		if old := find(pairs, op.key.Value); old != nil {
+			op.value = deepMerge(old, op.value)
+		}
+		pairs = set(pairs, op)
+	}
+	return mapping(b.Line, pairs)
+}
+
+func find(pairs []pair, key string) *yaml.Node {
+	for _, p := range pairs {
+		if p.key.Value == key {
+			return p.value
+		}
+	}
+	return nil
+}
+
+// psychPairs lists the entries of mapping n in the order, and with the
+// values, the original's YAML parser (Psych) gives them: a `<<` merges its
+// mapping (or, for a list, the mappings with earlier ones winning) at its
+// own position, replacing keys seen so far; later keys replace merged ones.
+// A replaced key keeps its first position, as in a Ruby Hash. This matters
+// where order reaches the payload bytes: labels. Non-string keys are
+// returned in bad.
+func psychPairs(n *yaml.Node) (pairs []pair, bad []*yaml.Node) {
+	p := psych{seen: map[*yaml.Node]bool{}}
+	return p.mapping(deref(n)), p.bad
+}
+
+type psych struct {
+	seen map[*yaml.Node]bool // mappings being expanded, to end `&a {<<: *a}`
+	bad  []*yaml.Node
+}
+
+func (p *psych) mapping(n *yaml.Node) []pair {
+	if n == nil || n.Kind != yaml.MappingNode || p.seen[n] {
+		return nil
+	}
+	p.seen[n] = true
+	defer delete(p.seen, n)
+	var out []pair
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch {
+		case isMerge(k):
+			for _, m := range p.merged(deref(v)) {
+				out = set(out, m)
+			}
+		case k.Kind != yaml.ScalarNode:
+			p.bad = append(p.bad, k)
+		default:
+			out = set(out, pair{key: k, value: v})
+		}
+	}
+	return out
+}
+
+// merged is what a `<<` value contributes.
+func (p *psych) merged(m *yaml.Node) []pair {
+	if m == nil || m.Kind != yaml.SequenceNode {
+		return p.mapping(m)
+	}
+	var out []pair
+	for i := len(m.Content) - 1; i >= 0; i-- {
+		for _, e := range p.mapping(deref(m.Content[i])) {
+			out = set(out, e)
+		}
+	}
+	return out
+}

@@ -1,0 +1,11 @@
+// Package e2e runs the built binaries against real ZooKeeper.
+package e2e
+
+import (
+	"os"
+	"testing"
+
+	"github.com/smartstack-go/smartstack/test/testutil"
+)
+
+func TestMain(m *testing.M) { os.Exit(testutil.ZooKeeperMain(m)) }

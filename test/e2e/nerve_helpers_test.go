@@ -1,0 +1,208 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	gozk "github.com/go-zookeeper/zk"
+
+	"github.com/smartstack-go/smartstack/test/testutil"
+)
+
+var (
+	buildOnce sync.Once
+	nerveBin  string
+	buildErr  error
+)
+
+// buildNerve builds cmd/nerve once per test binary into a temp dir.
+func buildNerve(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "nerve-e2e-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		nerveBin = filepath.Join(dir, "nerve")
+		out, err := exec.Command("go", "build", "-o", nerveBin, "../../cmd/nerve").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return nerveBin
+}
+
+// healthService is a local HTTP service whose /health answer is switchable.
+type healthService struct {
+	srv  *httptest.Server
+	ok   atomic.Bool
+	port int
+}
+
+func newHealthService(t *testing.T) *healthService {
+	h := &healthService{}
+	h.ok.Store(true)
+	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if !h.ok.Load() {
+			http.Error(w, "sick", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	}))
+	t.Cleanup(h.srv.Close)
+	h.port = h.srv.Listener.Addr().(*net.TCPAddr).Port
+	return h
+}
+
+// service renders one nerve service section.
+func service(port int, zkHosts, zkPath string) map[string]any {
+	return map[string]any{
+		"host": "127.0.0.1", "port": port, "reporter_type": "zookeeper",
+		"zk_hosts": []string{zkHosts}, "zk_path": zkPath, "check_interval": 0.05,
+		"checks": []map[string]any{{"type": "http", "uri": "/health", "timeout": 0.5, "rise": 1, "fall": 2}},
+	}
+}
+
+func writeConfig(t *testing.T, path string, cfg map[string]any) {
+	t.Helper()
+	b, err := json.MarshalIndent(cfg, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// nerveProc is a running nerve binary.
+type nerveProc struct {
+	cmd    *exec.Cmd
+	stderr *syncBuffer
+	done   chan struct{}
+	err    error
+}
+
+func startNerve(t *testing.T, args ...string) *nerveProc {
+	t.Helper()
+	p := &nerveProc{cmd: exec.Command(buildNerve(t), args...), stderr: &syncBuffer{}, done: make(chan struct{})}
+	p.cmd.Stderr = p.stderr
+	p.cmd.Stdout = p.stderr
+	p.cmd.Env = append(os.Environ(), "DEBUG=1")
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.err = p.cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() {
+		_ = p.cmd.Process.Kill()
+		<-p.done
+		if t.Failed() {
+			t.Logf("nerve output:\n%s", p.stderr.String())
+		}
+	})
+	return p
+}
+
+func (p *nerveProc) signal(t *testing.T, s syscall.Signal) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(s); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (p *nerveProc) alive() bool {
+	select {
+	case <-p.done:
+		return false
+	default:
+		return true
+	}
+}
+
+// children returns the data of every child of path, sorted.
+func children(zc *gozk.Conn, path string) ([]string, error) {
+	names, _, err := zc.Children(path)
+	if errors.Is(err, gozk.ErrNoNode) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, n := range names {
+		b, _, err := zc.Get(path + "/" + n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, string(b))
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+func wantChildren(t *testing.T, zc *gozk.Conn, path string, want ...string) {
+	t.Helper()
+	testutil.Eventually(t, 10*time.Second, func() error {
+		got, err := children(zc, path)
+		if err != nil {
+			return err
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			return fmt.Errorf("children of %s: %q, want %q", path, got, want)
+		}
+		return nil
+	})
+}
+
+func connectZK(t *testing.T, servers []string) *gozk.Conn {
+	t.Helper()
+	zc, _, err := gozk.Connect(servers, 5*time.Second, gozk.WithLogger(quietLogger{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(zc.Close)
+	return zc
+}
+
+type quietLogger struct{}
+
+func (quietLogger) Printf(string, ...any) {}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
