@@ -8,11 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/smartstack-go/smartstack/internal/registry"
 )
 
 // Check probes a service once. A nil error means healthy; any error, including
@@ -44,42 +44,21 @@ type Decoder func(into any) error
 // Errors are configuration errors (missing port, bad uri...).
 type Factory func(c Common, decode Decoder) (Check, error)
 
-var (
-	mu       sync.RWMutex
-	registry = map[string]Factory{}
-)
+var factories = registry.New[Factory]("check type")
 
 // Register makes a check type available. It panics on a duplicate name,
 // which is a programming error caught by any test.
-func Register(name string, f Factory) {
-	mu.Lock()
-	defer mu.Unlock()
-	if _, dup := registry[name]; dup {
-		panic("check: duplicate registration of type " + name)
-	}
-	registry[name] = f
-}
+func Register(name string, f Factory) { factories.Register(name, f) }
 
 // Types lists the registered check types, sorted, for error messages.
-func Types() []string {
-	mu.RLock()
-	defer mu.RUnlock()
-	names := make([]string, 0, len(registry))
-	for n := range registry {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func Types() []string { return factories.Names() }
 
 // ErrUnknownType is wrapped by New for a type nobody registered.
 var ErrUnknownType = errors.New("unknown check type")
 
 // New builds a check of c.Type.
 func New(c Common, decode Decoder) (Check, error) {
-	mu.RLock()
-	f, ok := registry[c.Type]
-	mu.RUnlock()
+	f, ok := factories.Lookup(c.Type)
 	if !ok {
 		return nil, fmt.Errorf("%w %q; valid types: %s", ErrUnknownType, c.Type, strings.Join(Types(), ", "))
 	}

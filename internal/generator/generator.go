@@ -8,14 +8,13 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sort"
 	"strings"
-	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"gopkg.in/yaml.v3"
 
 	"github.com/smartstack-go/smartstack/internal/config"
+	"github.com/smartstack-go/smartstack/internal/registry"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
@@ -56,40 +55,16 @@ type Type struct {
 	New func(d *config.Decoder, section *yaml.Node, path string, opts Options) (Generator, error)
 }
 
-var (
-	mu    sync.RWMutex
-	types = map[string]Type{}
-)
+var types = registry.New[Type]("generator")
 
 // Register makes a generator available under its top-level key; duplicates panic.
-func Register(name string, t Type) {
-	mu.Lock()
-	defer mu.Unlock()
-	if _, dup := types[name]; dup {
-		panic("generator: duplicate registration of " + name)
-	}
-	types[name] = t
-}
+func Register(name string, t Type) { types.Register(name, t) }
 
 // Lookup returns a registered generator type.
-func Lookup(name string) (Type, bool) {
-	mu.RLock()
-	defer mu.RUnlock()
-	t, ok := types[name]
-	return t, ok
-}
+func Lookup(name string) (Type, bool) { return types.Lookup(name) }
 
 // Names lists the registered generators, sorted.
-func Names() []string {
-	mu.RLock()
-	defer mu.RUnlock()
-	names := make([]string, 0, len(types))
-	for n := range types {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func Names() []string { return types.Names() }
 
 // ErrUnknown is wrapped when a top-level key names no generator.
 var ErrUnknown = fmt.Errorf("unknown config generator")

@@ -10,12 +10,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/smartstack-go/smartstack/internal/registry"
 )
 
 // Reporter registers one service instance in a registry. One service worker
@@ -81,40 +81,16 @@ type Type struct {
 	New       func(s Service, cfg any, opts Options) (Reporter, error)
 }
 
-var (
-	mu    sync.RWMutex
-	types = map[string]Type{}
-)
+var types = registry.New[Type]("reporter type")
 
 // Register makes a reporter type available; duplicate names panic.
-func Register(name string, t Type) {
-	mu.Lock()
-	defer mu.Unlock()
-	if _, dup := types[name]; dup {
-		panic("reporter: duplicate registration of type " + name)
-	}
-	types[name] = t
-}
+func Register(name string, t Type) { types.Register(name, t) }
 
 // Lookup returns a registered type.
-func Lookup(name string) (Type, bool) {
-	mu.RLock()
-	defer mu.RUnlock()
-	t, ok := types[name]
-	return t, ok
-}
+func Lookup(name string) (Type, bool) { return types.Lookup(name) }
 
 // Names lists the registered types, sorted.
-func Names() []string {
-	mu.RLock()
-	defer mu.RUnlock()
-	names := make([]string, 0, len(types))
-	for n := range types {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func Names() []string { return types.Names() }
 
 // New builds a reporter of the named type from its decoded config.
 func New(name string, s Service, cfg any, opts Options) (Reporter, error) {

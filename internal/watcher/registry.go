@@ -3,9 +3,9 @@ package watcher
 import (
 	"fmt"
 	"log/slog"
-	"sort"
 	"strings"
-	"sync"
+
+	"github.com/smartstack-go/smartstack/internal/registry"
 )
 
 // Type is one discovery method: NewConfig returns a pointer to its own
@@ -16,45 +16,23 @@ type Type struct {
 	New       func(service string, cfg any, opts Options) (Watcher, error)
 }
 
-var (
-	mu    sync.RWMutex
-	types = map[string]Type{}
-)
+var types = registry.New[Type]("discovery method")
 
 // Register makes a discovery method available; a duplicate name panics, as
 // two packages claiming one method is a build mistake.
 func Register(method string, t Type) {
-	mu.Lock()
-	defer mu.Unlock()
-	if _, dup := types[method]; dup {
-		panic("watcher: duplicate registration of method " + method)
-	}
 	if t.NewConfig == nil || t.New == nil {
 		panic("watcher: incomplete registration of method " + method)
 	}
-	types[method] = t
+	types.Register(method, t)
 }
 
 // Lookup returns a registered method. Names are exact: the config layer
 // lower-cases `discovery.method` before looking it up, as the original does.
-func Lookup(method string) (Type, bool) {
-	mu.RLock()
-	defer mu.RUnlock()
-	t, ok := types[method]
-	return t, ok
-}
+func Lookup(method string) (Type, bool) { return types.Lookup(method) }
 
 // Methods lists the registered methods, sorted.
-func Methods() []string {
-	mu.RLock()
-	defer mu.RUnlock()
-	names := make([]string, 0, len(types))
-	for n := range types {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func Methods() []string { return types.Names() }
 
 // New builds a watcher of the named method from its decoded config.
 func New(method, service string, cfg any, opts Options) (Watcher, error) {
