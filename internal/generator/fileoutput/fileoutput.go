@@ -1,0 +1,131 @@
+// Package fileoutput is synapse's file_output generator: one JSON file per
+// service, <output_directory>/<service>.json, holding the service's backends
+// exactly as the original writes them (spec/synapse.md 5), for tools that
+// read SmartStack state without HAProxy.
+package fileoutput
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/smartstack-go/smartstack/internal/config"
+	"github.com/smartstack-go/smartstack/internal/generator"
+)
+
+// Name is the top-level config key that enables this generator.
+const Name = "file_output"
+
+func init() {
+	generator.Register(Name, generator.Type{New: New})
+}
+
+// Config is the top-level file_output section.
+type Config struct {
+	// OutputDirectory receives the files; it is created (mkdir -p) by
+	// NewGenerator.
+	OutputDirectory string
+}
+
+// ServiceConfig is a service's normalised file_output section. The original
+// reads no other key.
+type ServiceConfig struct {
+	Disabled bool `yaml:"disabled"`
+}
+
+// Generator writes the files. Like every generator it is driven by one
+// goroutine; it is not safe for concurrent use.
+type Generator struct {
+	dir     string
+	log     *slog.Logger
+	metrics *metrics
+	// written maps a service to the revision whose backends are known to be
+	// on disk, so an update caused by another service does not re-read
+	// every file (the original's @watcher_revisions). A service leaves the
+	// map when its file is not ours to keep, and on a failed write, so the
+	// next update retries it.
+	written map[string]uint64
+}
+
+type rawConfig struct {
+	OutputDirectory pathValue `yaml:"output_directory"`
+}
+
+// pathValue tells an absent (or null) key from one of the wrong type, which
+// the decoder has already reported.
+type pathValue struct {
+	value            string
+	present, invalid bool
+}
+
+// UnmarshalConfig implements config.Unmarshaler.
+func (p *pathValue) UnmarshalConfig(_ *config.Decoder, n *yaml.Node, _ string) error {
+	if n.Kind != yaml.ScalarNode {
+		p.invalid = true
+		return errors.New("must be a directory path, not a list or mapping")
+	}
+	*p = pathValue{value: n.Value, present: true}
+	return nil
+}
+
+// New builds the generator from its top-level section; it is the
+// generator.Type constructor. Unknown keys and type errors are recorded in
+// d; the returned error says why no generator could be built.
+func New(d *config.Decoder, section *yaml.Node, path string, opts generator.Options) (generator.Generator, error) {
+	var raw rawConfig
+	d.Decode(section, path, &raw)
+	switch {
+	case raw.OutputDirectory.invalid:
+		return nil, fmt.Errorf("%s: invalid value", config.KeyPath(path, "output_directory"))
+	case !raw.OutputDirectory.present:
+		return nil, fmt.Errorf("%s: flat file generation requires an output_directory key", path)
+	}
+	return NewGenerator(Config{OutputDirectory: raw.OutputDirectory.value}, opts)
+}
+
+// NewGenerator creates the output directory and the generator.
+func NewGenerator(cfg Config, opts generator.Options) (*Generator, error) {
+	// 0o777 and the umask give the mode Ruby's FileUtils.mkdir_p gives.
+	if err := os.MkdirAll(cfg.OutputDirectory, 0o777); err != nil {
+		return nil, fmt.Errorf("provided output directory %s is not present or creatable: %w", cfg.OutputDirectory, err)
+	}
+	m, err := metricsFor(opts.Registerer)
+	if err != nil {
+		return nil, err
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Generator{dir: cfg.OutputDirectory, log: log, metrics: m, written: map[string]uint64{}}, nil
+}
+
+// Name implements generator.Generator.
+func (g *Generator) Name() string { return Name }
+
+// Normalize implements generator.Generator. A nil section is a service that
+// does not mention file_output in its config file: the original fills in
+// {} for it, so it is enabled. A service is disabled by `disabled: true`,
+// or when its current generator config has no file_output entry at all
+// (ZooKeeper replaced the map), which reaches Update as a nil Config.
+func (g *Generator) Normalize(service string, section *yaml.Node) (any, error) {
+	var sc ServiceConfig
+	d := config.NewDecoder("")
+	d.Decode(section, config.KeyPath(config.KeyPath("services", service), Name), &sc)
+	for _, w := range d.Warnings() {
+		g.log.Warn("service config warning", "generator", Name, "warning", w.String())
+	}
+	if err := d.Err(); err != nil {
+		return nil, err
+	}
+	return sc, nil
+}
+
+// Tick implements generator.Generator; file_output has no periodic work.
+func (g *Generator) Tick(context.Context) error { return nil }
+
+var _ generator.Generator = (*Generator)(nil)
