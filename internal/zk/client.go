@@ -39,6 +39,10 @@ const (
 	EventNodeDataChanged     = gozk.EventNodeDataChanged
 	EventNodeChildrenChanged = gozk.EventNodeChildrenChanged
 	EventNotWatching         = gozk.EventNotWatching
+
+	// StateHasSession is State() while a session is established and the
+	// connection is up: what "connected" means for health reporting.
+	StateHasSession = gozk.StateHasSession
 )
 
 // OpenACL is world:anyone with every permission, what nerve and synapse use.

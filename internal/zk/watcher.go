@@ -26,6 +26,11 @@ type WatchOptions struct {
 	// RetryMin and RetryMax bound the doubling backoff after a failed
 	// refresh; 0 means 100ms and 5s.
 	RetryMin, RetryMax time.Duration
+	// SkipData, when set, names the children whose data is never read or
+	// watched (their Snapshot data is nil): synapse decodes nerve's
+	// base64_ names from the name alone, so reading them would only add
+	// load. Asked once per child; it must depend on the name only.
+	SkipData func(name string) bool
 	// Logger gets refresh failures and recoveries; nil discards.
 	Logger *slog.Logger
 }

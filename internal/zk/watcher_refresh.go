@@ -117,11 +117,27 @@ func (w *ChildrenWatcher) readParent() error {
 func (w *ChildrenWatcher) toFetch(full bool) []string {
 	var names []string
 	for n, c := range w.st.children {
+		if w.skipData(n, c) {
+			continue
+		}
 		if full || !c.fetched || w.st.dirty[n] {
 			names = append(names, n)
 		}
 	}
 	return names
+}
+
+// skipData asks opts.SkipData once per child and remembers the answer; a
+// skipped child counts as fetched, with nil data and no data watch.
+func (w *ChildrenWatcher) skipData(name string, c *child) bool {
+	if !c.asked {
+		c.asked = true
+		c.skip = w.opts.SkipData != nil && w.opts.SkipData(name)
+		if c.skip {
+			c.fetched = true
+		}
+	}
+	return c.skip
 }
 
 type childRead struct {

@@ -26,6 +26,8 @@ type watchState struct {
 type child struct {
 	data    []byte
 	fetched bool
+	asked   bool // WatchOptions.SkipData was consulted
+	skip    bool // its answer
 	watch   <-chan Event
 }
 

@@ -1,0 +1,132 @@
+package zookeeper
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"maps"
+	"slices"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/smartstack-go/smartstack/internal/config"
+	"github.com/smartstack-go/smartstack/internal/watcher"
+	"github.com/smartstack-go/smartstack/pkg/registration"
+)
+
+// decoder turns znode contents into what a Snapshot carries. It remembers
+// what it has complained about, so that a malformed child or generator
+// config is logged once per change of its data rather than on every round.
+// Not safe for concurrent use: each watcher's Run owns one.
+type decoder struct {
+	format  registration.Format
+	cfgPath string
+	log     *slog.Logger
+	onBad   func() // counts a newly malformed child
+
+	bad     map[string]uint64 // child name → hash of the data that failed
+	cfgData []byte            // generator config data last parsed
+	cfg     map[string]*yaml.Node
+}
+
+func newDecoder(f registration.Format, cfgPath string, log *slog.Logger, onBad func()) *decoder {
+	return &decoder{format: f, cfgPath: cfgPath, log: log, onBad: onBad, bad: map[string]uint64{}}
+}
+
+// skipData reports the children whose name carries the registration, so
+// their data need not be read. A base64_ name that does not decode falls
+// back to reading the data, as in the original.
+func skipData(name string) bool {
+	_, err := registration.ParseChildName(name)
+	return err == nil
+}
+
+// backends decodes every child, in name order so the set is deterministic
+// (ZooKeeper lists children in no particular order). Malformed children are
+// skipped: one bad registration must not hide the others.
+func (d *decoder) backends(children map[string][]byte) []registration.Backend {
+	names := slices.Sorted(maps.Keys(children))
+	out := make([]registration.Backend, 0, len(names))
+	for _, n := range names {
+		b, err := decodeChild(n, children[n], d.format)
+		if err != nil {
+			d.reportBad(n, children[n], err)
+			continue
+		}
+		delete(d.bad, n)
+		out = append(out, b)
+	}
+	for n := range d.bad {
+		if _, ok := children[n]; !ok {
+			delete(d.bad, n)
+		}
+	}
+	return out
+}
+
+// decodeChild decodes a base64_ name without its data, and any other child
+// from its data with the configured format.
+func decodeChild(name string, data []byte, f registration.Format) (registration.Backend, error) {
+	b, err := registration.ParseChildName(name)
+	if err == nil {
+		return b, nil
+	}
+	if data == nil && !errors.Is(err, registration.ErrNotEncoded) {
+		return registration.Backend{}, err
+	}
+	return registration.ParseChild(name, data, f)
+}
+
+func (d *decoder) reportBad(name string, data []byte, err error) {
+	h := fnv.New64a()
+	h.Write(data)
+	sum := h.Sum64()
+	if prev, ok := d.bad[name]; ok && prev == sum {
+		return
+	}
+	d.bad[name] = sum
+	d.log.Warn("skipping malformed zookeeper child", "child", name, "err", err)
+	if d.onBad != nil {
+		d.onBad()
+	}
+}
+
+// generatorConfig returns the generator config in data, nil for "no
+// change": empty data (the original reads it as {}), or data that is not a
+// JSON object of sections (logged once per distinct data).
+func (d *decoder) generatorConfig(data []byte) map[string]*yaml.Node {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	if d.cfgData != nil && bytes.Equal(data, d.cfgData) {
+		return d.cfg
+	}
+	d.cfgData = bytes.Clone(data)
+	cfg, err := parseGeneratorConfig(d.cfgPath, data)
+	if err != nil {
+		d.log.Warn("ignoring generator config from zookeeper; keeping the current one", "path", d.cfgPath, "err", err)
+	}
+	d.cfg = cfg
+	return cfg
+}
+
+// parseGeneratorConfig reads generator config data as the original does,
+// JSON only; YAML that config.Parse would accept is refused so that a node
+// the original ignored is ignored here too.
+func parseGeneratorConfig(path string, data []byte) (map[string]*yaml.Node, error) {
+	if !json.Valid(data) {
+		return nil, fmt.Errorf("generator config in %s is not valid JSON", path)
+	}
+	n, err := config.Parse("zookeeper:"+path, data)
+	if err != nil {
+		return nil, fmt.Errorf("generator config in %s: %w", path, err)
+	}
+	sections, err := watcher.GeneratorSections(n)
+	if err != nil {
+		return nil, fmt.Errorf("generator config in %s: %w", path, err)
+	}
+	return sections, nil
+}

@@ -1,0 +1,75 @@
+package zookeeper
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// metrics are shared by every watcher of a registerer: each service is a
+// label value, so hundreds of watchers register once.
+type metrics struct {
+	updates     *prometheus.CounterVec // service, method
+	badChildren *prometheus.CounterVec // service
+	errors      *prometheus.CounterVec // service, method
+}
+
+var (
+	metricsMu    sync.Mutex
+	metricsByReg = map[prometheus.Registerer]*metrics{}
+)
+
+func newMetrics() *metrics {
+	return &metrics{
+		updates: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "synapse_watcher_updates_total",
+			Help: "Backend sets sent by a watcher to the synapse core.",
+		}, []string{"service", "method"}),
+		badChildren: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "synapse_zk_child_parse_failures_total",
+			Help: "ZooKeeper children skipped because their registration could not be decoded (counted once per change).",
+		}, []string{"service"}),
+		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "synapse_zk_discovery_errors_total",
+			Help: "Failed ZooKeeper discovery rounds; the last good backends were kept.",
+		}, []string{"service", "method"}),
+	}
+}
+
+// metricsFor returns reg's metrics, registering them on first use. nil
+// gives unexported metrics. A collector of the same name registered by
+// someone else is reused when it has our type.
+func metricsFor(reg prometheus.Registerer) (*metrics, error) {
+	if reg == nil {
+		return newMetrics(), nil
+	}
+	metricsMu.Lock()
+	defer metricsMu.Unlock()
+	if m, ok := metricsByReg[reg]; ok {
+		return m, nil
+	}
+	m := newMetrics()
+	var errs []error
+	m.updates = register(reg, m.updates, &errs)
+	m.badChildren = register(reg, m.badChildren, &errs)
+	m.errors = register(reg, m.errors, &errs)
+	metricsByReg[reg] = m
+	return m, errors.Join(errs...)
+}
+
+func register[C prometheus.Collector](reg prometheus.Registerer, c C, errs *[]error) C {
+	err := reg.Register(c)
+	if err == nil {
+		return c
+	}
+	var are prometheus.AlreadyRegisteredError
+	if errors.As(err, &are) {
+		if existing, ok := are.ExistingCollector.(C); ok {
+			return existing
+		}
+	}
+	*errs = append(*errs, fmt.Errorf("register zookeeper watcher metrics: %w", err))
+	return c
+}
