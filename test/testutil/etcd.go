@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -31,10 +30,8 @@ type Etcd struct {
 	PeerPort   int
 	dir        string
 
-	mu     sync.Mutex
-	cmd    *exec.Cmd
-	exited chan struct{}
-	logf   *os.File
+	mu sync.Mutex
+	p  *proc
 }
 
 // EtcdInstalled reports why etcd cannot be started here, or nil.
@@ -105,31 +102,18 @@ func (e *Etcd) start() error {
 	if err := os.MkdirAll(e.dir, 0o755); err != nil {
 		return fmt.Errorf("etcd dir: %w", err)
 	}
-	logf, err := os.Create(e.logPath())
-	if err != nil {
-		return fmt.Errorf("etcd log: %w", err)
-	}
 	client, peer := e.URL(), "http://"+net.JoinHostPort("127.0.0.1", strconv.Itoa(e.PeerPort))
-	cmd := exec.Command(etcdBinary,
+	p, err := startProc(procSpec{logPath: e.logPath(), bin: etcdBinary, dir: e.dir, args: []string{
 		"--name", "default", "--data-dir", filepath.Join(e.dir, "data"), "--enable-v2=true",
 		"--listen-client-urls", client, "--advertise-client-urls", client,
 		"--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-		"--initial-cluster", "default="+peer, "--initial-cluster-state", "new",
-		"--logger", "zap", "--log-outputs", "stderr")
-	cmd.Dir = e.dir
-	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = etcdSysProcAttr()
-	if err := cmd.Start(); err != nil {
-		logf.Close()
-		return fmt.Errorf("start %s: %w", etcdBinary, err)
+		"--initial-cluster", "default=" + peer, "--initial-cluster-state", "new",
+		"--logger", "zap", "--log-outputs", "stderr"}})
+	if err != nil {
+		return err
 	}
-	exited := make(chan struct{})
-	go func() {
-		_ = cmd.Wait() // the exit status is in the log; Stop only needs "gone"
-		close(exited)
-	}()
 	e.mu.Lock()
-	e.cmd, e.exited, e.logf = cmd, exited, logf
+	e.p = p
 	e.mu.Unlock()
 	return nil
 }
@@ -139,7 +123,7 @@ func (e *Etcd) waitReady(timeout time.Duration) error {
 	client := &http.Client{Timeout: time.Second}
 	return Poll(timeout, func() error {
 		select {
-		case <-e.exited:
+		case <-e.p.exited:
 			return errors.New("etcd exited")
 		default:
 		}
@@ -165,47 +149,20 @@ func (e *Etcd) URL() string { return "http://" + e.Addr() }
 func (e *Etcd) PID() int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.cmd == nil {
-		return 0
-	}
-	return e.cmd.Process.Pid
+	return e.p.pid()
 }
 
 // Stop stops the server by PID, SIGTERM then SIGKILL after a grace period.
 // It is idempotent.
 func (e *Etcd) Stop() error {
 	e.mu.Lock()
-	cmd, exited, logf := e.cmd, e.exited, e.logf
-	e.cmd, e.logf = nil, nil
+	p := e.p
+	e.p = nil
 	e.mu.Unlock()
-	if cmd == nil {
-		return nil
-	}
-	defer logf.Close()
-	_ = cmd.Process.Signal(syscall.SIGTERM) // fails only if it already exited
-	select {
-	case <-exited:
-		return nil
-	case <-time.After(etcdStopGrace):
-	}
-	if err := cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
-		return fmt.Errorf("kill etcd (pid %d): %w", cmd.Process.Pid, err)
-	}
-	<-exited
-	return nil
+	return p.stop(etcdStopGrace)
 }
 
 func (e *Etcd) logPath() string { return filepath.Join(e.dir, "etcd.log") }
 
 // LogTail returns the end of the server's log, for failure messages.
-func (e *Etcd) LogTail() string {
-	b, err := os.ReadFile(e.logPath())
-	if err != nil {
-		return fmt.Sprintf("(no log: %v)", err)
-	}
-	const max = 4096
-	if len(b) > max {
-		b = b[len(b)-max:]
-	}
-	return string(b)
-}
+func (e *Etcd) LogTail() string { return logTail(e.logPath(), 4096) }

@@ -3,7 +3,6 @@ package testutil
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -35,8 +34,8 @@ type RabbitMQ struct {
 	distPort int
 	epmdPort int
 	dir      string
-	epmd     *rabbitProc
-	broker   *rabbitProc
+	epmd     *proc
+	broker   *proc
 	stopOnce sync.Once
 	stopErr  error
 }
@@ -124,15 +123,15 @@ func (r *RabbitMQ) start(server, epmd string) error {
 	}
 	// Our own epmd on a private port: the one Erlang would start by itself
 	// listens on 4369 for the whole host and outlives the broker.
-	r.epmd, err = startRabbitProc(r.logPath(), epmd, nil,
-		"-port", strconv.Itoa(r.epmdPort), "-address", "127.0.0.1")
+	r.epmd, err = startProc(procSpec{logPath: r.logPath(), bin: epmd, holdStdin: true,
+		args: []string{"-port", strconv.Itoa(r.epmdPort), "-address", "127.0.0.1"}})
 	if err != nil {
 		return err
 	}
 	if err := Poll(10*time.Second, func() error { return r.epmd.dialable(r.epmdPort) }); err != nil {
 		return fmt.Errorf("epmd on port %d: %w", r.epmdPort, err)
 	}
-	if r.broker, err = startRabbitProc(r.logPath(), server, r.env()); err != nil {
+	if r.broker, err = startProc(procSpec{logPath: r.logPath(), bin: server, env: r.env(), holdStdin: true}); err != nil {
 		return err
 	}
 	start := time.Now()
@@ -222,16 +221,4 @@ func (r *RabbitMQ) Stop() error {
 func (r *RabbitMQ) logPath() string { return filepath.Join(r.dir, "rabbitmq.log") }
 
 // LogTail returns the end of the broker's and epmd's output.
-func (r *RabbitMQ) LogTail() string {
-	f, err := os.Open(r.logPath())
-	if err != nil {
-		return fmt.Sprintf("(no log: %v)", err)
-	}
-	defer f.Close()
-	b, _ := io.ReadAll(f)
-	const max = 8192
-	if len(b) > max {
-		b = b[len(b)-max:]
-	}
-	return string(b)
-}
+func (r *RabbitMQ) LogTail() string { return logTail(r.logPath(), 8192) }

@@ -29,10 +29,8 @@ type Redis struct {
 	Port int
 	dir  string
 
-	mu     sync.Mutex
-	cmd    *exec.Cmd
-	exited chan struct{}
-	logf   *os.File
+	mu sync.Mutex
+	p  *proc
 }
 
 // RedisInstalled reports why redis-server cannot be started here, or nil.
@@ -101,29 +99,16 @@ func (r *Redis) start(args []string) error {
 	if err := os.MkdirAll(r.dir, 0o755); err != nil {
 		return fmt.Errorf("redis dir: %w", err)
 	}
-	logf, err := os.Create(r.logPath())
-	if err != nil {
-		return fmt.Errorf("redis log: %w", err)
-	}
 	base := []string{
 		"--bind", "127.0.0.1", "--port", strconv.Itoa(r.Port), "--dir", r.dir,
 		"--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", "",
 	}
-	cmd := exec.Command(redisBinary, append(base, args...)...)
-	cmd.Dir = r.dir
-	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = redisSysProcAttr()
-	if err := cmd.Start(); err != nil {
-		logf.Close()
-		return fmt.Errorf("start %s: %w", redisBinary, err)
+	p, err := startProc(procSpec{logPath: r.logPath(), bin: redisBinary, dir: r.dir, args: append(base, args...)})
+	if err != nil {
+		return err
 	}
-	exited := make(chan struct{})
-	go func() {
-		_ = cmd.Wait() // the exit status is in the log; Stop only needs "gone"
-		close(exited)
-	}()
 	r.mu.Lock()
-	r.cmd, r.exited, r.logf = cmd, exited, logf
+	r.p = p
 	r.mu.Unlock()
 	return nil
 }
@@ -133,7 +118,7 @@ func (r *Redis) start(args []string) error {
 func (r *Redis) waitReady(timeout time.Duration) error {
 	return Poll(timeout, func() error {
 		select {
-		case <-r.exited:
+		case <-r.p.exited:
 			return errors.New("redis-server exited")
 		default:
 		}
@@ -177,10 +162,7 @@ func (r *Redis) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.Ito
 func (r *Redis) PID() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.cmd == nil {
-		return 0
-	}
-	return r.cmd.Process.Pid
+	return r.p.pid()
 }
 
 // Pause stops the process with SIGSTOP: connections are still accepted by
@@ -192,52 +174,26 @@ func (r *Redis) Pause() error { return r.signal(syscall.SIGSTOP) }
 func (r *Redis) Resume() error { return r.signal(syscall.SIGCONT) }
 
 func (r *Redis) signal(sig syscall.Signal) error {
-	pid := r.PID()
-	if pid == 0 {
+	r.mu.Lock()
+	p := r.p
+	r.mu.Unlock()
+	if p == nil {
 		return errors.New("redis-server is not running")
 	}
-	if err := syscall.Kill(pid, sig); err != nil {
-		return fmt.Errorf("signal %v to redis-server (pid %d): %w", sig, pid, err)
-	}
-	return nil
+	return p.signal(sig)
 }
 
 // Stop stops the server by PID, SIGTERM then SIGKILL after a grace period.
 // It is idempotent.
 func (r *Redis) Stop() error {
 	r.mu.Lock()
-	cmd, exited, logf := r.cmd, r.exited, r.logf
-	r.cmd, r.logf = nil, nil
+	p := r.p
+	r.p = nil
 	r.mu.Unlock()
-	if cmd == nil {
-		return nil
-	}
-	defer logf.Close()
-	_ = cmd.Process.Signal(syscall.SIGCONT) // a paused server cannot handle SIGTERM
-	_ = cmd.Process.Signal(syscall.SIGTERM) // fails only if it already exited
-	select {
-	case <-exited:
-		return nil
-	case <-time.After(redisStopGrace):
-	}
-	if err := cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
-		return fmt.Errorf("kill redis-server (pid %d): %w", cmd.Process.Pid, err)
-	}
-	<-exited
-	return nil
+	return p.stop(redisStopGrace)
 }
 
 func (r *Redis) logPath() string { return filepath.Join(r.dir, "redis.log") }
 
 // LogTail returns the end of the server's log, for failure messages.
-func (r *Redis) LogTail() string {
-	b, err := os.ReadFile(r.logPath())
-	if err != nil {
-		return fmt.Sprintf("(no log: %v)", err)
-	}
-	const max = 4096
-	if len(b) > max {
-		b = b[len(b)-max:]
-	}
-	return string(b)
-}
+func (r *Redis) LogTail() string { return logTail(r.logPath(), 4096) }

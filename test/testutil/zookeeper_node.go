@@ -89,7 +89,7 @@ func (n *zkNode) start() error {
 	cmd := exec.Command("java", zkJVMArgs(n.cfgPath())...)
 	cmd.Dir = n.dir
 	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = zkSysProcAttr()
+	cmd.SysProcAttr = childSysProcAttr()
 	if err := cmd.Start(); err != nil {
 		logf.Close()
 		return fmt.Errorf("start java: %w", err)

@@ -1,9 +1,0 @@
-package testutil
-
-import "syscall"
-
-// redisSysProcAttr makes the kernel kill the server if the test binary dies
-// without running its cleanups, so no server outlives it.
-func redisSysProcAttr() *syscall.SysProcAttr {
-	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-}
