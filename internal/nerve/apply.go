@@ -42,8 +42,10 @@ func (d *Daemon) apply(ctx context.Context, cfg *Desired) error {
 	d.mu.Unlock()
 	d.logChanges(removed, fresh)
 	stopAll(removed)
+	d.m.reapAll(removed, "old")
 	d.waitReported(ctx, fresh)
 	stopAll(replaced)
+	d.m.reapAll(replaced, "update")
 	d.m.desired.Set(float64(len(cfg.Services)))
 	return d.applyPrometheus(cfg.Prometheus)
 }
@@ -78,7 +80,12 @@ func (d *Daemon) waitReported(ctx context.Context, ss []*supervisor) {
 	}
 }
 
+// applyStatsd keeps the client while the destination is unchanged, so a
+// reload does not reopen the socket.
 func (d *Daemon) applyStatsd(cfg *statsd.Config) {
+	if d.current != nil && equalStatsd(cfg, d.current.Statsd) {
+		return
+	}
 	var c *statsd.Client
 	if cfg != nil {
 		var err error
@@ -93,6 +100,14 @@ func (d *Daemon) applyStatsd(cfg *statsd.Config) {
 		_ = old.Close()
 	}
 }
+
+func equalStatsd(a, b *statsd.Config) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+}
+
+// Statsd is the current DogStatsD client, nil when none; reporters send
+// through it.
+func (d *Daemon) Statsd() *statsd.Client { return d.m.statsd() }
 
 // applyPrometheus starts, moves or stops the HTTP server to match p.
 func (d *Daemon) applyPrometheus(p Prometheus) error {

@@ -23,9 +23,11 @@ type Options struct {
 	// a fresh metrics.NewRegistry().
 	Registerer prometheus.Registerer
 	Gatherer   prometheus.Gatherer
-	// Buckets for the latency histograms; nil means Prometheus' defaults.
+	// Buckets for the check latency histogram; nil means Prometheus'
+	// defaults. The main-loop histogram takes Desired.Prometheus.MainLoopBuckets.
 	Buckets []float64
-	// Clock drives the rate limiters; nil means time.Now.
+	// Clock drives the rate limiters and times the main loop; nil means
+	// time.Now.
 	Clock func() time.Time
 	// Load reads and validates the whole config; it runs at start and on
 	// every reload. Required.
@@ -114,6 +116,7 @@ func (d *Daemon) Run(ctx context.Context, reload <-chan struct{}) error {
 		return err
 	}
 	defer d.shutdown()
+	d.m.initMainLoop(d.opts.Registerer, cfg.Prometheus.MainLoopBuckets)
 	d.logWarnings(cfg)
 	if err := d.apply(ctx, cfg); err != nil {
 		return err
@@ -126,7 +129,7 @@ func (d *Daemon) loop(ctx context.Context, reload <-chan struct{}) error {
 	defer tick.Stop()
 	mtimes := statAll(d.opts.WatchFiles)
 	for {
-		start := time.Now()
+		start := d.opts.Clock()
 		if next := statAll(d.opts.WatchFiles); !equalTimes(next, mtimes) {
 			mtimes = next
 			d.log.Info("watched config file changed; reloading")
@@ -134,7 +137,7 @@ func (d *Daemon) loop(ctx context.Context, reload <-chan struct{}) error {
 		}
 		d.touchHeartbeat()
 		d.updateGauges()
-		d.observeLoop(time.Since(start))
+		d.observeLoop(d.opts.Clock().Sub(start))
 		select {
 		case <-ctx.Done():
 			return nil

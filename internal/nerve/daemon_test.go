@@ -165,6 +165,7 @@ func TestRunBadFirstConfig(t *testing.T) {
 func TestMetricNamesLint(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	m := newMetrics(reg, nil)
+	m.initMainLoop(reg, nil)
 	m.report("s", "up", true)
 	m.ping("s", true)
 	m.launch("s", "new")

@@ -52,8 +52,6 @@ func newMetrics(reg prometheus.Registerer, buckets []float64) *nerveMetrics {
 		throttledTotal: c("nerve_watcher_throttled_total", "Reports throttled by rate_limit (shadow mode included)."),
 		reloads:        c("nerve_config_reloads_total", "Config reloads applied."),
 		heartbeatFails: c("nerve_heartbeat_failures_total", "Failed heartbeat_path touches."),
-		mainLoop: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "nerve_main_loop_duration_seconds",
-			Help: "Main loop iteration time, excluding the sleep.", Buckets: buckets}),
 		checkDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "nerve_check_duration_seconds",
 			Help: "Health check latency.", Buckets: buckets}, []string{"service", "check_type"}),
 		checkRuns: cv("nerve_check_runs_total", "Health check runs by raw result.", "service", "check_type", "result"),
@@ -62,9 +60,23 @@ func newMetrics(reg prometheus.Registerer, buckets []float64) *nerveMetrics {
 	if reg != nil {
 		reg.MustRegister(m.desired, m.running, m.up, m.down, m.failuresMax, m.buildInfo,
 			m.reportResults, m.pingResults, m.stops, m.launches, m.throttledTotal, m.reloads,
-			m.heartbeatFails, m.mainLoop, m.checkDuration, m.checkRuns)
+			m.heartbeatFails, m.checkDuration, m.checkRuns)
 	}
 	return m
+}
+
+// initMainLoop builds the main-loop histogram. It waits for the first
+// config because its buckets are a config key (histogram_buckets_main_loop);
+// a histogram's buckets cannot change once registered, so reloads keep them.
+func (m *nerveMetrics) initMainLoop(reg prometheus.Registerer, buckets []float64) {
+	if len(buckets) == 0 {
+		buckets = prometheus.DefBuckets
+	}
+	m.mainLoop = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "nerve_main_loop_duration_seconds",
+		Help: "Main loop iteration time, excluding the sleep.", Buckets: buckets})
+	if reg != nil {
+		reg.MustRegister(m.mainLoop)
+	}
 }
 
 func (m *nerveMetrics) statsd() *statsd.Client { return m.sd.Load() }
@@ -115,4 +127,15 @@ func (m *nerveMetrics) stop(service, reason string) {
 	m.stops.WithLabelValues(reason).Inc()
 	m.statsd().Incr("nerve.watcher.stop", statsd.Tag("stop_avenue", reason),
 		statsd.Tag("stop_location", "main_loop"), statsd.Tag("service_name", service))
+}
+
+func (m *nerveMetrics) reap(service, reason string) {
+	m.statsd().Incr("nerve.watcher.reap", statsd.Tag("reap_reason", reason),
+		statsd.Tag("reap_result", "success"), statsd.Tag("watcher_name", service))
+}
+
+func (m *nerveMetrics) reapAll(ss []*supervisor, reason string) {
+	for _, s := range ss {
+		m.reap(s.spec.Name, reason)
+	}
 }

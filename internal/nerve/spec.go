@@ -61,6 +61,9 @@ type Desired struct {
 type Prometheus struct {
 	Enabled bool
 	Addr    string
+	// MainLoopBuckets is histogram_buckets_main_loop; only the first
+	// config's value is used (nil: Prometheus' defaults).
+	MainLoopBuckets []float64
 }
 
 const defaultMaxFailures = 10

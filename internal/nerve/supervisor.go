@@ -73,6 +73,7 @@ func (s *supervisor) run(ctx context.Context, e env, b backoff) {
 			return
 		}
 		delay = min(delay*2, b.max)
+		e.m.reap(s.spec.Name, "relaunch")
 		e.m.launch(s.spec.Name, "relaunch")
 	}
 }

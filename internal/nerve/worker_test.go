@@ -171,3 +171,17 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
+
+// Checks with timeout 0 ("no limit") get no per-check deadline, only the
+// round's safety deadline.
+func TestRoundTimeoutZeroCheckTimeout(t *testing.T) {
+	spec := specWith(newFakeReporter(), newCheck(true), newCheck(true))
+	w := mustWorker(t, spec, testEnv())
+	if got := w.roundTimeout(); got != roundSafety {
+		t.Fatalf("round timeout %s, want the %s safety deadline", got, roundSafety)
+	}
+	w.spec.Checks[0].Timeout = time.Second
+	if got := w.roundTimeout(); got != roundSafety+time.Second {
+		t.Fatalf("round timeout %s, want %s", got, roundSafety+time.Second)
+	}
+}

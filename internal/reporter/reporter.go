@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/smartstack-go/smartstack/internal/registry"
+	"github.com/smartstack-go/smartstack/internal/statsd"
 )
 
 // Reporter registers one service instance in a registry. One service worker
@@ -71,6 +72,13 @@ type Options struct {
 	// 0 means the type's default. It is a daemon-wide setting rather than a
 	// service key because services sharing a host set share one session.
 	SessionTimeout time.Duration
+	// HistogramBuckets are the buckets of the type's latency histograms
+	// (Yelp's histogram_buckets_zk); nil means the type's default. Histograms
+	// are shared per Registerer, so the first reporter built fixes them.
+	HistogramBuckets []float64
+	// Statsd returns the daemon's current DogStatsD client (nil: none). A
+	// getter, not a client, because a reload may replace the client.
+	Statsd func() *statsd.Client
 }
 
 // Type is one reporter_type: NewConfig returns its own config section with

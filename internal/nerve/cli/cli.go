@@ -39,6 +39,8 @@ type options struct {
 	// zkSessionTimeout is the ZooKeeper session timeout nerve asks for;
 	// 0 keeps the reporter's default (the original's 32 s).
 	zkSessionTimeout time.Duration
+	// env is the environment the flags' defaults and the config's ERB read.
+	env lookupEnv
 }
 
 // defaultMaintenanceDir sits beside Yelp's /var/run/nerve/heartbeat.
@@ -47,7 +49,16 @@ const defaultMaintenanceDir = "/var/run/nerve/maintenance"
 // NewRootCmd builds the nerve command. Env vars are the original's defaults,
 // overridden by flags.
 func NewRootCmd(stdout, stderr io.Writer) *cobra.Command {
-	o := &options{}
+	cmd, _ := newRootCmd(stdout, stderr, os.LookupEnv)
+	return cmd
+}
+
+// lookupEnv is os.LookupEnv's signature; tests pass their own environment.
+type lookupEnv func(name string) (string, bool)
+
+func newRootCmd(stdout, stderr io.Writer, lookup lookupEnv) (*cobra.Command, *options) {
+	getenv := func(name string) string { v, _ := lookup(name); return v }
+	o := &options{env: lookup}
 	cmd := &cobra.Command{
 		Use:           "nerve -c nerve.conf.json",
 		Short:         "nerve health-checks local services and registers the healthy ones in ZooKeeper",
@@ -67,22 +78,22 @@ func NewRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd.SetOut(stdout)
 	cmd.SetErr(stderr)
 	f := cmd.Flags()
-	f.StringVarP(&o.config, "config", "c", os.Getenv("NERVE_CONFIG"), "config file (JSON or YAML); env NERVE_CONFIG")
-	f.StringVarP(&o.overlay, "config-overlay", "o", os.Getenv("NERVE_CONFIG_OVERLAY"), "overlay config merged over the main one, reloaded when its mtime changes; env NERVE_CONFIG_OVERLAY")
-	f.StringVarP(&o.instanceID, "instance_id", "i", os.Getenv("NERVE_INSTANCE_ID"), "instance id, overrides the config; env NERVE_INSTANCE_ID")
-	_, envCheck := os.LookupEnv("NERVE_CHECK_CONFIG")
+	f.StringVarP(&o.config, "config", "c", getenv("NERVE_CONFIG"), "config file (JSON or YAML); env NERVE_CONFIG")
+	f.StringVarP(&o.overlay, "config-overlay", "o", getenv("NERVE_CONFIG_OVERLAY"), "overlay config merged over the main one, reloaded when its mtime changes; env NERVE_CONFIG_OVERLAY")
+	f.StringVarP(&o.instanceID, "instance_id", "i", getenv("NERVE_INSTANCE_ID"), "instance id, overrides the config; env NERVE_INSTANCE_ID")
+	_, envCheck := lookup("NERVE_CHECK_CONFIG")
 	f.BoolVarP(&o.checkConfig, "check-config", "k", envCheck, "validate the config and exit; env NERVE_CHECK_CONFIG (any value)")
-	_, debug := os.LookupEnv("DEBUG")
+	_, debug := lookup("DEBUG")
 	f.StringVar(&o.logLevel, "log-level", map[bool]string{true: "debug", false: "info"}[debug], "debug, info, warn or error; env DEBUG (any value) means debug")
 	f.StringVar(&o.logFormat, "log-format", "text", "text or json")
-	f.StringVar(&o.maintenanceDir, "maintenance-dir", envOr("NERVE_MAINTENANCE_DIR", defaultMaintenanceDir), "maintenance spool directory; a file named after a service (or all) takes it out of rotation; env NERVE_MAINTENANCE_DIR")
+	f.StringVar(&o.maintenanceDir, "maintenance-dir", envOr(lookup, "NERVE_MAINTENANCE_DIR", defaultMaintenanceDir), "maintenance spool directory; a file named after a service (or all) takes it out of rotation; env NERVE_MAINTENANCE_DIR")
 	f.DurationVar(&o.zkSessionTimeout, "zk-session-timeout", 0, "ZooKeeper session timeout to request (0: 32s, the original's)")
 	cmd.AddCommand(newVersionCmd())
-	return cmd
+	return cmd, o
 }
 
-func envOr(name, def string) string {
-	if v, ok := os.LookupEnv(name); ok {
+func envOr(lookup lookupEnv, name, def string) string {
+	if v, ok := lookup(name); ok {
 		return v
 	}
 	return def
@@ -101,7 +112,11 @@ func newVersionCmd() *cobra.Command {
 
 // Main runs nerve with args and returns the process exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
-	cmd := NewRootCmd(stdout, stderr)
+	return mainEnv(args, stdout, stderr, os.LookupEnv)
+}
+
+func mainEnv(args []string, stdout, stderr io.Writer, lookup lookupEnv) int {
+	cmd, _ := newRootCmd(stdout, stderr, lookup)
 	cmd.SetArgs(args)
 	err := cmd.Execute()
 	var ee exitError

@@ -19,6 +19,10 @@ type reporterOptions struct {
 	Registerer     prometheus.Registerer
 	Pool           *reporter.Pool
 	SessionTimeout time.Duration
+	// ZKBuckets is the first config's histogram_buckets_zk: the reporter's
+	// histogram is registered once, so later values could not apply.
+	ZKBuckets []float64
+	Statsd    func() *statsd.Client
 }
 
 // fromConfig turns a loaded, validated config into the daemon's Desired.
@@ -27,7 +31,8 @@ func fromConfig(cfg *config.Config, ro reporterOptions) *nerve.Desired {
 	d := &nerve.Desired{
 		Services:      make(map[string]nerve.ServiceSpec, len(cfg.Services)),
 		HeartbeatPath: cfg.HeartbeatPath,
-		Prometheus:    nerve.Prometheus{Enabled: cfg.Prometheus.Enabled, Addr: cfg.Prometheus.Addr()},
+		Prometheus: nerve.Prometheus{Enabled: cfg.Prometheus.Enabled, Addr: cfg.Prometheus.Addr(),
+			MainLoopBuckets: cfg.Prometheus.HistogramBucketsMainLoop},
 	}
 	if cfg.Statsd.Host != "" && cfg.Statsd.Port > 0 {
 		d.Statsd = &statsd.Config{Host: cfg.Statsd.Host, Port: cfg.Statsd.Port}
@@ -44,7 +49,8 @@ func serviceSpec(s config.Service, maxFailures int, ro reporterOptions) nerve.Se
 		MaxFailures: maxFailures, Fingerprint: s.Fingerprint(),
 		NewReporter: func() (reporter.Reporter, error) {
 			return reporter.New(s.ReporterType, s.ReporterService(), s.Reporter, reporter.Options{
-				Logger: ro.Logger, Registerer: ro.Registerer, Pool: ro.Pool, SessionTimeout: ro.SessionTimeout})
+				Logger: ro.Logger, Registerer: ro.Registerer, Pool: ro.Pool, SessionTimeout: ro.SessionTimeout,
+				HistogramBuckets: ro.ZKBuckets, Statsd: ro.Statsd})
 		},
 	}
 	if rl := s.RateLimit; !(math.IsInf(rl.AverageRate, 1) && rl.ShadowMode) {

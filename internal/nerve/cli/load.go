@@ -8,6 +8,7 @@ import (
 	"github.com/smartstack-go/smartstack/internal/nerve"
 	"github.com/smartstack-go/smartstack/internal/nerve/config"
 	"github.com/smartstack-go/smartstack/internal/reporter"
+	"github.com/smartstack-go/smartstack/internal/statsd"
 
 	// The reporter types nerve knows, registered by their init.
 	_ "github.com/smartstack-go/smartstack/internal/reporter/etcd"
@@ -16,11 +17,12 @@ import (
 
 // loader returns the daemon's Load: read and validate every file, build
 // every check and decode every reporter config, connect nothing. The pool
-// outlives reloads so unchanged services keep sharing their sessions.
-func loader(o *options, log *slog.Logger, reg prometheus.Registerer) func() (*nerve.Desired, error) {
-	ro := reporterOptions{Logger: log, Registerer: reg, Pool: reporter.NewPool(), SessionTimeout: o.zkSessionTimeout}
+// outlives reloads so unchanged services keep sharing their sessions. sd
+// is the daemon's statsd client getter (nil for -k).
+func loader(o *options, log *slog.Logger, reg prometheus.Registerer, sd func() *statsd.Client) func() (*nerve.Desired, error) {
+	ro := reporterOptions{Logger: log, Registerer: reg, Pool: reporter.NewPool(), SessionTimeout: o.zkSessionTimeout, Statsd: sd}
 	return func() (*nerve.Desired, error) {
-		cfg, warnings, err := config.Load(config.LoadOptions{Path: o.config, OverlayPath: o.overlay, InstanceID: o.instanceID})
+		cfg, warnings, err := config.Load(config.LoadOptions{Path: o.config, OverlayPath: o.overlay, InstanceID: o.instanceID, Env: o.env})
 		var ws []string
 		for _, w := range warnings {
 			ws = append(ws, w.String())
@@ -28,6 +30,9 @@ func loader(o *options, log *slog.Logger, reg prometheus.Registerer) func() (*ne
 		if err != nil {
 			// Warnings still matter to -k: they often explain the error.
 			return &nerve.Desired{Warnings: ws}, err
+		}
+		if ro.ZKBuckets == nil {
+			ro.ZKBuckets = cfg.Prometheus.HistogramBucketsZK
 		}
 		d := fromConfig(cfg, ro)
 		d.Warnings = ws

@@ -12,6 +12,7 @@ import (
 
 	"github.com/smartstack-go/smartstack/internal/metrics"
 	"github.com/smartstack-go/smartstack/internal/nerve"
+	"github.com/smartstack-go/smartstack/internal/statsd"
 )
 
 func newLogger(o *options, w io.Writer) (*slog.Logger, error) {
@@ -46,8 +47,12 @@ func run(ctx context.Context, o *options, stderr io.Writer) error {
 	if o.overlay != "" {
 		watch = []string{o.overlay}
 	}
-	d, err := nerve.New(nerve.Options{Logger: log, Registerer: reg, Gatherer: reg,
-		Load: loader(o, log, reg), WatchFiles: watch, MaintenanceDir: o.maintenanceDir})
+	// Reporters send statsd through the daemon, which owns the client;
+	// d is set before Run builds the first reporter.
+	var d *nerve.Daemon
+	sd := func() *statsd.Client { return d.Statsd() }
+	d, err = nerve.New(nerve.Options{Logger: log, Registerer: reg, Gatherer: reg,
+		Load: loader(o, log, reg, sd), WatchFiles: watch, MaintenanceDir: o.maintenanceDir})
 	if err != nil {
 		return err
 	}
@@ -86,7 +91,7 @@ func forward(ctx context.Context, hup <-chan os.Signal, reload chan<- struct{}) 
 // checkConfig is -k: load and validate everything without connecting.
 func checkConfig(o *options, stdout io.Writer) error {
 	log := slog.New(slog.DiscardHandler)
-	cfg, err := loader(o, log, nil)()
+	cfg, err := loader(o, log, nil, nil)()
 	if cfg != nil {
 		for _, w := range cfg.Warnings {
 			fmt.Fprintln(stdout, "warning:", w)

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/smartstack-go/smartstack/internal/statsd"
 )
 
 // metrics are the Yelp fork's nerve_zk_* series plus a TTL renewal counter.
@@ -23,12 +25,15 @@ type metrics struct {
 // zkBuckets is Yelp's default histogram_buckets_zk.
 var zkBuckets = []float64{0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
 
-func newMetrics() *metrics {
+func newMetrics(buckets []float64) *metrics {
+	if len(buckets) == 0 {
+		buckets = zkBuckets
+	}
 	return &metrics{
 		opDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "nerve_zk_operation_duration_seconds",
 			Help:    "Duration of ZooKeeper writes by the zookeeper reporter.",
-			Buckets: zkBuckets,
+			Buckets: buckets,
 		}, []string{"zk_cluster", "operation"}),
 		writeFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "nerve_zk_write_failures_total",
@@ -58,17 +63,18 @@ var (
 // on first use. A nil reg gets unregistered collectors, which cost nothing.
 // When reg already holds a collector of the same name (registered by
 // someone else), that one is used; a conflicting definition is reported and
-// the collectors stay unregistered rather than crash the daemon.
-func metricsFor(reg prometheus.Registerer) (*metrics, error) {
+// the collectors stay unregistered rather than crash the daemon. buckets
+// only matter on first use: a registered histogram cannot change them.
+func metricsFor(reg prometheus.Registerer, buckets []float64) (*metrics, error) {
 	if reg == nil {
-		return newMetrics(), nil
+		return newMetrics(buckets), nil
 	}
 	metricsMu.Lock()
 	defer metricsMu.Unlock()
 	if m, ok := metricsByReg[reg]; ok {
 		return m, nil
 	}
-	m := newMetrics()
+	m := newMetrics(buckets)
 	var errs []error
 	m.opDuration = register(reg, m.opDuration, &errs)
 	m.writeFailures = register(reg, m.writeFailures, &errs)
@@ -94,22 +100,49 @@ func register[C prometheus.Collector](reg prometheus.Registerer, c C, errs *[]er
 	return c
 }
 
-// clusterMetrics are the series of one zk_cluster.
+// clusterMetrics are the series of one zk_cluster, and the original's
+// DogStatsD metrics of one reporter (zkPath is its zk_path).
 type clusterMetrics struct {
 	m       *metrics
 	cluster string
+	zkPath  string
+	sd      func() *statsd.Client
 }
 
-func (m *metrics) forCluster(cluster string) clusterMetrics {
-	return clusterMetrics{m: m, cluster: cluster}
+func (m *metrics) forCluster(cluster, zkPath string, sd func() *statsd.Client) clusterMetrics {
+	if sd == nil {
+		sd = func() *statsd.Client { return nil }
+	}
+	return clusterMetrics{m: m, cluster: cluster, zkPath: zkPath, sd: sd}
 }
 
 // observe records a write's duration, and its failure when err is not nil.
 func (c clusterMetrics) observe(op string, start time.Time, err error) {
-	c.m.opDuration.WithLabelValues(c.cluster, op).Observe(time.Since(start).Seconds())
+	d := time.Since(start)
+	c.m.opDuration.WithLabelValues(c.cluster, op).Observe(d.Seconds())
 	if err != nil {
 		c.m.writeFailures.WithLabelValues(c.cluster, op).Inc()
 	}
+	tags := []string{statsd.Tag("zk_cluster", c.cluster)}
+	if op == "create" {
+		tags = append(tags, statsd.Tag("zk_path", c.zkPath))
+	}
+	c.sd().Timing("nerve.reporter.zk."+op+".elapsed_time", d, tags...)
+}
+
+// childBytes is the size of a created node's payload, which the original
+// watches because ZooKeeper's getChildren replies are size-limited.
+func (c clusterMetrics) childBytes(n int) {
+	c.sd().Gauge("nerve.reporter.zk.child.bytes", float64(n), statsd.Tag("zk_cluster", c.cluster), statsd.Tag("zk_path", c.zkPath))
+}
+
+// client counts a pooled connection as created or reused.
+func (c clusterMetrics) client(created bool) {
+	name := "nerve.reporter.zk.client.reused"
+	if created {
+		name = "nerve.reporter.zk.client.created"
+	}
+	c.sd().Incr(name, statsd.Tag("zk_cluster", c.cluster))
 }
 
 func (c clusterMetrics) setConnected(up bool) {

@@ -74,6 +74,7 @@ func (r *Reporter) create(ctx context.Context, c zk.Client) error {
 		owner = c.SessionID()
 	}
 	r.remember(c, node, owner)
+	r.m.childBytes(len(r.svc.Payload))
 	r.log.Info("wrote new ZK node", "node_type", r.cfg.nodeType(), "path", node)
 	return nil
 }

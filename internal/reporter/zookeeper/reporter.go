@@ -102,7 +102,7 @@ func newReporter(s reporter.Service, cfg *Config, opts reporter.Options, dial di
 	if timeout <= 0 {
 		timeout = DefaultSessionTimeout
 	}
-	m, err := metricsFor(opts.Registerer)
+	m, err := metricsFor(opts.Registerer, opts.HistogramBuckets)
 	if err != nil {
 		base.Warn("zookeeper reporter metrics not exported", "err", err)
 	}
@@ -110,7 +110,7 @@ func newReporter(s reporter.Service, cfg *Config, opts reporter.Options, dial di
 	r := &Reporter{
 		svc: s, cfg: cfg, flags: cfg.nodeFlags(), servers: servers, key: strings.Join(servers, ","),
 		prefix:  registration.PrefixPath(cfg.ZKPath, registration.ChildPrefix(s.InstanceID, s.Payload, cfg.UsePathEncoding)),
-		baseLog: base, log: base.With("service", s.Name), m: m.forCluster(clusterName(servers)),
+		baseLog: base, log: base.With("service", s.Name), m: m.forCluster(clusterName(servers), cfg.ZKPath, opts.Statsd),
 		pool: opts.Pool, zkOpts: zk.Options{SessionTimeout: timeout, Logger: base}, dial: dial,
 		wake: make(chan struct{}, 1),
 	}
@@ -126,13 +126,16 @@ func (r *Reporter) Start(_ context.Context) error {
 	if r.sess != nil {
 		return errors.New("zookeeper reporter: already started")
 	}
+	created := false
 	c, release, err := r.pool.Acquire(r.key, func() (io.Closer, error) {
 		r.log.Info("creating pooled zookeeper connection", "zk_hosts", r.key)
+		created = true
 		return openSession(r.servers, r.zkOpts, r.dial, r.baseLog, r.m), nil
 	})
 	if err != nil {
 		return fmt.Errorf("zookeeper reporter: %w", err)
 	}
+	r.m.client(created)
 	sess, ok := c.(*session)
 	if !ok {
 		_ = release()
