@@ -1,0 +1,192 @@
+package haproxy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/smartstack-go/smartstack/internal/config"
+	"github.com/smartstack-go/smartstack/internal/generator"
+	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
+)
+
+func init() {
+	generator.Register("haproxy", generator.Type{New: newFromSection})
+}
+
+var _ generator.Generator = (*Generator)(nil)
+
+// Generator keeps a local HAProxy in line with the services: servers it
+// already runs are enabled and disabled through the runtime sockets, the
+// config file is rewritten when its content changes, and HAProxy is
+// reloaded (rate limited) only for what the sockets cannot do.
+type Generator struct {
+	mu   sync.Mutex
+	cfg  *Config
+	log  *slog.Logger
+	m    *metrics
+	now  func() time.Time
+	rand func() float64 // [0, 1), for restart_jitter
+	seed int64
+
+	clients    []*hapi.Client
+	socketDown map[string]bool // sockets whose failure was logged
+	ids        ServerIDs
+	lastText   string // last generated config, header stripped
+	refused    string // a config check_command refused, header stripped
+	reloads    reloads
+	state      *stateFile // nil without state_file_path
+}
+
+// Option adjusts a Generator, for tests that drive time and jitter.
+type Option func(*Generator)
+
+// WithClock replaces time.Now (reload window, state timestamps, header).
+func WithClock(now func() time.Time) Option { return func(g *Generator) { g.now = now } }
+
+// WithRand replaces the source of restart_jitter; it returns [0, 1).
+func WithRand(f func() float64) Option { return func(g *Generator) { g.rand = f } }
+
+// New validates cfg and builds the generator. It loads the state file when
+// one is configured; a bad state file is logged and rebuilt.
+func New(cfg *Config, opts generator.Options, extra ...Option) (*Generator, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	g := &Generator{
+		cfg: cfg, log: opts.Logger, now: time.Now, rand: rand.Float64,
+		socketDown: map[string]bool{}, ids: ServerIDs{},
+	}
+	if g.log == nil {
+		g.log = slog.New(slog.DiscardHandler)
+	}
+	g.log = g.log.With("generator", "haproxy")
+	var err error
+	if g.m, err = metricsFor(opts.Registerer); err != nil {
+		g.log.Warn("haproxy generator metrics not registered", "err", err)
+	}
+	for _, o := range extra {
+		o(g)
+	}
+	// The original's rand(2000), new per process, unless pinned.
+	g.seed = rand.Int64N(2000)
+	if cfg.ServerOrderSeed != nil {
+		g.seed = *cfg.ServerOrderSeed
+	}
+	if cfg.DoSocket {
+		for _, p := range cfg.SocketFilePath {
+			g.clients = append(g.clients, hapi.New(p))
+		}
+	}
+	g.reloads.add(reasonInitial, "first update since start")
+	g.loadState()
+	return g, nil
+}
+
+func (g *Generator) loadState() {
+	if g.cfg.StateFilePath == "" {
+		return
+	}
+	s, err := loadStateFile(g.cfg.StateFilePath, time.Duration(g.cfg.StateFileTTL))
+	if err != nil {
+		g.log.Warn("ignoring the state file, it will be rebuilt", "path", g.cfg.StateFilePath, "err", err)
+	}
+	s.expire(g.now())
+	g.state = s
+	g.ids = s.serverIDs()
+}
+
+func newFromSection(d *config.Decoder, section *yaml.Node, path string, opts generator.Options) (generator.Generator, error) {
+	cfg := NewConfig()
+	d.Decode(section, path, &cfg)
+	if err := d.Err(); err != nil {
+		return nil, err
+	}
+	g, err := New(&cfg, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return g, nil
+}
+
+// Name is the top-level config key.
+func (g *Generator) Name() string { return "haproxy" }
+
+// Normalize decodes a service's haproxy section (from the config file or
+// from ZooKeeper) into a *ServiceConfig with the original's defaults. A
+// nil section gets the defaults, as the original gives every service.
+func (g *Generator) Normalize(service string, section *yaml.Node) (any, error) {
+	path := config.KeyPath(config.KeyPath("services", service), "haproxy")
+	d := config.NewDecoder("")
+	sc := &ServiceConfig{}
+	d.Decode(section, path, sc)
+	sc.Normalize() // a null section never reaches UnmarshalConfig
+	if err := d.Err(); err != nil {
+		return nil, err
+	}
+	for _, w := range d.Warnings() {
+		g.log.Warn(w.String(), "service", service)
+	}
+	for _, w := range sc.Warnings(service) {
+		g.log.Warn(w, "service", service)
+	}
+	return sc, nil
+}
+
+// Update follows the original's update_config: the sockets first, then
+// generation and the write, then the state cache and a reload if one is
+// pending and allowed.
+func (g *Generator) Update(ctx context.Context, services []generator.Service) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	start := time.Now()
+	defer func() { g.m.generation.WithLabelValues("haproxy").Observe(time.Since(start).Seconds()) }()
+	in, err := g.inputs(services)
+	if err != nil {
+		return err
+	}
+	if g.cfg.DoSocket {
+		g.reconcileSockets(ctx, in)
+	} else {
+		g.reloads.add(reasonNoSocket, "do_socket is false")
+	}
+	genErr := g.generate(ctx, in)
+	stateErr := g.updateState(services)
+	g.maybeReload(ctx)
+	return errors.Join(genErr, stateErr)
+}
+
+// Tick retries a pending reload once the rate limit allows, and keeps the
+// state file's timestamps and TTL current.
+func (g *Generator) Tick(ctx context.Context) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.maybeReload(ctx)
+	return g.flushState()
+}
+
+// inputs turns the generator's view of the services into Render's.
+func (g *Generator) inputs(services []generator.Service) ([]Service, error) {
+	out := make([]Service, 0, len(services))
+	for _, s := range services {
+		svc := Service{Name: s.Name, Cached: g.state.cached(s.Name)}
+		switch c := s.Config.(type) {
+		case nil:
+		case *ServiceConfig:
+			svc.Config = c
+		default:
+			return nil, fmt.Errorf("haproxy generator: service %s: config of type %T, want *haproxy.ServiceConfig from Normalize", s.Name, s.Config)
+		}
+		for _, b := range s.Backends {
+			svc.Backends = append(svc.Backends, Backend{Backend: b})
+		}
+		out = append(out, svc)
+	}
+	return out, nil
+}

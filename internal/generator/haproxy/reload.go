@@ -1,0 +1,108 @@
+package haproxy
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// reasonKind is why HAProxy must reload; it is the `reason` label of
+// synapse_haproxy_reloads_total, so the set stays small.
+type reasonKind string
+
+// The reload reasons of spec/synapse.md 4.3, minus the state-file bug.
+const (
+	reasonInitial       reasonKind = "initial"        // (a) first update after start
+	reasonNoSocket      reasonKind = "no_socket"      // (b) do_socket false
+	reasonSocketError   reasonKind = "socket_error"   // (c), (f)
+	reasonNewSection    reasonKind = "new_section"    // (d) backend unknown to HAProxy
+	reasonNewServer     reasonKind = "new_server"     // (e) server unknown to HAProxy
+	reasonServerChanged reasonKind = "server_changed" // (h), (i) options or weight
+	reasonConfigChanged reasonKind = "config_changed" // a change outside server lines
+)
+
+// maxReasons bounds the pending list: a deploy of thousands of servers
+// needs one reload, not thousands of log fields.
+const maxReasons = 20
+
+type reloadReason struct {
+	kind   reasonKind
+	detail string
+}
+
+// reloads is the pending-reload flag of the original with its reasons, and
+// the rate limiter. The flag clears only after a successful reload.
+type reloads struct {
+	pending []reloadReason
+	dropped int       // reasons beyond maxReasons
+	next    time.Time // no reload before this
+}
+
+func (r *reloads) add(kind reasonKind, detail string) {
+	rr := reloadReason{kind, detail}
+	switch {
+	case slices.Contains(r.pending, rr):
+	case len(r.pending) >= maxReasons:
+		r.dropped++
+	default:
+		r.pending = append(r.pending, rr)
+	}
+}
+
+func (r *reloads) details() []string {
+	out := make([]string, 0, len(r.pending)+1)
+	for _, p := range r.pending {
+		out = append(out, string(p.kind)+": "+p.detail)
+	}
+	if r.dropped > 0 {
+		out = append(out, "and more")
+	}
+	return out
+}
+
+// PendingReload lists why a reload is pending (empty when none is), for
+// status pages and tests.
+func (g *Generator) PendingReload() []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.reloads.pending) == 0 {
+		return nil
+	}
+	return g.reloads.details()
+}
+
+// maybeReload runs reload_command when a reload is pending and the rate
+// limit allows: at most one run per restart_interval plus jitter, the
+// first one at once. A failure keeps the reload pending for the next
+// window.
+func (g *Generator) maybeReload(ctx context.Context) {
+	r := &g.reloads
+	if len(r.pending) == 0 || !g.cfg.DoReloads {
+		return
+	}
+	now := g.now()
+	if now.Before(r.next) {
+		g.log.Debug("haproxy reload rate limited", "until", r.next, "reasons", r.details())
+		return
+	}
+	r.next = now.Add(g.reloadWait())
+	reason := string(r.pending[0].kind)
+	out, err := runShell(ctx, g.cfg.ReloadCommand, CommandTimeout)
+	if err != nil {
+		g.m.reloads.WithLabelValues(reason, "failure").Inc()
+		g.log.Error("haproxy reload failed, retrying after the rate limit", "err", err,
+			"output", out, "reasons", r.details(), "retry_at", r.next)
+		return
+	}
+	g.m.reloads.WithLabelValues(reason, "success").Inc()
+	g.log.Info("haproxy reloaded", "reasons", r.details())
+	r.pending, r.dropped = nil, 0
+}
+
+// reloadWait is restart_interval plus a random share of restart_jitter of
+// it, so a fleet updated at once does not reload in lock step.
+func (g *Generator) reloadWait() time.Duration {
+	interval := time.Duration(g.cfg.RestartInterval)
+	jitter := g.cfg.RestartJitter * float64(interval) * g.rand()
+	return interval + time.Duration(jitter)
+}

@@ -1,0 +1,194 @@
+package haproxy
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
+)
+
+// socketBatchSize is how many commands share one connection. The original
+// sends 4; a larger batch turns a deploy into fewer round trips while the
+// line (with pkg/haproxy's framing command after each) stays far below
+// HAProxy's 16 KiB buffer.
+const socketBatchSize = 16
+
+// desiredProxy is what synapse wants of one HAProxy backend it manages.
+// Issue 6 (add/del server) extends this plan; enable/disable is all the
+// original does.
+type desiredProxy struct {
+	service string
+	// disabled services keep every server of their backend in maintenance.
+	disabled bool
+	// live are the server names of the live backends, in watcher order.
+	live []string
+}
+
+// desiredProxies maps backend names (backend_name, else the service name)
+// to the services that own them. Services without a haproxy section are
+// not managed, so their namesakes in HAProxy are left alone.
+func desiredProxies(in []Service) map[string]*desiredProxy {
+	want := map[string]*desiredProxy{}
+	for _, svc := range in {
+		if svc.Config == nil {
+			continue
+		}
+		d := &desiredProxy{service: svc.Name, disabled: svc.Config.Disabled}
+		for _, b := range svc.Backends {
+			d.live = append(d.live, ServerName(b.Backend))
+		}
+		want[svc.Config.backendName(svc.Name)] = d
+	}
+	return want
+}
+
+// socketPlan is the outcome of comparing `show stat` with what is wanted.
+type socketPlan struct {
+	commands []string
+	reasons  []reloadReason
+}
+
+// planSocket decides the enable/disable commands for one socket, in `show
+// stat` order. Servers of backends synapse does not manage are left alone
+// (the original disables them). A wanted backend or server that HAProxy
+// does not run needs a reload.
+func planSocket(rows []hapi.StatRow, want map[string]*desiredProxy) socketPlan {
+	running := runningServers(rows)
+	var p socketPlan
+	enabled := map[string]map[string]bool{}
+	for _, name := range sortedKeys(want) {
+		d := want[name]
+		if d.disabled || len(d.live) == 0 {
+			continue
+		}
+		servers, ok := running[name]
+		if !ok {
+			p.reasons = append(p.reasons, reloadReason{reasonNewSection,
+				fmt.Sprintf("backend %s of service %s is not running", name, d.service)})
+			continue
+		}
+		enabled[name] = map[string]bool{}
+		for _, s := range d.live {
+			if servers[s] {
+				enabled[name][s] = true
+				continue
+			}
+			p.reasons = append(p.reasons, reloadReason{reasonNewServer,
+				fmt.Sprintf("server %s/%s is not running", name, s)})
+		}
+	}
+	for _, r := range rows {
+		if r.Type != hapi.TypeServer || want[r.Proxy] == nil {
+			continue
+		}
+		switch {
+		case enabled[r.Proxy][r.Server]:
+			// DOWN by health check also gets "enable server", as in the
+			// original: it only clears maintenance and is harmless.
+			if !strings.HasPrefix(r.Status, "UP") {
+				p.commands = append(p.commands, hapi.EnableServerCommand(r.Proxy, r.Server))
+			}
+		case r.Status != "MAINT":
+			p.commands = append(p.commands, hapi.DisableServerCommand(r.Proxy, r.Server))
+		}
+	}
+	return p
+}
+
+// runningServers maps each proxy HAProxy runs to its server names.
+func runningServers(rows []hapi.StatRow) map[string]map[string]bool {
+	running := map[string]map[string]bool{}
+	for _, r := range rows {
+		if running[r.Proxy] == nil {
+			running[r.Proxy] = map[string]bool{}
+		}
+		if r.Type == hapi.TypeServer {
+			running[r.Proxy][r.Server] = true
+		}
+	}
+	return running
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// reconcileSockets applies the plan on every socket (one per nbproc
+// process); a failure on any of them makes the single reload pending.
+func (g *Generator) reconcileSockets(ctx context.Context, in []Service) {
+	want := desiredProxies(in)
+	for _, c := range g.clients {
+		g.reconcileSocket(ctx, c, want)
+	}
+}
+
+func (g *Generator) reconcileSocket(ctx context.Context, c *hapi.Client, want map[string]*desiredProxy) {
+	rows, err := c.ShowStat(ctx)
+	if rows == nil && err != nil {
+		g.m.socketCommands.WithLabelValues("error").Inc()
+		g.socketFailed(c.Path(), err)
+		return
+	}
+	g.m.socketCommands.WithLabelValues("ok").Inc()
+	if err != nil {
+		g.log.Warn("skipped malformed show stat lines", "path", c.Path(), "err", err)
+	}
+	p := planSocket(rows, want)
+	for _, r := range p.reasons {
+		g.reloads.add(r.kind, r.detail)
+	}
+	if g.sendCommands(ctx, c, p.commands) {
+		g.socketRecovered(c.Path())
+	}
+}
+
+// sendCommands sends cmds in batches and reports whether the socket
+// worked. A refused command makes a reload pending: only the new config
+// can then bring HAProxy in line.
+func (g *Generator) sendCommands(ctx context.Context, c *hapi.Client, cmds []string) bool {
+	for batch := range slices.Chunk(cmds, socketBatchSize) {
+		results, err := c.Exec(ctx, batch...)
+		if err != nil {
+			g.m.socketCommands.WithLabelValues("error").Add(float64(len(batch)))
+			g.socketFailed(c.Path(), err)
+			return false
+		}
+		for _, r := range results {
+			if r.Err != nil {
+				g.m.socketCommands.WithLabelValues("error").Inc()
+				g.log.Warn("haproxy refused a command", "path", c.Path(), "err", r.Err)
+				g.reloads.add(reasonSocketError, r.Err.Error())
+				continue
+			}
+			g.m.socketCommands.WithLabelValues("ok").Inc()
+			g.log.Debug("haproxy command", "path", c.Path(), "command", r.Command)
+		}
+	}
+	return true
+}
+
+// socketFailed makes a reload pending and logs a socket's failure once,
+// not on every update while HAProxy is away.
+func (g *Generator) socketFailed(path string, err error) {
+	g.reloads.add(reasonSocketError, "socket "+path+" failed")
+	if g.socketDown[path] {
+		g.log.Debug("haproxy socket still failing", "path", path, "err", err)
+		return
+	}
+	g.socketDown[path] = true
+	g.log.Error("haproxy socket failed, a reload is pending", "path", path, "err", err)
+}
+
+func (g *Generator) socketRecovered(path string) {
+	if g.socketDown[path] {
+		delete(g.socketDown, path)
+		g.log.Info("haproxy socket answers again", "path", path)
+	}
+}

@@ -1,0 +1,110 @@
+package haproxy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/smartstack-go/smartstack/internal/generator"
+)
+
+// generate renders the config and, with do_writes, installs it. What
+// changed in a way the sockets cannot apply makes a reload pending. A
+// failed render or write leaves the live file alone.
+func (g *Generator) generate(ctx context.Context, in []Service) error {
+	res, err := Render(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now()})
+	if err != nil {
+		g.log.Error("haproxy config not generated, keeping the current one", "err", err)
+		return fmt.Errorf("haproxy generator: %w", err)
+	}
+	g.ids = res.ServerIDs
+	for _, r := range res.ReloadReasons {
+		g.reloads.add(reasonServerChanged, r)
+	}
+	text := StripHeader(res.Text)
+	if text != g.lastText {
+		g.logRender(res)
+	}
+	// Without writes the previous generation is the baseline; the first
+	// one has none, and the initial reload stands for it.
+	old, changed := g.lastText, g.lastText != "" && text != g.lastText
+	if g.cfg.DoWrites {
+		old, changed, err = g.writeConfig(ctx, res.Text)
+	}
+	g.lastText = text
+	if !changed {
+		return err
+	}
+	for _, r := range reloadDiff(old, res.Text) {
+		g.reloads.add(r.kind, r.detail)
+	}
+	return err
+}
+
+// logRender logs what the generation dropped or warned about, once per
+// distinct config rather than on every update.
+func (g *Generator) logRender(res *Result) {
+	for _, d := range res.Dropped {
+		g.log.Warn(fmt.Sprint(d))
+	}
+	for _, w := range res.Warnings {
+		g.log.Warn(w)
+	}
+}
+
+// writeConfig installs text unless the live file holds the same config
+// (ignoring the timestamp header). It returns the previous live text and
+// whether the file was replaced. A config check_command refused is not
+// checked again until the config changes.
+func (g *Generator) writeConfig(ctx context.Context, text string) (string, bool, error) {
+	path := g.cfg.ConfigFilePath
+	old, err := readLive(path)
+	if err != nil {
+		g.log.Error("haproxy config not written", "path", path, "err", err)
+		return "", false, fmt.Errorf("haproxy generator: %w", err)
+	}
+	if SameConfig(old, text) {
+		return old, false, nil
+	}
+	stripped := StripHeader(text)
+	if stripped == g.refused {
+		return old, false, nil
+	}
+	if err := g.installConfig(ctx, text); err != nil {
+		if errors.Is(err, errCheckFailed) {
+			g.refused = stripped
+		}
+		g.log.Error("haproxy config not installed, keeping the live one", "path", path, "err", err)
+		return old, false, fmt.Errorf("haproxy generator: %w", err)
+	}
+	g.refused = ""
+	g.m.writes.Inc()
+	g.log.Info("haproxy config written", "path", path)
+	return old, true, nil
+}
+
+// updateState records the services in the state cache and writes it when
+// it changed.
+func (g *Generator) updateState(services []generator.Service) error {
+	if g.state == nil {
+		return nil
+	}
+	g.state.observe(services, g.ids, g.now())
+	return g.flushState()
+}
+
+// flushState expires old servers and writes the cache if due. A failed
+// write is logged and retried; it does not stop synapse (the original
+// exits).
+func (g *Generator) flushState() error {
+	if g.state == nil {
+		return nil
+	}
+	now := g.now()
+	g.state.expire(now)
+	if err := g.state.flush(now); err != nil {
+		g.log.Error("state file not written", "path", g.state.path, "err", err)
+		return fmt.Errorf("haproxy generator: %w", err)
+	}
+	return nil
+}
