@@ -14,16 +14,24 @@ import (
 )
 
 // Exit codes. ExitConfig is what the original returns for a config it cannot
-// load, so supervisors that special-case it keep working.
+// load, so supervisors that special-case it keep working. A stop by SIGTERM
+// or SIGINT is ExitOK (the original dies by the signal).
 const (
 	ExitOK     = 0
 	ExitError  = 1
 	ExitConfig = 1
 )
 
+// exitError carries an exit code for an error that was already printed.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
 type options struct {
 	config      string
 	checkConfig bool
+	logLevel    string
+	logFormat   string
 }
 
 // NewRootCmd builds the synapse command. Env vars are the original's defaults,
@@ -40,14 +48,20 @@ func NewRootCmd(stdout, stderr io.Writer) *cobra.Command {
 			if o.config == "" {
 				return errors.New("no config file: pass -c FILE or set SYNAPSE_CONFIG")
 			}
-			return errors.New("synapse daemon: not implemented yet")
+			if o.checkConfig {
+				return checkConfig(o, cmd.OutOrStdout())
+			}
+			return run(cmd.Context(), o, cmd.ErrOrStderr())
 		},
 	}
 	cmd.SetOut(stdout)
 	cmd.SetErr(stderr)
 	f := cmd.Flags()
-	f.StringVarP(&o.config, "config", "c", os.Getenv("SYNAPSE_CONFIG"), "config file (JSON or YAML); env SYNAPSE_CONFIG")
-	f.BoolVarP(&o.checkConfig, "check-config", "k", false, "validate the config and exit")
+	f.StringVarP(&o.config, "config", "c", os.Getenv("SYNAPSE_CONFIG"), "config file (JSON or YAML, ERB rendered); env SYNAPSE_CONFIG")
+	f.BoolVarP(&o.checkConfig, "check-config", "k", false, "load and validate the config, build generators and watchers without connecting, and exit (0 valid, 1 not)")
+	_, debug := os.LookupEnv("DEBUG")
+	f.StringVar(&o.logLevel, "log-level", map[bool]string{true: "debug", false: "info"}[debug], "debug, info, warn or error; env DEBUG (any value) means debug")
+	f.StringVar(&o.logFormat, "log-format", "text", "text or json")
 	cmd.AddCommand(newVersionCmd())
 	return cmd
 }
@@ -67,9 +81,15 @@ func newVersionCmd() *cobra.Command {
 func Main(args []string, stdout, stderr io.Writer) int {
 	cmd := NewRootCmd(stdout, stderr)
 	cmd.SetArgs(args)
-	if err := cmd.Execute(); err != nil {
+	err := cmd.Execute()
+	var ee exitError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &ee):
+		return ee.code
+	default:
 		fmt.Fprintln(stderr, "synapse:", err)
 		return ExitError
 	}
-	return ExitOK
 }

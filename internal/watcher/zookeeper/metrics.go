@@ -9,9 +9,9 @@ import (
 )
 
 // metrics are shared by every watcher of a registerer: each service is a
-// label value, so hundreds of watchers register once.
+// label value, so hundreds of watchers register once. Updates are counted by
+// the synapse core for every method (synapse_watcher_updates_total).
 type metrics struct {
-	updates     *prometheus.CounterVec // service, method
 	badChildren *prometheus.CounterVec // service
 	errors      *prometheus.CounterVec // service, method
 }
@@ -23,10 +23,6 @@ var (
 
 func newMetrics() *metrics {
 	return &metrics{
-		updates: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "synapse_watcher_updates_total",
-			Help: "Backend sets sent by a watcher to the synapse core.",
-		}, []string{"service", "method"}),
 		badChildren: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "synapse_zk_child_parse_failures_total",
 			Help: "ZooKeeper children skipped because their registration could not be decoded (counted once per change).",
@@ -52,7 +48,6 @@ func metricsFor(reg prometheus.Registerer) (*metrics, error) {
 	}
 	m := newMetrics()
 	var errs []error
-	m.updates = register(reg, m.updates, &errs)
 	m.badChildren = register(reg, m.badChildren, &errs)
 	m.errors = register(reg, m.errors, &errs)
 	metricsByReg[reg] = m

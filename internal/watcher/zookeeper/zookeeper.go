@@ -127,13 +127,11 @@ func (b *base) connect(ctx context.Context, out chan<- watcher.Snapshot) (c conn
 	}
 }
 
-// send delivers s, counting it.
+// send delivers s, counting failed rounds.
 func (b *base) send(ctx context.Context, out chan<- watcher.Snapshot, s watcher.Snapshot) error {
 	s.Service = b.service
 	if s.Err != nil {
 		b.m.errors.WithLabelValues(b.service, b.method).Inc()
-	} else {
-		b.m.updates.WithLabelValues(b.service, b.method).Inc()
 	}
 	return watcher.Send(ctx, out, s)
 }

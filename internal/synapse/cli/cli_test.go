@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestExampleConfigLoads(t *testing.T) {
+	t.Setenv("ZK_HOST", "zk0")
+	var out bytes.Buffer
+	code := Main([]string{"-k", "-c", "../../../configs/synapse.example.yaml"}, &out, &out)
+	if code != ExitOK || strings.Contains(out.String(), "warning") {
+		t.Fatalf("exit %d:\n%s", code, out.String())
+	}
+	d, err := load("../../../configs/synapse.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Services) != 2 || d.Services["web"].Method != "zookeeper" || d.Services["search"].Method != "zookeeper_poll" ||
+		len(d.Generators) != 2 {
+		t.Fatalf("desired = %+v", d)
+	}
+}
+
+func TestCheckConfig(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	out := "file_output: {output_directory: " + dir + "}\n"
+	cases := []struct {
+		name string
+		src  string
+		code int
+		want []string
+	}{
+		{"good", out + "services:\n  web:\n    discovery: {method: zookeeper, hosts: [zk:2181], path: /web}\n    typo: 1\n",
+			ExitOK, []string{"warning: ", "services.web.typo: unknown key", "configuration check succeeded"}},
+		{"unknown generator", out + "nginx: {}\n", ExitConfig,
+			[]string{`synapse: config error: `, `nginx: unknown config generator "nginx"; known generators: file_output, haproxy`}},
+		{"multi", out + "services:\n  web:\n    discovery: {method: zookeeper, hosts: [zk:2181], path: /web}\n    discovery_multi: {}\n",
+			ExitConfig, []string{`services.web.discovery_multi.method: unknown method "multi", known: zookeeper, zookeeper_poll`}},
+		{"watcher validation", out + "services:\n  web:\n    discovery: {method: zookeeper}\n", ExitConfig,
+			[]string{"services.web.discovery"}},
+		{"two problems, two lines", "services:\n  a: {}\n", ExitConfig,
+			[]string{"no config generators supplied", "services.a: missing required option discovery"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := write(strings.ReplaceAll(tc.name, " ", "_")+".yaml", tc.src)
+			var stdout, stderr bytes.Buffer
+			code := Main([]string{"--check-config", "-c", p}, &stdout, &stderr)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d:\n%s%s", code, tc.code, stdout.String(), stderr.String())
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(stdout.String(), want) {
+					t.Errorf("output lacks %q:\n%s", want, stdout.String())
+				}
+			}
+			if tc.name == "two problems, two lines" && strings.Count(stdout.String(), "config error") != 2 {
+				t.Errorf("want one line per problem:\n%s", stdout.String())
+			}
+		})
+	}
+}
+
+func TestNoConfig(t *testing.T) {
+	t.Setenv("SYNAPSE_CONFIG", "")
+	var out bytes.Buffer
+	if code := Main(nil, &out, &out); code != ExitError || !strings.Contains(out.String(), "SYNAPSE_CONFIG") {
+		t.Fatalf("exit %d: %s", code, out.String())
+	}
+}
+
+func TestVersion(t *testing.T) {
+	var out bytes.Buffer
+	if code := Main([]string{"version"}, &out, &out); code != ExitOK || !strings.Contains(out.String(), "synapse") {
+		t.Fatalf("exit %d: %s", code, out.String())
+	}
+}

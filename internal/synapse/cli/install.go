@@ -1,0 +1,9 @@
+package cli
+
+// The discovery methods and generators synapse knows, registered by their
+// init. One place to grep for what a build supports.
+import (
+	_ "github.com/smartstack-go/smartstack/internal/generator/fileoutput"
+	_ "github.com/smartstack-go/smartstack/internal/generator/haproxy"
+	_ "github.com/smartstack-go/smartstack/internal/watcher/zookeeper"
+)

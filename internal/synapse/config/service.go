@@ -1,0 +1,212 @@
+package config
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/smartstack-go/smartstack/internal/config"
+	"github.com/smartstack-go/smartstack/internal/generator"
+	"github.com/smartstack-go/smartstack/internal/synapse"
+	"github.com/smartstack-go/smartstack/internal/watcher"
+)
+
+// serviceKeys is a `services.<name>` mapping: the keys ServiceConfig knows,
+// discovery, and everything else, which must name a generator.
+type serviceKeys struct {
+	Service        synapse.ServiceConfig `yaml:",inline"`
+	Discovery      yaml.Node             `yaml:"discovery"`
+	DiscoveryMulti yaml.Node             `yaml:"discovery_multi"`
+	Sections       map[string]yaml.Node  `yaml:",inline"`
+}
+
+// discovered is a decoded discovery section.
+type discovered struct {
+	method   string
+	cfg      any
+	watchKey string
+}
+
+func (l *loader) services(srcs []source, gens map[string]Generator) map[string]synapse.ServiceSpec {
+	out := make(map[string]synapse.ServiceSpec, len(srcs))
+	for _, src := range srcs {
+		for _, spec := range l.service(src, gens) {
+			if _, dup := out[spec.Name]; dup {
+				src.d.Errorf(src.node, config.KeyPath("services", src.name),
+					"load_test_concurrency copy %s collides with another service of that name", spec.Name)
+				continue
+			}
+			out[spec.Name] = spec
+		}
+	}
+	return out
+}
+
+// service decodes one service section into its spec, or its load-test
+// copies. A service with errors is still returned, so that later checks
+// do not report it missing.
+func (l *loader) service(src source, gens map[string]Generator) []synapse.ServiceSpec {
+	d, n, path := src.d, src.node, config.KeyPath("services", src.name)
+	sk := serviceKeys{Service: synapse.NewServiceConfig()}
+	d.Decode(n, path, &sk)
+	sections := l.sections(src, path, sk.Sections, gens)
+	disc, filters := l.discovery(src, path, &sk)
+	sc := sk.Service
+	sc.LabelFilters = filters.Filters()
+	if msg, ok := filters.Deprecated(); ok {
+		l.warn(d, src.file, valueNode(&sk.Discovery, "label_filter"), path+".discovery.label_filter", msg)
+	}
+	l.portOverrideFallback(src, path, &sc, sections["haproxy"])
+	l.validate(src, path, sc)
+	spec := synapse.ServiceSpec{Name: src.name, Method: disc.method, Discovery: disc.cfg, Config: sc,
+		Sections: sections, WatchKey: disc.watchKey, Fingerprint: canonical(n)}
+	if sc.LoadTestConcurrency <= 0 {
+		return []synapse.ServiceSpec{spec}
+	}
+	copies := make([]synapse.ServiceSpec, sc.LoadTestConcurrency)
+	for i := range copies {
+		copies[i] = spec
+		copies[i].Name = fmt.Sprintf("%s_%d", src.name, i)
+	}
+	return copies
+}
+
+// sections keeps one raw section per configured generator and checks each
+// with that generator's Normalize. A key naming a registered generator that
+// is not configured is ignored, as in the original; any other is unknown.
+func (l *loader) sections(src source, path string, raw map[string]yaml.Node, gens map[string]Generator) map[string]*yaml.Node {
+	for _, key := range slices.Sorted(maps.Keys(raw)) {
+		if _, configured := gens[key]; configured {
+			continue
+		}
+		n := raw[key]
+		if _, ok := generator.Lookup(key); !ok {
+			l.warn(src.d, src.file, &n, config.KeyPath(path, key), "unknown key (not a service option, discovery or a generator name)")
+		}
+	}
+	out := make(map[string]*yaml.Node, len(gens))
+	for _, name := range slices.Sorted(maps.Keys(gens)) {
+		var sec *yaml.Node
+		if n, ok := raw[name]; ok {
+			sec = &n
+		}
+		out[name] = sec
+		if _, err := gens[name].Built.Normalize(src.name, sec); err != nil {
+			at := sec
+			if at == nil {
+				at = src.node
+			}
+			src.d.Errorf(at, config.KeyPath(path, name), "%v", err)
+		}
+	}
+	return out
+}
+
+// discovery decodes the discovery section (rewritten from discovery_multi
+// when present) into its method's config and the shared label filters.
+func (l *loader) discovery(src source, path string, sk *serviceKeys) (discovered, synapse.DiscoveryFilters) {
+	var filters synapse.DiscoveryFilters
+	node, dpath := &sk.Discovery, config.KeyPath(path, "discovery")
+	switch {
+	case present(&sk.DiscoveryMulti):
+		node, dpath = l.rewriteMulti(src, path, &sk.Discovery, &sk.DiscoveryMulti), config.KeyPath(path, "discovery_multi")
+	case !present(node):
+		src.d.Errorf(src.node, path, "missing required option discovery")
+		return discovered{}, filters
+	}
+	if node == nil {
+		return discovered{}, filters
+	}
+	cfg, ok := config.DecodeTyped(src.d, node, dpath, "method", methodRegistry(), &filters)
+	if !ok {
+		return discovered{}, filters
+	}
+	if v, isV := cfg.(interface{ Validate() error }); isV {
+		for _, err := range unjoin(v.Validate()) {
+			src.d.Errorf(node, dpath, "%v", err)
+		}
+	}
+	method := strings.ToLower(scalarValue(lookup(node, "method")))
+	return discovered{method: method, cfg: cfg, watchKey: method + " " + canonical(node)}, filters
+}
+
+// methodRegistry adapts the watcher registry for config.DecodeTyped.
+func methodRegistry() map[string]func() any {
+	out := map[string]func() any{}
+	for _, m := range watcher.Methods() {
+		t, _ := watcher.Lookup(m)
+		out[m] = t.NewConfig
+	}
+	return out
+}
+
+// portOverrideFallback applies the deprecated haproxy.server_port_override
+// when backend_port_override is not set, as the original does.
+func (l *loader) portOverrideFallback(src source, path string, sc *synapse.ServiceConfig, haproxy *yaml.Node) {
+	old := lookup(haproxy, "server_port_override")
+	if sc.BackendPortOverride != nil || !present(old) {
+		return
+	}
+	opath := path + ".haproxy.server_port_override"
+	l.warn(src.d, src.file, old, opath, "deprecated; use the service's backend_port_override")
+	var po synapse.PortOverride
+	pd := config.NewDecoder(src.file)
+	pd.Decode(old, opath, &po)
+	if err := pd.Err(); err != nil {
+		l.errs = append(l.errs, err)
+		return
+	}
+	if err := (synapse.ServiceConfig{BackendPortOverride: &po}).Validate(); err != nil {
+		src.d.Errorf(old, opath, "%v", strings.TrimPrefix(err.Error(), "backend_port_override: "))
+		return
+	}
+	sc.BackendPortOverride = &po
+}
+
+func present(n *yaml.Node) bool {
+	return n != nil && n.Kind != 0 && !(n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null")
+}
+
+func scalarValue(n *yaml.Node) string {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return n.Value
+}
+
+// unjoin splits an errors.Join result into its members.
+func unjoin(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// validate reports each problem of sc at its own key path and line:
+// ServiceConfig.Validate prefixes its messages with the path inside the
+// service section.
+func (l *loader) validate(src source, path string, sc synapse.ServiceConfig) {
+	for _, err := range unjoin(sc.Validate()) {
+		sub, msg, ok := strings.Cut(err.Error(), ": ")
+		if !ok {
+			src.d.Errorf(src.node, path, "%v", err)
+			continue
+		}
+		at := src.node
+		if first := strings.FieldsFunc(sub, func(r rune) bool { return r == '.' || r == '[' }); len(first) > 0 {
+			if n := lookup(src.node, first[0]); n != nil {
+				at = n
+			}
+		}
+		src.d.Errorf(at, path+"."+sub, "%s", msg)
+	}
+}

@@ -1,0 +1,146 @@
+package config
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/smartstack-go/smartstack/internal/config"
+	"github.com/smartstack-go/smartstack/internal/generator"
+)
+
+// topLevel is the file's root mapping. Every key that is not reserved lands
+// in Generators.
+type topLevel struct {
+	Services       map[string]yaml.Node `yaml:"services"`
+	ServiceConfDir *string              `yaml:"service_conf_dir"`
+	Statsd         *Statsd              `yaml:"statsd"`
+	Prometheus     *Prometheus          `yaml:"prometheus"`
+	Generators     map[string]yaml.Node `yaml:",inline"`
+}
+
+func (l *loader) load(path string, root *yaml.Node) *Config {
+	var top topLevel
+	l.main.Decode(root, "", &top)
+	cfg := &Config{File: path, Services: nil, Generators: l.generators(top.Generators)}
+	cfg.Statsd = statsdConfig(top.Statsd)
+	cfg.Prometheus = prometheusConfig(top.Prometheus)
+	l.validateReserved(root, cfg)
+	sources := l.serviceSources(top)
+	cfg.Services = l.services(sources, cfg.Generators)
+	return cfg
+}
+
+// statsdConfig fills the defaults of a present section: the original reads
+// `statsd['host'] || 'localhost'`, so an explicit empty host keeps the default.
+func statsdConfig(s *Statsd) *Statsd {
+	if s == nil {
+		return nil
+	}
+	out := *s
+	if out.Host == "" {
+		out.Host = DefaultStatsdHost
+	}
+	if out.Port == 0 {
+		out.Port = DefaultStatsdPort
+	}
+	return &out
+}
+
+func prometheusConfig(p *Prometheus) Prometheus {
+	out := Prometheus{Bind: DefaultPrometheusBind, Port: DefaultPrometheusPort}
+	if p != nil {
+		out.Enabled = p.Enabled
+		if p.Bind != "" {
+			out.Bind = p.Bind
+		}
+		if p.Port != 0 {
+			out.Port = p.Port
+		}
+	}
+	return out
+}
+
+func (l *loader) validateReserved(root *yaml.Node, cfg *Config) {
+	if s := cfg.Statsd; s != nil && (s.Port < 1 || s.Port > 65535) {
+		l.main.Errorf(valueNode(root, "statsd", "port"), "statsd.port", "%d is not a port (1-65535)", s.Port)
+	}
+	for metric, rate := range cfg.Statsd.sampleRates() {
+		if rate < 0 || rate > 1 {
+			l.main.Errorf(valueNode(root, "statsd", "sample_rate"), config.KeyPath("statsd.sample_rate", metric),
+				"sample rate %v is not between 0 and 1", rate)
+		}
+	}
+	if p := cfg.Prometheus; p.Port < 0 || p.Port > 65535 {
+		l.main.Errorf(valueNode(root, "prometheus", "port"), "prometheus.port", "%d is not a port (0-65535)", p.Port)
+	}
+}
+
+func (s *Statsd) sampleRates() map[string]float64 {
+	if s == nil {
+		return nil
+	}
+	return s.SampleRate
+}
+
+// generators builds every top-level generator, in name order. An unknown
+// name is an error that lists the known generators and the reserved keys.
+func (l *loader) generators(sections map[string]yaml.Node) map[string]Generator {
+	out := make(map[string]Generator, len(sections))
+	for _, name := range slices.Sorted(maps.Keys(sections)) {
+		node := sections[name]
+		t, ok := generator.Lookup(name)
+		if !ok {
+			l.main.Errorf(&node, name, "%v", generator.UnknownError(name, Reserved))
+			continue
+		}
+		gen, err := t.New(l.main, &node, name, generator.Options{})
+		if err != nil {
+			l.main.Errorf(&node, name, "%v", err)
+			continue
+		}
+		out[name] = Generator{Name: name, Node: &node, Fingerprint: canonical(&node), Built: gen}
+	}
+	if len(sections) == 0 {
+		l.main.Errorf(nil, "", "no config generators supplied; add a top-level section for one of: %s",
+			joinNames(generator.Names()))
+	}
+	return out
+}
+
+// valueNode finds root[keys[0]][keys[1]]..., for an error's line; nil if absent.
+func valueNode(root *yaml.Node, keys ...string) *yaml.Node {
+	n := root
+	for n != nil && n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	for _, k := range keys {
+		n = lookup(n, k)
+	}
+	return n
+}
+
+// lookup returns the value under key in mapping n (aliases followed), or nil.
+func lookup(n *yaml.Node, key string) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func joinNames(names []string) string {
+	if len(names) == 0 {
+		return "(none registered)"
+	}
+	return strings.Join(names, ", ")
+}

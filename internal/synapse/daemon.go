@@ -1,0 +1,186 @@
+package synapse
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/smartstack-go/smartstack/internal/generator"
+	"github.com/smartstack-go/smartstack/internal/metrics"
+	"github.com/smartstack-go/smartstack/internal/watcher"
+)
+
+// Defaults of Options.
+const (
+	// DefaultCoalesceWindow is how long the generator loop waits after the
+	// first change before it updates, so a deploy of hundreds of backends
+	// becomes a few updates; short enough to stay in the milliseconds.
+	DefaultCoalesceWindow = 15 * time.Millisecond
+	// DefaultFirstUpdateTimeout bounds how long a new service (every
+	// service, at start) waits for its watcher's first discovery before
+	// it is handed to the generators with its default servers. At start
+	// no Update happens before every service is ready or timed out, so a
+	// restart does not write a haproxy.cfg without backends
+	// (airbnb/synapse#78).
+	DefaultFirstUpdateTimeout = 10 * time.Second
+	// DefaultTickInterval paces generator Ticks, as the original's 1 s loop.
+	DefaultTickInterval = time.Second
+)
+
+// Options configures a Daemon. Zero values take the defaults noted.
+type Options struct {
+	Logger *slog.Logger
+	// Registerer receives synapse's metrics and is passed on to watchers
+	// and generators; Gatherer serves /metrics. With both nil the daemon
+	// uses a fresh metrics.NewRegistry().
+	Registerer prometheus.Registerer
+	Gatherer   prometheus.Gatherer
+	// Load reads and validates the whole config, at start and on every
+	// reload. Required.
+	Load func() (*Desired, error)
+	// NewWatcher builds a watcher; nil means watcher.New.
+	NewWatcher func(method, service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
+	// CoalesceWindow, FirstUpdateTimeout, TickInterval: see the Default
+	// constants.
+	CoalesceWindow, FirstUpdateTimeout, TickInterval time.Duration
+	// RestartBackoff and MaxRestartBackoff bound watcher restarts; 1 s, 30 s.
+	RestartBackoff, MaxRestartBackoff time.Duration
+}
+
+// Daemon is a running synapse. Create it with New, then call Run once.
+//
+// Goroutines: Run's own goroutine is the state owner (the only one that
+// touches ServiceStates and watchers' runners); one generator loop calls
+// the generators; one goroutine per watcher. genMu serialises every call
+// into generators (Update and Tick from the loop, Normalize from the
+// owner), as the Generator contract asks for one caller at a time.
+type Daemon struct {
+	opts    Options
+	log     *slog.Logger
+	m       *daemonMetrics
+	swapReg *swapRegisterer
+	snaps   chan watcher.Snapshot
+	trigger chan struct{}
+
+	// Owned by Run's goroutine.
+	services map[string]*entry
+	current  *Desired
+	genSpecs map[string]GeneratorSpec
+
+	genMu sync.Mutex
+	gens  map[string]generator.Generator // swapped whole on reload, under genMu
+
+	mu      sync.Mutex // guards view and the server fields
+	view    view
+	server  *metrics.Server
+	srvAddr string
+}
+
+// New checks the options and registers the metrics; nothing runs yet.
+func New(opts Options) (*Daemon, error) {
+	if opts.Load == nil {
+		return nil, errors.New("synapse: Options.Load is required")
+	}
+	setDefaults(&opts)
+	return &Daemon{
+		opts: opts, log: opts.Logger, m: newMetrics(opts.Registerer), swapReg: newSwapRegisterer(opts.Registerer),
+		snaps: make(chan watcher.Snapshot), trigger: make(chan struct{}, 1),
+		services: map[string]*entry{},
+	}, nil
+}
+
+func setDefaults(o *Options) {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Registerer == nil && o.Gatherer == nil {
+		reg := metrics.NewRegistry()
+		o.Registerer, o.Gatherer = reg, reg
+	}
+	if g, ok := o.Registerer.(prometheus.Gatherer); ok && o.Gatherer == nil {
+		o.Gatherer = g
+	}
+	if o.Registerer == nil {
+		o.Registerer = prometheus.NewRegistry()
+	}
+	if o.Gatherer == nil {
+		o.Gatherer = prometheus.NewRegistry()
+	}
+	if o.NewWatcher == nil {
+		o.NewWatcher = watcher.New
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&o.CoalesceWindow, DefaultCoalesceWindow)
+	def(&o.FirstUpdateTimeout, DefaultFirstUpdateTimeout)
+	def(&o.TickInterval, DefaultTickInterval)
+	def(&o.RestartBackoff, time.Second)
+	def(&o.MaxRestartBackoff, 30*time.Second)
+}
+
+// Run loads the config, starts every watcher and the generator loop, and
+// serves until ctx ends; each receive on reload re-reads the config. An
+// error in the first config is returned; a bad reload is logged and the
+// running config kept. On return every watcher and the generator loop
+// have stopped; HAProxy and its config file are left as they are.
+func (d *Daemon) Run(ctx context.Context, reload <-chan struct{}) error {
+	cfg, err := d.opts.Load()
+	if err != nil {
+		return err
+	}
+	d.logWarnings(cfg)
+	if err := d.apply(ctx, cfg); err != nil {
+		d.stopWatchers()
+		return err
+	}
+	d.m.statsd().Incr("synapse.start")
+	gctx, gcancel := context.WithCancel(ctx)
+	gdone := make(chan struct{})
+	go func() { defer close(gdone); d.generatorLoop(gctx) }()
+	d.ownerLoop(ctx, reload)
+	d.stopWatchers()
+	gcancel()
+	<-gdone
+	d.shutdown()
+	return nil
+}
+
+func (d *Daemon) logWarnings(cfg *Desired) {
+	for _, w := range cfg.Warnings {
+		d.log.Warn("config warning: " + w)
+	}
+}
+
+// stopWatchers cancels every watcher, then waits for all of them.
+func (d *Daemon) stopWatchers() {
+	for _, e := range d.services {
+		e.run.stop()
+	}
+	for _, e := range d.services {
+		e.run.wait()
+	}
+}
+
+func (d *Daemon) shutdown() {
+	d.mu.Lock()
+	srv := d.server
+	d.server, d.srvAddr = nil, ""
+	d.mu.Unlock()
+	if srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}
+	if sd := d.m.sd.Swap(nil); sd != nil {
+		sd.Incr("synapse.stop", "stop_avenue:clean", "stop_location:main_loop")
+		_ = sd.Close()
+	}
+	d.log.Info("synapse stopped; HAProxy left running with its current config")
+}

@@ -1,0 +1,100 @@
+package synapse
+
+import (
+	"errors"
+	"sync"
+	"sync/atomic"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/smartstack-go/smartstack/internal/statsd"
+)
+
+// daemonMetrics are synapse's own Prometheus metrics and its DogStatsD
+// client (nil when the config has no statsd section).
+type daemonMetrics struct {
+	backends       *prometheus.GaugeVec
+	watcherUpdates *prometheus.CounterVec
+	watcherRestart *prometheus.CounterVec
+	generation     *prometheus.HistogramVec
+	generatorErrs  *prometheus.CounterVec
+	reloads        *prometheus.CounterVec
+	sd             atomic.Pointer[statsd.Client]
+}
+
+func newMetrics(reg prometheus.Registerer) *daemonMetrics {
+	m := &daemonMetrics{
+		backends: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "synapse_backends", Help: "Backends each service hands to the generators.",
+		}, []string{"service"}),
+		watcherUpdates: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "synapse_watcher_updates_total", Help: "Snapshots received from watchers.",
+		}, []string{"service", "method"}),
+		watcherRestart: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "synapse_watcher_restarts_total", Help: "Watchers restarted after they stopped on their own.",
+		}, []string{"service", "method"}),
+		generation: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "synapse_generation_duration_seconds", Help: "Time taken by one generator Update.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"generator"}),
+		generatorErrs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "synapse_generator_errors_total", Help: "Failed generator calls, by operation (update or tick).",
+		}, []string{"generator", "op"}),
+		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "synapse_config_reloads_total", Help: "Config reloads (SIGHUP), by result.",
+		}, []string{"result"}),
+	}
+	for _, c := range []prometheus.Collector{m.backends, m.watcherUpdates, m.watcherRestart, m.generation, m.generatorErrs, m.reloads} {
+		_ = reg.Register(c)
+	}
+	return m
+}
+
+func (m *daemonMetrics) statsd() *statsd.Client { return m.sd.Load() }
+
+// swapRegisterer lets a rebuilt generator or watcher register the metrics
+// its predecessor registered through it: the newer collector replaces the
+// older, so a reload never fails on "duplicate metrics collector
+// registration". Collectors registered elsewhere (the daemon's own) are
+// never replaced. One instance per daemon, so that packages caching
+// their metrics per Registerer find it again.
+type swapRegisterer struct {
+	prometheus.Registerer
+	mu    sync.Mutex
+	owned map[prometheus.Collector]bool
+}
+
+func newSwapRegisterer(reg prometheus.Registerer) *swapRegisterer {
+	return &swapRegisterer{Registerer: reg, owned: map[prometheus.Collector]bool{}}
+}
+
+func (r *swapRegisterer) Register(c prometheus.Collector) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	err := r.Registerer.Register(c)
+	var are prometheus.AlreadyRegisteredError
+	if errors.As(err, &are) && r.owned[are.ExistingCollector] {
+		r.Registerer.Unregister(are.ExistingCollector)
+		delete(r.owned, are.ExistingCollector)
+		err = r.Registerer.Register(c)
+	}
+	if err == nil {
+		r.owned[c] = true
+	}
+	return err
+}
+
+func (r *swapRegisterer) MustRegister(cs ...prometheus.Collector) {
+	for _, c := range cs {
+		if err := r.Register(c); err != nil {
+			panic(err)
+		}
+	}
+}
+
+func (r *swapRegisterer) Unregister(c prometheus.Collector) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.owned, c)
+	return r.Registerer.Unregister(c)
+}

@@ -1,0 +1,177 @@
+package synapse
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/smartstack-go/smartstack/internal/watcher"
+	"github.com/smartstack-go/smartstack/pkg/registration"
+)
+
+// entry is one running service, owned by the state-owner goroutine.
+type entry struct {
+	spec ServiceSpec
+	run  *runner
+	// state is what the generators see; nil until the service is ready.
+	// pending waits for its watcher's first good snapshot (or deadline)
+	// and then replaces state: a new or re-pointed watcher never hands
+	// the generators a half-known service.
+	state    *ServiceState
+	pending  *ServiceState
+	deadline time.Time
+	// last is the last good snapshot of the current watcher, replayed into
+	// a state rebuilt on reload.
+	last *watcher.Snapshot
+	// sv caches state's view while its revision stands.
+	sv      *serviceView
+	svState *ServiceState
+}
+
+// view is the published, read-only picture the generator loop and /status
+// read: one entry per ready service, sorted by name.
+type view struct {
+	services []serviceView
+	ready    bool // every service was ready once; sticky
+	health   map[string]*runner
+	methods  map[string]string
+}
+
+type serviceView struct {
+	name     string
+	backends []registration.Backend
+	configs  map[string]any
+	revision uint64
+}
+
+// ownerLoop is the state owner: it applies snapshots, promotes pending
+// states at their deadline and handles reloads until ctx ends.
+func (d *Daemon) ownerLoop(ctx context.Context, reload <-chan struct{}) {
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		d.resetPromotionTimer(timer)
+		select {
+		case <-ctx.Done():
+			return
+		case s := <-d.snaps:
+			d.handleSnapshot(s)
+		case <-reload:
+			d.reload(ctx)
+		case <-timer.C:
+			d.promoteExpired(time.Now())
+		}
+	}
+}
+
+func (d *Daemon) resetPromotionTimer(t *time.Timer) {
+	var next time.Time
+	for _, e := range d.services {
+		if e.pending != nil && (next.IsZero() || e.deadline.Before(next)) {
+			next = e.deadline
+		}
+	}
+	wait := time.Hour
+	if !next.IsZero() {
+		wait = max(time.Until(next), 0)
+	}
+	t.Reset(wait)
+}
+
+func (d *Daemon) handleSnapshot(s watcher.Snapshot) {
+	e, ok := d.services[s.Service]
+	if !ok {
+		return // a watcher stopped by a reload, racing its last send
+	}
+	now := time.Now()
+	e.run.noteSnapshot(now, s.Err)
+	d.m.watcherUpdates.WithLabelValues(s.Service, e.spec.Method).Inc()
+	target := e.state
+	if e.pending != nil {
+		target = e.pending
+	}
+	changed, err := target.Apply(s)
+	if err != nil {
+		d.log.Warn("discovery problem", "service", s.Service, "err", err)
+	}
+	if s.Err == nil {
+		e.last = &s
+	}
+	if e.pending != nil && s.Err == nil {
+		d.promote(e, "first discovery")
+		return
+	}
+	if changed && e.pending == nil {
+		d.publish()
+	}
+}
+
+// promote makes e's pending state the one generators see.
+func (d *Daemon) promote(e *entry, why string) {
+	e.state, e.pending = e.pending, nil
+	d.log.Debug("service ready", "service", e.spec.Name, "why", why)
+	d.publish()
+}
+
+func (d *Daemon) promoteExpired(now time.Time) {
+	for _, name := range slices.Sorted(maps.Keys(d.services)) {
+		e := d.services[name]
+		if e.pending != nil && !now.Before(e.deadline) {
+			d.log.Warn("no discovery yet; using default servers or the previous backends",
+				"service", name, "waited_seconds", d.opts.FirstUpdateTimeout.Seconds())
+			d.promote(e, "timeout")
+		}
+	}
+}
+
+// publish rebuilds the view from the ready states, updates the gauges and
+// wakes the generator loop without blocking.
+func (d *Daemon) publish() {
+	v := view{ready: true, health: map[string]*runner{}, methods: map[string]string{}}
+	for _, name := range slices.Sorted(maps.Keys(d.services)) {
+		e := d.services[name]
+		v.health[name], v.methods[name] = e.run, e.spec.Method
+		if e.state == nil {
+			v.ready = false
+			continue
+		}
+		v.services = append(v.services, d.serviceView(e))
+	}
+	d.mu.Lock()
+	v.ready = v.ready || d.view.ready
+	d.view = v
+	d.mu.Unlock()
+	select {
+	case d.trigger <- struct{}{}:
+	default:
+	}
+}
+
+// serviceView returns e's view, rebuilt only when its state or revision
+// moved: a snapshot of one service does not copy every other service.
+func (d *Daemon) serviceView(e *entry) serviceView {
+	if e.sv != nil && e.svState == e.state && e.sv.revision == e.state.Revision() {
+		return *e.sv
+	}
+	sv := serviceView{name: e.spec.Name, backends: e.state.Backends(), configs: e.state.GeneratorConfigs(), revision: e.state.Revision()}
+	e.sv, e.svState = &sv, e.state
+	d.m.backends.WithLabelValues(sv.name).Set(float64(len(sv.backends)))
+	return sv
+}
+
+func (d *Daemon) currentView() view {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.view
+}
+
+// logProblems logs a joined error one line per problem.
+func (d *Daemon) logProblems(msg string, err error) {
+	for _, line := range strings.Split(err.Error(), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			d.log.Error(msg, "err", line)
+		}
+	}
+}

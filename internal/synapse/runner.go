@@ -1,0 +1,140 @@
+package synapse
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/smartstack-go/smartstack/internal/watcher"
+)
+
+// runner owns one service's watcher goroutine. A watcher whose Run returns
+// while the daemon is running (with an error, or without one, which the
+// contract does not allow) is rebuilt and run again after a backoff: the
+// original exited the process instead, and a fleet restarting at once is
+// what overloaded ZooKeeper (spec 8 item 2).
+type runner struct {
+	service, method string
+	build           func() (watcher.Watcher, error)
+	log             *slog.Logger
+	backoff         backoff
+	onRestart       func()
+
+	cancel context.CancelFunc
+	done   chan struct{}
+
+	mu     sync.Mutex
+	health WatcherHealth
+	first  watcher.Watcher // built before start, so a bad config fails the reload
+}
+
+// WatcherHealth is what /status shows of a watcher.
+type WatcherHealth struct {
+	Running      bool      `json:"running"`
+	Restarts     int       `json:"restarts"`
+	LastError    string    `json:"last_error,omitempty"`
+	Snapshots    uint64    `json:"snapshots"`
+	LastSnapshot time.Time `json:"last_snapshot,omitzero"`
+	Discovered   bool      `json:"discovered"` // a good snapshot has arrived
+}
+
+func (r *runner) start(ctx context.Context, out chan<- watcher.Snapshot) {
+	ctx, r.cancel = context.WithCancel(ctx)
+	r.done = make(chan struct{})
+	go r.loop(ctx, out)
+}
+
+// stop cancels the watcher; wait blocks until it has returned. Stopping
+// many watchers cancels them all before waiting for any, so a shutdown is
+// as slow as the slowest watcher, not their sum (airbnb/synapse#329).
+func (r *runner) stop() { r.cancel() }
+func (r *runner) wait() { <-r.done }
+
+func (r *runner) loop(ctx context.Context, out chan<- watcher.Snapshot) {
+	defer close(r.done)
+	delay := r.backoff.min
+	for {
+		started := time.Now()
+		err := r.runOnce(ctx, out)
+		if ctx.Err() != nil {
+			return
+		}
+		if err == nil {
+			err = errors.New("watcher stopped without an error")
+		}
+		r.setFailed(err)
+		r.onRestart()
+		if time.Since(started) > r.backoff.resetAfter {
+			delay = r.backoff.min
+		}
+		r.log.Error("watcher failed; restarting", "err", err, "in_seconds", delay.Seconds())
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, r.backoff.max)
+	}
+}
+
+func (r *runner) runOnce(ctx context.Context, out chan<- watcher.Snapshot) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("watcher panicked: %v\n%s", p, debug.Stack())
+		}
+	}()
+	r.mu.Lock()
+	w := r.first
+	r.first = nil
+	r.mu.Unlock()
+	if w == nil {
+		if w, err = r.build(); err != nil {
+			return fmt.Errorf("rebuild watcher: %w", err)
+		}
+	}
+	r.setRunning()
+	return w.Run(ctx, out)
+}
+
+func (r *runner) setRunning() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.health.Running = true
+}
+
+func (r *runner) setFailed(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.health.Running = false
+	r.health.Restarts++
+	r.health.LastError = err.Error()
+}
+
+// noteSnapshot is called by the state owner for each snapshot received.
+func (r *runner) noteSnapshot(now time.Time, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.health.Snapshots++
+	r.health.LastSnapshot = now
+	if err != nil {
+		r.health.LastError = err.Error()
+		return
+	}
+	r.health.Discovered = true
+}
+
+func (r *runner) healthNow() WatcherHealth {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.health
+}
+
+// backoff bounds watcher restarts: min doubling to max, back to min after a
+// run that lasted resetAfter.
+type backoff struct {
+	min, max, resetAfter time.Duration
+}

@@ -1,0 +1,115 @@
+package synapse
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/smartstack-go/smartstack/internal/metrics"
+	"github.com/smartstack-go/smartstack/internal/statsd"
+	"github.com/smartstack-go/smartstack/pkg/registration"
+)
+
+// ServiceStatus is one service in /status.
+type ServiceStatus struct {
+	Name     string                 `json:"name"`
+	Method   string                 `json:"method"`
+	Ready    bool                   `json:"ready"`
+	Revision uint64                 `json:"revision"`
+	Backends []registration.Backend `json:"backends"`
+	Watcher  WatcherHealth          `json:"watcher"`
+}
+
+// Status is the /status document: what synapse believes right now.
+type Status struct {
+	Ready    bool            `json:"ready"`
+	Services []ServiceStatus `json:"services"`
+}
+
+// Status returns the current picture; safe from any goroutine.
+func (d *Daemon) Status() Status {
+	v := d.currentView()
+	st := Status{Ready: v.ready, Services: []ServiceStatus{}}
+	seen := map[string]bool{}
+	for _, s := range v.services {
+		seen[s.name] = true
+		st.Services = append(st.Services, ServiceStatus{Name: s.name, Method: v.methods[s.name], Ready: true,
+			Revision: s.revision, Backends: s.backends, Watcher: v.health[s.name].healthNow()})
+	}
+	for name, r := range v.health {
+		if !seen[name] {
+			st.Services = append(st.Services, ServiceStatus{Name: name, Method: v.methods[name],
+				Backends: []registration.Backend{}, Watcher: r.healthNow()})
+		}
+	}
+	return st
+}
+
+// Handler serves /metrics and /status.
+func (d *Daemon) Handler() http.Handler {
+	mux := metrics.NewMux(d.opts.Gatherer)
+	mux.HandleFunc("GET /status", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(d.Status())
+	})
+	return mux
+}
+
+// MetricsAddr is the bound address of the metrics server, "" when off.
+func (d *Daemon) MetricsAddr() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.server == nil {
+		return ""
+	}
+	return d.server.Addr()
+}
+
+// applyPrometheus starts, moves or stops the HTTP server to match p.
+func (d *Daemon) applyPrometheus(p Prometheus) error {
+	addr := ""
+	if p.Enabled {
+		addr = p.Addr
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if addr == d.srvAddr && (addr == "") == (d.server == nil) {
+		return nil
+	}
+	var errs []error
+	if d.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		errs = append(errs, d.server.Shutdown(ctx))
+		cancel()
+		d.server, d.srvAddr = nil, ""
+	}
+	if addr != "" {
+		srv, err := metrics.Start(addr, d.Handler(), metrics.Options{Logger: d.log})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("prometheus: %w", err))
+		} else {
+			d.server, d.srvAddr = srv, addr
+			d.log.Info("serving metrics and status", "addr", srv.Addr())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// applyStatsd replaces the DogStatsD client; a failure leaves statsd off.
+func (d *Daemon) applyStatsd(cfg *statsd.Config) {
+	var c *statsd.Client
+	if cfg != nil {
+		var err error
+		if c, err = statsd.New(*cfg, statsd.Options{Logger: d.log}); err != nil {
+			d.log.Warn("statsd disabled", "err", err)
+		}
+	}
+	if old := d.m.sd.Swap(c); old != nil {
+		_ = old.Close()
+	}
+}
