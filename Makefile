@@ -53,9 +53,8 @@ bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 demo: deps build
-	@echo "demo: will start a private ZooKeeper, HAProxy, two sample services, nerve and synapse,"
-	@echo "      and show traffic moving as backends come and go, once both daemons exist."
-	@echo "      Built binaries: $(BIN)/nerve $(BIN)/synapse"
+	$(GO) build -o $(BIN)/demo-backend ./examples/demo/backend
+	./scripts/demo.sh
 
 clean:
 	rm -rf $(BIN)
