@@ -1,10 +1,11 @@
 package fileoutput
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	smetrics "github.com/smartstack-go/smartstack/internal/metrics"
 )
 
 // Values of the result label.
@@ -29,19 +30,9 @@ func metricsFor(reg prometheus.Registerer) (*metrics, error) {
 	for _, r := range []string{resultWritten, resultUnchanged, resultFail} {
 		writes.WithLabelValues(r)
 	}
-	if reg == nil {
-		return &metrics{writes: writes}, nil
-	}
-	if err := reg.Register(writes); err != nil {
-		var are prometheus.AlreadyRegisteredError
-		existing, ok := (*prometheus.CounterVec)(nil), false
-		if errors.As(err, &are) {
-			existing, ok = are.ExistingCollector.(*prometheus.CounterVec)
-		}
-		if !ok {
-			return nil, fmt.Errorf("register file_output metrics: %w", err)
-		}
-		writes = existing
+	writes, err := smetrics.Reuse(reg, writes)
+	if err != nil {
+		return nil, fmt.Errorf("file_output: %w", err)
 	}
 	return &metrics{writes: writes}, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	smetrics "github.com/smartstack-go/smartstack/internal/metrics"
 	"github.com/smartstack-go/smartstack/internal/statsd"
 )
 
@@ -85,18 +86,12 @@ func metricsFor(reg prometheus.Registerer, buckets []float64) (*metrics, error) 
 	return m, errors.Join(errs...)
 }
 
+// register adds c to reg through metrics.Reuse, collecting the error.
 func register[C prometheus.Collector](reg prometheus.Registerer, c C, errs *[]error) C {
-	err := reg.Register(c)
-	if err == nil {
-		return c
+	c, err := smetrics.Reuse(reg, c)
+	if err != nil {
+		*errs = append(*errs, fmt.Errorf("zookeeper reporter: %w", err))
 	}
-	var are prometheus.AlreadyRegisteredError
-	if errors.As(err, &are) {
-		if existing, ok := are.ExistingCollector.(C); ok {
-			return existing
-		}
-	}
-	*errs = append(*errs, fmt.Errorf("register zookeeper reporter metrics: %w", err))
 	return c
 }
 

@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	smetrics "github.com/smartstack-go/smartstack/internal/metrics"
 )
 
 // metrics are shared by every watcher of a registerer: each service is a
@@ -54,17 +56,11 @@ func metricsFor(reg prometheus.Registerer) (*metrics, error) {
 	return m, errors.Join(errs...)
 }
 
+// register adds c to reg through metrics.Reuse, collecting the error.
 func register[C prometheus.Collector](reg prometheus.Registerer, c C, errs *[]error) C {
-	err := reg.Register(c)
-	if err == nil {
-		return c
+	c, err := smetrics.Reuse(reg, c)
+	if err != nil {
+		*errs = append(*errs, fmt.Errorf("zookeeper watcher: %w", err))
 	}
-	var are prometheus.AlreadyRegisteredError
-	if errors.As(err, &are) {
-		if existing, ok := are.ExistingCollector.(C); ok {
-			return existing
-		}
-	}
-	*errs = append(*errs, fmt.Errorf("register zookeeper watcher metrics: %w", err))
 	return c
 }
