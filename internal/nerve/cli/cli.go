@@ -4,29 +4,22 @@ package cli
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/cliutil"
 	"github.com/spf13/cobra"
-
-	"github.com/smartstack-go/smartstack/internal/version"
 )
 
 // Exit codes. ExitConfig is what the original returns for a config it cannot
 // load, so supervisors that special-case it keep working. A stop by SIGTERM
 // or SIGINT is ExitOK (the original dies by the signal).
 const (
-	ExitOK     = 0
-	ExitError  = 1
-	ExitConfig = 1
+	ExitOK     = cliutil.ExitOK
+	ExitError  = cliutil.ExitError
+	ExitConfig = cliutil.ExitConfig
 )
-
-// exitError carries an exit code for an error that was already printed.
-type exitError struct{ code int }
-
-func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 
 type options struct {
 	config         string
@@ -88,7 +81,7 @@ func newRootCmd(stdout, stderr io.Writer, lookup lookupEnv) (*cobra.Command, *op
 	f.StringVar(&o.logFormat, "log-format", "text", "text or json")
 	f.StringVar(&o.maintenanceDir, "maintenance-dir", envOr(lookup, "NERVE_MAINTENANCE_DIR", defaultMaintenanceDir), "maintenance spool directory; a file named after a service (or all) takes it out of rotation; env NERVE_MAINTENANCE_DIR")
 	f.DurationVar(&o.zkSessionTimeout, "zk-session-timeout", 0, "ZooKeeper session timeout to request (0: 32s, the original's)")
-	cmd.AddCommand(newVersionCmd())
+	cmd.AddCommand(cliutil.VersionCmd("nerve"))
 	return cmd, o
 }
 
@@ -99,17 +92,6 @@ func envOr(lookup lookupEnv, name, def string) string {
 	return def
 }
 
-func newVersionCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "print the version",
-		Args:  cobra.NoArgs,
-		Run: func(cmd *cobra.Command, _ []string) {
-			fmt.Fprintln(cmd.OutOrStdout(), version.String("nerve"))
-		},
-	}
-}
-
 // Main runs nerve with args and returns the process exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
 	return mainEnv(args, stdout, stderr, os.LookupEnv)
@@ -117,16 +99,5 @@ func Main(args []string, stdout, stderr io.Writer) int {
 
 func mainEnv(args []string, stdout, stderr io.Writer, lookup lookupEnv) int {
 	cmd, _ := newRootCmd(stdout, stderr, lookup)
-	cmd.SetArgs(args)
-	err := cmd.Execute()
-	var ee exitError
-	switch {
-	case err == nil:
-		return ExitOK
-	case errors.As(err, &ee):
-		return ee.code
-	default:
-		fmt.Fprintln(stderr, "nerve:", err)
-		return ExitError
-	}
+	return cliutil.Execute(cmd, "nerve", args, stderr)
 }

@@ -4,28 +4,21 @@ package cli
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"os"
 
+	"github.com/smartstack-go/smartstack/internal/cliutil"
 	"github.com/spf13/cobra"
-
-	"github.com/smartstack-go/smartstack/internal/version"
 )
 
 // Exit codes. ExitConfig is what the original returns for a config it cannot
 // load, so supervisors that special-case it keep working. A stop by SIGTERM
 // or SIGINT is ExitOK (the original dies by the signal).
 const (
-	ExitOK     = 0
-	ExitError  = 1
-	ExitConfig = 1
+	ExitOK     = cliutil.ExitOK
+	ExitError  = cliutil.ExitError
+	ExitConfig = cliutil.ExitConfig
 )
-
-// exitError carries an exit code for an error that was already printed.
-type exitError struct{ code int }
-
-func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 
 type options struct {
 	config      string
@@ -62,34 +55,12 @@ func NewRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	_, debug := os.LookupEnv("DEBUG")
 	f.StringVar(&o.logLevel, "log-level", map[bool]string{true: "debug", false: "info"}[debug], "debug, info, warn or error; env DEBUG (any value) means debug")
 	f.StringVar(&o.logFormat, "log-format", "text", "text or json")
-	cmd.AddCommand(newVersionCmd())
+	cmd.AddCommand(cliutil.VersionCmd("synapse"))
 	return cmd
-}
-
-func newVersionCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "print the version",
-		Args:  cobra.NoArgs,
-		Run: func(cmd *cobra.Command, _ []string) {
-			fmt.Fprintln(cmd.OutOrStdout(), version.String("synapse"))
-		},
-	}
 }
 
 // Main runs synapse with args and returns the process exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
 	cmd := NewRootCmd(stdout, stderr)
-	cmd.SetArgs(args)
-	err := cmd.Execute()
-	var ee exitError
-	switch {
-	case err == nil:
-		return ExitOK
-	case errors.As(err, &ee):
-		return ee.code
-	default:
-		fmt.Fprintln(stderr, "synapse:", err)
-		return ExitError
-	}
+	return cliutil.Execute(cmd, "synapse", args, stderr)
 }
