@@ -1,4 +1,4 @@
-// Package e2e runs the built binaries against real ZooKeeper.
+// Package e2e runs the built binaries against real ZooKeeper and HAProxy.
 package e2e
 
 import (
@@ -8,4 +8,6 @@ import (
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
-func TestMain(m *testing.M) { os.Exit(testutil.ZooKeeperMain(m)) }
+func TestMain(m *testing.M) {
+	os.Exit(withBinDir(func() int { return testutil.ZooKeeperMain(m) }))
+}

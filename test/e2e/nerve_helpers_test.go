@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -23,33 +22,6 @@ import (
 
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
-
-var (
-	buildOnce sync.Once
-	nerveBin  string
-	buildErr  error
-)
-
-// buildNerve builds cmd/nerve once per test binary into a temp dir.
-func buildNerve(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "nerve-e2e-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		nerveBin = filepath.Join(dir, "nerve")
-		out, err := exec.Command("go", "build", "-o", nerveBin, "../../cmd/nerve").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return nerveBin
-}
 
 // healthService is a local HTTP service whose /health answer is switchable.
 type healthService struct {

@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -15,33 +14,6 @@ import (
 
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
-
-var (
-	synapseOnce sync.Once
-	synapseBin  string
-	synapseErr  error
-)
-
-// buildSynapse builds cmd/synapse once per test binary.
-func buildSynapse(t *testing.T) string {
-	t.Helper()
-	synapseOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "synapse-e2e-")
-		if err != nil {
-			synapseErr = err
-			return
-		}
-		synapseBin = filepath.Join(dir, "synapse")
-		out, err := exec.Command("go", "build", "-o", synapseBin, "../../cmd/synapse").CombinedOutput()
-		if err != nil {
-			synapseErr = fmt.Errorf("go build: %w\n%s", err, out)
-		}
-	})
-	if synapseErr != nil {
-		t.Fatal(synapseErr)
-	}
-	return synapseBin
-}
 
 // createPath creates path and its parents as persistent znodes.
 func createPath(t *testing.T, zc *gozk.Conn, path string) {
