@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
 // silent accepts connections and never writes a byte.
@@ -52,7 +54,7 @@ func TestTimeouts(t *testing.T) {
 		want    time.Duration
 	}{
 		{"open_timeout bounds the connect",
-			func(t *testing.T) string { return "http://127.0.0.1:" + strconv.Itoa(blackhole(t)) },
+			func(t *testing.T) string { return "http://127.0.0.1:" + strconv.Itoa(testutil.BlackholePort(t)) },
 			"open_timeout: 0.1\nread_timeout: 10\nssl_timeout: 10", 10 * time.Second, 100 * time.Millisecond},
 		{"read_timeout bounds waiting for the answer", silent,
 			"read_timeout: 0.1\nopen_timeout: 10", 10 * time.Second, 100 * time.Millisecond},

@@ -11,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/smartstack-go/smartstack/internal/check"
+	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
 func decoder(src string) check.Decoder {
@@ -92,7 +93,7 @@ func TestCheckIPv6(t *testing.T) {
 }
 
 func TestCheckTimeout(t *testing.T) {
-	port := blackhole(t)
+	port := testutil.BlackholePort(t)
 	c, err := New(common("127.0.0.1", port, 100*time.Millisecond), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +111,7 @@ func TestCheckTimeout(t *testing.T) {
 }
 
 func TestCheckHonoursContext(t *testing.T) {
-	port := blackhole(t)
+	port := testutil.BlackholePort(t)
 	c, err := New(common("127.0.0.1", port, time.Minute), nil)
 	if err != nil {
 		t.Fatal(err)

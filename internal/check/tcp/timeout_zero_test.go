@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
 // timeout: 0 is the original's "no limit" (Ruby's Timeout.timeout(0)): the
@@ -16,7 +18,7 @@ func TestZeroTimeoutMeansNoLimit(t *testing.T) {
 	if err := c.Check(context.Background()); err != nil {
 		t.Fatalf("timeout 0 against a listening port: %v", err)
 	}
-	c, err = New(common("127.0.0.1", blackhole(t), 0), nil)
+	c, err = New(common("127.0.0.1", testutil.BlackholePort(t), 0), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

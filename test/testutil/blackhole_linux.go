@@ -1,4 +1,4 @@
-package http
+package testutil
 
 import (
 	"net"
@@ -8,10 +8,10 @@ import (
 	"time"
 )
 
-// blackhole returns a loopback port whose SYNs are dropped, so a connect
+// BlackholePort returns a loopback port whose SYNs are dropped, so a connect
 // really times out: a listen backlog of 0 holds one connection, and Linux
 // drops SYNs while the accept queue is full.
-func blackhole(t *testing.T) int {
+func BlackholePort(t testing.TB) int {
 	t.Helper()
 	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
 	if err != nil {
