@@ -5,5 +5,9 @@ package cli
 import (
 	_ "github.com/smartstack-go/smartstack/internal/generator/fileoutput"
 	_ "github.com/smartstack-go/smartstack/internal/generator/haproxy"
+	_ "github.com/smartstack-go/smartstack/internal/watcher/dns"
+	_ "github.com/smartstack-go/smartstack/internal/watcher/docker"
+	_ "github.com/smartstack-go/smartstack/internal/watcher/marathon"
 	_ "github.com/smartstack-go/smartstack/internal/watcher/zookeeper"
+	_ "github.com/smartstack-go/smartstack/internal/watcher/zookeeperdns"
 )

@@ -1,0 +1,117 @@
+package docker
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/smartstack-go/smartstack/internal/config"
+	"github.com/smartstack-go/smartstack/internal/watcher"
+	"github.com/smartstack-go/smartstack/test/testutil"
+)
+
+// Acceptance case 62, over the wire: the Engine API's listing becomes
+// {name: server name, host: server host, port: public port string} for
+// matching images with container_port published, in listing order.
+func TestBackendsFromContainers(t *testing.T) {
+	f := newFakeDocker(t, testdata(t, "containers.json"))
+	srv := f.server(t, "mainserver")
+	r := start(t, testConfig(srv))
+	r.await(t, "matching containers", backends(
+		backendJSON("mainserver", srv.Host, "49153"),
+		backendJSON("mainserver", srv.Host, "49155"),
+		backendJSON("mainserver", srv.Host, "49158"), // untagged image: ours only
+	))
+	if got := f.requests(); len(got) == 0 || got[0] != "GET /containers/json" {
+		t.Fatalf("requests %v, want GET /containers/json", got)
+	}
+}
+
+func TestResponseChangesGiveNewSnapshots(t *testing.T) {
+	f := newFakeDocker(t, `[]`)
+	srv := f.server(t, "mainserver")
+	r := start(t, testConfig(srv))
+	r.await(t, "no containers", backends())
+	f.set(http.StatusOK, `[{"Id":"8dfafdbc3a40","Image":"mycool/image:tagname","Ports":[{"PrivatePort":6379,"PublicPort":49153,"Type":"tcp"}]}]`, false)
+	r.await(t, "one container", backends(backendJSON("mainserver", srv.Host, "49153")))
+	f.set(http.StatusOK, `[{"Id":"8dfafdbc3a40","Image":"mycool/image:tagname","Ports":"0.0.0.0:49160->6379/tcp"}]`, false)
+	r.await(t, "legacy ports string", backends(backendJSON("mainserver", srv.Host, "49160")))
+}
+
+// One server failing keeps its last good backends; the others stay live.
+func TestFailedServerKeepsLastGood(t *testing.T) {
+	a := newFakeDocker(t, testdata(t, "containers.json"))
+	b := newFakeDocker(t, `[{"Id":"1","Image":"mycool/image:v9","Ports":[{"PrivatePort":6379,"PublicPort":40000}]}]`)
+	sa, sb := a.server(t, "a"), b.server(t, "b")
+	r := start(t, testConfig(sa, sb))
+	all := []string{
+		backendJSON("a", sa.Host, "49153"), backendJSON("a", sa.Host, "49155"),
+		backendJSON("a", sa.Host, "49158"), backendJSON("b", sb.Host, "40000"),
+	}
+	r.await(t, "both servers", backends(all...))
+	a.set(http.StatusInternalServerError, `{"message":"Something went wrong."}`, false)
+	b.set(http.StatusOK, `[]`, false)
+	r.await(t, "a stale, b live", backends(all[:3]...))
+	testutil.Eventually(t, waitLong, func() error {
+		if r.w.Ping(t.Context()) == nil {
+			return errors.New("Ping = nil while server a fails")
+		}
+		return nil
+	})
+}
+
+// drop_failed_servers: the original's "that host contributes nothing".
+func TestDropFailedServers(t *testing.T) {
+	a := newFakeDocker(t, testdata(t, "containers.json"))
+	b := newFakeDocker(t, `[{"Id":"1","Image":"mycool/image:v9","Ports":[{"PrivatePort":6379,"PublicPort":40000}]}]`)
+	sa, sb := a.server(t, "a"), b.server(t, "b")
+	cfg := testConfig(sa, sb)
+	cfg.DropFailedServers = true
+	r := start(t, cfg)
+	r.await(t, "both", func(s watcher.Snapshot) error { return countIs(s, 4) })
+	a.set(http.StatusOK, `{"not":"a list"}`, false)
+	r.await(t, "a dropped", backends(backendJSON("b", sb.Host, "40000")))
+}
+
+// Acceptance case 59 (errors are swallowed): when no server answers, the
+// round is stale, never a crash; timeouts and refused connections alike.
+func TestAllServersFailingIsStale(t *testing.T) {
+	f := newFakeDocker(t, testdata(t, "containers.json"))
+	refused := Server{Name: "gone", Host: "127.0.0.1", Port: testutil.FreePort(t)}
+	cfg := testConfig(f.server(t, "slow"), refused)
+	cfg.RequestTimeout = config.Duration(50 * time.Millisecond)
+	r := start(t, cfg)
+	r.await(t, "one server up", func(s watcher.Snapshot) error { return countIs(s, 3) })
+	f.set(http.StatusOK, "", true)
+	s := r.await(t, "both down", stale("no docker server could be listed"))
+	for _, want := range []string{"Timeout", "connection refused"} {
+		if !strings.Contains(s.Err.Error(), want) {
+			t.Errorf("error %q does not mention %q", s.Err, want)
+		}
+	}
+	f.set(http.StatusOK, testdata(t, "containers.json"), false)
+	r.await(t, "recovered", func(s watcher.Snapshot) error { return countIs(s, 3) })
+}
+
+// Acceptance case 61: no port means 4243.
+func TestServerURL(t *testing.T) {
+	if got := (Server{Host: "server1.local", Name: "mainserver"}).baseURL(); got != "http://server1.local:4243" {
+		t.Errorf("baseURL = %s", got)
+	}
+	if got := (Server{Host: "::1", Port: 2375}).baseURL(); got != "http://[::1]:2375" {
+		t.Errorf("baseURL = %s", got)
+	}
+}
+
+func countIs(s watcher.Snapshot, n int) error {
+	if s.Err != nil {
+		return s.Err
+	}
+	if len(s.Backends) != n {
+		return fmt.Errorf("got %d backends, want %d: %s", len(s.Backends), n, render(s.Backends))
+	}
+	return nil
+}

@@ -1,0 +1,156 @@
+// Package marathon is synapse's Marathon discovery (method `marathon`): it
+// polls an application's tasks from the Marathon v2 REST API and reports
+// every started task as a backend {name: host, host: host, port:
+// ports[port_index]}, as the original does.
+//
+// Unlike the original, a failed poll (connection refused, timeout, an HTTP
+// error status, a body that is not a tasks object) is reported as stale, so
+// the last good backends stay in place; the next poll tries again.
+package marathon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"sync/atomic"
+	"time"
+
+	"github.com/smartstack-go/smartstack/internal/watcher"
+)
+
+// Method is the name `discovery.method` uses.
+const Method = "marathon"
+
+func init() {
+	watcher.Register(Method, watcher.Type{
+		NewConfig: func() any { return NewConfig() },
+		New:       New,
+	})
+}
+
+// Watcher polls one Marathon application.
+type Watcher struct {
+	service  string
+	cfg      *Config
+	endpoint *url.URL
+	client   *http.Client
+	log      *slog.Logger
+	m        *metrics
+	// splay offsets the polling schedule after the first poll; a field so
+	// tests can make it 0.
+	splay   func(time.Duration) time.Duration
+	lastErr atomic.Pointer[error] // nil until the first poll ends
+}
+
+var (
+	_ watcher.Watcher = (*Watcher)(nil)
+	_ watcher.Pinger  = (*Watcher)(nil)
+)
+
+// New builds a marathon watcher from a *Config (or Config).
+func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error) {
+	var c *Config
+	switch v := cfg.(type) {
+	case *Config:
+		c = v
+	case Config:
+		c = &v
+	}
+	if c == nil {
+		return nil, fmt.Errorf("config is %T, want *marathon.Config", cfg)
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	endpoint, _ := c.tasksURL() // Validate checked it
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	log = log.With("service", service, "method", Method, "url", endpoint.String())
+	m, err := metricsFor(opts.Registerer)
+	if err != nil {
+		log.Warn("marathon watcher metrics not exported", "err", err)
+	}
+	return &Watcher{
+		service: service, cfg: c, endpoint: endpoint, log: log, m: m,
+		// The default transport keeps the connection alive between polls
+		// and retries an idempotent GET once on a connection the server
+		// closed, which is the original's EOFError retry.
+		client: &http.Client{Timeout: time.Duration(c.RequestTimeout)},
+		splay:  randomSplay,
+	}, nil
+}
+
+// randomSplay is the original's start-up splay, in [0, interval).
+func randomSplay(interval time.Duration) time.Duration {
+	return rand.N(interval)
+}
+
+// Run polls at once, then every check_interval until ctx ends. The
+// original sleeps a random splay before its first poll so a fleet
+// restarted together does not poll in step; here the first poll is
+// immediate (a restarted synapse should not wait up to check_interval for
+// backends) and the splay shifts the later schedule instead.
+func (w *Watcher) Run(ctx context.Context, out chan<- watcher.Snapshot) error {
+	interval := time.Duration(w.cfg.CheckInterval)
+	extra := w.splay(interval)
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-timer.C:
+		}
+		start := time.Now()
+		if err := w.round(ctx, out); err != nil {
+			return nil // ctx ended
+		}
+		timer.Reset(nextDelay(interval, time.Since(start)) + extra)
+		extra = 0
+	}
+}
+
+// nextDelay is the original's sleep: check_interval less the time the poll
+// took, never negative.
+func nextDelay(interval, elapsed time.Duration) time.Duration {
+	return max(interval-elapsed, 0)
+}
+
+// round polls once and reports the result; it returns an error only when
+// ctx ended.
+func (w *Watcher) round(ctx context.Context, out chan<- watcher.Snapshot) error {
+	backends, err := w.poll(ctx)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	prev := w.lastErr.Swap(&err)
+	switch {
+	case err != nil && (prev == nil || *prev == nil):
+		w.log.Warn("marathon poll failed; keeping the last good backends", "err", err)
+	case err != nil:
+		w.log.Debug("marathon poll still failing", "err", err)
+	case prev != nil && *prev != nil:
+		w.log.Info("marathon poll recovered", "backends", len(backends))
+	}
+	s := watcher.Snapshot{Service: w.service, Backends: backends, Err: err}
+	if err != nil {
+		s.Backends = nil
+		w.m.errors.WithLabelValues(w.service).Inc()
+	}
+	return watcher.Send(ctx, out, s)
+}
+
+// Ping reports the last poll's outcome.
+func (w *Watcher) Ping(context.Context) error {
+	p := w.lastErr.Load()
+	if p == nil {
+		return errors.New("marathon watcher has not polled yet")
+	}
+	return *p
+}

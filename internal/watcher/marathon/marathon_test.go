@@ -1,0 +1,120 @@
+package marathon
+
+import (
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/smartstack-go/smartstack/internal/config"
+	"github.com/smartstack-go/smartstack/internal/watcher"
+	"github.com/smartstack-go/smartstack/test/testutil"
+)
+
+// Acceptance case 65: one GET of /v2/apps/foo/tasks with
+// Accept: application/json; marathon_api_path is templated.
+func TestRequestsTasksEndpoint(t *testing.T) {
+	for _, tc := range []struct{ apiPath, want string }{
+		{"", "/v2/apps/foo/tasks"},
+		{"/v3/tasks/%{app}", "/v3/tasks/foo"},
+	} {
+		t.Run(tc.want, func(t *testing.T) {
+			f := newFakeMarathon(t, testdata(t, "tasks.json"))
+			cfg := testConfig(f.URL)
+			cfg.CheckInterval = config.Duration(time.Hour) // exactly one poll
+			if tc.apiPath != "" {
+				cfg.MarathonAPIPath = tc.apiPath
+			}
+			r := start(t, cfg)
+			r.await(t, "first poll", func(s watcher.Snapshot) error { return s.Err })
+			reqs := f.requests()
+			if len(reqs) != 1 {
+				t.Fatalf("%d requests, want 1", len(reqs))
+			}
+			q := reqs[0]
+			if q.Method != http.MethodGet || q.URL.Path != tc.want || q.Header.Get("Accept") != "application/json" {
+				t.Fatalf("got %s %s Accept=%q, want GET %s Accept=application/json",
+					q.Method, q.URL.Path, q.Header.Get("Accept"), tc.want)
+			}
+		})
+	}
+}
+
+// Acceptance case 66: started tasks become {name: host, host, port:
+// ports[port_index]} sorted by name; startedAt null is filtered; a missing
+// port index gives no backend.
+func TestBackendsFromTasks(t *testing.T) {
+	for _, tc := range []struct {
+		portIndex int
+		want      []string
+	}{
+		{0, []string{backendJSON("agouti.local", 31336), backendJSON("zebra.local", 31002)}},
+		{1, []string{backendJSON("agouti.local", 31337), backendJSON("zebra.local", 31003)}},
+		{999, nil},
+	} {
+		f := newFakeMarathon(t, testdata(t, "tasks.json"))
+		cfg := testConfig(f.URL)
+		cfg.PortIndex = tc.portIndex
+		start(t, cfg).await(t, "backends", backends(tc.want...))
+	}
+}
+
+func TestResponseChangesGiveNewSnapshots(t *testing.T) {
+	f := newFakeMarathon(t, `{"tasks":[]}`)
+	r := start(t, testConfig(f.URL))
+	r.await(t, "no tasks", backends())
+	f.set(http.StatusOK, testdata(t, "tasks.json"), false)
+	r.await(t, "two tasks", backends(backendJSON("agouti.local", 31336), backendJSON("zebra.local", 31002)))
+	f.set(http.StatusOK, `{"tasks":[{"host":"agouti.local","ports":["31336"],"startedAt":"2017-06-06T12:40:24.993Z"}]}`, false)
+	r.await(t, "string port kept a string", backends(
+		`{"name":"agouti.local","host":"agouti.local","port":"31336","id":null,"weight":null,"haproxy_server_options":null,"labels":null}`))
+	f.set(http.StatusOK, `{}`, false)
+	r.await(t, "missing tasks key reads as none", backends())
+}
+
+// Failures are stale snapshots, never a crash, and the watcher recovers.
+func TestErrorsAreStale(t *testing.T) {
+	f := newFakeMarathon(t, `[]`)
+	cfg := testConfig(f.URL)
+	cfg.RequestTimeout = config.Duration(50 * time.Millisecond)
+	r := start(t, cfg)
+	r.await(t, "array body", stale("not a JSON object"))
+	f.set(http.StatusNotFound, `{"message":"App '/foo' does not exist"}`, false)
+	r.await(t, "404", stale("404 Not Found"))
+	f.set(http.StatusOK, `{"tasks":[`, false)
+	r.await(t, "truncated body", stale("decode tasks response"))
+	f.set(http.StatusOK, "", true)
+	r.await(t, "hung response", stale("Timeout"))
+	if err := r.w.Ping(t.Context()); err == nil {
+		t.Fatal("Ping = nil while polls fail")
+	}
+	f.set(http.StatusOK, testdata(t, "tasks.json"), false)
+	r.await(t, "recovered", backends(backendJSON("agouti.local", 31336), backendJSON("zebra.local", 31002)))
+	testutil.Eventually(t, waitLong, func() error { return r.w.Ping(t.Context()) })
+}
+
+func TestConnectionRefusedIsStale(t *testing.T) {
+	url := "http://127.0.0.1:" + strconv.Itoa(testutil.FreePort(t))
+	start(t, testConfig(url)).await(t, "refused", stale("connection refused"))
+}
+
+// Acceptance case 66: a 10 s poll with check_interval 11 sleeps 1 s.
+func TestNextDelay(t *testing.T) {
+	for _, tc := range []struct{ interval, elapsed, want time.Duration }{
+		{11 * time.Second, 10 * time.Second, time.Second},
+		{10 * time.Second, 12 * time.Second, 0},
+		{10 * time.Second, 0, 10 * time.Second},
+	} {
+		if got := nextDelay(tc.interval, tc.elapsed); got != tc.want {
+			t.Errorf("nextDelay(%s, %s) = %s, want %s", tc.interval, tc.elapsed, got, tc.want)
+		}
+	}
+}
+
+func TestRandomSplayInRange(t *testing.T) {
+	for range 100 {
+		if d := randomSplay(time.Second); d < 0 || d >= time.Second {
+			t.Fatalf("splay %s outside [0, 1s)", d)
+		}
+	}
+}
