@@ -38,7 +38,7 @@ func (r *renderer) mergeServers(svc *Service) []server {
 			out = append(out, server{name: name, backend: b, enabled: true})
 			continue
 		}
-		r.compareCached(svc.Name, name, out[i].backend.Backend, b.Backend)
+		r.compareCached(svc, name, out[i].backend.Backend, b.Backend)
 		out[i] = server{name: name, backend: b, enabled: true}
 	}
 	return out
@@ -46,12 +46,13 @@ func (r *renderer) mergeServers(svc *Service) []server {
 
 // compareCached notes what needs a reload: the stats socket cannot change
 // a server's options or weight.
-func (r *renderer) compareCached(service, name string, old, cur registration.Backend) {
+func (r *renderer) compareCached(svc *Service, name string, old, cur registration.Backend) {
+	service, key := svc.Name, runtimeKey(svc.Config.backendName(svc.Name), name)
 	if !orEmpty(old.HAProxyServerOptions).Equal(orEmpty(cur.HAProxyServerOptions)) {
-		r.res.ReloadReasons = append(r.res.ReloadReasons, fmt.Sprintf("haproxy_server_options changed for %s/%s", service, name))
+		r.res.addReason(key, fmt.Sprintf("haproxy_server_options changed for %s/%s", service, name))
 	}
 	if r.in.Config.UseNerveWeights && !orEmpty(old.Weight).Equal(orEmpty(cur.Weight)) {
-		r.res.ReloadReasons = append(r.res.ReloadReasons, fmt.Sprintf("weight changed for %s/%s", service, name))
+		r.res.addReason(key, fmt.Sprintf("weight changed for %s/%s", service, name))
 	}
 }
 

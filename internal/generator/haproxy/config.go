@@ -21,6 +21,8 @@ const (
 	DefaultMaxServerID     = 65535
 	DefaultRestartInterval = 2 * time.Second
 	DefaultStateFileTTL    = 24 * time.Hour
+	DefaultDynamicServers  = DynamicAuto
+	DefaultDrainTimeout    = 30 * time.Second
 )
 
 // Config is the top-level `haproxy` section.
@@ -55,6 +57,18 @@ type Config struct {
 	ExtraSections   Sections  `yaml:"extra_sections"`
 	UseNerveWeights bool      `yaml:"use_nerve_weights"`
 
+	// DynamicServers is "auto" (add/del servers at run time where HAProxy
+	// allows it, docs/haproxy.md) or "off" (the original's reloads).
+	DynamicServers string `yaml:"dynamic_servers"`
+	// DrainTimeout bounds how long a removed dynamic server may keep its
+	// connections before they are shut down and the server deleted.
+	DrainTimeout config.Duration `yaml:"drain_timeout"`
+	// ServerStateFile, when set, is written with "show servers state"
+	// before each reload and named in global (server-state-file) and
+	// defaults (load-server-state-from-file global), so health, admin
+	// state and weights set at run time survive reloads.
+	ServerStateFile string `yaml:"server_state_file"`
+
 	hasGlobal, hasDefaults bool
 }
 
@@ -66,6 +80,8 @@ func NewConfig() Config {
 		StateFileTTL:    config.Duration(DefaultStateFileTTL),
 		MaxServerID:     DefaultMaxServerID,
 		BindAddress:     DefaultBindAddress,
+		DynamicServers:  DefaultDynamicServers,
+		DrainTimeout:    config.Duration(DefaultDrainTimeout),
 	}
 }
 
@@ -109,6 +125,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxServerID < 1 {
 		errs = append(errs, fmt.Errorf("max_server_id must be at least 1, not %d", c.MaxServerID))
+	}
+	if c.DynamicServers != "" && c.DynamicServers != DynamicAuto && c.DynamicServers != DynamicOff {
+		errs = append(errs, fmt.Errorf("dynamic_servers must be %q or %q, not %q", DynamicAuto, DynamicOff, c.DynamicServers))
 	}
 	if c.RestartJitter < 0 {
 		errs = append(errs, fmt.Errorf("restart_jitter must not be negative, not %v", c.RestartJitter))

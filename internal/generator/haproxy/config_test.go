@@ -125,6 +125,9 @@ func TestConfigDefaults(t *testing.T) {
 	if time.Duration(c.RestartInterval) != 2*time.Second || time.Duration(c.StateFileTTL) != 24*time.Hour {
 		t.Errorf("durations = %v %v", c.RestartInterval, c.StateFileTTL)
 	}
+	if c.DynamicServers != "auto" || time.Duration(c.DrainTimeout) != 30*time.Second || c.ServerStateFile != "" {
+		t.Errorf("runtime defaults = %q %v %q", c.DynamicServers, c.DrainTimeout, c.ServerStateFile)
+	}
 	if c.CandidatePath() != "/c.tmp" || len(c.SocketFilePath) != 1 || c.SocketFilePath[0] != "/s" {
 		t.Errorf("candidate %q sockets %q", c.CandidatePath(), c.SocketFilePath)
 	}
@@ -157,6 +160,7 @@ func TestConfigValidate(t *testing.T) {
 		{"global", "haproxy: {defaults: [], do_writes: false, do_socket: false, do_reloads: false}", "haproxy requires a global section"},
 		{"defaults", "haproxy: {global: [], do_writes: false, do_socket: false, do_reloads: false}", "haproxy requires a defaults section"},
 		{"max id", "haproxy:\n  " + base + "max_server_id: 0", "max_server_id must be at least 1"},
+		{"dynamic", "haproxy:\n  " + base + "dynamic_servers: on", `dynamic_servers must be "auto" or "off", not "on"`},
 		{"ok", "haproxy:\n  " + base + "do_checks: true\n  check_command: c\n  candidate_config_file_path: /x", ""},
 	}
 	for _, tt := range tests {

@@ -16,7 +16,11 @@ const maxDiffReasons = 5
 // This replaces the original's comparison of each service's map with the
 // state-file copy, which forced a reload on every update without a state
 // file (spec/synapse.md 3.2).
-func reloadDiff(old, cur string) []reloadReason {
+func reloadDiff(old, cur string) []reloadReason { return reloadDiffExcept(old, cur, nil) }
+
+// reloadDiffExcept is reloadDiff without the server lines in applied (by
+// serverEntry key): those were applied through the runtime API.
+func reloadDiffExcept(old, cur string, applied map[string]bool) []reloadReason {
 	oldRest, oldServers := splitServers(StripHeader(old))
 	curRest, curServers := splitServers(StripHeader(cur))
 	var out []reloadReason
@@ -29,7 +33,7 @@ func reloadDiff(old, cur string) []reloadReason {
 	}
 	added := 0
 	for _, s := range curServers {
-		if known[s.key()] {
+		if known[s.key()] || applied[s.key()] {
 			continue
 		}
 		if added++; added <= maxDiffReasons {

@@ -42,6 +42,8 @@ type Generator struct {
 	refused    string // a config check_command refused, header stripped
 	reloads    reloads
 	state      *stateFile // nil without state_file_path
+
+	runtime // add/del server state, see runtime.go
 }
 
 // Option adjusts a Generator, for tests that drive time and jitter.
@@ -61,7 +63,7 @@ func New(cfg *Config, opts generator.Options, extra ...Option) (*Generator, erro
 	}
 	g := &Generator{
 		cfg: cfg, log: opts.Logger, now: time.Now, rand: rand.Float64,
-		socketDown: map[string]bool{}, ids: ServerIDs{},
+		socketDown: map[string]bool{}, ids: ServerIDs{}, runtime: newRuntime(),
 	}
 	if g.log == nil {
 		g.log = slog.New(slog.DiscardHandler)
@@ -151,12 +153,14 @@ func (g *Generator) Update(ctx context.Context, services []generator.Service) er
 	if err != nil {
 		return err
 	}
+	res, renderErr := Render(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now()})
+	g.applied = map[string]bool{}
 	if g.cfg.DoSocket {
-		g.reconcileSockets(ctx, in)
+		g.reconcileSockets(ctx, in, res)
 	} else {
 		g.reloads.add(reasonNoSocket, "do_socket is false")
 	}
-	genErr := g.generate(ctx, in)
+	genErr := g.generate(ctx, res, renderErr)
 	stateErr := g.updateState(services)
 	g.maybeReload(ctx)
 	return errors.Join(genErr, stateErr)
@@ -167,6 +171,7 @@ func (g *Generator) Update(ctx context.Context, services []generator.Service) er
 func (g *Generator) Tick(ctx context.Context) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	g.finishDrains(ctx)
 	g.maybeReload(ctx)
 	return g.flushState()
 }

@@ -100,7 +100,7 @@ func (f *fakeSocket) commands() []string {
 	defer f.mu.Unlock()
 	var out []string
 	for _, c := range f.cmds {
-		if c != "show stat" {
+		if c != "show stat" && c != "show info" {
 			out = append(out, c)
 		}
 	}

@@ -86,6 +86,7 @@ func (r *realSetup) servers(t *testing.T) map[string]hapi.ServerState {
 
 func TestIntegrationSocketFirst(t *testing.T) {
 	r := startRealSetup(t)
+	r.cfg.DynamicServers = DynamicOff // the original's path
 	a, b, c := live("a", "127.0.0.1", 1001), live("b", "127.0.0.1", 1002), live("c", "127.0.0.1", 1003)
 
 	// The first update writes the config and reloads (spec 4.3 (a)).

@@ -87,6 +87,7 @@ func (g *Generator) maybeReload(ctx context.Context) {
 	}
 	r.next = now.Add(g.reloadWait())
 	reason := string(r.pending[0].kind)
+	g.saveServerState(ctx)
 	out, err := runShell(ctx, g.cfg.ReloadCommand, CommandTimeout)
 	if err != nil {
 		g.m.reloads.WithLabelValues(reason, "failure").Inc()

@@ -55,6 +55,14 @@ type Result struct {
 	// haproxy_server_options (or, with use_nerve_weights, its weight)
 	// differs from the cached copy: the stats socket cannot change those.
 	ReloadReasons []string
+	// reasonKeys name the server (runtimeKey) of each ReloadReasons entry,
+	// so one the runtime API applied can be dropped.
+	reasonKeys []string
+}
+
+func (r *Result) addReason(key, reason string) {
+	r.ReloadReasons = append(r.ReloadReasons, reason)
+	r.reasonKeys = append(r.reasonKeys, key)
 }
 
 // Render generates haproxy.cfg. It fails only on a server_options or
@@ -95,9 +103,9 @@ type renderer struct {
 func (r *renderer) base() []string {
 	c := r.in.Config
 	lines := []string{headerPrefix + r.in.Time.Format(headerTimeLayout) + "\n", "global"}
-	lines = appendTabbed(lines, c.Global)
+	lines = appendTabbed(lines, withStateLine(c.Global, c.ServerStateFile, "server-state-file "+c.ServerStateFile))
 	lines = append(lines, "defaults")
-	lines = appendTabbed(lines, c.Defaults)
+	lines = appendTabbed(lines, withStateLine(c.Defaults, c.ServerStateFile, "load-server-state-from-file global"))
 	for _, s := range c.ExtraSections {
 		lines = append(lines, "\n"+s.Title)
 		lines = appendTabbed(lines, s.Lines)

@@ -24,6 +24,11 @@ type desiredProxy struct {
 	disabled bool
 	// live are the server names of the live backends, in watcher order.
 	live []string
+	// mech is how new and removed servers reach HAProxy; with
+	// mechDynamic, rendered (this generation) and old (the previous one,
+	// nil at first) are the backend's stanzas.
+	mech          mechanism
+	rendered, old *renderedBackend
 }
 
 // desiredProxies maps backend names (backend_name, else the service name)
@@ -35,7 +40,7 @@ func desiredProxies(in []Service) map[string]*desiredProxy {
 		if svc.Config == nil {
 			continue
 		}
-		d := &desiredProxy{service: svc.Name, disabled: svc.Config.Disabled}
+		d := &desiredProxy{service: svc.Name, disabled: svc.Config.Disabled, mech: mechReload}
 		for _, b := range svc.Backends {
 			d.live = append(d.live, ServerName(b.Backend))
 		}
@@ -75,6 +80,9 @@ func planSocket(rows []hapi.StatRow, want map[string]*desiredProxy) socketPlan {
 				enabled[name][s] = true
 				continue
 			}
+			if d.mech == mechDynamic {
+				continue // planDynamic adds it
+			}
 			p.reasons = append(p.reasons, reloadReason{reasonNewServer,
 				fmt.Sprintf("server %s/%s is not running", name, s)})
 		}
@@ -84,10 +92,14 @@ func planSocket(rows []hapi.StatRow, want map[string]*desiredProxy) socketPlan {
 			continue
 		}
 		switch {
+		case want[r.Proxy].dropsAtRuntime(r.Server):
+			// planDynamic deletes it.
 		case enabled[r.Proxy][r.Server]:
 			// DOWN by health check also gets "enable server", as in the
-			// original: it only clears maintenance and is harmless.
-			if !strings.HasPrefix(r.Status, "UP") {
+			// original: it only clears maintenance and is harmless. A server
+			// without checks reports "no check" while it takes traffic;
+			// enabling it again on every update was pure socket noise.
+			if !strings.HasPrefix(r.Status, "UP") && r.Status != "no check" {
 				p.commands = append(p.commands, hapi.EnableServerCommand(r.Proxy, r.Server))
 			}
 		case r.Status != "MAINT":
@@ -95,6 +107,15 @@ func planSocket(rows []hapi.StatRow, want map[string]*desiredProxy) socketPlan {
 		}
 	}
 	return p
+}
+
+// dropsAtRuntime reports whether server left a dynamic backend's config.
+func (d *desiredProxy) dropsAtRuntime(server string) bool {
+	if d.mech != mechDynamic {
+		return false
+	}
+	_, ok := d.rendered.servers[server]
+	return !ok
 }
 
 // runningServers maps each proxy HAProxy runs to its server names.
@@ -122,10 +143,11 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // reconcileSockets applies the plan on every socket (one per nbproc
 // process); a failure on any of them makes the single reload pending.
-func (g *Generator) reconcileSockets(ctx context.Context, in []Service) {
+func (g *Generator) reconcileSockets(ctx context.Context, in []Service, res *Result) {
 	want := desiredProxies(in)
+	g.chooseMechanisms(want, res)
 	for _, c := range g.clients {
-		g.reconcileSocket(ctx, c, want)
+		g.reconcileSocket(ctx, c, g.forSocket(ctx, c, want))
 	}
 }
 
@@ -144,9 +166,11 @@ func (g *Generator) reconcileSocket(ctx context.Context, c *hapi.Client, want ma
 	for _, r := range p.reasons {
 		g.reloads.add(r.kind, r.detail)
 	}
-	if g.sendCommands(ctx, c, p.commands) {
-		g.socketRecovered(c.Path())
+	if !g.sendCommands(ctx, c, p.commands) {
+		return
 	}
+	g.socketRecovered(c.Path())
+	g.applyDynamic(ctx, c, planDynamic(rows, want))
 }
 
 // sendCommands sends cmds in batches and reports whether the socket
@@ -177,6 +201,7 @@ func (g *Generator) sendCommands(ctx context.Context, c *hapi.Client, cmds []str
 // socketFailed makes a reload pending and logs a socket's failure once,
 // not on every update while HAProxy is away.
 func (g *Generator) socketFailed(path string, err error) {
+	delete(g.versions, path) // HAProxy may come back as another version
 	g.reloads.add(reasonSocketError, "socket "+path+" failed")
 	if g.socketDown[path] {
 		g.log.Debug("haproxy socket still failing", "path", path, "err", err)

@@ -203,3 +203,15 @@ func TestSocketDead(t *testing.T) {
 		t.Errorf("after recovery pending = %q, down = %v", p, g.socketDown[sock.path])
 	}
 }
+
+// A live server without health checks reports "no check": it takes traffic
+// and must not be enabled again on every update (the bench saw ~117 needless
+// commands per event), while one in maintenance still is.
+func TestSocketLeavesNoCheckServers(t *testing.T) {
+	sock := newFakeSocket(t, statCSV("svc,a:1,no check", "svc,b:1,MAINT"))
+	g := socketGenerator(t, sock)
+	mustUpdate(t, g, svc(g, t, "svc", "{}", live("", "a", 1), live("", "b", 1)))
+	if got, want := sock.commands(), []string{"enable server svc/b:1"}; !slices.Equal(got, want) {
+		t.Errorf("commands = %q, want %q", got, want)
+	}
+}

@@ -11,15 +11,16 @@ import (
 // generate renders the config and, with do_writes, installs it. What
 // changed in a way the sockets cannot apply makes a reload pending. A
 // failed render or write leaves the live file alone.
-func (g *Generator) generate(ctx context.Context, in []Service) error {
-	res, err := Render(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now()})
+func (g *Generator) generate(ctx context.Context, res *Result, err error) error {
 	if err != nil {
 		g.log.Error("haproxy config not generated, keeping the current one", "err", err)
 		return fmt.Errorf("haproxy generator: %w", err)
 	}
 	g.ids = res.ServerIDs
-	for _, r := range res.ReloadReasons {
-		g.reloads.add(reasonServerChanged, r)
+	for i, r := range res.ReloadReasons {
+		if !g.applied[res.reasonKeys[i]] {
+			g.reloads.add(reasonServerChanged, r)
+		}
 	}
 	text := StripHeader(res.Text)
 	if text != g.lastText {
@@ -35,7 +36,7 @@ func (g *Generator) generate(ctx context.Context, in []Service) error {
 	if !changed {
 		return err
 	}
-	for _, r := range reloadDiff(old, res.Text) {
+	for _, r := range reloadDiffExcept(old, res.Text, g.applied) {
 		g.reloads.add(r.kind, r.detail)
 	}
 	return err

@@ -1,0 +1,103 @@
+package haproxy
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
+)
+
+// drain is a removed dynamic server waiting to be deleted.
+type drain struct {
+	deadline time.Time // drain_timeout after the removal
+	killed   bool      // "shutdown sessions server" was sent
+}
+
+// drainServers removes the servers a socket's dynamic backends lost. A
+// removal puts the server in maintenance, which stops new traffic while
+// established connections run on ("state drain" would still route
+// persistent requests to it), then deletes it once HAProxy allows: no
+// connections and an empty queue. Past drain_timeout the remaining
+// sessions are shut down. Servers that came back stop draining.
+func (g *Generator) drainServers(ctx context.Context, c *hapi.Client, removals []serverRef) {
+	path := c.Path()
+	prev := g.draining[path]
+	next := make(map[serverRef]drain, len(removals))
+	var fresh []string
+	for _, r := range removals {
+		d, ok := prev[r]
+		if !ok {
+			d = drain{deadline: g.now().Add(time.Duration(g.cfg.DrainTimeout))}
+			fresh = append(fresh, hapi.SetServerStateCommand(r.backend, r.server, hapi.Maint))
+		}
+		next[r] = d
+	}
+	g.draining[path] = next
+	if len(fresh) > 0 {
+		g.sendCommands(ctx, c, fresh)
+	}
+	g.deleteDrained(ctx, c)
+}
+
+// finishDrains retries the deletions pending on every socket, from Tick.
+func (g *Generator) finishDrains(ctx context.Context) {
+	for _, c := range g.clients {
+		if len(g.draining[c.Path()]) > 0 {
+			g.deleteDrained(ctx, c)
+		}
+	}
+}
+
+// deleteDrained tries "del server" on each draining server of a socket.
+// A refusal because connections remain keeps it draining; any other
+// refusal (the server is gone, or was enabled again) ends the drain.
+func (g *Generator) deleteDrained(ctx context.Context, c *hapi.Client) {
+	pending := g.draining[c.Path()]
+	now := g.now()
+	for _, r := range sortedRefs(pending) {
+		d := pending[r]
+		var cmds []string
+		if !now.Before(d.deadline) && !d.killed {
+			cmds = append(cmds, "shutdown sessions server "+hapi.ServerRef(r.backend, r.server))
+			d.killed = true
+			pending[r] = d
+			g.log.Warn("drain timeout, shutting down the server's sessions", "server", r.String(), "timeout", time.Duration(g.cfg.DrainTimeout))
+		}
+		results, err := c.Exec(ctx, append(cmds, hapi.DelServerCommand(r.backend, r.server))...)
+		if err != nil {
+			g.socketFailed(c.Path(), err)
+			return
+		}
+		g.endDrain(c.Path(), r, results[len(results)-1])
+	}
+}
+
+func (g *Generator) endDrain(path string, r serverRef, res hapi.Result) {
+	switch {
+	case res.Err == nil:
+		g.m.socketCommands.WithLabelValues("ok").Inc()
+		g.log.Info("server deleted at run time", "path", path, "server", r.String())
+	case strings.Contains(res.Answer, "still has connections"):
+		g.log.Debug("server still draining", "path", path, "server", r.String())
+		return
+	default:
+		g.m.socketCommands.WithLabelValues("error").Inc()
+		g.log.Warn("server not deleted, ending its drain", "path", path, "server", r.String(), "err", res.Err)
+	}
+	delete(g.draining[path], r)
+}
+
+func sortedRefs(m map[serverRef]drain) []serverRef {
+	keys := make([]string, 0, len(m))
+	byKey := map[string]serverRef{}
+	for r := range m {
+		keys = append(keys, r.String())
+		byKey[r.String()] = r
+	}
+	out := make([]serverRef, 0, len(keys))
+	for _, k := range sortedKeys(byKey) {
+		out = append(out, byKey[k])
+	}
+	return out
+}

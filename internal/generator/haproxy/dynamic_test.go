@@ -1,0 +1,172 @@
+package haproxy
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/smartstack-go/smartstack/pkg/registration"
+)
+
+const fakeInfo26 = "Name: HAProxy\nVersion: 2.6.12-1+deb12u3\nPid: 42"
+
+// dynamicSocket is a fake HAProxy 2.6 whose add/del server succeed.
+func dynamicSocket(t *testing.T, stat string) *fakeSocket {
+	t.Helper()
+	sock := newFakeSocket(t, stat)
+	sock.refuse["show info"] = fakeInfo26
+	return sock
+}
+
+func TestDynamicAddCommands(t *testing.T) {
+	sock := dynamicSocket(t, statCSV("svc,BACKEND,UP", "svc,a_10.0.0.1:80,UP"))
+	sock.refuse["add server svc/b_10.0.0.2:80 10.0.0.2:80 id 2 check inter 2000"] = "New server registered."
+	g := socketGenerator(t, sock)
+	section := "backend: [mode tcp]\nserver_options: check inter 2000"
+	mustUpdate(t, g, svc(g, t, "svc", section, live("a", "10.0.0.1", 80)))
+	sock.commands()
+	mustUpdate(t, g, svc(g, t, "svc", section, live("a", "10.0.0.1", 80), live("b", "10.0.0.2", 80)))
+	want := []string{
+		"add server svc/b_10.0.0.2:80 10.0.0.2:80 id 2 check inter 2000",
+		"enable health svc/b_10.0.0.2:80",
+		"enable server svc/b_10.0.0.2:80",
+	}
+	if got := sock.commands(); !slices.Equal(got, want) {
+		t.Errorf("commands = %q\nwant %q", got, want)
+	}
+	if p := g.PendingReload(); p != nil {
+		t.Errorf("reload pending: %q", p)
+	}
+}
+
+func TestDynamicRefusedBackendsReload(t *testing.T) {
+	for name, section := range map[string]string{
+		"cookie":         "backend: [mode http]",
+		"static-rr":      "backend: [mode tcp, balance static-rr]",
+		"map hash":       "backend: [mode tcp, balance source]",
+		"default-server": "backend: [mode tcp, default-server inter 3s]",
+	} {
+		t.Run(name, func(t *testing.T) {
+			sock := dynamicSocket(t, statCSV("svc,BACKEND,UP", "svc,a_10.0.0.1:80,UP"))
+			g := socketGenerator(t, sock)
+			mustUpdate(t, g, svc(g, t, "svc", section, live("a", "10.0.0.1", 80), live("b", "10.0.0.2", 80)))
+			if got := sock.commands(); len(got) != 0 {
+				t.Errorf("commands = %q, want none", got)
+			}
+			if p := strings.Join(g.PendingReload(), ";"); !strings.Contains(p, "new_server") {
+				t.Errorf("pending = %q, want new_server", p)
+			}
+		})
+	}
+}
+
+func TestDynamicConsistentHashIsDynamic(t *testing.T) {
+	lines := []string{"mode tcp", "balance source", "hash-type consistent"}
+	if r := staticBalance(lines); r != "" {
+		t.Errorf("staticBalance = %q, want dynamic", r)
+	}
+}
+
+func TestDynamicOldHAProxyReloads(t *testing.T) {
+	sock := newFakeSocket(t, statCSV("svc,BACKEND,UP", "svc,a_10.0.0.1:80,UP"))
+	sock.refuse["show info"] = "Name: HAProxy\nVersion: 2.2.9\nPid: 42"
+	g := socketGenerator(t, sock)
+	mustUpdate(t, g, svc(g, t, "svc", "backend: [mode tcp]", live("a", "10.0.0.1", 80), live("b", "10.0.0.2", 80)))
+	if got := sock.commands(); len(got) != 0 {
+		t.Errorf("commands = %q, want none", got)
+	}
+	if g.PendingReload() == nil {
+		t.Error("no reload pending")
+	}
+}
+
+func TestDynamicRemovalDrains(t *testing.T) {
+	sock := dynamicSocket(t, statCSV("svc,BACKEND,UP", "svc,a_10.0.0.1:80,UP", "svc,b_10.0.0.2:80,UP"))
+	sock.refuse["del server svc/b_10.0.0.2:80"] = "Server still has connections attached to it, cannot remove it."
+	clock := newFakeClock()
+	cfg := baseConfig()
+	cfg.DoSocket, cfg.SocketFilePath = true, StringList{sock.path}
+	g := newTestGenerator(t, cfg, clock)
+	g.reloads = reloads{}
+	mustUpdate(t, g, svc(g, t, "svc", "backend: [mode tcp]", live("a", "10.0.0.1", 80)))
+	want := []string{"set server svc/b_10.0.0.2:80 state maint", "del server svc/b_10.0.0.2:80"}
+	if got := sock.commands(); !slices.Equal(got, want) {
+		t.Errorf("removal = %q\nwant %q", got, want)
+	}
+	clock.advance(DefaultDrainTimeout)
+	mustTick(t, g)
+	want = []string{"shutdown sessions server svc/b_10.0.0.2:80", "del server svc/b_10.0.0.2:80"}
+	if got := sock.commands(); !slices.Equal(got, want) {
+		t.Errorf("after the timeout = %q\nwant %q", got, want)
+	}
+	sock.refuse["del server svc/b_10.0.0.2:80"] = "Server deleted."
+	mustTick(t, g)
+	mustTick(t, g)
+	if got := sock.commands(); !slices.Equal(got, []string{"del server svc/b_10.0.0.2:80"}) {
+		t.Errorf("retries = %q, want one del server", got)
+	}
+	if p := g.PendingReload(); p != nil {
+		t.Errorf("reload pending: %q", p)
+	}
+}
+
+func TestDynamicWeightChange(t *testing.T) {
+	sock := dynamicSocket(t, statCSV("svc,BACKEND,UP", "svc,a_10.0.0.1:80,UP"))
+	g := socketGenerator(t, sock)
+	g.cfg.UseNerveWeights = true
+	// The state file's copy makes the weight change a reload reason too.
+	g.cfg.StateFilePath = t.TempDir() + "/state.json"
+	g.loadState()
+	a := live("a", "10.0.0.1", 80)
+	a.Weight = registration.IntValue(10)
+	mustUpdate(t, g, svc(g, t, "svc", "backend: [mode tcp]", a))
+	sock.commands()
+	a.Weight = registration.IntValue(30)
+	mustUpdate(t, g, svc(g, t, "svc", "backend: [mode tcp]", a))
+	if got := sock.commands(); !slices.Equal(got, []string{"set server svc/a_10.0.0.1:80 weight 30"}) {
+		t.Errorf("commands = %q", got)
+	}
+	if p := g.PendingReload(); p != nil {
+		t.Errorf("reload pending: %q", p)
+	}
+}
+
+func mustTick(t *testing.T, g *Generator) {
+	t.Helper()
+	if err := g.Tick(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDynamicExperimentalModeOn24(t *testing.T) {
+	sock := newFakeSocket(t, statCSV("svc,BACKEND,UP", "svc,a_10.0.0.1:80,UP"))
+	sock.refuse["show info"] = "Name: HAProxy\nVersion: 2.4.22\nPid: 42"
+	sock.refuse["add server svc/b_10.0.0.2:80 10.0.0.2:80 id 2"] = "New server registered."
+	g := socketGenerator(t, sock)
+	mustUpdate(t, g, svc(g, t, "svc", "backend: [mode tcp]", live("a", "10.0.0.1", 80)))
+	sock.commands()
+	mustUpdate(t, g, svc(g, t, "svc", "backend: [mode tcp]", live("a", "10.0.0.1", 80), live("b", "10.0.0.2", 80)))
+	want := []string{"experimental-mode on", "add server svc/b_10.0.0.2:80 10.0.0.2:80 id 2", "enable server svc/b_10.0.0.2:80"}
+	if got := sock.commands(); !slices.Equal(got, want) {
+		t.Errorf("commands = %q\nwant %q", got, want)
+	}
+	if p := g.PendingReload(); p != nil {
+		t.Errorf("reload pending: %q", p)
+	}
+}
+
+// A server the state file keeps is disabled, not deleted: haproxy.cfg
+// still carries it.
+func TestDynamicCachedServerDisabled(t *testing.T) {
+	sock := dynamicSocket(t, statCSV("svc,BACKEND,UP", "svc,a_10.0.0.1:80,UP", "svc,b_10.0.0.2:80,UP"))
+	g := socketGenerator(t, sock)
+	g.cfg.StateFilePath = t.TempDir() + "/state.json"
+	g.loadState()
+	both := []registration.Backend{live("a", "10.0.0.1", 80), live("b", "10.0.0.2", 80)}
+	mustUpdate(t, g, svc(g, t, "svc", "backend: [mode tcp]", both...))
+	sock.commands()
+	mustUpdate(t, g, svc(g, t, "svc", "backend: [mode tcp]", both[0]))
+	if got := sock.commands(); !slices.Equal(got, []string{"disable server svc/b_10.0.0.2:80"}) {
+		t.Errorf("commands = %q, want only disable server", got)
+	}
+}

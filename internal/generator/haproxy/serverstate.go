@@ -1,0 +1,38 @@
+package haproxy
+
+import (
+	"context"
+	"slices"
+	"strings"
+)
+
+// withStateLine appends line to a section when server_state_file is set
+// and the section does not already have that keyword (a user's own
+// choice wins).
+func withStateLine(lines []string, stateFile, line string) []string {
+	if stateFile == "" {
+		return lines
+	}
+	keyword, _, _ := strings.Cut(line, " ")
+	if slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(strings.TrimSpace(l), keyword) }) {
+		return lines
+	}
+	return append(slices.Clone(lines), line)
+}
+
+// saveServerState dumps "show servers state" of the first socket to
+// server_state_file just before a reload, so the new workers start with
+// the old ones' health, admin state and weights. A failure is logged: the
+// reload still runs, as it would without the file.
+func (g *Generator) saveServerState(ctx context.Context) {
+	if g.cfg.ServerStateFile == "" || len(g.clients) == 0 {
+		return
+	}
+	state, err := g.clients[0].Run(ctx, "show servers state")
+	if err == nil {
+		err = writeAtomic(g.cfg.ServerStateFile, []byte(state+"\n"))
+	}
+	if err != nil {
+		g.log.Warn("server state not saved before the reload", "path", g.cfg.ServerStateFile, "err", err)
+	}
+}
