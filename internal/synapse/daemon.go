@@ -141,6 +141,7 @@ func (d *Daemon) Run(ctx context.Context, reload <-chan struct{}) error {
 		return err
 	}
 	d.m.statsd().Incr("synapse.start")
+	loopStart := time.Now()
 	gctx, gcancel := context.WithCancel(ctx)
 	gdone := make(chan struct{})
 	go func() { defer close(gdone); d.generatorLoop(gctx) }()
@@ -148,6 +149,7 @@ func (d *Daemon) Run(ctx context.Context, reload <-chan struct{}) error {
 	d.stopWatchers()
 	gcancel()
 	<-gdone
+	d.observeMainLoop(loopStart)
 	d.shutdown()
 	return nil
 }

@@ -31,6 +31,7 @@ func (d *Daemon) generatorLoop(ctx context.Context) {
 			default:
 			}
 		case <-tick.C:
+			d.pingWatchers()
 			if updated {
 				d.tickAll(ctx)
 			}

@@ -20,6 +20,11 @@ type WatchOptions struct {
 	// ResyncInterval re-reads everything periodically, a safety net should a
 	// watch ever be lost; 0 disables it.
 	ResyncInterval time.Duration
+	// ResyncJitter delays the full re-read after a reconnect or a new
+	// session by a random duration below it, so a fleet whose sessions all
+	// came back after one ensemble blip does not read everything at the same
+	// instant; 0 re-reads at once.
+	ResyncJitter time.Duration
 	// Concurrency bounds the child reads in flight; 0 means 32. They share
 	// one connection, which pipelines them.
 	Concurrency int
@@ -146,6 +151,14 @@ type loop struct {
 	backoff    time.Duration
 }
 
+// delay holds back the next refresh for d (Run refreshes only while no
+// retry timer is pending).
+func (lp *loop) delay(d time.Duration) {
+	lp.stopRetry()
+	lp.retryTimer = time.NewTimer(d)
+	lp.retry = lp.retryTimer.C
+}
+
 func (lp *loop) stopRetry() {
 	if lp.retryTimer != nil {
 		lp.retryTimer.Stop()
@@ -161,8 +174,7 @@ func (w *ChildrenWatcher) refreshOnce(ctx context.Context, lp *loop) {
 	if err != nil {
 		w.st.full = true
 		w.fail(err)
-		lp.retryTimer = time.NewTimer(lp.backoff)
-		lp.retry = lp.retryTimer.C
+		lp.delay(lp.backoff)
 		lp.backoff = min(2*lp.backoff, w.opts.RetryMax)
 		return
 	}

@@ -3,6 +3,7 @@ package zk
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 )
 
@@ -170,10 +171,13 @@ func (w *ChildrenWatcher) waitAndApply(ctx context.Context, lp *loop) (done bool
 		}
 		if s := v.Interface().(SessionEvent).State; s == SessionReconnected || s == SessionNew {
 			// Events may have been coalesced or lost while away: re-read all,
-			// now rather than at the end of a backoff.
+			// soon (after the jitter) rather than at the end of a backoff.
 			w.st.full = true
 			lp.stopRetry()
 			lp.backoff = w.opts.RetryMin
+			if j := w.opts.ResyncJitter; j > 0 {
+				lp.delay(rand.N(j))
+			}
 		}
 	case refResync:
 		w.st.full = true

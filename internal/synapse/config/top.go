@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -93,7 +94,7 @@ func (l *loader) generators(sections map[string]yaml.Node) map[string]Generator 
 		node := sections[name]
 		t, ok := generator.Lookup(name)
 		if !ok {
-			l.main.Errorf(&node, name, "%v", generator.UnknownError(name, Reserved))
+			l.main.Errorf(&node, name, "%v%s", generator.UnknownError(name, Reserved), singularHint(name, &node))
 			continue
 		}
 		gen, err := t.New(l.main, &node, name, generator.Options{})
@@ -108,6 +109,21 @@ func (l *loader) generators(sections map[string]yaml.Node) map[string]Generator 
 			joinNames(generator.Names()))
 	}
 	return out
+}
+
+// singularHint explains the blog-post shape `{"service": {"name": "x", ...}}`
+// (CoolVDS, 2014): it is only the service part of a config, which the
+// original rejects too, so say what the full file looks like.
+func singularHint(name string, node *yaml.Node) string {
+	if name != "service" {
+		return ""
+	}
+	svc := "<name>"
+	if n := lookup(node, "name"); n != nil && n.Kind == yaml.ScalarNode && n.Value != "" {
+		svc = n.Value
+	}
+	return fmt.Sprintf("; did you mean \"services\": {%q: {...}}? (services are keyed by name, "+
+		"and a top-level generator section such as \"haproxy\" is needed beside them)", svc)
 }
 
 // valueNode finds root[keys[0]][keys[1]]..., for an error's line; nil if absent.
