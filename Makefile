@@ -10,7 +10,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # eating the CI budget while leaving room on 2 cores.
 TESTFLAGS   ?= -race -timeout 10m
 
-.PHONY: all build test test-short lint deps bench demo golden fuzz clean
+.PHONY: all build test test-short lint deps bench bench-micro demo golden fuzz clean
 
 all: build
 
@@ -48,8 +48,15 @@ fuzz:
 	  done; \
 	done
 
-bench: deps
-	@echo "bench: the synapse propagation benchmark arrives with the zero-reload issue; running Go micro-benchmarks"
+# The synapse benchmark (test/bench, docs/benchmarks.md): real ZooKeeper,
+# HAProxy and bin/synapse; prints a table, writes test/bench/out/results.json
+# and never fails on a number. BENCHFLAGS passes flags (go run ./test/bench -h).
+BENCHFLAGS ?=
+bench: deps build
+	$(GO) run ./test/bench $(BENCHFLAGS)
+
+# Go micro-benchmarks of the packages.
+bench-micro:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 demo: deps build

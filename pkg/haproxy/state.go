@@ -33,9 +33,13 @@ const (
 	AdminHostnameMaint  AdminState = 0x40 // HMAINT: FQDN set from the stats socket
 )
 
-const maintMask = AdminForcedMaint | AdminInheritedMaint | AdminConfigMaint | AdminResolveMaint | AdminHostnameMaint
+// maintMask is HAProxy's own SRV_ADMF_MAINT (src/server.h). CMAINT only
+// records that the server was configured or added "disabled" and stays set
+// after "enable server" brings it up; HMAINT marks an FQDN set from the
+// socket. Neither means the server is out of rotation.
+const maintMask = AdminForcedMaint | AdminInheritedMaint | AdminResolveMaint
 
-// Maint reports whether any maintenance bit is set.
+// Maint reports whether the server is in maintenance, as HAProxy decides it.
 func (a AdminState) Maint() bool { return a&maintMask != 0 }
 
 // Drain reports whether a drain bit is set.

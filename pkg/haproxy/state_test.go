@@ -68,3 +68,18 @@ func TestParseServersState(t *testing.T) {
 		})
 	}
 }
+
+func TestAdminStateMaintIsHAProxysMask(t *testing.T) {
+	for _, tc := range []struct {
+		a    AdminState
+		want bool
+	}{
+		{AdminForcedMaint, true}, {AdminInheritedMaint, true}, {AdminResolveMaint, true},
+		{AdminConfigMaint, false}, {AdminHostnameMaint, false}, {AdminForcedDrain, false},
+		{AdminConfigMaint | AdminForcedMaint, true}, {0, false},
+	} {
+		if got := tc.a.Maint(); got != tc.want {
+			t.Errorf("AdminState(%#x).Maint() = %v, want %v", int(tc.a), got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"time"
+)
+
+// propResult is the propagation scenario's outcome.
+type propResult struct {
+	Services        int                `json:"services"`
+	Backends        int                `json:"backends_per_service"`
+	Events          int                `json:"events"`
+	StartupMS       float64            `json:"startup_ms"`
+	Latency         summary            `json:"latency_ms"`
+	ByKind          map[string]summary `json:"latency_ms_by_kind"`
+	Timeouts        int                `json:"timeouts"`
+	Reloads         int                `json:"haproxy_reloads"`
+	ReloadsPerEvent float64            `json:"reloads_per_event"`
+	SynapseReloads  float64            `json:"synapse_reloads_metric"`
+	SocketCommands  float64            `json:"socket_commands"`
+}
+
+// event is one change: apply writes it to ZooKeeper, seen says whether
+// HAProxy's view of the service's backend shows it.
+type event struct {
+	kind  string
+	b     *backend
+	apply func() error
+	seen  func(map[string]serverView) bool
+}
+
+func runPropagation(ctx context.Context, e *env, o options) (propResult, error) {
+	res := propResult{Services: o.services, Backends: o.backends, Events: o.events, ByKind: map[string]summary{}}
+	services := serviceNames("prop", o.services)
+	seq := 0
+	bs := makeBackends(services, o.backends, &seq)
+	sc, err := e.startScenario(ctx, "propagation", services, bs, o)
+	if err != nil {
+		return res, err
+	}
+	res.StartupMS = sc.startup
+	before, err := sc.counters(ctx)
+	if err != nil {
+		return res, err
+	}
+	lat, kinds, timeouts, err := sc.runEvents(ctx, bs, &seq, o)
+	if err != nil {
+		return res, err
+	}
+	// A reload the events made pending may still be waiting for the
+	// rate limit: let it happen before counting.
+	sleepCtx(ctx, time.Duration(o.restartInterval*float64(time.Second))+time.Second)
+	after, err := sc.counters(ctx)
+	if err != nil {
+		return res, err
+	}
+	res.Latency, res.Timeouts = summarize(lat), timeouts
+	for k, ds := range kinds {
+		res.ByKind[k] = summarize(ds)
+	}
+	res.Reloads = after.reloads - before.reloads
+	res.ReloadsPerEvent = float64(res.Reloads) / float64(max(1, o.events))
+	res.SocketCommands = after.socketCmds - before.socketCmds
+	res.SynapseReloads = after.synReloads - before.synReloads
+	return res, nil
+}
+
+// runEvents applies o.events random changes one after another, each timed
+// from its write's acknowledgement to HAProxy showing it.
+func (sc *scenario) runEvents(ctx context.Context, bs []*backend, seq *int, o options) ([]time.Duration, map[string][]time.Duration, int, error) {
+	rng := rand.New(rand.NewPCG(uint64(o.seed), 1))
+	live := map[string][]*backend{}
+	for _, b := range bs {
+		live[b.service] = append(live[b.service], b)
+	}
+	var all []time.Duration
+	kinds := map[string][]time.Duration{}
+	timeouts := 0
+	for range o.events {
+		ev := sc.randomEvent(rng, live, seq)
+		if err := ev.apply(); err != nil {
+			return nil, nil, 0, err
+		}
+		acked := time.Now()
+		d, err := sc.waitSeen(ctx, ev, o.poll, o.eventTimeout)
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			timeouts++
+			continue
+		} else if err != nil {
+			return nil, nil, 0, err
+		}
+		all = append(all, d.Sub(acked))
+		kinds[ev.kind] = append(kinds[ev.kind], d.Sub(acked))
+		sleepCtx(ctx, o.gap)
+	}
+	return all, kinds, timeouts, nil
+}
+
+// randomEvent picks add, remove or weight with equal odds; a service keeps
+// at least one backend, since synapse keeps the last one anyway
+// (use_previous_backends).
+func (sc *scenario) randomEvent(rng *rand.Rand, live map[string][]*backend, seq *int) event {
+	svc := sc.services[rng.IntN(len(sc.services))]
+	list := live[svc]
+	switch k := rng.IntN(3); {
+	case k == 1 && len(list) > 1:
+		i := rng.IntN(len(list))
+		b := list[i]
+		live[svc] = append(list[:i:i], list[i+1:]...)
+		return event{kind: "remove", b: b, apply: func() error { return deregister(sc.e.zc, b) },
+			seen: func(v map[string]serverView) bool { return !v[svc+"/"+b.serverName()].live }}
+	case k == 2:
+		b := list[rng.IntN(len(list))]
+		w := 1 + (b.weight+rng.IntN(99))%100
+		return event{kind: "weight", b: b, apply: func() error { return reweight(sc.e.zc, b, w) },
+			seen: func(v map[string]serverView) bool { s := v[svc+"/"+b.serverName()]; return s.live && s.weight == w }}
+	default:
+		b := makeBackends([]string{svc}, 1, seq)[0]
+		live[svc] = append(list, b)
+		return event{kind: "add", b: b, apply: func() error { return register(sc.e.zc, sc.root, b) },
+			seen: func(v map[string]serverView) bool { return v[svc+"/"+b.serverName()].live }}
+	}
+}
+
+// waitSeen polls the service's backend every poll interval. Errors are
+// retried: during a reload the stats socket briefly refuses connections.
+// The pause leaves synapse a core; it bounds the timing error together
+// with one "show servers state" round trip.
+func (sc *scenario) waitSeen(ctx context.Context, ev event, poll, timeout time.Duration) (time.Time, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	for {
+		view, err := servers(ctx, sc.client, ev.b.service)
+		if err == nil && ev.seen(view) {
+			return time.Now(), nil
+		}
+		if ctx.Err() != nil {
+			return time.Time{}, ctx.Err()
+		}
+		if err := sc.syn.exited(); err != nil {
+			return time.Time{}, err
+		}
+		time.Sleep(poll)
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}
