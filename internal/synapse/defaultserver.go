@@ -24,14 +24,14 @@ type DefaultServer struct {
 // defaultServerKeys lists the keys a default server may have: the backend
 // record's fields. Other keys warn, as everywhere in the config.
 type defaultServerKeys struct {
-	Name                 jsonValue `yaml:"name"`
-	Host                 jsonValue `yaml:"host"`
-	Port                 jsonValue `yaml:"port"`
-	ID                   jsonValue `yaml:"id"`
-	Weight               jsonValue `yaml:"weight"`
-	HAProxyServerOptions jsonValue `yaml:"haproxy_server_options"`
-	HAProxyServerID      jsonValue `yaml:"haproxy_server_id"`
-	Labels               jsonValue `yaml:"labels"`
+	Name                 config.JSONValue `yaml:"name"`
+	Host                 config.JSONValue `yaml:"host"`
+	Port                 config.JSONValue `yaml:"port"`
+	ID                   config.JSONValue `yaml:"id"`
+	Weight               config.JSONValue `yaml:"weight"`
+	HAProxyServerOptions config.JSONValue `yaml:"haproxy_server_options"`
+	HAProxyServerID      config.JSONValue `yaml:"haproxy_server_id"`
+	Labels               config.JSONValue `yaml:"labels"`
 }
 
 // UnmarshalConfig implements config.Unmarshaler. Types are checked here,

@@ -26,9 +26,9 @@ type LabelFilter struct {
 }
 
 type labelFilterKeys struct {
-	Label     string    `yaml:"label"`
-	Value     jsonValue `yaml:"value"`
-	Condition string    `yaml:"condition"`
+	Label     string           `yaml:"label"`
+	Value     config.JSONValue `yaml:"value"`
+	Condition string           `yaml:"condition"`
 }
 
 // UnmarshalConfig implements config.Unmarshaler.

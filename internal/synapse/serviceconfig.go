@@ -97,7 +97,7 @@ type PortOverride struct{ Port registration.Port }
 
 // UnmarshalConfig implements config.Unmarshaler.
 func (p *PortOverride) UnmarshalConfig(d *config.Decoder, n *yaml.Node, path string) error {
-	var j jsonValue
+	var j config.JSONValue
 	d.Decode(n, path, &j)
 	port, err := registration.PortFromValue(j.Value)
 	if err != nil {
@@ -123,5 +123,5 @@ var (
 	_ config.Unmarshaler = (*PortOverride)(nil)
 	_ config.Unmarshaler = (*DefaultServer)(nil)
 	_ config.Unmarshaler = (*LabelFilter)(nil)
-	_ config.Unmarshaler = (*jsonValue)(nil)
+	_ config.Unmarshaler = (*config.JSONValue)(nil)
 )

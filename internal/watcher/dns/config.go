@@ -72,10 +72,10 @@ type Server struct {
 
 // serverKeys lists the keys a server may have; others warn.
 type serverKeys struct {
-	Name   jsonValue `yaml:"name"`
-	Host   string    `yaml:"host"`
-	Port   jsonValue `yaml:"port"`
-	Labels jsonValue `yaml:"labels"`
+	Name   config.JSONValue `yaml:"name"`
+	Host   string           `yaml:"host"`
+	Port   config.JSONValue `yaml:"port"`
+	Labels config.JSONValue `yaml:"labels"`
 }
 
 // UnmarshalConfig implements config.Unmarshaler. A plain string entry is

@@ -1,23 +1,25 @@
-package dns
+package config
 
 import (
 	"fmt"
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
-// jsonValue is open config content (a server's name, port or labels) kept
-// as a registration.Value, so labels keep the file's key order and scalars
-// resolve as the config layer resolves them. internal/synapse has the same
-// adapter unexported; importing the synapse core from a watcher would turn
-// the dependency around.
-type jsonValue struct{ registration.Value }
+// JSONValue is open config content (labels, a label filter's value, a
+// default server's fields) kept as a registration.Value: the file's key
+// order survives, which decoding into map[string]any would lose, and
+// scalars resolve as the original's YAML parser resolves them (`1` is a
+// number, `on` is true). It is the YAML counterpart of Value.UnmarshalJSON;
+// pkg/registration has none, and the config layer reads JSON files into
+// YAML nodes too, so one adapter serves both.
+type JSONValue struct{ registration.Value }
 
-// UnmarshalConfig implements config.Unmarshaler.
-func (j *jsonValue) UnmarshalConfig(d *config.Decoder, n *yaml.Node, path string) error {
+// UnmarshalConfig implements Unmarshaler. Null never reaches it (the
+// decoder keeps the zero value, absent), so absent and null read the same.
+func (j *JSONValue) UnmarshalConfig(d *Decoder, n *yaml.Node, path string) error {
 	switch n.Kind {
 	case yaml.MappingNode:
 		members := make([]registration.Member, 0, len(n.Content)/2)
@@ -26,16 +28,16 @@ func (j *jsonValue) UnmarshalConfig(d *config.Decoder, n *yaml.Node, path string
 			if k.Kind != yaml.ScalarNode || k.ShortTag() == "!!merge" {
 				return fmt.Errorf("line %d: keys here must be plain strings (no merge keys)", k.Line)
 			}
-			var c jsonValue
-			d.Decode(v, config.KeyPath(path, k.Value), &c)
+			var c JSONValue
+			d.Decode(v, KeyPath(path, k.Value), &c)
 			members = append(members, registration.Member{Key: k.Value, Value: c.Value})
 		}
 		j.Value = registration.ObjectValue(members...)
 	case yaml.SequenceNode:
 		elems := make([]registration.Value, len(n.Content))
 		for i, c := range n.Content {
-			var e jsonValue
-			d.Decode(c, config.IndexPath(path, i), &e)
+			var e JSONValue
+			d.Decode(c, IndexPath(path, i), &e)
 			elems[i] = e.Value
 		}
 		j.Value = registration.ArrayValue(elems...)
