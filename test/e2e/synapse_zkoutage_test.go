@@ -127,11 +127,13 @@ func TestSynapseSurvivesZooKeeperOutage(t *testing.T) {
 	zkPath := "/e2e/outage/web"
 	createPath(t, zc, zkPath)
 	h := testutil.StartHAProxy(t, testutil.HAProxyConfig(""))
-	port := testutil.FreePort(t)
-	url := fmt.Sprintf("http://127.0.0.1:%d/", port)
+	// Backends bind first and hold their ports, so the frontend port picked
+	// next cannot be one of them (FreePort only knows what is free now).
 	for _, name := range []string{"i1", "i2"} {
 		registerBackend(t, zc, zkPath, name, namedBackend(t, name))
 	}
+	port := testutil.FreePort(t)
+	url := fmt.Sprintf("http://127.0.0.1:%d/", port)
 	p := startSynapse(t, "-c", outageConfig(t, z, h, zkPath, port))
 	waitServedBy(t, url, "i1")
 	waitServedBy(t, url, "i2")
