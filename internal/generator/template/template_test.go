@@ -1,0 +1,144 @@
+package template
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/smartstack-go/smartstack/internal/config"
+	"github.com/smartstack-go/smartstack/internal/generator"
+	"github.com/smartstack-go/smartstack/pkg/registration"
+)
+
+func backend(t *testing.T, payload string) registration.Backend {
+	t.Helper()
+	b, err := registration.Parse([]byte(payload), registration.Format{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func newGen(t *testing.T, doc string) (*Generator, error) {
+	t.Helper()
+	var n yaml.Node
+	if err := yaml.Unmarshal([]byte(doc), &n); err != nil {
+		t.Fatal(err)
+	}
+	d := config.NewDecoder("synapse.yaml")
+	g, err := New(d, n.Content[0], Name, generator.Options{})
+	if err == nil {
+		err = d.Err()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return g.(*Generator), nil
+}
+
+func services(t *testing.T, g *Generator, web ...string) []generator.Service {
+	t.Helper()
+	cfg := func(s string) any {
+		c, err := g.Normalize(s, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	ws := generator.Service{Name: "web", Config: cfg("web")}
+	for _, p := range web {
+		ws.Backends = append(ws.Backends, backend(t, p))
+	}
+	return []generator.Service{
+		{Name: "api", Config: cfg("api"), Backends: []registration.Backend{backend(t, `{"host":"10.0.0.3","port":8080,"name":"i-c"}`)}},
+		{Name: "off", Config: ServiceConfig{Disabled: true}, Backends: []registration.Backend{backend(t, `{"host":"10.9.9.9","port":1}`)}},
+		ws,
+	}
+}
+
+var webBackends = []string{
+	`{"host":"10.0.0.1","port":3000,"name":"i-a","weight":2,"labels":{"rack":1,"az":"a"}}`,
+	`{"host":"10.0.0.2","port":"3001","name":"i-b","weight":"1"}`,
+}
+
+func TestGoldenNoRewriteCommandOnChange(t *testing.T) {
+	dir := t.TempDir()
+	out, marks := filepath.Join(dir, "upstreams.conf"), filepath.Join(dir, "marks")
+	g, err := newGen(t, `outputs: [{template: testdata/upstreams.tmpl, path: `+out+`, mode: 0640, command: "echo x >> `+marks+`"}]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := g.Update(ctx, services(t, g, webBackends...)); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(out)
+	want, _ := os.ReadFile("testdata/upstreams.golden")
+	if string(got) != string(want) {
+		t.Fatalf("output\n%s\nwant\n%s", got, want)
+	}
+	st1, _ := os.Stat(out)
+	if st1.Mode().Perm() != 0o640 {
+		t.Errorf("mode %v, want 0640", st1.Mode().Perm())
+	}
+	time.Sleep(20 * time.Millisecond)
+	if err := g.Update(ctx, services(t, g, webBackends...)); err != nil {
+		t.Fatal(err)
+	}
+	st2, _ := os.Stat(out)
+	if !st2.ModTime().Equal(st1.ModTime()) || !os.SameFile(st1, st2) {
+		t.Error("unchanged output was rewritten")
+	}
+	if err := g.Update(ctx, services(t, g, webBackends[1])); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := os.ReadFile(marks); string(m) != "x\nx\n" {
+		t.Errorf("command ran %q, want once per change (twice)", m)
+	}
+}
+
+func TestCommandFailureRetried(t *testing.T) {
+	dir := t.TempDir()
+	out, flag := filepath.Join(dir, "o"), filepath.Join(dir, "ok")
+	g, err := newGen(t, `outputs: [{text: "{{len .Services}}", path: `+out+`, command: "test -e `+flag+`"}]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := g.Update(ctx, nil); err == nil || !strings.Contains(err.Error(), "outputs[0] ("+out+")") {
+		t.Fatalf("Update = %v, want a command error naming the output", err)
+	}
+	if err := os.WriteFile(flag, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Update(ctx, nil); err != nil {
+		t.Fatalf("retry with unchanged bytes: %v", err)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	for doc, want := range map[string]string{
+		`outputs: [{text: "{{.Nope", path: /tmp/x}]`:           "template.outputs[0] (/tmp/x): bad template",
+		`outputs: [{path: /tmp/x}]`:                            "want exactly one of template",
+		`outputs: [{text: a}]`:                                 "outputs[0]: path: missing",
+		`outputs: [{template: /does/not/exist, path: /tmp/x}]`: "/does/not/exist",
+		`outputs: []`: "outputs: missing",
+		`outputs: [{text: a, path: /tmp/x, mode: rw}]`:                 "octal file mode",
+		`outputs: [{text: ok, path: /a}, {text: "{{end}}", path: /b}]`: "outputs[1] (/b): bad template",
+	} {
+		if _, err := newGen(t, doc); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want %q", doc, err, want)
+		}
+	}
+}
+
+func TestRegistered(t *testing.T) {
+	if _, ok := generator.Lookup(Name); !ok {
+		t.Fatal("generator template not registered")
+	}
+}

@@ -1,0 +1,215 @@
+// Package etcd is synapse's etcd discovery (method `etcd`): it reads what
+// nerve's etcd reporter writes, on the etcd v2 keys API. The reporter puts
+// one in-order key per registration under etcd_path/<instance_id>, its
+// value the registration JSON; this watcher lists etcd_path recursively,
+// parses every key's value in nerve's format with the key's last segment
+// (the in-order number) as the backend id, and then long-polls a recursive
+// watch so a change is seen at once rather than on the next poll.
+//
+// A failed listing or watch (etcd down, an HTTP error) is reported as a
+// stale snapshot, so the last good backends stay in place, and retried
+// with backoff. A watch whose index etcd already dropped from its event
+// history (code 401) leads to a full re-list, the v2 API's resync.
+package etcd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/smartstack-go/smartstack/internal/watcher"
+	"github.com/smartstack-go/smartstack/pkg/registration"
+)
+
+// Method is the name `discovery.method` uses.
+const Method = "etcd"
+
+func init() {
+	watcher.Register(Method, watcher.Type{
+		NewConfig: func() any { return NewConfig() },
+		New:       New,
+	})
+}
+
+const (
+	minBackoff = 100 * time.Millisecond
+	maxBackoff = 10 * time.Second
+	// maxWatch bounds one long poll: a peer that vanished without a reset
+	// (a partition, a dead host, a dropped NAT entry) must not hold the
+	// watch forever, and Go's transport silently retries a GET whose
+	// reused connection was cut. Ending it costs one re-list, which fails
+	// within request_timeout when etcd is unreachable.
+	maxWatch = time.Minute
+)
+
+// Watcher lists and watches one service's registration dir.
+type Watcher struct {
+	service string
+	cfg     *Config
+	c       *client
+	log     *slog.Logger
+	// The retry backoff and the long-poll bound; fields so tests can
+	// shorten them.
+	minBackoff, maxBackoff, maxWatch time.Duration
+	lastErr                          atomic.Pointer[error] // nil until the first listing ends
+}
+
+var (
+	_ watcher.Watcher = (*Watcher)(nil)
+	_ watcher.Pinger  = (*Watcher)(nil)
+)
+
+// New builds an etcd watcher from a *Config (or Config).
+func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error) {
+	var c *Config
+	switch v := cfg.(type) {
+	case *Config:
+		c = v
+	case Config:
+		c = &v
+	}
+	if c == nil {
+		return nil, fmt.Errorf("config is %T, want *etcd.Config", cfg)
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	cl := newClient(c.Host, c.Port, cleanPath(c.Path))
+	return &Watcher{
+		service: service, cfg: c, c: cl,
+		log:        log.With("service", service, "method", Method, "url", cl.url),
+		minBackoff: minBackoff, maxBackoff: maxBackoff, maxWatch: maxWatch,
+	}, nil
+}
+
+// Run lists, reports, and waits for the next change until ctx ends. Every
+// change leads to a full re-list rather than applying the event: the
+// watcher reports full sets anyway, and a listing cannot drift from etcd.
+func (w *Watcher) Run(ctx context.Context, out chan<- watcher.Snapshot) error {
+	backoff := w.minBackoff
+	for ctx.Err() == nil {
+		idx, err := w.round(ctx, out)
+		if err == nil {
+			err = w.wait(ctx, idx+1)
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err == nil {
+			backoff = w.minBackoff
+			continue
+		}
+		w.report(err)
+		if watcher.Send(ctx, out, watcher.Snapshot{Service: w.service, Err: err}) != nil {
+			return nil
+		}
+		if !sleep(ctx, backoff) {
+			return nil
+		}
+		backoff = min(2*backoff, w.maxBackoff)
+	}
+	return nil
+}
+
+// round lists the dir and sends the backends; it returns the etcd index
+// the listing reflects.
+func (w *Watcher) round(ctx context.Context, out chan<- watcher.Snapshot) (uint64, error) {
+	lctx, cancel := context.WithTimeout(ctx, time.Duration(w.cfg.RequestTimeout))
+	nodes, idx, err := w.c.list(lctx)
+	cancel()
+	if err != nil {
+		return 0, err
+	}
+	backends := w.backends(nodes, nil)
+	w.report(nil)
+	if err := watcher.Send(ctx, out, watcher.Snapshot{Service: w.service, Backends: backends}); err != nil {
+		return 0, err
+	}
+	return idx, nil
+}
+
+// wait long-polls for the next change. A nil return means "re-list": a
+// change, the maxWatch bound, or an index etcd no longer remembers.
+func (w *Watcher) wait(ctx context.Context, waitIndex uint64) error {
+	wctx, cancel := context.WithTimeout(ctx, w.maxWatch)
+	defer cancel()
+	err := w.c.watch(wctx, waitIndex)
+	switch {
+	case err == nil, ctx.Err() != nil:
+		return nil
+	case wctx.Err() != nil:
+		return nil
+	case hasCode(err, codeEventIndexClears):
+		w.log.Info("etcd watch index cleared; resyncing", "wait_index", waitIndex)
+		return nil
+	}
+	return err
+}
+
+// backends walks the listing depth first; etcd sorted it, so the order is
+// instance dir, then registration order within it.
+func (w *Watcher) backends(nodes []node, acc []registration.Backend) []registration.Backend {
+	for _, n := range nodes {
+		if n.Dir {
+			acc = w.backends(n.Nodes, acc)
+			continue
+		}
+		b, err := registration.Parse([]byte(n.Value), registration.Format{})
+		if err != nil {
+			w.log.Warn("skipping etcd key with unusable registration", "key", n.Key, "err", err)
+			continue
+		}
+		if id, err := strconv.ParseInt(path.Base(n.Key), 10, 64); err == nil {
+			b.ID = &id
+		}
+		acc = append(acc, b)
+	}
+	if acc == nil {
+		acc = []registration.Backend{}
+	}
+	return acc
+}
+
+// report logs transitions only, so a long outage is one warning.
+func (w *Watcher) report(err error) {
+	prev := w.lastErr.Swap(&err)
+	hadErr := prev != nil && *prev != nil
+	switch {
+	case err != nil && !hadErr:
+		w.log.Warn("etcd discovery failed; keeping the last good backends", "err", err)
+	case err != nil:
+		w.log.Debug("etcd discovery still failing", "err", err)
+	case hadErr:
+		w.log.Info("etcd discovery recovered")
+	}
+}
+
+// Ping reports the last listing's or watch's outcome.
+func (w *Watcher) Ping(context.Context) error {
+	p := w.lastErr.Load()
+	if p == nil {
+		return errors.New("etcd watcher has not listed yet")
+	}
+	return *p
+}
+
+// sleep waits d or until ctx ends; false means ctx ended.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}

@@ -1,0 +1,144 @@
+package etcd
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/smartstack-go/smartstack/internal/config"
+	"github.com/smartstack-go/smartstack/internal/watcher"
+	"github.com/smartstack-go/smartstack/test/testutil"
+)
+
+func TestRegisteredAndConfig(t *testing.T) {
+	ty, ok := watcher.Lookup(Method)
+	if !ok {
+		t.Fatal("method etcd not registered")
+	}
+	c, ok := ty.NewConfig().(*Config)
+	if !ok || c.Port != 4003 {
+		t.Fatalf("NewConfig gives %#v", ty.NewConfig())
+	}
+	warns, err := config.Decode("synapse.yaml", []byte("etcd_host: e1\netcd_path: /nerve/services/web/services\netcd_prot: 1\n"), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(warns) != 1 || !strings.Contains(warns[0].String(), "etcd_prot") {
+		t.Fatalf("warnings %v, want one naming etcd_prot", warns)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	bad := NewConfig()
+	bad.Port, bad.Path = 0, "//"
+	err = bad.Validate()
+	for _, want := range []string{"etcd_host: missing", "etcd_port: 0", "etcd_path: missing"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Validate = %v, want it to mention %q", err, want)
+		}
+	}
+	if _, err := New("svc", bad, watcher.Options{}); err == nil {
+		t.Error("New accepted an invalid config")
+	}
+}
+
+const (
+	payloadA = `{"host":"10.0.0.1","port":3000,"name":"i-a","weight":2}`
+	payloadB = `{"host":"10.0.0.2","port":"3001","name":"i-b"}`
+)
+
+func TestEtcdReal(t *testing.T) {
+	e := testutil.StartEtcd(t)
+	const dir = "/nerve/services/web/services"
+	r := start(t, testConfig("127.0.0.1", e.ClientPort, dir), time.Hour)
+	r.await(t, "empty set before any registration", waitLong, backends())
+
+	a := nerveReporter(t, e.ClientPort, dir, "i-a", payloadA)
+	b := nerveReporter(t, e.ClientPort, dir, "i-b", payloadB)
+	ctx := context.Background()
+	if err := a.ReportUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.ReportUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s := r.await(t, "both registrations", waitLong, backends("i-a 10.0.0.1:3000 2 id", "i-b 10.0.0.2:3001 null id"))
+	if got, want := *s.Backends[0].ID, keyID(t, e, dir+"/i-a"); got != want {
+		t.Errorf("id %d, want the in-order key %d", got, want)
+	}
+	if !s.Backends[1].Port.IsString() {
+		t.Error("port \"3001\" lost its JSON string type")
+	}
+
+	// maxWatch is an hour and nothing polls: only the watch delivers this.
+	if err := a.ReportDown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.await(t, "deleted key gone", 2*time.Second, backends("i-b 10.0.0.2:3001 null id"))
+	if err := r.w.Ping(ctx); err != nil {
+		t.Errorf("Ping = %v", err)
+	}
+
+	if err := e.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	r.await(t, "stale snapshot once etcd stopped", waitLong, stale)
+	if err := r.w.Ping(ctx); err == nil {
+		t.Error("Ping = nil with etcd stopped")
+	}
+}
+
+// TestEtcdPartitionRecovers cuts etcd off through a proxy, expects stale
+// snapshots, then the backends again once it is back.
+func TestEtcdPartitionRecovers(t *testing.T) {
+	e := testutil.StartEtcd(t)
+	p := testutil.NewTCPProxy(t, e.Addr())
+	const dir = "/nerve/services/api/services"
+	a := nerveReporter(t, e.ClientPort, dir, "i-a", payloadA)
+	if err := a.ReportUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	host, port := splitAddr(t, p.Addr())
+	r := start(t, testConfig(host, port, dir), time.Second) // a partitioned watch shows within 1s
+	r.await(t, "backend", waitLong, backends("i-a 10.0.0.1:3000 2 id"))
+	p.Block()
+	r.await(t, "stale snapshot while partitioned", waitLong, stale)
+	p.Unblock()
+	r.await(t, "recovered backend", waitLong, backends("i-a 10.0.0.1:3000 2 id"))
+}
+
+func splitAddr(t *testing.T, addr string) (string, int) {
+	t.Helper()
+	i := strings.LastIndexByte(addr, ':')
+	port, err := strconv.Atoi(addr[i+1:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return addr[:i], port
+}
+
+// keyID reads the in-order key under instanceDir straight from etcd.
+func keyID(t *testing.T, e *testutil.Etcd, instanceDir string) int64 {
+	t.Helper()
+	resp, err := http.Get(e.URL() + "/v2/keys" + instanceDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Node node `json:"node"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.Node.Nodes) != 1 {
+		t.Fatalf("listing %s: %v, %+v", instanceDir, err, out.Node)
+	}
+	id, err := strconv.ParseInt(path.Base(out.Node.Nodes[0].Key), 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
