@@ -11,6 +11,7 @@ import (
 	mdns "github.com/miekg/dns"
 
 	"github.com/smartstack-go/smartstack/internal/watcher"
+	"github.com/smartstack-go/smartstack/internal/watcher/watchertest"
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
@@ -20,7 +21,7 @@ func TestSpecLiteralsAndNames(t *testing.T) {
 	f.set("localhost", "127.0.0.2")
 	r := run(t, testConfig(f.addr, time.Hour,
 		server("test1", "localhost", 80), server("test2", "127.0.0.1", 81), server("test3", "::1", 82)))
-	r.await(t, "resolution", backends(
+	r.Await(t, "resolution", backends(
 		be("test1", "127.0.0.2", 80), be("test2", "127.0.0.1", 81), be("test3", "::1", 82)))
 	got := f.names()
 	slices.Sort(got)
@@ -37,11 +38,11 @@ func TestChangesAreReportedSorted(t *testing.T) {
 	f.set("db.example", "10.0.1.1")
 	r := run(t, testConfig(f.addr, 20*time.Millisecond,
 		server("web", "web.example", 8080), server("db", "db.example", 5432)))
-	r.await(t, "first round", backends(be("web", "10.0.0.10", 8080), be("web", "10.0.0.2", 8080),
+	r.Await(t, "first round", backends(be("web", "10.0.0.10", 8080), be("web", "10.0.0.2", 8080),
 		be("web", "fd00::1", 8080), be("db", "10.0.1.1", 5432)))
 	f.set("web.example", "10.0.0.3")
 	f.set("db.example", "fd00::2")
-	r.await(t, "changed records", backends(be("web", "10.0.0.3", 8080), be("db", "fd00::2", 5432)))
+	r.Await(t, "changed records", backends(be("web", "10.0.0.3", 8080), be("db", "fd00::2", 5432)))
 }
 
 // NXDOMAIN fails the whole round: the service keeps its last good set
@@ -53,12 +54,12 @@ func TestNXDOMAINIsStale(t *testing.T) {
 	f.set("db.example", "10.0.0.2")
 	r := run(t, testConfig(f.addr, 20*time.Millisecond,
 		server("web", "web.example", 80), server("db", "db.example", 80)))
-	r.await(t, "first round", backends(be("web", "10.0.0.1", 80), be("db", "10.0.0.2", 80)))
+	r.Await(t, "first round", backends(be("web", "10.0.0.1", 80), be("db", "10.0.0.2", 80)))
 	if err := r.w.Ping(context.Background()); err != nil {
 		t.Errorf("Ping after a good round = %v", err)
 	}
 	f.del("db.example")
-	s := r.await(t, "NXDOMAIN", failed("db.example"))
+	s := r.Await(t, "NXDOMAIN", failed("db.example"))
 	if !errors.Is(s.Err, errNXDOMAIN) {
 		t.Errorf("err %v, want NXDOMAIN", s.Err)
 	}
@@ -66,8 +67,8 @@ func TestNXDOMAINIsStale(t *testing.T) {
 		t.Error("Ping after NXDOMAIN = nil, want stale")
 	}
 	f.set("db.example", "10.0.0.2")
-	r.await(t, "recovery", backends(be("web", "10.0.0.1", 80), be("db", "10.0.0.2", 80)))
-	testutil.Eventually(t, waitLong, func() error { return r.w.Ping(context.Background()) })
+	r.Await(t, "recovery", backends(be("web", "10.0.0.1", 80), be("db", "10.0.0.2", 80)))
+	testutil.Eventually(t, watchertest.WaitLong, func() error { return r.w.Ping(context.Background()) })
 }
 
 // A name with records of one family only, or with none, is no error.
@@ -77,20 +78,20 @@ func TestNoDataContributesNothing(t *testing.T) {
 	f.set("empty.example")
 	r := run(t, testConfig(f.addr, time.Hour,
 		server("v6", "v6.example", 80), server("empty", "empty.example", 80)))
-	r.await(t, "resolution", backends(be("v6", "fd00::1", 80)))
+	r.Await(t, "resolution", backends(be("v6", "fd00::1", 80)))
 }
 
 func TestServerFailureIsStale(t *testing.T) {
 	f := startDNS(t)
 	f.setRcode(mdns.RcodeServerFailure)
 	r := run(t, testConfig(f.addr, time.Hour, server("web", "web.example", 80)))
-	r.await(t, "SERVFAIL", failed("SERVFAIL"))
+	r.Await(t, "SERVFAIL", failed("SERVFAIL"))
 }
 
 func TestNameserverDownIsStale(t *testing.T) {
 	addr := "127.0.0.1:" + strconv.Itoa(testutil.FreePort(t)) // nothing listens there
 	r := run(t, testConfig(addr, time.Hour, server("web", "web.example", 80)))
-	r.await(t, "nameserver down", failed(addr))
+	r.Await(t, "nameserver down", failed(addr))
 	if err := r.w.Ping(context.Background()); err == nil {
 		t.Error("Ping with the nameserver down = nil, want stale")
 	}
@@ -109,7 +110,7 @@ func TestTruncatedAnswerRetriesOverTCP(t *testing.T) {
 		want = append(want, be("big", a, 80))
 	}
 	r := run(t, testConfig(f.addr, time.Hour, server("big", "big.example", 80)))
-	r.await(t, "60 addresses", backends(want...))
+	r.Await(t, "60 addresses", backends(want...))
 }
 
 // Rounds follow check_interval; an unchanged answer is not sent again.
@@ -118,9 +119,9 @@ func TestCheckIntervalAndNoResend(t *testing.T) {
 	f.set("web.example", "10.0.0.1")
 	const interval = 150 * time.Millisecond
 	r := run(t, testConfig(f.addr, interval, server("web", "web.example", 80)))
-	r.await(t, "first round", backends(be("web", "10.0.0.1", 80)))
+	r.Await(t, "first round", backends(be("web", "10.0.0.1", 80)))
 	start := time.Now()
-	testutil.Eventually(t, waitLong, func() error {
+	testutil.Eventually(t, watchertest.WaitLong, func() error {
 		if n := f.asked("A web.example."); n < 3 {
 			return errors.New("fewer than 3 rounds")
 		}
@@ -130,7 +131,7 @@ func TestCheckIntervalAndNoResend(t *testing.T) {
 		t.Errorf("two more rounds after %s, want at least one check_interval (%s)", el, interval)
 	}
 	select {
-	case s := <-r.out:
+	case s := <-r.Out:
 		t.Errorf("unchanged answer sent again: %+v", s)
 	default:
 	}

@@ -40,7 +40,7 @@ func TestFromSynapseConfigFile(t *testing.T) {
 		t.Fatalf("check_interval %s, want the default", c.CheckInterval)
 	}
 	c.CheckInterval = config.Duration(10 * time.Millisecond)
-	start(t, c).await(t, "backends", backends(
+	start(t, c).Await(t, "backends", backends(
 		backendJSON("mainserver", srv.Host, "49153"),
 		backendJSON("mainserver", srv.Host, "49155"),
 		backendJSON("mainserver", srv.Host, "49158"),

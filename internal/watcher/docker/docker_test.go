@@ -10,6 +10,7 @@ import (
 
 	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/watcher"
+	"github.com/smartstack-go/smartstack/internal/watcher/watchertest"
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
@@ -20,7 +21,7 @@ func TestBackendsFromContainers(t *testing.T) {
 	f := newFakeDocker(t, testdata(t, "containers.json"))
 	srv := f.server(t, "mainserver")
 	r := start(t, testConfig(srv))
-	r.await(t, "matching containers", backends(
+	r.Await(t, "matching containers", backends(
 		backendJSON("mainserver", srv.Host, "49153"),
 		backendJSON("mainserver", srv.Host, "49155"),
 		backendJSON("mainserver", srv.Host, "49158"), // untagged image: ours only
@@ -34,11 +35,11 @@ func TestResponseChangesGiveNewSnapshots(t *testing.T) {
 	f := newFakeDocker(t, `[]`)
 	srv := f.server(t, "mainserver")
 	r := start(t, testConfig(srv))
-	r.await(t, "no containers", backends())
+	r.Await(t, "no containers", backends())
 	f.set(http.StatusOK, `[{"Id":"8dfafdbc3a40","Image":"mycool/image:tagname","Ports":[{"PrivatePort":6379,"PublicPort":49153,"Type":"tcp"}]}]`, false)
-	r.await(t, "one container", backends(backendJSON("mainserver", srv.Host, "49153")))
+	r.Await(t, "one container", backends(backendJSON("mainserver", srv.Host, "49153")))
 	f.set(http.StatusOK, `[{"Id":"8dfafdbc3a40","Image":"mycool/image:tagname","Ports":"0.0.0.0:49160->6379/tcp"}]`, false)
-	r.await(t, "legacy ports string", backends(backendJSON("mainserver", srv.Host, "49160")))
+	r.Await(t, "legacy ports string", backends(backendJSON("mainserver", srv.Host, "49160")))
 }
 
 // One server failing keeps its last good backends; the others stay live.
@@ -51,11 +52,11 @@ func TestFailedServerKeepsLastGood(t *testing.T) {
 		backendJSON("a", sa.Host, "49153"), backendJSON("a", sa.Host, "49155"),
 		backendJSON("a", sa.Host, "49158"), backendJSON("b", sb.Host, "40000"),
 	}
-	r.await(t, "both servers", backends(all...))
+	r.Await(t, "both servers", backends(all...))
 	a.set(http.StatusInternalServerError, `{"message":"Something went wrong."}`, false)
 	b.set(http.StatusOK, `[]`, false)
-	r.await(t, "a stale, b live", backends(all[:3]...))
-	testutil.Eventually(t, waitLong, func() error {
+	r.Await(t, "a stale, b live", backends(all[:3]...))
+	testutil.Eventually(t, watchertest.WaitLong, func() error {
 		if r.w.Ping(t.Context()) == nil {
 			return errors.New("Ping = nil while server a fails")
 		}
@@ -71,9 +72,9 @@ func TestDropFailedServers(t *testing.T) {
 	cfg := testConfig(sa, sb)
 	cfg.DropFailedServers = true
 	r := start(t, cfg)
-	r.await(t, "both", func(s watcher.Snapshot) error { return countIs(s, 4) })
+	r.Await(t, "both", func(s watcher.Snapshot) error { return countIs(s, 4) })
 	a.set(http.StatusOK, `{"not":"a list"}`, false)
-	r.await(t, "a dropped", backends(backendJSON("b", sb.Host, "40000")))
+	r.Await(t, "a dropped", backends(backendJSON("b", sb.Host, "40000")))
 }
 
 // Acceptance case 59 (errors are swallowed): when no server answers, the
@@ -84,16 +85,16 @@ func TestAllServersFailingIsStale(t *testing.T) {
 	cfg := testConfig(f.server(t, "slow"), refused)
 	cfg.RequestTimeout = config.Duration(50 * time.Millisecond)
 	r := start(t, cfg)
-	r.await(t, "one server up", func(s watcher.Snapshot) error { return countIs(s, 3) })
+	r.Await(t, "one server up", func(s watcher.Snapshot) error { return countIs(s, 3) })
 	f.set(http.StatusOK, "", true)
-	s := r.await(t, "both down", stale("no docker server could be listed"))
+	s := r.Await(t, "both down", stale("no docker server could be listed"))
 	for _, want := range []string{"Timeout", "connection refused"} {
 		if !strings.Contains(s.Err.Error(), want) {
 			t.Errorf("error %q does not mention %q", s.Err, want)
 		}
 	}
 	f.set(http.StatusOK, testdata(t, "containers.json"), false)
-	r.await(t, "recovered", func(s watcher.Snapshot) error { return countIs(s, 3) })
+	r.Await(t, "recovered", func(s watcher.Snapshot) error { return countIs(s, 3) })
 }
 
 // Acceptance case 61: no port means 4243.

@@ -1,24 +1,20 @@
 package docker
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/watcher"
-	"github.com/smartstack-go/smartstack/pkg/registration"
+	"github.com/smartstack-go/smartstack/internal/watcher/watchertest"
 )
-
-const waitLong = 10 * time.Second
 
 // fakeDocker speaks the Engine API's GET /containers/json; anything else
 // is a 404 with the Engine's error body.
@@ -99,8 +95,8 @@ func testConfig(servers ...Server) *Config {
 }
 
 type running struct {
-	w   *Watcher
-	out chan watcher.Snapshot
+	*watchertest.Running
+	w *Watcher
 }
 
 // start builds the watcher through the registry, as the daemon does, and
@@ -111,77 +107,9 @@ func start(t *testing.T, cfg *Config) *running {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &running{w: w.(*Watcher), out: make(chan watcher.Snapshot)}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- r.w.Run(ctx, r.out) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run = %v, want nil after cancel", err)
-			}
-		case <-time.After(5 * time.Second):
-			t.Error("Run did not return within 5s of cancel")
-		}
-	})
+	r := &running{w: w.(*Watcher)}
+	r.Running = watchertest.Run(t, r.w)
 	return r
-}
-
-func (r *running) await(t *testing.T, what string, cond func(watcher.Snapshot) error) watcher.Snapshot {
-	t.Helper()
-	deadline := time.After(waitLong)
-	err := fmt.Errorf("no snapshot yet")
-	for {
-		select {
-		case s := <-r.out:
-			if err = cond(s); err == nil {
-				return s
-			}
-		case <-deadline:
-			t.Fatalf("%s: not seen within %s: %v", what, waitLong, err)
-		}
-	}
-}
-
-func backends(want ...string) func(watcher.Snapshot) error {
-	return func(s watcher.Snapshot) error {
-		if s.Err != nil {
-			return fmt.Errorf("snapshot error: %w", s.Err)
-		}
-		if s.Service != "svc" {
-			return fmt.Errorf("service %q", s.Service)
-		}
-		if got, w := render(s.Backends), strings.Join(want, "\n"); got != w {
-			return fmt.Errorf("backends\n%s\nwant\n%s", got, w)
-		}
-		return nil
-	}
-}
-
-func stale(substr string) func(watcher.Snapshot) error {
-	return func(s watcher.Snapshot) error {
-		if s.Err == nil {
-			return fmt.Errorf("snapshot without error: %s", render(s.Backends))
-		}
-		if !strings.Contains(s.Err.Error(), substr) {
-			return fmt.Errorf("error %q does not mention %q", s.Err, substr)
-		}
-		return nil
-	}
-}
-
-func render(bs []registration.Backend) string {
-	lines := make([]string, 0, len(bs))
-	for _, b := range bs {
-		j, err := b.MarshalJSON()
-		if err != nil {
-			return err.Error()
-		}
-		lines = append(lines, string(j))
-	}
-	return strings.Join(lines, "\n")
 }
 
 // backendJSON is a backend as the docker watcher builds it: the port a
@@ -189,3 +117,10 @@ func render(bs []registration.Backend) string {
 func backendJSON(name, host, port string) string {
 	return fmt.Sprintf(`{"name":%q,"host":%q,"port":%q,"id":null,"weight":null,"haproxy_server_options":null,"labels":null}`, name, host, port)
 }
+
+func backends(want ...string) watchertest.Cond { return watchertest.Backends("svc", want...) }
+
+var (
+	stale  = watchertest.Stale
+	render = watchertest.Render
+)

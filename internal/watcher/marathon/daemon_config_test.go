@@ -38,7 +38,7 @@ func TestFromSynapseConfigFile(t *testing.T) {
 	}
 	c.CheckInterval = config.Duration(10 * time.Millisecond)
 	r := start(t, c)
-	r.await(t, "backends", func(s watcher.Snapshot) error {
+	r.Await(t, "backends", func(s watcher.Snapshot) error {
 		s.Service = "svc"
 		return backends(backendJSON("agouti.local", 31337), backendJSON("zebra.local", 31003))(s)
 	})

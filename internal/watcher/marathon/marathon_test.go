@@ -8,6 +8,7 @@ import (
 
 	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/watcher"
+	"github.com/smartstack-go/smartstack/internal/watcher/watchertest"
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
@@ -26,7 +27,7 @@ func TestRequestsTasksEndpoint(t *testing.T) {
 				cfg.MarathonAPIPath = tc.apiPath
 			}
 			r := start(t, cfg)
-			r.await(t, "first poll", func(s watcher.Snapshot) error { return s.Err })
+			r.Await(t, "first poll", func(s watcher.Snapshot) error { return s.Err })
 			reqs := f.requests()
 			if len(reqs) != 1 {
 				t.Fatalf("%d requests, want 1", len(reqs))
@@ -55,21 +56,21 @@ func TestBackendsFromTasks(t *testing.T) {
 		f := newFakeMarathon(t, testdata(t, "tasks.json"))
 		cfg := testConfig(f.URL)
 		cfg.PortIndex = tc.portIndex
-		start(t, cfg).await(t, "backends", backends(tc.want...))
+		start(t, cfg).Await(t, "backends", backends(tc.want...))
 	}
 }
 
 func TestResponseChangesGiveNewSnapshots(t *testing.T) {
 	f := newFakeMarathon(t, `{"tasks":[]}`)
 	r := start(t, testConfig(f.URL))
-	r.await(t, "no tasks", backends())
+	r.Await(t, "no tasks", backends())
 	f.set(http.StatusOK, testdata(t, "tasks.json"), false)
-	r.await(t, "two tasks", backends(backendJSON("agouti.local", 31336), backendJSON("zebra.local", 31002)))
+	r.Await(t, "two tasks", backends(backendJSON("agouti.local", 31336), backendJSON("zebra.local", 31002)))
 	f.set(http.StatusOK, `{"tasks":[{"host":"agouti.local","ports":["31336"],"startedAt":"2017-06-06T12:40:24.993Z"}]}`, false)
-	r.await(t, "string port kept a string", backends(
+	r.Await(t, "string port kept a string", backends(
 		`{"name":"agouti.local","host":"agouti.local","port":"31336","id":null,"weight":null,"haproxy_server_options":null,"labels":null}`))
 	f.set(http.StatusOK, `{}`, false)
-	r.await(t, "missing tasks key reads as none", backends())
+	r.Await(t, "missing tasks key reads as none", backends())
 }
 
 // Failures are stale snapshots, never a crash, and the watcher recovers.
@@ -78,24 +79,24 @@ func TestErrorsAreStale(t *testing.T) {
 	cfg := testConfig(f.URL)
 	cfg.RequestTimeout = config.Duration(50 * time.Millisecond)
 	r := start(t, cfg)
-	r.await(t, "array body", stale("not a JSON object"))
+	r.Await(t, "array body", stale("not a JSON object"))
 	f.set(http.StatusNotFound, `{"message":"App '/foo' does not exist"}`, false)
-	r.await(t, "404", stale("404 Not Found"))
+	r.Await(t, "404", stale("404 Not Found"))
 	f.set(http.StatusOK, `{"tasks":[`, false)
-	r.await(t, "truncated body", stale("decode tasks response"))
+	r.Await(t, "truncated body", stale("decode tasks response"))
 	f.set(http.StatusOK, "", true)
-	r.await(t, "hung response", stale("Timeout"))
+	r.Await(t, "hung response", stale("Timeout"))
 	if err := r.w.Ping(t.Context()); err == nil {
 		t.Fatal("Ping = nil while polls fail")
 	}
 	f.set(http.StatusOK, testdata(t, "tasks.json"), false)
-	r.await(t, "recovered", backends(backendJSON("agouti.local", 31336), backendJSON("zebra.local", 31002)))
-	testutil.Eventually(t, waitLong, func() error { return r.w.Ping(t.Context()) })
+	r.Await(t, "recovered", backends(backendJSON("agouti.local", 31336), backendJSON("zebra.local", 31002)))
+	testutil.Eventually(t, watchertest.WaitLong, func() error { return r.w.Ping(t.Context()) })
 }
 
 func TestConnectionRefusedIsStale(t *testing.T) {
 	url := "http://127.0.0.1:" + strconv.Itoa(testutil.FreePort(t))
-	start(t, testConfig(url)).await(t, "refused", stale("connection refused"))
+	start(t, testConfig(url)).Await(t, "refused", stale("connection refused"))
 }
 
 // Acceptance case 66: a 10 s poll with check_interval 11 sleeps 1 s.
