@@ -68,6 +68,11 @@ type Config struct {
 	// defaults (load-server-state-from-file global), so health, admin
 	// state and weights set at run time survive reloads.
 	ServerStateFile string `yaml:"server_state_file"`
+	// ServerSlots, when positive, renders backends that cannot take
+	// dynamic servers (cookie, static balance, default-server) as a pool
+	// of slot servers with this many spare slots; see slots.go. 0 (the
+	// default) keeps the original's server names and reloads.
+	ServerSlots int `yaml:"server_slots"`
 
 	hasGlobal, hasDefaults bool
 }
@@ -128,6 +133,9 @@ func (c *Config) Validate() error {
 	}
 	if c.DynamicServers != "" && c.DynamicServers != DynamicAuto && c.DynamicServers != DynamicOff {
 		errs = append(errs, fmt.Errorf("dynamic_servers must be %q or %q, not %q", DynamicAuto, DynamicOff, c.DynamicServers))
+	}
+	if c.ServerSlots < 0 {
+		errs = append(errs, fmt.Errorf("server_slots must not be negative, not %d", c.ServerSlots))
 	}
 	if c.RestartJitter < 0 {
 		errs = append(errs, fmt.Errorf("restart_jitter must not be negative, not %v", c.RestartJitter))

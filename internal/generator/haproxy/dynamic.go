@@ -17,6 +17,8 @@ type dynamicPlan struct {
 	servers []string
 	// removals are servers HAProxy runs that the config lost.
 	removals []serverRef
+	// refills are the slots to fill (slots_apply.go).
+	refills []slotRefill
 }
 
 type serverRef struct{ backend, server string }
@@ -32,6 +34,9 @@ func planDynamic(rows []hapi.StatRow, want map[string]*desiredProxy) dynamicPlan
 	for _, name := range sortedKeys(want) {
 		d := want[name]
 		servers, ok := running[name]
+		if d.mech == mechSlots && ok {
+			p.planSlots(name, d, servers)
+		}
 		if d.mech != mechDynamic || !ok {
 			continue
 		}

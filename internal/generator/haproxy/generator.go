@@ -88,6 +88,7 @@ func New(cfg *Config, opts generator.Options, extra ...Option) (*Generator, erro
 	}
 	g.reloads.add(reasonInitial, "first update since start")
 	g.loadState()
+	g.loadSlots()
 	return g, nil
 }
 
@@ -153,7 +154,7 @@ func (g *Generator) Update(ctx context.Context, services []generator.Service) er
 	if err != nil {
 		return err
 	}
-	res, renderErr := Render(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now()})
+	res, renderErr := Render(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now(), slots: g.slotPools()})
 	g.applied = map[string]bool{}
 	if g.cfg.DoSocket {
 		g.reconcileSockets(ctx, in, res)

@@ -38,6 +38,9 @@ type Input struct {
 	Seed int64
 	// Time is written in the header line.
 	Time time.Time
+	// slots are the slot pools of the previous generation by backend name
+	// (see slots.go); nil starts every pool afresh.
+	slots map[string]*slotPool
 }
 
 // Result is a generated config and what the caller should know about it.
@@ -148,7 +151,11 @@ func (r *renderer) service(svc *Service) ([]string, error) {
 	frontend, backend, dropped := SplitDirectives(svc.Name, svc.Config)
 	r.res.Dropped = append(r.res.Dropped, dropped...)
 	lines := r.frontendStanza(svc, frontend)
-	servers, err := r.backendServers(svc, backend)
+	render := r.backendServers
+	if usesSlots(r.in.Config, backend) {
+		render = r.slotServers
+	}
+	servers, err := render(svc, backend)
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,9 @@ type runtime struct {
 	// draining are removed dynamic servers waiting for their connections
 	// to end, per socket path, with their deadline.
 	draining map[string]map[serverRef]drain
+	// bootText is the config file found at start (server_slots only): its
+	// slot pools stand for the previous generation until one exists.
+	bootText string
 }
 
 func newRuntime() runtime {
@@ -37,10 +40,15 @@ func (g *Generator) chooseMechanisms(want map[string]*desiredProxy, res *Result)
 	if res == nil || g.cfg.DynamicServers == DynamicOff {
 		return
 	}
-	cur, old := parseBackends(StripHeader(res.Text)), parseBackends(g.lastText)
+	cur, old, slotBase := parseBackends(StripHeader(res.Text)), parseBackends(g.lastText), g.slotBase()
 	for _, name := range sortedKeys(want) {
 		d, rb := want[name], cur[name]
 		if d.disabled || rb == nil {
+			continue
+		}
+		if rb.pool() != nil {
+			g.logMechanism(name, "slots")
+			d.useSlots(rb, slotBase[name])
 			continue
 		}
 		why := rb.dynamicRefusal(g.cfg.Defaults)
@@ -56,8 +64,12 @@ func (g *Generator) logMechanism(backend, why string) {
 		return
 	}
 	g.mechs[backend] = why
-	if why == "" {
+	switch why {
+	case "":
 		g.log.Info("backend membership changes use dynamic servers", "backend", backend, "mechanism", mechDynamic)
+		return
+	case "slots":
+		g.log.Info("backend membership changes use server slots", "backend", backend, "mechanism", mechSlots)
 		return
 	}
 	g.log.Info("backend membership changes need reloads", "backend", backend, "mechanism", mechReload, "why", why)
@@ -79,7 +91,10 @@ func (g *Generator) forSocket(ctx context.Context, c *hapi.Client, want map[stri
 	out := make(map[string]*desiredProxy, len(want))
 	for name, d := range want {
 		legacy := *d
-		legacy.mech = mechReload
+		if d.mech == mechDynamic {
+			// Slots only need "set server addr", which old HAProxy has.
+			legacy.mech = mechReload
+		}
 		out[name] = &legacy
 	}
 	return out
@@ -118,6 +133,7 @@ func (g *Generator) applyDynamic(ctx context.Context, c *hapi.Client, p dynamicP
 	if len(p.applied) > 0 {
 		g.log.Info("servers changed at run time", "path", c.Path(), "servers", len(p.applied))
 	}
+	g.fillSlots(ctx, c, p.refills)
 	g.drainServers(ctx, c, p.removals)
 }
 

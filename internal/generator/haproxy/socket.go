@@ -29,6 +29,10 @@ type desiredProxy struct {
 	// nil at first) are the backend's stanzas.
 	mech          mechanism
 	rendered, old *renderedBackend
+	// backend is the HAProxy backend name; refill holds, with mechSlots,
+	// the commands that fill each slot (slots.go).
+	backend string
+	refill  map[string][]string // slot name to its setup commands
 }
 
 // desiredProxies maps backend names (backend_name, else the service name)
@@ -40,11 +44,12 @@ func desiredProxies(in []Service) map[string]*desiredProxy {
 		if svc.Config == nil {
 			continue
 		}
-		d := &desiredProxy{service: svc.Name, disabled: svc.Config.Disabled, mech: mechReload}
+		name := svc.Config.backendName(svc.Name)
+		d := &desiredProxy{service: svc.Name, backend: name, disabled: svc.Config.Disabled, mech: mechReload}
 		for _, b := range svc.Backends {
 			d.live = append(d.live, ServerName(b.Backend))
 		}
-		want[svc.Config.backendName(svc.Name)] = d
+		want[name] = d
 	}
 	return want
 }
@@ -92,8 +97,8 @@ func planSocket(rows []hapi.StatRow, want map[string]*desiredProxy) socketPlan {
 			continue
 		}
 		switch {
-		case want[r.Proxy].dropsAtRuntime(r.Server):
-			// planDynamic deletes it.
+		case want[r.Proxy].dropsAtRuntime(r.Server), want[r.Proxy].refill[r.Server] != nil:
+			// planDynamic deletes it, or fillSlots readies it once set up.
 		case enabled[r.Proxy][r.Server]:
 			// DOWN by health check also gets "enable server", as in the
 			// original: it only clears maintenance and is harmless. A server

@@ -1,0 +1,90 @@
+package haproxy
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/smartstack-go/smartstack/pkg/registration"
+)
+
+// slotServers renders a slot backend: every discovered server fills a
+// slot, and the slots left over are written disabled. The cookie and the
+// server_options templates see the slot name: the cookie belongs to the
+// slot, whoever fills it.
+func (r *renderer) slotServers(svc *Service, backendLines []string) ([]string, error) {
+	name := svc.Config.backendName(svc.Name)
+	prev := r.in.slots[name]
+	backends := uniqueBackends(svc.Backends)
+	addrs := make([]string, len(backends))
+	for j, b := range backends {
+		addrs[j] = b.Host + ":" + b.Port.String()
+	}
+	slots, size := assignSlots(prev, addrs, r.in.Config.ServerSlots)
+	lines := make([]string, size)
+	ids := map[string]int{}
+	spec := lineSpec{
+		service: svc.Name, tcpMode: slices.Contains(backendLines, "mode tcp"), hasID: true,
+		cookie: svc.Config.CookieValueMethod, options: svc.Config.ServerOptions,
+		useNerve: r.in.Config.UseNerveWeights,
+	}
+	for j, b := range backends {
+		i := slots[j]
+		ids[ServerName(b.Backend)] = i + 1
+		var err error
+		if lines[i], err = r.slotLine(spec, i, b, true); err != nil {
+			return nil, err
+		}
+	}
+	for i := range lines {
+		if lines[i] != "" {
+			continue
+		}
+		var err error
+		if lines[i], err = r.slotLine(spec, i, prev.freed(i), false); err != nil {
+			return nil, err
+		}
+	}
+	r.res.ServerIDs[svc.Name] = ids
+	return lines, nil
+}
+
+func (r *renderer) slotLine(spec lineSpec, i int, b Backend, enabled bool) (string, error) {
+	spec.server, spec.backend, spec.enabled, spec.id = slotName(i), b, enabled, i+1
+	line, warnings, err := serverLine(spec)
+	r.res.Warnings = append(r.res.Warnings, warnings...)
+	return line, err
+}
+
+// uniqueBackends drops later backends with a server name seen before, as
+// the reload path's merge does.
+func uniqueBackends(in []Backend) []Backend {
+	seen := map[string]bool{}
+	var out []Backend
+	for _, b := range in {
+		if n := ServerName(b.Backend); !seen[n] {
+			seen[n] = true
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// freed is what a free slot is rendered with: the address it last held,
+// which HAProxy keeps after "state maint", so the line stays what HAProxy
+// runs. Its weight stays too (HAProxy keeps it), unless it came from
+// haproxy_server_options, which a free slot does not carry: options are
+// the service's, so a server_options change reaches free slots with the
+// reload it needs anyway, and does not make later refills reload.
+func (p *slotPool) freed(i int) Backend {
+	host, port, ok := splitAddr(p.addr(i))
+	if !ok {
+		return slotPlaceholder
+	}
+	b := Backend{Backend: registration.Backend{Host: host, Port: registration.NumberPort(port)}}
+	if w, ok := option(parseServerLine(p.lines[i]).args, "weight"); ok {
+		if n, err := strconv.Atoi(w); err == nil {
+			b.Weight = registration.IntValue(int64(n))
+		}
+	}
+	return b
+}

@@ -1,0 +1,139 @@
+package haproxy
+
+import (
+	"net"
+	"strconv"
+	"strings"
+
+	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
+)
+
+// mechSlots fills and empties pre-allocated slot servers with "set
+// server": no server is added or deleted, so it works on any balance
+// algorithm and keeps cookie and default-server.
+const mechSlots mechanism = "slots"
+
+// useSlots marks a slot backend and plans its refills: each live slot
+// whose line differs from the previous generation's by address, weight or
+// the disabled flag alone gets "set server ... addr", its weight, then
+// "state ready". Any other difference, and a slot the pool just grew, is
+// left to the reload the config diff asks for; until then the slot is
+// kept in maintenance, since HAProxy runs it with its old address. With
+// no previous generation at all (no do_writes, first update) nothing is
+// known of the running slots: they are enabled as the reload path does,
+// and the initial reload follows.
+func (d *desiredProxy) useSlots(rb, old *renderedBackend) {
+	d.mech, d.rendered, d.old = mechSlots, rb, old
+	d.live, d.refill = nil, map[string][]string{}
+	for _, name := range rb.order {
+		s := rb.servers[name]
+		if _, slot := slotIndex(name); !slot || !s.live {
+			continue
+		}
+		prev, ok := old.server(name)
+		cmds, refill := refillCommands(d.backend, s, old)
+		if old != nil && !refill && (!ok || trimDisabled(prev.line) != s.line) {
+			// HAProxy runs the slot with another line until the reload:
+			// out of d.live, it stays in (or goes to) maintenance.
+			continue
+		}
+		d.live = append(d.live, name)
+		if refill {
+			d.refill[name] = cmds
+		}
+	}
+}
+
+// refillCommands are the commands that set a slot up before "state
+// ready": its address and weight. Only IP addresses can be set.
+func refillCommands(backend string, s renderedServer, old *renderedBackend) ([]string, bool) {
+	prev, ok := old.server(s.name)
+	if !ok || (prev.live && prev.line == s.line) || slotShape(prev) != slotShape(s) {
+		return nil, false
+	}
+	cmds := []string{}
+	if prev.args[0] != s.args[0] {
+		host, port, ok := splitAddr(s.args[0])
+		if !ok || net.ParseIP(host) == nil {
+			return nil, false
+		}
+		cmds = append(cmds, hapi.SetAddrCommand(backend, s.name, host, port))
+	}
+	if prev.weightOf() != s.weightOf() {
+		cmds = append(cmds, hapi.SetWeightCommand(backend, s.name, s.weightOf()))
+	}
+	return cmds, true
+}
+
+// slotShape is a slot line without its address and weight: what must not
+// change for a refill to need no reload.
+func slotShape(s renderedServer) string {
+	if len(s.args) == 0 {
+		return s.name
+	}
+	return renderedServer{name: s.name, args: s.args[1:]}.withoutWeight()
+}
+
+// splitAddr splits "host:port" ("[v6]:port" too) for "set server addr".
+func splitAddr(addr string) (string, int, bool) {
+	i := strings.LastIndexByte(addr, ':')
+	if i < 0 {
+		return "", 0, false
+	}
+	port, err := strconv.Atoi(addr[i+1:])
+	if err != nil || port < 1 {
+		return "", 0, false
+	}
+	return strings.Trim(addr[:i], "[]"), port, true
+}
+
+// slotRefill is one slot to fill: setup (address, weight) must succeed
+// before the slot takes traffic.
+type slotRefill struct {
+	ref   serverRef
+	setup []string
+	key   string // diff key of the slot's new line
+}
+
+// planSlots lists the refills of a running slot backend.
+func (p *dynamicPlan) planSlots(backend string, d *desiredProxy, running map[string]bool) {
+	for _, name := range d.rendered.order {
+		setup, ok := d.refill[name]
+		if !ok || !running[name] {
+			continue
+		}
+		key := serverKey(backend, d.rendered.servers[name].line)
+		p.refills = append(p.refills, slotRefill{serverRef{backend, name}, setup, key})
+	}
+}
+
+// loadSlots reads the live config file, so a restart keeps each server
+// in the slot (and cookie) HAProxy runs it in.
+func (g *Generator) loadSlots() {
+	if g.cfg.ServerSlots < 1 || g.cfg.ConfigFilePath == "" {
+		return
+	}
+	text, err := readLive(g.cfg.ConfigFilePath)
+	if err != nil {
+		g.log.Warn("slot pools not read, they start afresh", "path", g.cfg.ConfigFilePath, "err", err)
+		return
+	}
+	g.bootText = StripHeader(text)
+}
+
+// slotBase is the previous generation's backends, else those of the file
+// found at start.
+func (g *Generator) slotBase() map[string]*renderedBackend {
+	if g.cfg.ServerSlots < 1 {
+		return nil
+	}
+	if g.lastText == "" {
+		return parseBackends(g.bootText)
+	}
+	return parseBackends(g.lastText)
+}
+
+// slotPools are the pools the next generation starts from.
+func (g *Generator) slotPools() map[string]*slotPool {
+	return poolsIn(g.slotBase())
+}
