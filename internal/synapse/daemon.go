@@ -16,9 +16,10 @@ import (
 
 // Defaults of Options.
 const (
-	// DefaultCoalesceWindow is how long the generator loop waits after the
-	// first change before it updates, so a deploy of hundreds of backends
-	// becomes a few updates; short enough to stay in the milliseconds.
+	// DefaultCoalesceWindow is how long after an update the generator loop
+	// keeps collecting changes into the next one. A change while the loop
+	// is idle is applied at once; a deploy of hundreds of backends becomes
+	// about one update per window (see coalescer).
 	DefaultCoalesceWindow = 15 * time.Millisecond
 	// DefaultFirstUpdateTimeout bounds how long a new service (every
 	// service, at start) waits for its watcher's first discovery before
@@ -65,6 +66,7 @@ type Daemon struct {
 	swapReg *swapRegisterer
 	snaps   chan watcher.Snapshot
 	trigger chan struct{}
+	clock   clock // the generator loop's; tests swap it before Run
 
 	// Owned by Run's goroutine.
 	services map[string]*entry
@@ -89,7 +91,7 @@ func New(opts Options) (*Daemon, error) {
 	return &Daemon{
 		opts: opts, log: opts.Logger, m: newMetrics(opts.Registerer), swapReg: newSwapRegisterer(opts.Registerer),
 		snaps: make(chan watcher.Snapshot), trigger: make(chan struct{}, 1),
-		services: map[string]*entry{},
+		clock: realClock{}, services: map[string]*entry{},
 	}, nil
 }
 

@@ -28,6 +28,12 @@ type harness struct {
 
 func start(t *testing.T, opts Options, cfg func(h *harness) *Desired) *harness {
 	t.Helper()
+	return startClock(t, opts, nil, cfg)
+}
+
+// startClock is start with the generator loop on clk (nil: the real one).
+func startClock(t *testing.T, opts Options, clk clock, cfg func(h *harness) *Desired) *harness {
+	t.Helper()
 	h := &harness{t: t, hub: newHub(), reg: prometheus.NewRegistry(), reload: make(chan struct{}), done: make(chan error, 1)}
 	h.cfg = cfg(h)
 	opts.Load = h.load
@@ -39,6 +45,9 @@ func start(t *testing.T, opts Options, cfg func(h *harness) *Desired) *harness {
 	d, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if clk != nil {
+		d.clock = clk
 	}
 	h.d = d
 	ctx, cancel := context.WithCancel(t.Context())

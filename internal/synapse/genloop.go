@@ -9,27 +9,28 @@ import (
 	"github.com/smartstack-go/smartstack/internal/generator"
 )
 
-// generatorLoop calls the generators: Update after a change (coalesced over
-// CoalesceWindow), Tick every TickInterval. No Update happens before every
+// generatorLoop calls the generators: Update after a change (coalesced, see
+// coalescer), Tick every TickInterval. No Update happens before every
 // service is ready (first discovery or FirstUpdateTimeout), and no Tick
 // before the first Update: ticks drive reloads of a config not written yet.
 // A failed Update is retried at the next tick; the original exited.
 func (d *Daemon) generatorLoop(ctx context.Context) {
 	tick := time.NewTicker(d.opts.TickInterval)
 	defer tick.Stop()
+	co := coalescer{window: d.opts.CoalesceWindow}
+	var flush flushTimer
+	defer flush.disarm()
 	updated, retry := false, false
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-d.trigger:
-			if !sleep(ctx, d.opts.CoalesceWindow) {
-				return
+			if wait := co.wait(d.clock.Now()); wait > 0 {
+				flush.arm(d.clock, wait)
+				continue
 			}
-			select { // changes during the window are in this update
-			case <-d.trigger:
-			default:
-			}
+		case <-flush.c:
 		case <-tick.C:
 			d.pingWatchers()
 			if updated {
@@ -39,21 +40,87 @@ func (d *Daemon) generatorLoop(ctx context.Context) {
 				continue
 			}
 		}
+		// Whatever path got here, this update carries every change so far:
+		// a waiting flush and a queued trigger would only repeat it.
+		flush.disarm()
+		d.drainTrigger()
 		if ok, done := d.updateAll(ctx); done {
 			updated, retry = true, !ok
+			co.updated(d.clock.Now())
 		}
 	}
 }
 
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
+// coalescer decides when a change reaches the generators. A change that
+// finds the loop idle (no update ended within the last window) is applied
+// at once: a lone change pays no wait, so propagation stays near the floor.
+// A change within window of the last update's end waits for that window to
+// close, and everything arriving meanwhile goes into one update: a deploy
+// of hundreds of backends becomes an update per window, not one per
+// backend. The deadline is set by the last update and never pushed back by
+// later changes, so a constant stream still flushes every window (plus the
+// update's own time) and no change waits longer than window.
+type coalescer struct {
+	window time.Duration
+	last   time.Time // end of the last update; zero before the first
+}
+
+// wait is how long a change arriving at now waits; 0 means update now.
+func (c *coalescer) wait(now time.Time) time.Duration {
+	if c.last.IsZero() {
+		return 0
 	}
+	return max(c.last.Add(c.window).Sub(now), 0)
+}
+
+func (c *coalescer) updated(now time.Time) { c.last = now }
+
+// flushTimer is the armed trailing-edge update; c is nil while none is
+// armed, which blocks its select case.
+type flushTimer struct {
+	c    <-chan time.Time
+	stop func() bool
+}
+
+// arm keeps an armed timer: its deadline is the same window end.
+func (f *flushTimer) arm(clk clock, d time.Duration) {
+	if f.c == nil {
+		f.c, f.stop = clk.NewTimer(d)
+	}
+}
+
+func (f *flushTimer) disarm() {
+	if f.c != nil {
+		f.stop()
+		f.c, f.stop = nil, nil
+	}
+}
+
+// drainTrigger drops a queued change signal: the update about to read the
+// view includes that change.
+func (d *Daemon) drainTrigger() {
+	select {
+	case <-d.trigger:
+	default:
+	}
+}
+
+// clock is the generator loop's time, swapped for a fake in tests so the
+// coalescing can be checked without sleeping.
+type clock interface {
+	Now() time.Time
+	// NewTimer returns a channel that receives once d has passed, and a
+	// func that stops the timer.
+	NewTimer(d time.Duration) (<-chan time.Time, func() bool)
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+
+func (realClock) NewTimer(d time.Duration) (<-chan time.Time, func() bool) {
+	t := time.NewTimer(d)
+	return t.C, t.Stop
 }
 
 // updateAll hands the current view to every generator. done is false when
