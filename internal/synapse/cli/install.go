@@ -8,6 +8,7 @@ import (
 	_ "github.com/smartstack-go/smartstack/internal/generator/template"
 	_ "github.com/smartstack-go/smartstack/internal/watcher/dns"
 	_ "github.com/smartstack-go/smartstack/internal/watcher/docker"
+	_ "github.com/smartstack-go/smartstack/internal/watcher/ec2tag"
 	_ "github.com/smartstack-go/smartstack/internal/watcher/etcd"
 	_ "github.com/smartstack-go/smartstack/internal/watcher/marathon"
 	_ "github.com/smartstack-go/smartstack/internal/watcher/multi"

@@ -1,0 +1,45 @@
+package ec2tag
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/smartstack-go/smartstack/internal/watcher"
+)
+
+func TestConfigDefaults(t *testing.T) {
+	c := NewConfig()
+	if c.CheckInterval.Seconds() != 15 {
+		t.Errorf("check_interval default %s, want 15s", c.CheckInterval)
+	}
+}
+
+// Missing region and credentials construct fine (spec 7.8 #63): the SDK's
+// default chain may supply them at poll time.
+func TestConfigValidate(t *testing.T) {
+	ok := NewConfig()
+	ok.TagName, ok.TagValue = "servicename", "true"
+	if _, err := watcher.New(Method, "svc", ok, watcher.Options{}); err != nil {
+		t.Fatalf("tag only: %v", err)
+	}
+	for name, tc := range map[string]struct {
+		edit func(*Config)
+		want string
+	}{
+		"no tag_name":  {func(c *Config) { c.TagName = "" }, "tag_name: missing"},
+		"no tag_value": {func(c *Config) { c.TagValue = "" }, "tag_value: missing"},
+		"half a key":   {func(c *Config) { c.AWSAccessKeyID = "AKID" }, "set both or neither"},
+		"interval":     {func(c *Config) { c.CheckInterval = 0 }, "check_interval"},
+		"timeout":      {func(c *Config) { c.RequestTimeout = 0 }, "request_timeout"},
+	} {
+		c := *ok
+		tc.edit(&c)
+		_, err := watcher.New(Method, "svc", &c, watcher.Options{})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one mentioning %q", name, err, tc.want)
+		}
+	}
+	if _, err := New("svc", "nope", watcher.Options{}); err == nil {
+		t.Error("a config of the wrong type was accepted")
+	}
+}

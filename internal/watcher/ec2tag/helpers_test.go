@@ -1,0 +1,197 @@
+package ec2tag
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"text/template"
+	"time"
+
+	"github.com/smartstack-go/smartstack/internal/config"
+	"github.com/smartstack-go/smartstack/internal/watcher"
+	"github.com/smartstack-go/smartstack/pkg/registration"
+)
+
+const waitLong = 10 * time.Second
+
+var describeTmpl = template.Must(template.ParseFiles("testdata/describe_instances.xml.tmpl"))
+
+type instance struct{ ID, DNS, IP string }
+
+// reply is one canned EC2 answer: instances (paged pageSize at a time when
+// pageSize > 0) or an EC2 error response.
+type reply struct {
+	status    int    // 0: 200
+	errCode   string // an EC2 error code: the body is EC2's error XML
+	instances []instance
+	pageSize  int
+}
+
+// fakeEC2 speaks EC2's Query API for DescribeInstances: form-encoded POST,
+// SigV4-signed, answered with EC2's XML. Each request takes the next reply;
+// the last one repeats.
+type fakeEC2 struct {
+	*httptest.Server
+	t       *testing.T
+	mu      sync.Mutex
+	replies []reply
+	forms   []url.Values
+	auths   []string
+}
+
+func newFakeEC2(t *testing.T, replies ...reply) *fakeEC2 {
+	t.Helper()
+	f := &fakeEC2{t: t, replies: replies}
+	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
+	t.Cleanup(f.Close)
+	return f
+}
+
+func (f *fakeEC2) serve(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil || r.Method != http.MethodPost || r.Form.Get("Action") != "DescribeInstances" {
+		http.Error(w, "not a DescribeInstances query", http.StatusBadRequest)
+		return
+	}
+	f.mu.Lock()
+	f.forms = append(f.forms, r.PostForm)
+	f.auths = append(f.auths, r.Header.Get("Authorization"))
+	rp := f.replies[0]
+	if len(f.replies) > 1 && (rp.pageSize == 0 || r.PostForm.Get("NextToken") != "") {
+		f.replies = f.replies[1:]
+	}
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
+	if rp.errCode != "" {
+		w.WriteHeader(rp.status)
+		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>
+<Response><Errors><Error><Code>%s</Code><Message>%s test error</Message></Error></Errors><RequestID>ea966190-f9aa-478e-9ede-example</RequestID></Response>`, rp.errCode, rp.errCode)
+		return
+	}
+	ins, next := rp.page(r.PostForm.Get("NextToken"))
+	var buf bytes.Buffer
+	if err := describeTmpl.Execute(&buf, map[string]any{"Instances": ins, "NextToken": next}); err != nil {
+		f.t.Error(err)
+	}
+	_, _ = w.Write(buf.Bytes())
+}
+
+// page serves pageSize instances from the offset the token names.
+func (rp reply) page(token string) ([]instance, string) {
+	if rp.pageSize == 0 {
+		return rp.instances, ""
+	}
+	var from int
+	fmt.Sscanf(token, "page-%d", &from)
+	to := min(from+rp.pageSize, len(rp.instances))
+	if to < len(rp.instances) {
+		return rp.instances[from:to], fmt.Sprintf("page-%d", to)
+	}
+	return rp.instances[from:to], ""
+}
+
+func (f *fakeEC2) requests() ([]url.Values, []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]url.Values(nil), f.forms...), append([]string(nil), f.auths...)
+}
+
+// isolateAWS points the SDK's default chain at the fake and away from
+// anything on this machine: no shared files, no instance metadata.
+func isolateAWS(t *testing.T, endpoint string) {
+	t.Helper()
+	for _, k := range []string{"AWS_ENDPOINT_URL_EC2", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION",
+		"AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+		"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_WEB_IDENTITY_TOKEN_FILE"} {
+		t.Setenv(k, "") // restores the value after the test
+		os.Unsetenv(k)
+	}
+	dir := t.TempDir()
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_ENDPOINT_URL", endpoint)
+}
+
+func testConfig() *Config {
+	c := NewConfig()
+	c.TagName, c.TagValue = "servicename", "true"
+	c.AWSRegion = "eu-west-1"
+	c.AWSAccessKeyID, c.AWSSecretAccessKey = "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+	c.CheckInterval = config.Duration(10 * time.Millisecond)
+	c.RequestTimeout = config.Duration(5 * time.Second)
+	return c
+}
+
+// running is a watcher under test, built through the registry as the
+// daemon builds it.
+type running struct {
+	w   *Watcher
+	out chan watcher.Snapshot
+}
+
+func start(t *testing.T, cfg *Config) *running {
+	t.Helper()
+	w, err := watcher.New(Method, "svc", cfg, watcher.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &running{w: w.(*Watcher), out: make(chan watcher.Snapshot)}
+	r.w.jitter = func() float64 { return 0.5 }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.w.Run(ctx, r.out) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Run = %v, want nil after cancel", err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Error("Run did not return within 5s of cancel")
+		}
+	})
+	return r
+}
+
+// next returns the next snapshot.
+func (r *running) next(t *testing.T) watcher.Snapshot {
+	t.Helper()
+	select {
+	case s := <-r.out:
+		return s
+	case <-time.After(waitLong):
+		t.Fatalf("no snapshot within %s", waitLong)
+		return watcher.Snapshot{}
+	}
+}
+
+// backendsOf renders a snapshot's backends as name@host lines, or its error.
+func backendsOf(s watcher.Snapshot) string {
+	if s.Err != nil {
+		return "error: " + s.Err.Error()
+	}
+	lines := make([]string, 0, len(s.Backends))
+	for _, b := range s.Backends {
+		lines = append(lines, render(b))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func render(b registration.Backend) string {
+	name, _ := b.Name.AsString()
+	port := "-"
+	if !b.Port.IsZero() {
+		port = b.Port.String()
+	}
+	return name + "@" + b.Host + ":" + port
+}
