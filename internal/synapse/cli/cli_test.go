@@ -49,6 +49,10 @@ func TestCheckConfig(t *testing.T) {
 			ExitConfig, []string{`services.web.discovery_multi: resolver.method: missing`}},
 		{"watcher validation", out + "services:\n  web:\n    discovery: {method: zookeeper}\n", ExitConfig,
 			[]string{"services.web.discovery"}},
+		{"ec2tag without a port", out + "services:\n  web:\n    discovery: {method: ec2tag, tag_name: role, tag_value: web, aws_region: us-east-1}\n",
+			ExitConfig, []string{"services.web: missing backend_port_override"}},
+		{"ec2tag with a port", out + "services:\n  web:\n    backend_port_override: 8080\n    discovery: {method: ec2tag, tag_name: role, tag_value: web, aws_region: us-east-1}\n",
+			ExitOK, []string{"configuration check succeeded"}},
 		{"two problems, two lines", "services:\n  a: {}\n", ExitConfig,
 			[]string{"no config generators supplied", "services.a: missing required option discovery"}},
 	}

@@ -60,6 +60,10 @@ func (l *loader) service(src source, gens map[string]Generator) []synapse.Servic
 		l.warn(d, src.file, valueNode(&sk.Discovery, "label_filter"), path+".discovery.label_filter", msg)
 	}
 	l.portOverrideFallback(src, path, &sc, sections["haproxy"])
+	if disc.method == "ec2tag" && sc.BackendPortOverride == nil {
+		// EC2 knows addresses, not ports (spec 2.8, acceptance 63).
+		d.Errorf(n, path, "missing backend_port_override: the ec2tag method does not know which port the service listens on")
+	}
 	l.validate(src, path, sc)
 	spec := synapse.ServiceSpec{Name: src.name, Method: disc.method, Discovery: disc.cfg, Config: sc,
 		Sections: sections, WatchKey: disc.watchKey, Fingerprint: canonical(n)}
