@@ -13,7 +13,6 @@ package ec2tag
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"sync/atomic"
 	"time"
@@ -53,17 +52,8 @@ var (
 // New builds an ec2tag watcher from a *Config (or Config). It makes no
 // AWS call: missing credentials or region show up as failed polls.
 func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error) {
-	var c *Config
-	switch v := cfg.(type) {
-	case *Config:
-		c = v
-	case Config:
-		c = &v
-	}
-	if c == nil {
-		return nil, fmt.Errorf("config is %T, want *ec2tag.Config", cfg)
-	}
-	if err := c.Validate(); err != nil {
+	c, err := watcher.ConfigOf[Config](cfg)
+	if err != nil {
 		return nil, err
 	}
 	log := opts.Logger

@@ -15,7 +15,6 @@ package etcd
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"path"
 	"strconv"
@@ -66,17 +65,8 @@ var (
 
 // New builds an etcd watcher from a *Config (or Config).
 func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error) {
-	var c *Config
-	switch v := cfg.(type) {
-	case *Config:
-		c = v
-	case Config:
-		c = &v
-	}
-	if c == nil {
-		return nil, fmt.Errorf("config is %T, want *etcd.Config", cfg)
-	}
-	if err := c.Validate(); err != nil {
+	c, err := watcher.ConfigOf[Config](cfg)
+	if err != nil {
 		return nil, err
 	}
 	log := opts.Logger

@@ -11,7 +11,6 @@ package marathon
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -53,17 +52,8 @@ var (
 
 // New builds a marathon watcher from a *Config (or Config).
 func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error) {
-	var c *Config
-	switch v := cfg.(type) {
-	case *Config:
-		c = v
-	case Config:
-		c = &v
-	}
-	if c == nil {
-		return nil, fmt.Errorf("config is %T, want *marathon.Config", cfg)
-	}
-	if err := c.Validate(); err != nil {
+	c, err := watcher.ConfigOf[Config](cfg)
+	if err != nil {
 		return nil, err
 	}
 	endpoint, _ := c.tasksURL() // Validate checked it
