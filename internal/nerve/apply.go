@@ -2,14 +2,12 @@ package nerve
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"time"
 
-	"github.com/smartstack-go/smartstack/internal/metrics"
 	"github.com/smartstack-go/smartstack/internal/statsd"
 )
 
@@ -115,39 +113,11 @@ func (d *Daemon) applyPrometheus(p Prometheus) error {
 	if p.Enabled {
 		addr = p.Addr
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if addr == d.srvAddr && (addr == "") == (d.server == nil) {
-		return nil
-	}
-	var errs []error
-	if d.server != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		errs = append(errs, d.server.Shutdown(ctx))
-		cancel()
-		d.server, d.srvAddr = nil, ""
-	}
-	if addr != "" {
-		srv, err := metrics.Start(addr, d.Handler(), metrics.Options{Logger: d.log})
-		if err != nil {
-			errs = append(errs, fmt.Errorf("prometheus: %w", err))
-		} else {
-			d.server, d.srvAddr = srv, addr
-			d.log.Info("serving metrics and status", "addr", srv.Addr())
-		}
-	}
-	return errors.Join(errs...)
+	return d.endpoint.Apply(addr, d.Handler(), d.log)
 }
 
 // MetricsAddr is the bound address of the metrics server, "" when off.
-func (d *Daemon) MetricsAddr() string {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.server == nil {
-		return ""
-	}
-	return d.server.Addr()
-}
+func (d *Daemon) MetricsAddr() string { return d.endpoint.Addr() }
 
 // touchHeartbeat tells an outside watchdog that the main loop is alive. A
 // failure is logged and counted but does not stop nerve (the original

@@ -57,11 +57,10 @@ type Daemon struct {
 	backoff backoff
 	spool   spool
 
-	mu      sync.Mutex
-	workers map[string]*supervisor
-	current *Desired
-	server  *metrics.Server
-	srvAddr string
+	mu       sync.Mutex
+	workers  map[string]*supervisor
+	current  *Desired
+	endpoint metrics.Endpoint
 }
 
 // New checks the options and builds the metrics; nothing runs yet.
@@ -182,15 +181,9 @@ func (d *Daemon) shutdown() {
 		all = append(all, s)
 	}
 	d.workers = map[string]*supervisor{}
-	srv := d.server
-	d.server = nil
 	d.mu.Unlock()
 	stopAll(all)
-	if srv != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	}
+	d.endpoint.Close(300 * time.Millisecond)
 	if sd := d.m.sd.Swap(nil); sd != nil {
 		sd.Incr("nerve.stop", "stop_avenue:clean", "stop_location:main_loop")
 		_ = sd.Close()

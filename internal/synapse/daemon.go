@@ -76,10 +76,9 @@ type Daemon struct {
 	genMu sync.Mutex
 	gens  map[string]generator.Generator // swapped whole on reload, under genMu
 
-	mu      sync.Mutex // guards view and the server fields
-	view    view
-	server  *metrics.Server
-	srvAddr string
+	mu       sync.Mutex // guards view and the server fields
+	view     view
+	endpoint metrics.Endpoint
 }
 
 // New checks the options and registers the metrics; nothing runs yet.
@@ -173,15 +172,7 @@ func (d *Daemon) stopWatchers() {
 }
 
 func (d *Daemon) shutdown() {
-	d.mu.Lock()
-	srv := d.server
-	d.server, d.srvAddr = nil, ""
-	d.mu.Unlock()
-	if srv != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	}
+	d.endpoint.Close(300 * time.Millisecond)
 	if sd := d.m.sd.Swap(nil); sd != nil {
 		sd.Incr("synapse.stop", "stop_avenue:clean", "stop_location:main_loop")
 		_ = sd.Close()
