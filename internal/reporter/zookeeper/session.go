@@ -101,13 +101,19 @@ func (s *session) Close() error {
 }
 
 // listen calls fn, on the session goroutine, for every session event and
-// once with SessionConnected when the first session is established. fn must
+// once with SessionConnected when the first session is established. A
+// listener that joins after that (a later reporter, or the first one losing
+// the race with a fast dial) gets the SessionConnected at once, from the
+// caller's goroutine: both paths may fire, so fn must be idempotent. fn must
 // not block. The returned func unsubscribes.
 func (s *session) listen(fn func(zk.SessionEvent)) func() {
 	l := &listener{fn: fn}
 	s.mu.Lock()
 	s.listeners[l] = struct{}{}
 	s.mu.Unlock()
+	if c := s.client(); c != nil {
+		fn(zk.SessionEvent{State: zk.SessionConnected, SessionID: c.SessionID(), Time: time.Now()})
+	}
 	return func() {
 		s.mu.Lock()
 		delete(s.listeners, l)
