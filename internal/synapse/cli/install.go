@@ -6,6 +6,7 @@ import (
 	_ "github.com/smartstack-go/smartstack/internal/generator/fileoutput"
 	_ "github.com/smartstack-go/smartstack/internal/generator/haproxy"
 	_ "github.com/smartstack-go/smartstack/internal/generator/template"
+	_ "github.com/smartstack-go/smartstack/internal/watcher/base"
 	_ "github.com/smartstack-go/smartstack/internal/watcher/dns"
 	_ "github.com/smartstack-go/smartstack/internal/watcher/docker"
 	_ "github.com/smartstack-go/smartstack/internal/watcher/ec2tag"
