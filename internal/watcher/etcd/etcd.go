@@ -52,6 +52,7 @@ type Watcher struct {
 	cfg     *Config
 	c       *client
 	log     *slog.Logger
+	m       *metrics
 	// The retry backoff and the long-poll bound; fields so tests can
 	// shorten them.
 	minBackoff, maxBackoff, maxWatch time.Duration
@@ -74,9 +75,13 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 		log = slog.New(slog.DiscardHandler)
 	}
 	cl := newClient(c.Host, c.Port, cleanPath(c.Path))
+	log = log.With("service", service, "method", Method, "url", cl.url)
+	m, err := metricsFor(opts.Registerer)
+	if err != nil {
+		log.Warn("etcd watcher metrics not exported", "err", err)
+	}
 	return &Watcher{
-		service: service, cfg: c, c: cl,
-		log:        log.With("service", service, "method", Method, "url", cl.url),
+		service: service, cfg: c, c: cl, log: log, m: m,
 		minBackoff: minBackoff, maxBackoff: maxBackoff, maxWatch: maxWatch,
 	}, nil
 }
@@ -98,6 +103,7 @@ func (w *Watcher) Run(ctx context.Context, out chan<- watcher.Snapshot) error {
 			backoff = w.minBackoff
 			continue
 		}
+		w.m.errors.WithLabelValues(w.service).Inc()
 		w.report(err)
 		if watcher.Send(ctx, out, watcher.Snapshot{Service: w.service, Err: err}) != nil {
 			return nil

@@ -3,10 +3,14 @@ package etcd
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"path"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -83,6 +87,9 @@ func TestEtcdReal(t *testing.T) {
 	if err := r.w.Ping(ctx); err != nil {
 		t.Errorf("Ping = %v", err)
 	}
+	if n := r.errors(t); n != 0 {
+		t.Errorf("synapse_etcd_discovery_errors_total = %v while etcd is up, want 0", n)
+	}
 
 	if err := e.Stop(); err != nil {
 		t.Fatal(err)
@@ -90,6 +97,9 @@ func TestEtcdReal(t *testing.T) {
 	r.await(t, "stale snapshot once etcd stopped", waitLong, stale)
 	if err := r.w.Ping(ctx); err == nil {
 		t.Error("Ping = nil with etcd stopped")
+	}
+	if n := r.errors(t); n < 1 {
+		t.Errorf("synapse_etcd_discovery_errors_total = %v after a failed round, want >= 1", n)
 	}
 }
 
@@ -141,4 +151,44 @@ func keyID(t *testing.T, e *testutil.Etcd, instanceDir string) int64 {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// TestEtcdErrorAnswerCounted: an etcd error answer (here the v2 API's
+// documented raft timeout) is a stale snapshot and one count of
+// synapse_etcd_discovery_errors_total; the next good listing recovers.
+func TestEtcdErrorAnswerCounted(t *testing.T) {
+	var failing atomic.Bool
+	failing.Store(true)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if failing.Load() {
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = io.WriteString(w, `{"errorCode":300,"message":"Raft Internal Error","cause":"etcdserver: request timed out","index":0}`)
+			return
+		}
+		if r.URL.Query().Get("wait") == "true" {
+			<-r.Context().Done() // nothing changes: hold the watch
+			return
+		}
+		w.Header().Set("X-Etcd-Index", "7")
+		_, _ = io.WriteString(w, `{"action":"get","node":{"key":"/web","dir":true,"nodes":[{"key":"/web/i-a","dir":true,`+
+			`"nodes":[{"key":"/web/i-a/00000000000000000007","value":`+strconv.Quote(payloadA)+`,"modifiedIndex":7,"createdIndex":7}]}]}}`)
+	}))
+	t.Cleanup(srv.Close)
+	host, port := splitAddr(t, strings.TrimPrefix(srv.URL, "http://"))
+	r := start(t, testConfig(host, port, "/web"), time.Hour)
+	r.await(t, "stale snapshot on an error answer", waitLong, func(s watcher.Snapshot) error {
+		if err := stale(s); err != nil {
+			return err
+		}
+		if !strings.Contains(s.Err.Error(), "Raft Internal Error (code 300") {
+			return fmt.Errorf("error %q does not carry etcd's message and code", s.Err)
+		}
+		return nil
+	})
+	if n := r.errors(t); n < 1 {
+		t.Fatalf("synapse_etcd_discovery_errors_total = %v after an error answer, want >= 1", n)
+	}
+	failing.Store(false)
+	r.await(t, "recovered backends", waitLong, backends("i-a 10.0.0.1:3000 2 id"))
 }

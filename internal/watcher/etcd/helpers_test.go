@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/reporter"
 	reporteretcd "github.com/smartstack-go/smartstack/internal/reporter/etcd"
@@ -44,16 +46,18 @@ func testConfig(host string, port int, dir string) *Config {
 type running struct {
 	w   *Watcher
 	out chan watcher.Snapshot
+	reg *prometheus.Registry
 }
 
 // start runs a watcher whose idle watches end after maxWatch.
 func start(t *testing.T, cfg *Config, maxWatch time.Duration) *running {
 	t.Helper()
-	w, err := watcher.New(Method, "svc", cfg, watcher.Options{})
+	reg := prometheus.NewRegistry()
+	w, err := watcher.New(Method, "svc", cfg, watcher.Options{Registerer: reg})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &running{w: w.(*Watcher), out: make(chan watcher.Snapshot)}
+	r := &running{w: w.(*Watcher), out: make(chan watcher.Snapshot), reg: reg}
 	r.w.minBackoff, r.w.maxBackoff, r.w.maxWatch = 10*time.Millisecond, 200*time.Millisecond, maxWatch
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -70,6 +74,27 @@ func start(t *testing.T, cfg *Config, maxWatch time.Duration) *running {
 		}
 	})
 	return r
+}
+
+// errors is synapse_etcd_discovery_errors_total{service="svc"} as the
+// registry exports it, 0 before the first error.
+func (r *running) errors(t *testing.T) float64 {
+	t.Helper()
+	mfs, err := r.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != "synapse_etcd_discovery_errors_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			if len(m.GetLabel()) == 1 && m.GetLabel()[0].GetValue() == "svc" {
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	return 0
 }
 
 func (r *running) await(t *testing.T, what string, within time.Duration, cond func(watcher.Snapshot) error) watcher.Snapshot {
