@@ -134,6 +134,16 @@ func (d *Decoder) Errorf(n *yaml.Node, path, format string, args ...any) {
 	d.errs = append(d.errs, d.errorAt(n, path, fmt.Sprintf(format, args...)))
 }
 
+// Warnf records a warning at path, taking the line from n (which may be
+// nil), for checks an Unmarshaler makes itself (a deprecated key).
+func (d *Decoder) Warnf(n *yaml.Node, path, format string, args ...any) {
+	w := Warning{File: d.file, Path: path, Msg: fmt.Sprintf(format, args...)}
+	if n != nil {
+		w.Line = n.Line
+	}
+	d.warnings = append(d.warnings, w)
+}
+
 // Warnings returns the warnings so far, in document order.
 func (d *Decoder) Warnings() []Warning { return d.warnings }
 

@@ -13,8 +13,12 @@ import (
 const leaderWarnInterval = 30 * time.Second
 
 // Backends returns what generators see: the stored backends, narrowed by
-// the label filters, then by leader election. The slice is the caller's.
+// the label filters, then by leader election. The slice may be shared with
+// the state (and the watcher): read it, never modify it.
 func (s *ServiceState) Backends() []registration.Backend {
+	if len(s.filters) == 0 && !s.leaderElection && s.backends != nil {
+		return s.backends // replaced, never modified, by SetBackends
+	}
 	filtered := make([]registration.Backend, 0, len(s.backends))
 	for _, b := range s.backends {
 		if s.passes(b) {
@@ -30,7 +34,7 @@ func (s *ServiceState) Backends() []registration.Backend {
 // passes reports whether b satisfies every label filter.
 func (s *ServiceState) passes(b registration.Backend) bool {
 	for _, f := range s.filters {
-		if !f.match(b.Labels) {
+		if !f.Match(b.Labels) {
 			return false
 		}
 	}

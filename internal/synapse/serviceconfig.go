@@ -81,7 +81,7 @@ func (c ServiceConfig) Validate() error {
 		errs = append(errs, fmt.Errorf("load_test_concurrency: %d is negative", c.LoadTestConcurrency))
 	}
 	for _, f := range c.LabelFilters {
-		if err := f.validate(); err != nil {
+		if err := f.Validate(); err != nil {
 			errs = append(errs, fmt.Errorf("discovery.label_filters: %w", err))
 		}
 	}

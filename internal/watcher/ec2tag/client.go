@@ -10,35 +10,22 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/smartstack-go/smartstack/internal/awsconf"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
-// newClient builds the EC2 client the way the SDK's users do: the config
-// keys first, then the standard AWS_* environment (AWS_ENDPOINT_URL and
-// AWS_ENDPOINT_URL_EC2 included), shared files and the instance profile.
-// The SDK's own retries are off: a failed poll is reported stale and the
-// poll loop decides when to try again (with backoff when throttled), so
-// one poll never hides minutes of retries.
+// newClient builds the EC2 client the way the SDK's users do (see
+// awsconf): the config keys first, then the standard AWS_* environment
+// (AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_EC2 included), shared files and
+// the instance profile, with the SDK's retries off.
 func newClient(ctx context.Context, c *Config) (*ec2.Client, error) {
-	opts := []func(*awsconfig.LoadOptions) error{
-		awsconfig.WithRetryer(func() aws.Retryer { return aws.NopRetryer{} }),
-	}
-	if c.AWSRegion != "" {
-		opts = append(opts, awsconfig.WithRegion(c.AWSRegion))
-	}
-	if c.AWSAccessKeyID != "" {
-		opts = append(opts, awsconfig.WithCredentialsProvider(
-			credentials.NewStaticCredentialsProvider(c.AWSAccessKeyID, c.AWSSecretAccessKey, "")))
-	}
-	ac, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	ac, err := awsconf.Load(ctx, c.Keys)
 	if err != nil {
-		return nil, fmt.Errorf("load aws config: %w", err)
+		return nil, err
 	}
 	return ec2.NewFromConfig(ac), nil
 }

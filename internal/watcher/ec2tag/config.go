@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/awsconf"
 	"github.com/smartstack-go/smartstack/internal/config"
 )
 
@@ -27,13 +28,8 @@ const (
 type Config struct {
 	TagName  string `yaml:"tag_name"`
 	TagValue string `yaml:"tag_value"`
-	// AWSAccessKeyID and AWSSecretAccessKey, when both set, are static
-	// credentials; otherwise the SDK's default chain (AWS_ACCESS_KEY_ID /
-	// AWS_SECRET_ACCESS_KEY, shared files, instance profile) is used.
-	AWSAccessKeyID     string `yaml:"aws_access_key_id"`
-	AWSSecretAccessKey string `yaml:"aws_secret_access_key"`
-	// AWSRegion empty: AWS_REGION, then the shared config's region.
-	AWSRegion     string          `yaml:"aws_region"`
+	// Keys are aws_access_key_id, aws_secret_access_key and aws_region.
+	awsconf.Keys  `yaml:",inline"`
 	CheckInterval config.Duration `yaml:"check_interval"`
 	// RequestTimeout (ours) bounds one poll, every page included.
 	RequestTimeout config.Duration `yaml:"request_timeout"`
@@ -62,8 +58,8 @@ func (c *Config) Validate() error {
 	if c.TagValue == "" {
 		errs = append(errs, errors.New("tag_value: missing or empty"))
 	}
-	if (c.AWSAccessKeyID == "") != (c.AWSSecretAccessKey == "") {
-		errs = append(errs, errors.New("aws_access_key_id and aws_secret_access_key: set both or neither"))
+	if err := c.Keys.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if c.CheckInterval <= 0 {
 		errs = append(errs, fmt.Errorf("check_interval: %s must be positive", c.CheckInterval))

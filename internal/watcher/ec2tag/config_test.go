@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 )
 
@@ -41,5 +42,19 @@ func TestConfigValidate(t *testing.T) {
 	}
 	if _, err := New("svc", "nope", watcher.Options{}); err == nil {
 		t.Error("a config of the wrong type was accepted")
+	}
+}
+
+// The AWS keys, shared with s3_toggle through awsconf.Keys, decode inline
+// without unknown-key warnings.
+func TestConfigAWSKeysDecode(t *testing.T) {
+	c := NewConfig()
+	warns, err := config.Decode("t.yaml", []byte("{tag_name: a, tag_value: b, aws_region: eu-west-1, "+
+		"aws_access_key_id: AKID, aws_secret_access_key: SECRET}"), c)
+	if err != nil || len(warns) > 0 {
+		t.Fatalf("decode: %v %v", err, warns)
+	}
+	if c.AWSRegion != "eu-west-1" || c.AWSAccessKeyID != "AKID" || c.AWSSecretAccessKey != "SECRET" {
+		t.Fatalf("keys = %+v", c.Keys)
 	}
 }

@@ -7,14 +7,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"text/template"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/awsconf/awstest"
 	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 	"github.com/smartstack-go/smartstack/pkg/registration"
@@ -107,18 +106,7 @@ func (f *fakeEC2) requests() ([]url.Values, []string) {
 // anything on this machine: no shared files, no instance metadata.
 func isolateAWS(t *testing.T, endpoint string) {
 	t.Helper()
-	for _, k := range []string{"AWS_ENDPOINT_URL_EC2", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION",
-		"AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-		"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_WEB_IDENTITY_TOKEN_FILE"} {
-		t.Setenv(k, "") // restores the value after the test
-		os.Unsetenv(k)
-	}
-	dir := t.TempDir()
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_ENDPOINT_URL", endpoint)
+	awstest.Isolate(t, endpoint)
 }
 
 func testConfig() *Config {

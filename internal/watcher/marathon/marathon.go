@@ -39,9 +39,10 @@ type Watcher struct {
 	client   *http.Client
 	log      *slog.Logger
 	m        *metrics
-	// splay offsets the polling schedule after the first poll; a field so
-	// tests can make it 0.
+	// splay is the start-up delay, sleep waits for a delay unless ctx ends
+	// first: fields so tests can pin the dice and the clock.
 	splay   func(time.Duration) time.Duration
+	sleep   func(ctx context.Context, d time.Duration) error
 	lastErr atomic.Pointer[error] // nil until the first poll ends
 }
 
@@ -73,6 +74,7 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 		// closed, which is the original's EOFError retry.
 		client: &http.Client{Timeout: time.Duration(c.RequestTimeout)},
 		splay:  randomSplay,
+		sleep:  sleep,
 	}, nil
 }
 
@@ -81,28 +83,34 @@ func randomSplay(interval time.Duration) time.Duration {
 	return rand.N(interval)
 }
 
-// Run polls at once, then every check_interval until ctx ends. The
-// original sleeps a random splay before its first poll so a fleet
-// restarted together does not poll in step; here the first poll is
-// immediate (a restarted synapse should not wait up to check_interval for
-// backends) and the splay shifts the later schedule instead.
+// sleep waits d, or until ctx ends (then it returns ctx's error).
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Run polls after a random splay in [0, check_interval), as the original
+// (spec 2.9), so a fleet restarted together does not poll Marathon in
+// step; then every check_interval, counted from the start of the previous
+// poll, until ctx ends.
 func (w *Watcher) Run(ctx context.Context, out chan<- watcher.Snapshot) error {
 	interval := time.Duration(w.cfg.CheckInterval)
-	extra := w.splay(interval)
-	timer := time.NewTimer(0)
-	defer timer.Stop()
+	delay := w.splay(interval)
 	for {
-		select {
-		case <-ctx.Done():
+		if w.sleep(ctx, delay) != nil {
 			return nil
-		case <-timer.C:
 		}
 		start := time.Now()
 		if err := w.round(ctx, out); err != nil {
 			return nil // ctx ended
 		}
-		timer.Reset(nextDelay(interval, time.Since(start)) + extra)
-		extra = 0
+		delay = nextDelay(interval, time.Since(start))
 	}
 }
 

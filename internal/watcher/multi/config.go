@@ -4,10 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/smartstack-go/smartstack/internal/awsconf"
 	"github.com/smartstack-go/smartstack/internal/config"
+	"github.com/smartstack-go/smartstack/internal/labelfilter"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 )
 
@@ -33,19 +36,28 @@ type Children []Child
 
 // Child is one named child discovery section, decoded into its own method's
 // config. Cfg is nil when the section had errors (already reported).
+// Filters are the section's own label_filters (and deprecated
+// label_filter): as in the original, each child keeps only its backends
+// that pass them, before the resolver merges.
 type Child struct {
-	Name   string
-	Method string
-	Cfg    any
+	Name    string
+	Method  string
+	Cfg     any
+	Filters labelfilter.Section
 }
 
-// ResolverConfig is `resolver:`. The s3_toggle keys are decoded so that a
-// config written for the original reads without unknown-key warnings.
+// ResolverConfig is `resolver:`.
 type ResolverConfig struct {
-	Method                   string   `yaml:"method"`
-	SequentialOrder          []string `yaml:"sequential_order"`
-	S3URL                    string   `yaml:"s3_url"`
-	S3PollingIntervalSeconds any      `yaml:"s3_polling_interval_seconds"`
+	Method          string   `yaml:"method"`
+	SequentialOrder []string `yaml:"sequential_order"`
+	// S3URL (s3_toggle) is s3://bucket/key of the YAML object of watcher
+	// weights.
+	S3URL string `yaml:"s3_url"`
+	// S3PollingInterval (s3_toggle) is the time between fetches.
+	S3PollingInterval config.Duration `yaml:"s3_polling_interval_seconds"`
+	// AWS (ours, s3_toggle) are the optional aws_region, aws_access_key_id
+	// and aws_secret_access_key, as ec2tag takes them.
+	AWS awsconf.Keys `yaml:",inline"`
 }
 
 // NewConfig returns an empty Config; multi has no defaults.
@@ -74,10 +86,13 @@ func (c *Children) UnmarshalConfig(d *config.Decoder, n *yaml.Node, path string)
 			*c = append(*c, Child{Name: k.Value})
 			continue
 		}
-		cfg, ok := config.DecodeTyped(d, v, kp, "method", registry)
 		child := Child{Name: k.Value}
+		cfg, ok := config.DecodeTyped(d, v, kp, "method", registry, &child.Filters)
 		if ok {
 			child.Method, child.Cfg = methodOf(v), cfg
+		}
+		if msg, dep := child.Filters.Deprecated(); dep {
+			d.Warnf(keyNode(v, "label_filter"), config.KeyPath(kp, "label_filter"), "%s", msg)
 		}
 		*c = append(*c, child)
 	}
@@ -95,6 +110,21 @@ func methodOf(n *yaml.Node) string {
 		}
 	}
 	return ""
+}
+
+// keyNode is the key node of key in mapping n (through aliases), or n
+// itself when absent, so that a message still has a line.
+func keyNode(n *yaml.Node, key string) *yaml.Node {
+	m := n
+	for m != nil && m.Kind == yaml.AliasNode {
+		m = m.Alias
+	}
+	for i := 0; m != nil && i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i]
+		}
+	}
+	return n
 }
 
 // methodRegistry adapts the watcher registry for config.DecodeTyped.
@@ -120,6 +150,7 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("watchers.%s: defined twice", ch.Name))
 		}
 		seen[ch.Name] = true
+		errs = append(errs, prefixed("watchers."+ch.Name+".", ch.Filters.Validate())...)
 		if ch.Cfg == nil {
 			errs = append(errs, fmt.Errorf("watchers.%s: no valid discovery section", ch.Name))
 			continue
@@ -137,16 +168,43 @@ func (c *Config) Validate() error {
 func (r ResolverConfig) validate(children Children) []error {
 	switch lower(r.Method) {
 	case "":
-		return []error{errors.New("resolver.method: missing; want one of base, sequential, union")}
+		return []error{errors.New("resolver.method: missing; want one of base, s3_toggle, sequential, union")}
 	case ResolverBase, ResolverUnion:
 		return nil
 	case ResolverSequential:
 		return r.validateOrder(children)
 	case ResolverS3Toggle:
-		return []error{errors.New("resolver s3_toggle is not available yet")}
+		return r.validateS3()
 	default:
-		return []error{fmt.Errorf("resolver.method: unknown resolver %q, known: base, sequential, union", r.Method)}
+		return []error{fmt.Errorf("resolver.method: unknown resolver %q, known: base, s3_toggle, sequential, union", r.Method)}
 	}
+}
+
+// validateS3 checks the s3_toggle keys, as the original does at start.
+func (r ResolverConfig) validateS3() []error {
+	var errs []error
+	if _, _, err := parseS3URL(r.S3URL); err != nil {
+		errs = append(errs, err)
+	}
+	if r.S3PollingInterval <= 0 {
+		errs = append(errs, errors.New("resolver.s3_polling_interval_seconds: missing or 0; want a number of seconds > 0"))
+	}
+	if err := r.AWS.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("resolver.%w", err))
+	}
+	return errs
+}
+
+// parseS3URL splits s3://bucket/key; the key may hold further slashes.
+func parseS3URL(u string) (bucket, key string, err error) {
+	rest, ok := strings.CutPrefix(u, "s3://")
+	if ok {
+		bucket, key, ok = strings.Cut(rest, "/")
+	}
+	if !ok || bucket == "" || key == "" {
+		return "", "", fmt.Errorf("resolver.s3_url: %q is not of the form s3://bucket/key", u)
+	}
+	return bucket, key, nil
 }
 
 // validateOrder demands exactly the set of watcher names, as the original.
@@ -170,4 +228,21 @@ func (r ResolverConfig) validateOrder(children Children) []error {
 		}
 	}
 	return errs
+}
+
+// prefixed returns each member of err (an errors.Join or a single error)
+// with prefix in front of its message.
+func prefixed(prefix string, err error) []error {
+	if err == nil {
+		return nil
+	}
+	members := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		members = j.Unwrap()
+	}
+	out := make([]error, len(members))
+	for i, e := range members {
+		out[i] = fmt.Errorf("%s%w", prefix, e)
+	}
+	return out
 }

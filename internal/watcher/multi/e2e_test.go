@@ -57,18 +57,19 @@ func newMarathon(t *testing.T, host string) *marathonApp {
 }
 
 // loadMulti loads a synapse config whose service uses discovery_multi and
-// builds its watcher, as the daemon does.
-func loadMulti(t *testing.T, primary, secondary *marathonApp, resolver string) watcher.Watcher {
+// builds its watcher, as the daemon does. primaryKeys are added to the
+// service's discovery section.
+func loadMulti(t *testing.T, primary, secondary *marathonApp, resolver, primaryKeys string) watcher.Watcher {
 	t.Helper()
 	src := fmt.Sprintf(`%s: {}
 services:
   web:
-    discovery: {method: marathon, marathon_api_url: %q, application_name: web, check_interval: 0.02}
+    discovery: {method: marathon, marathon_api_url: %q, application_name: web, check_interval: 0.02%s}
     discovery_multi:
       watchers:
         secondary: {method: marathon, marathon_api_url: %q, application_name: web, check_interval: 0.02}
       resolver: %s
-`, fakeGen, primary.URL, secondary.URL, resolver)
+`, fakeGen, primary.URL, primaryKeys, secondary.URL, resolver)
 	path := filepath.Join(t.TempDir(), "synapse.yaml")
 	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
 		t.Fatal(err)
@@ -78,8 +79,8 @@ services:
 		t.Fatalf("Load: %v %v", err, warnings)
 	}
 	spec := cfg.Services["web"]
-	if spec.Method != Method {
-		t.Fatalf("method = %q", spec.Method)
+	if spec.Method != Method || len(spec.Config.LabelFilters) != 0 {
+		t.Fatalf("method = %q, service label filters %v", spec.Method, spec.Config.LabelFilters)
 	}
 	w, err := watcher.New(spec.Method, spec.Name, spec.Discovery, watcher.Options{})
 	if err != nil {
@@ -112,7 +113,7 @@ func runWatcher(t *testing.T, w watcher.Watcher) <-chan watcher.Snapshot {
 func TestDiscoveryMultiMarathon(t *testing.T) {
 	t.Run("union", func(t *testing.T) {
 		p, s := newMarathon(t, "p1"), newMarathon(t, "s1")
-		out := runWatcher(t, loadMulti(t, p, s, "{method: union}"))
+		out := runWatcher(t, loadMulti(t, p, s, "{method: union}", ""))
 		// discovery_multi appends primary after the listed watchers.
 		waitFor(t, out, "s1", "p1")
 		p.down.Store(true)
@@ -123,11 +124,39 @@ func TestDiscoveryMultiMarathon(t *testing.T) {
 	})
 	t.Run("sequential", func(t *testing.T) {
 		p, s := newMarathon(t, "p1"), newMarathon(t, "s1")
-		out := runWatcher(t, loadMulti(t, p, s, "{method: sequential, sequential_order: [primary, secondary]}"))
+		out := runWatcher(t, loadMulti(t, p, s, "{method: sequential, sequential_order: [primary, secondary]}", ""))
 		waitFor(t, out, "p1")
 		p.down.Store(true)
 		waitFor(t, out, "s1")
 		p.down.Store(false)
 		waitFor(t, out, "p1")
 	})
+}
+
+// The primary's label filters, written in the service's discovery section,
+// apply to the primary child only (marathon backends have no labels, so an
+// equals filter drops them all), and s3_toggle follows its object through
+// the real SDK: all from a config file loaded as the daemon loads it.
+func TestDiscoveryMultiS3ToggleAndFilters(t *testing.T) {
+	f := newFakeS3(t, "primary: 1\n")
+	p, s := newMarathon(t, "p1"), newMarathon(t, "s1")
+	w := loadMulti(t, p, s, "{method: s3_toggle, s3_url: 's3://e2e-bucket/toggle.yaml', s3_polling_interval_seconds: 0.05, aws_region: eu-west-1}",
+		", label_filters: [{label: az, value: a, condition: not-equals}]")
+	out := runWatcher(t, w)
+	waitFor(t, out, "p1") // not-equals keeps the unlabelled tasks
+	f.set(http.StatusOK, "secondary: 1\n")
+	waitFor(t, out, "s1")
+	if r := f.requests()[0]; r.URL.Path != "/e2e-bucket/toggle.yaml" {
+		t.Fatalf("fetched %s", r.URL.Path)
+	}
+
+	p2, s2 := newMarathon(t, "p2"), newMarathon(t, "s2")
+	f.set(http.StatusOK, "primary: 1\n")
+	out = runWatcher(t, loadMulti(t, p2, s2, "{method: union}", ", label_filters: [{label: az, value: a, condition: equals}]"))
+	waitFor(t, out, "s2")
+	for range 3 { // primary reports on its own schedule; its tasks never pass
+		if got := hostsOf(next(t, out).Backends); !slices.Equal(got, []string{"s2"}) {
+			t.Fatalf("union = %v, want only the secondary's s2", got)
+		}
+	}
 }

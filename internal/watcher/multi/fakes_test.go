@@ -121,16 +121,26 @@ func decode(t *testing.T, src string) (any, error) {
 // start builds a multi watcher from src and runs it until the test ends.
 func start(t *testing.T, src string) (*Watcher, <-chan watcher.Snapshot) {
 	t.Helper()
+	return startAs(t, "web", src, nil)
+}
+
+// startAs is start for service, with tweak (if not nil) applied to the
+// watcher before it runs.
+func startAs(t *testing.T, service, src string, tweak func(*Watcher)) (*Watcher, <-chan watcher.Snapshot) {
+	t.Helper()
 	cfg, err := decode(t, src)
 	if err != nil {
 		t.Fatalf("decode: %v", err)
 	}
-	w, err := watcher.New(Method, "web", cfg, watcher.Options{})
+	w, err := watcher.New(Method, service, cfg, watcher.Options{})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	mw := w.(*Watcher)
 	mw.backoff = 10 * time.Millisecond
+	if tweak != nil {
+		tweak(mw)
+	}
 	ctx, cancel := context.WithCancel(t.Context())
 	out := make(chan watcher.Snapshot)
 	done := make(chan error, 1)

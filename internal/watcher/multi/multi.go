@@ -1,8 +1,10 @@
 // Package multi is synapse's multi discovery (method `multi`, also what a
 // service's `discovery_multi` becomes): it runs several child watchers and
 // reports one backend set merged from their latest good sets by a resolver,
-// `union` (every child's backends, in config order, duplicates kept) or
-// `sequential` (the first child in sequential_order with backends).
+// `union` (every child's backends, in config order, duplicates kept),
+// `sequential` (the first child in sequential_order with backends) or
+// `s3_toggle` (the child an S3 object of weights picks). Each child keeps
+// only its backends that pass its own label filters.
 //
 // A child that fails is stale, not empty: its last good set stays in the
 // merge, and a child whose Run returns an error is restarted with backoff
@@ -15,6 +17,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/smartstack-go/smartstack/internal/watcher"
@@ -61,11 +64,15 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+	base := opts.Logger
+	if base == nil {
+		base = slog.New(slog.DiscardHandler)
 	}
-	log = log.With("service", service, "method", Method)
+	log := base.With("service", service, "method", Method)
+	m, err := metricsFor(opts.Registerer)
+	if err != nil {
+		log.Warn("multi watcher metrics not exported", "err", err)
+	}
 	w := &Watcher{service: service, log: log, backoff: minBackoff}
 	for _, ch := range c.Watchers {
 		copts := opts
@@ -74,9 +81,9 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 		if err != nil {
 			return nil, fmt.Errorf("watchers.%s: %w", ch.Name, err)
 		}
-		w.children = append(w.children, &child{name: ch.Name, w: cw})
+		w.children = append(w.children, &child{name: ch.Name, w: cw, filters: ch.Filters.Filters()})
 	}
-	w.resolver = newResolver(c.Resolver, w.children, log)
+	w.resolver = newResolver(c.Resolver, w.children, resolverEnv{service: service, log: log, base: base, m: m})
 	return w, nil
 }
 
@@ -86,39 +93,49 @@ type update struct {
 	snap watcher.Snapshot
 }
 
-// Run starts every child under its own supervisor goroutine and, after
-// each child snapshot, sends the resolver's merged set. Children are
+// Run starts every child under its own supervisor goroutine (and the
+// resolver's own source, if it has one) and, after each child snapshot or
+// resolver change, sends the resolver's merged set. Everything started is
 // stopped and waited for before Run returns.
 func (w *Watcher) Run(ctx context.Context, out chan<- watcher.Snapshot) error {
 	ctx, cancel := context.WithCancel(ctx)
 	updates := make(chan update)
-	done := make(chan struct{})
+	changed := make(chan struct{}, 1)
+	var wg sync.WaitGroup
 	defer func() {
 		cancel()
-		for range w.children {
-			<-done
-		}
+		wg.Wait()
 	}()
 	for i, ch := range w.children {
-		go func() {
-			defer func() { done <- struct{}{} }()
-			w.supervise(ctx, i, ch, updates)
-		}()
+		wg.Go(func() { w.supervise(ctx, i, ch, updates) })
+	}
+	if r, ok := w.resolver.(sourced); ok {
+		wg.Go(func() { r.run(ctx, changed) })
 	}
 	for {
+		var s watcher.Snapshot
+		send := false
 		select {
 		case <-ctx.Done():
 			return nil
 		case u := <-updates:
-			s, send := w.apply(u)
-			if !send {
-				continue
-			}
-			if err := watcher.Send(ctx, out, s); err != nil {
-				return nil
-			}
+			s, send = w.apply(u)
+		case <-changed:
+			s, send = w.remerge()
+		}
+		if !send {
+			continue
+		}
+		if err := watcher.Send(ctx, out, s); err != nil {
+			return nil
 		}
 	}
+}
+
+// remerge is the merged snapshot after a resolver change, if there is one.
+func (w *Watcher) remerge() (watcher.Snapshot, bool) {
+	m := w.resolver.merge()
+	return watcher.Snapshot{Service: w.service, Backends: m.backends, GeneratorConfig: m.genConfig}, m.ok
 }
 
 // apply records a child snapshot and returns the merged snapshot to send.
@@ -199,7 +216,7 @@ func (w *Watcher) runChild(ctx context.Context, idx int, ch *child, updates chan
 }
 
 // Ping is the resolver's health: union is healthy if any child is,
-// sequential if its current pick is.
+// sequential and s3_toggle if their current pick is.
 func (w *Watcher) Ping(ctx context.Context) error {
 	return w.resolver.ping(ctx)
 }

@@ -11,6 +11,11 @@ import (
 	"github.com/smartstack-go/smartstack/internal/watcher"
 )
 
+// s3Res is a one-child multi section with an s3_toggle resolver of keys.
+func s3Res(keys string) string {
+	return "{method: multi, watchers: {primary: {method: " + fakeMethod + ", id: x}}, resolver: {method: s3_toggle, " + keys + "}}"
+}
+
 const twoFakes = "{method: multi, watchers: {primary: {method: " + fakeMethod + ", id: p}, " +
 	"secondary: {method: " + fakeMethod + ", id: s}}, "
 
@@ -27,7 +32,18 @@ func TestConfigErrors(t *testing.T) {
 		{"no resolver", "{method: multi, watchers: {a: " + child + "}}", "resolver.method: missing"},
 		{"empty resolver", "{method: multi, watchers: {a: " + child + "}, resolver: {}}", "resolver.method: missing"},
 		{"bogus resolver", "{method: multi, watchers: {a: " + child + "}, resolver: {method: fallback}}", `unknown resolver "fallback"`},
-		{"s3_toggle", "{method: multi, watchers: {a: " + child + "}, resolver: {method: s3_toggle, s3_url: 's3://b/k', s3_polling_interval_seconds: 60}}", "resolver s3_toggle is not available yet"},
+		{"s3_toggle bogus url", s3Res("s3_url: bogus, s3_polling_interval_seconds: 60"), `resolver.s3_url: "bogus" is not of the form s3://bucket/key`},
+		{"s3_toggle no key", s3Res("s3_url: 's3://bucket/', s3_polling_interval_seconds: 60"), `resolver.s3_url: "s3://bucket/" is not`},
+		{"s3_toggle no bucket", s3Res("s3_url: 's3:///key', s3_polling_interval_seconds: 60"), `resolver.s3_url: "s3:///key" is not`},
+		{"s3_toggle no url", s3Res("s3_polling_interval_seconds: 60"), `resolver.s3_url: "" is not`},
+		{"s3_toggle bogus interval", s3Res("s3_url: 's3://b/k', s3_polling_interval_seconds: bogus"), `resolver.s3_polling_interval_seconds: invalid duration "bogus"`},
+		{"s3_toggle no interval", s3Res("s3_url: 's3://b/k'"), "resolver.s3_polling_interval_seconds: missing or 0"},
+		{"s3_toggle zero interval", s3Res("s3_url: 's3://b/k', s3_polling_interval_seconds: 0"), "resolver.s3_polling_interval_seconds: missing or 0"},
+		{"s3_toggle half a key", s3Res("s3_url: 's3://b/k', s3_polling_interval_seconds: 60, aws_access_key_id: AKID"), "resolver.aws_access_key_id and aws_secret_access_key: set both or neither"},
+		{"child label filter", "{method: multi, watchers: {a: {method: " + fakeMethod + ", id: x, label_filters: [{label: az, value: a, condition: like}]}}, resolver: {method: union}}",
+			`watchers.a.label_filters[0]: filter on label "az": invalid condition "like"`},
+		{"child label filter no label", "{method: multi, watchers: {a: {method: " + fakeMethod + ", id: x, label_filter: {value: a, condition: equals}}}, resolver: {method: union}}",
+			`watchers.a.label_filter: filter on label "": missing label`},
 		{"sequential no order", "{method: multi, watchers: {a: " + child + "}, resolver: {method: sequential}}", "sequential_order: missing or empty"},
 		{"sequential empty order", "{method: multi, watchers: {a: " + child + "}, resolver: {method: sequential, sequential_order: []}}", "sequential_order: missing or empty"},
 		{"sequential bogus name", "{method: multi, watchers: {a: " + child + "}, resolver: {method: sequential, sequential_order: [a, bogus]}}", `"bogus" is not a watcher name`},

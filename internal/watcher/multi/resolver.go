@@ -10,6 +10,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/smartstack-go/smartstack/internal/labelfilter"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
@@ -17,8 +18,9 @@ import (
 // child is one child watcher and what it last reported. Run's goroutine
 // writes it, Ping reads it: hence the lock.
 type child struct {
-	name string
-	w    watcher.Watcher
+	name    string
+	w       watcher.Watcher
+	filters []labelfilter.Filter // the child's own label filters
 
 	mu        sync.Mutex
 	good      bool // a good set has been received
@@ -43,7 +45,7 @@ func (c *child) record(s watcher.Snapshot) {
 		return // stale beats partial: keep the last good set
 	}
 	c.good = true
-	c.backends = slices.Clone(s.Backends)
+	c.backends = slices.Clone(labelfilter.Keep(c.filters, s.Backends))
 	if len(s.GeneratorConfig) > 0 {
 		c.genConfig = s.GeneratorConfig
 	}
@@ -86,12 +88,28 @@ type resolver interface {
 	ping(ctx context.Context) error
 }
 
-func newResolver(c ResolverConfig, children []*child, log *slog.Logger) resolver {
+// sourced is a resolver with a source of its own (s3_toggle's object). Run
+// runs it beside the children until ctx ends; it signals changed (without
+// blocking) when a new merge may give a different set.
+type sourced interface {
+	run(ctx context.Context, changed chan<- struct{})
+}
+
+// resolverEnv is what a resolver may need besides its config.
+type resolverEnv struct {
+	service   string
+	log, base *slog.Logger // the service's logger, and the daemon's
+	m         *metrics
+}
+
+func newResolver(c ResolverConfig, children []*child, env resolverEnv) resolver {
 	switch lower(c.Method) {
 	case ResolverUnion:
 		return union{children: children}
 	case ResolverSequential:
-		return &sequential{children: ordered(children, c.SequentialOrder), log: log}
+		return &sequential{children: ordered(children, c.SequentialOrder), log: env.log}
+	case ResolverS3Toggle:
+		return newS3Toggle(env.service, c, children, env.log, env.base, env.m)
 	default: // base, the only other method Validate lets through
 		return base{}
 	}
