@@ -18,11 +18,13 @@ import (
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
-// Service is what a generator sees of one service: a plain copy, so that
+// Service is what a generator sees of one service: a plain struct, so that
 // generators need not import the synapse core (which imports them).
 type Service struct {
-	Name     string
-	Backends []registration.Backend // after label filters and leader election
+	Name string
+	// Backends are after label filters and leader election. The slice is
+	// shared with synapse's state: read it, never modify it.
+	Backends []registration.Backend
 	// Config is this generator's per-service section as its Normalize
 	// returned it; nil when the service has none.
 	Config   any

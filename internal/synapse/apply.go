@@ -148,6 +148,7 @@ func (d *Daemon) commit(ctx context.Context, cfg *Desired, changes []change) {
 		d.commitService(ctx, c)
 	}
 	d.current = cfg
+	d.shape = nil
 	d.publish()
 }
 

@@ -9,9 +9,14 @@ import (
 )
 
 // prepare is steps 1-3 of set_backends: append the default servers
-// (keep_default_servers), override the port, drop duplicates. It returns a
-// new slice; the watcher's is left alone.
+// (keep_default_servers), override the port, drop duplicates. The
+// watcher's slice is never modified: when none of the steps changes
+// anything, as is usual, it is returned as is and shared (a watcher does
+// not touch a set after sending it), else a new slice is.
 func (s *ServiceState) prepare(discovered []registration.Backend) []registration.Backend {
+	if (!s.keepDefaults || len(s.defaults) == 0) && s.portOverride == nil && !hasDuplicates(discovered) {
+		return discovered
+	}
 	all := make([]registration.Backend, 0, len(discovered)+len(s.defaults))
 	all = append(all, discovered...)
 	if s.keepDefaults {
@@ -32,20 +37,36 @@ func dedupe(bs []registration.Backend) []registration.Backend {
 	seen := make(map[string]bool, len(bs))
 	out := bs[:0]
 	for _, b := range bs {
-		var k strings.Builder
-		k.WriteString(strconv.Quote(b.Host))
-		k.WriteString(b.Port.Value().String())
-		name := b.Name
-		if !name.Present() || name.Kind() == registration.KindNull {
-			name = registration.StringValue("")
-		}
-		k.WriteString(name.String())
-		if key := k.String(); !seen[key] {
+		if key := dedupeKey(b); !seen[key] {
 			seen[key] = true
 			out = append(out, b)
 		}
 	}
 	return out
+}
+
+func hasDuplicates(bs []registration.Backend) bool {
+	seen := make(map[string]bool, len(bs))
+	for _, b := range bs {
+		key := dedupeKey(b)
+		if seen[key] {
+			return true
+		}
+		seen[key] = true
+	}
+	return false
+}
+
+func dedupeKey(b registration.Backend) string {
+	var k strings.Builder
+	k.WriteString(strconv.Quote(b.Host))
+	k.WriteString(b.Port.Value().String())
+	name := b.Name
+	if !name.Present() || name.Kind() == registration.KindNull {
+		name = registration.StringValue("")
+	}
+	k.WriteString(name.String())
+	return k.String()
 }
 
 // sameSet is Ruby's `a.to_set == b.to_set` over backend records: order and

@@ -70,6 +70,8 @@ type Daemon struct {
 
 	// Owned by Run's goroutine.
 	services map[string]*entry
+	shape    *shape // publish's cache of the service set; nil after commit
+	stale    bool   // a state changed since the last publish
 	current  *Desired
 	genSpecs map[string]GeneratorSpec
 

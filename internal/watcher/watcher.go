@@ -40,7 +40,8 @@ type Snapshot struct {
 	Service string
 	// Backends is the full discovered set, in discovery order. An empty
 	// set is a real answer ("nothing registered"), handled by the service's
-	// default_servers / use_previous_backends rules.
+	// default_servers / use_previous_backends rules. The receiver keeps
+	// the slice without copying it: do not modify it after sending.
 	Backends []registration.Backend
 	// GeneratorConfig is per-generator config found by discovery (the
 	// zookeeper watcher's generator_config_path data), keyed by generator

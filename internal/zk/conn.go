@@ -47,6 +47,8 @@ type Conn struct {
 	zc        *gozk.Conn
 	tr        *tracker
 	hub       *hub
+	reads     chan struct{} // read slots shared by its ChildrenWatchers
+	router    *router       // child watch events for its ChildrenWatchers
 	closeOnce sync.Once
 }
 
@@ -67,7 +69,7 @@ func Connect(ctx context.Context, servers []string, opts Options) (*Conn, error)
 	if presume == 0 {
 		presume = opts.SessionTimeout
 	}
-	h := newHub()
+	h, rt := newHub(), newRouter()
 	tr := newTracker(log, presume, h.publish)
 	// The callback can fire before gozk.Connect returns; the first
 	// HasSession waits (microseconds) until the connection is known.
@@ -77,13 +79,16 @@ func Connect(ctx context.Context, servers []string, opts Options) (*Conn, error)
 	// The event callback sees every event synchronously; the library's
 	// global channel (6 slots, drops when full) is left unread on purpose.
 	zc, _, err := gozk.Connect(servers, opts.SessionTimeout,
-		gozk.WithLogger(slogPrintf{log}), gozk.WithEventCallback(tr.handle))
+		gozk.WithLogger(slogPrintf{log}), gozk.WithEventCallback(func(ev gozk.Event) {
+			tr.handle(ev)
+			rt.route(ev)
+		}))
 	if err != nil {
 		return nil, fmt.Errorf("zk connect %v: %w", servers, err)
 	}
 	zcp.Store(zc)
 	close(ready)
-	c := &Conn{zc: zc, tr: tr, hub: h}
+	c := &Conn{zc: zc, tr: tr, hub: h, reads: make(chan struct{}, connReadSlots), router: rt}
 	if err := c.waitFirstSession(ctx, servers, opts.ConnectTimeout); err != nil {
 		c.Close()
 		return nil, err

@@ -26,7 +26,8 @@ type WatchOptions struct {
 	// instant; 0 re-reads at once.
 	ResyncJitter time.Duration
 	// Concurrency bounds the child reads in flight; 0 means 32. They share
-	// one connection, which pipelines them.
+	// one connection, which pipelines them; on a *Conn, all its watchers
+	// together also stay within connReadSlots.
 	Concurrency int
 	// RetryMin and RetryMax bound the doubling backoff after a failed
 	// refresh; 0 means 100ms and 5s.
@@ -78,8 +79,9 @@ type ChildrenWatcher struct {
 	updates chan Snapshot
 	started atomic.Bool
 
-	st       watchState // owned by Run's goroutine
-	good     Snapshot   // last successful refresh
+	st       watchState  // owned by Run's goroutine
+	routed   childRouter // set by Run when c routes child watch events
+	good     Snapshot    // last successful refresh
 	haveGood bool
 	lastErr  error
 }
@@ -121,6 +123,12 @@ func (w *ChildrenWatcher) Run(ctx context.Context) error {
 	defer close(w.updates)
 	if err := validatePath(w.path); err != nil {
 		return fmt.Errorf("zk watcher: %w", err)
+	}
+	if r, ok := w.c.(childRouter); ok {
+		// Before the first read, so that no event of a watch it arms is missed.
+		in, unsubscribe := r.childEvents(w.path)
+		defer unsubscribe()
+		w.st.inbox, w.routed = in, r
 	}
 	lp := &loop{sessions: w.c.Sessions(ctx), backoff: w.opts.RetryMin}
 	if w.opts.ResyncInterval > 0 {

@@ -153,7 +153,7 @@ type childRead struct {
 func (w *ChildrenWatcher) fetch(ctx context.Context, names []string) error {
 	reqs := make([]childRead, len(names))
 	for i, n := range names {
-		reqs[i] = childRead{name: n, watch: !armed(&w.st.children[n].watch)}
+		reqs[i] = childRead{name: n, watch: !w.st.dataArmed(w.st.children[n])}
 	}
 	w.readAll(ctx, reqs)
 	var errs []error
@@ -167,8 +167,8 @@ func (w *ChildrenWatcher) fetch(ctx context.Context, names []string) error {
 			errs = append(errs, r.err)
 		default:
 			c.data, c.fetched = r.data, true
-			if r.ch != nil {
-				c.watch = r.ch
+			if r.watch {
+				w.st.setWatch(c, r.ch)
 			}
 		}
 	}
@@ -179,32 +179,33 @@ func (w *ChildrenWatcher) fetch(ctx context.Context, names []string) error {
 }
 
 // readAll issues the reads concurrently, at most opts.Concurrency in
-// flight; go-zookeeper pipelines them on its one connection. It returns
-// when every read has.
+// flight, and no more than the connection's shared slots allow (see
+// connReadSlots); go-zookeeper pipelines them on its one connection. It
+// returns when every read has.
 func (w *ChildrenWatcher) readAll(ctx context.Context, reqs []childRead) {
-	sem := make(chan struct{}, w.opts.Concurrency)
+	own, shared := make(chan struct{}, w.opts.Concurrency), sharedSlots(w.c)
 	var wg sync.WaitGroup
 	for i := range reqs {
-		if err := ctx.Err(); err != nil {
+		if err := acquire(ctx, own, shared); err != nil {
 			reqs[i].err = err
 			continue
 		}
-		sem <- struct{}{}
-		wg.Add(1)
-		go func(r *childRead) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			w.read(r)
-		}(&reqs[i])
+		wg.Go(func() {
+			defer release(own, shared)
+			w.read(&reqs[i])
+		})
 	}
 	wg.Wait()
 }
 
 func (w *ChildrenWatcher) read(r *childRead) {
 	p := gopath.Join(w.path, r.name)
-	if r.watch {
+	switch {
+	case r.watch && w.routed != nil:
+		r.data, _, r.err = w.routed.getRouted(p)
+	case r.watch:
 		r.data, _, r.ch, r.err = w.c.GetW(p)
-	} else {
+	default:
 		r.data, _, r.err = w.c.Get(p)
 	}
 	if r.err != nil {

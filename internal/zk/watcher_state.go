@@ -18,6 +18,10 @@ type watchState struct {
 	children   map[string]*child
 
 	childW, dataW, existW <-chan Event
+	// inbox carries the children's data watch events when the Client
+	// routes them (a Conn, see router); nil otherwise, and each child's
+	// own channel is selected on instead.
+	inbox *inbox
 
 	// Work the next refresh must do.
 	full, list, parent bool
@@ -27,9 +31,39 @@ type watchState struct {
 type child struct {
 	data    []byte
 	fetched bool
-	asked   bool // WatchOptions.SkipData was consulted
-	skip    bool // its answer
-	watch   <-chan Event
+	asked   bool         // WatchOptions.SkipData was consulted
+	skip    bool         // its answer
+	watch   <-chan Event // its armed data watch (no inbox)
+	armed   bool         // it has an armed data watch (inbox)
+}
+
+// dataArmed reports whether c has a data watch that has not fired.
+func (st *watchState) dataArmed(c *child) bool {
+	if st.inbox != nil {
+		return c.armed
+	}
+	return armed(&c.watch)
+}
+
+// disarmRouted forgets the routed data watches after a reconnect or a new
+// session: the library re-arms only the watches it keeps channels for, so
+// the full refresh that follows must arm these again.
+func (st *watchState) disarmRouted() {
+	if st.inbox == nil {
+		return
+	}
+	for _, c := range st.children {
+		c.armed = false
+	}
+}
+
+// setWatch records the data watch a read of c armed.
+func (st *watchState) setWatch(c *child, ch <-chan Event) {
+	if st.inbox != nil {
+		c.armed = true // the event comes through the inbox
+		return
+	}
+	c.watch = ch
 }
 
 func newWatchState() watchState {
@@ -91,6 +125,7 @@ const (
 	refData
 	refExists
 	refChild
+	refInbox
 )
 
 type watchRef struct {
@@ -118,7 +153,7 @@ func (st *watchState) apply(ref watchRef, ev Event) {
 		if c == nil {
 			return
 		}
-		c.watch = nil
+		c.watch, c.armed = nil, false
 		switch ev.Type {
 		case EventNodeDeleted:
 			delete(st.children, ref.name)
@@ -132,7 +167,7 @@ func (st *watchState) apply(ref watchRef, ev Event) {
 
 // collectFired takes every watch event already waiting, so one refresh
 // handles a burst of them.
-func (st *watchState) collectFired() {
+func (st *watchState) collectFired(path string) {
 	take := func(ch <-chan Event, ref watchRef) {
 		if ch == nil {
 			return
@@ -151,6 +186,26 @@ func (st *watchState) collectFired() {
 	take(st.existW, watchRef{kind: refExists})
 	for n, c := range st.children {
 		take(c.watch, watchRef{kind: refChild, name: n})
+	}
+	st.applyInbox(path)
+}
+
+// applyInbox applies the routed events waiting in the inbox. Only what a
+// data watch reports counts: the router also passes on other watchers'
+// events for the same paths.
+func (st *watchState) applyInbox(parent string) {
+	if st.inbox == nil {
+		return
+	}
+	for _, ev := range st.inbox.take() {
+		name, ok := childOf(parent, ev.Path)
+		if !ok {
+			continue
+		}
+		switch ev.Type {
+		case EventNodeDataChanged, EventNodeDeleted, EventNotWatching:
+			st.apply(watchRef{kind: refChild, name: name}, ev)
+		}
 	}
 }
 
@@ -173,6 +228,7 @@ func (w *ChildrenWatcher) waitAndApply(ctx context.Context, lp *loop) (done bool
 			// Events may have been coalesced or lost while away: re-read all,
 			// soon (after the jitter) rather than at the end of a backoff.
 			w.st.full = true
+			w.st.disarmRouted()
 			lp.stopRetry()
 			lp.backoff = w.opts.RetryMin
 			if j := w.opts.ResyncJitter; j > 0 {
@@ -183,6 +239,8 @@ func (w *ChildrenWatcher) waitAndApply(ctx context.Context, lp *loop) (done bool
 		w.st.full = true
 	case refRetry:
 		lp.retryTimer, lp.retry = nil, nil
+	case refInbox:
+		// collectFired below takes the queue.
 	default:
 		ev := Event{Type: EventNotWatching}
 		if ok {
@@ -190,12 +248,16 @@ func (w *ChildrenWatcher) waitAndApply(ctx context.Context, lp *loop) (done bool
 		}
 		w.st.apply(refs[i], ev)
 	}
-	w.st.collectFired()
+	w.st.collectFired(w.path)
 	return false, nil
 }
 
 func (st *watchState) selectCases(ctx context.Context, lp *loop) ([]reflect.SelectCase, []watchRef) {
-	cases := make([]reflect.SelectCase, 0, 7+len(st.children))
+	n := 8 // the fixed cases below, at most
+	if st.inbox == nil {
+		n += len(st.children)
+	}
+	cases := make([]reflect.SelectCase, 0, n)
 	refs := make([]watchRef, 0, cap(cases))
 	add := func(ch any, ref watchRef) {
 		cases = append(cases, reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(ch)})
@@ -212,6 +274,9 @@ func (st *watchState) selectCases(ctx context.Context, lp *loop) ([]reflect.Sele
 		if w.ch != nil {
 			add(w.ch, watchRef{kind: w.kind})
 		}
+	}
+	if st.inbox != nil {
+		add(st.inbox.wake, watchRef{kind: refInbox})
 	}
 	for n, c := range st.children {
 		if c.watch != nil {

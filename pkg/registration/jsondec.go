@@ -87,7 +87,7 @@ func decodeArray(dec *json.Decoder, depth int) (Value, error) {
 	if _, err := dec.Token(); err != nil {
 		return Value{}, err
 	}
-	return Value{kind: KindArray, elems: elems}, nil
+	return Value{kind: KindArray, comp: &composite{elems: elems}}, nil
 }
 
 func decodeObject(dec *json.Decoder, depth int) (Value, error) {
@@ -110,7 +110,7 @@ func decodeObject(dec *json.Decoder, depth int) (Value, error) {
 	if _, err := dec.Token(); err != nil {
 		return Value{}, err
 	}
-	return ObjectValue(members...), nil
+	return ownedObject(members), nil
 }
 
 // ValueOf converts what a decoder hands out (nil, bool, string, Go integers

@@ -36,9 +36,9 @@ func appendValue(dst []byte, v Value, strict bool) ([]byte, error) {
 	case KindString:
 		return appendString(dst, v.text, strict)
 	case KindArray:
-		return appendArray(dst, v.elems, strict)
+		return appendArray(dst, v.elems(), strict)
 	case KindObject:
-		return appendObject(dst, v.members, strict)
+		return appendObject(dst, v.members(), strict)
 	}
 	return dst, fmt.Errorf("unknown value kind %d", v.kind)
 }

@@ -51,10 +51,35 @@ func (k Kind) article() string {
 // The zero Value is absent. A Value is immutable: constructors copy their
 // arguments and accessors return copies.
 type Value struct {
-	kind    Kind
-	text    string // string contents, canonical number text, "true"/"false"
+	_    [0]func() // not comparable: == would compare comp pointers
+	text string    // string contents, canonical number text, "true"/"false"
+	kind Kind
+	// comp holds an array's elements or an object's members, nil for the
+	// other kinds. Behind a pointer so that a Value is 32 bytes, not 72: a
+	// Backend has four of them and synapse holds every backend of every
+	// service (50,000 at scale) more than once.
+	comp *composite
+}
+
+type composite struct {
 	elems   []Value
 	members []Member
+}
+
+// elems returns an array's elements, nil for other kinds; not a copy.
+func (v Value) elems() []Value {
+	if v.comp == nil {
+		return nil
+	}
+	return v.comp.elems
+}
+
+// members returns an object's members, nil for other kinds; not a copy.
+func (v Value) members() []Member {
+	if v.comp == nil {
+		return nil
+	}
+	return v.comp.members
 }
 
 // Member is one key of a JSON object.
@@ -78,28 +103,56 @@ func ArrayValue(elems ...Value) Value {
 	for i, e := range elems {
 		out[i] = presentOrNull(e)
 	}
-	return Value{kind: KindArray, elems: out}
+	return Value{kind: KindArray, comp: &composite{elems: out}}
 }
 
 // ObjectValue returns a JSON object with the members in the given order.
 // A repeated key keeps its first position and takes the last value, as a
 // Ruby hash (and Ruby's JSON.parse) does. Absent values become null.
-func ObjectValue(members ...Member) Value {
-	out := make([]Member, 0, len(members))
+func ObjectValue(members ...Member) Value { return ownedObject(slices.Clone(members)) }
+
+// ownedObject is ObjectValue on a slice it may keep and rewrite.
+func ownedObject(ms []Member) Value {
+	out := ms[:0] // the write index never passes the read index
 	var index map[string]int
-	for _, m := range members {
+	for _, m := range ms {
 		m.Value = presentOrNull(m.Value)
-		if i, ok := index[m.Key]; ok {
+		i, ok := memberIndex(out, index, m.Key)
+		if ok {
 			out[i].Value = m.Value
 			continue
 		}
-		if index == nil {
-			index = make(map[string]int, len(members))
+		if index == nil && len(out) >= linearMembers {
+			index = make(map[string]int, len(ms))
+			for j, o := range out {
+				index[o.Key] = j
+			}
 		}
-		index[m.Key] = len(out)
+		if index != nil {
+			index[m.Key] = len(out)
+		}
 		out = append(out, m)
 	}
-	return Value{kind: KindObject, members: out}
+	return Value{kind: KindObject, comp: &composite{members: out}}
+}
+
+// linearMembers is the object size up to which keys are looked up by
+// scanning rather than in a map: registrations and their labels have a
+// handful of keys, and a map per decoded object was most of the garbage of
+// reading 50,000 of them.
+const linearMembers = 16
+
+func memberIndex(ms []Member, index map[string]int, key string) (int, bool) {
+	if index != nil {
+		i, ok := index[key]
+		return i, ok
+	}
+	for i, m := range ms {
+		if m.Key == key {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 func presentOrNull(v Value) Value {
@@ -137,16 +190,18 @@ func (v Value) AsInt() (int64, bool) {
 }
 
 // Elems returns a copy of an array's elements (nil for other kinds).
-func (v Value) Elems() []Value { return slices.Clone(v.elems) }
+func (v Value) Elems() []Value { return slices.Clone(v.elems()) }
 
 // Members returns a copy of an object's members in order (nil for other
 // kinds).
-func (v Value) Members() []Member { return slices.Clone(v.members) }
+func (v Value) Members() []Member { return slices.Clone(v.members()) }
 
 // Get returns the value of key in an object. It reports false for a missing
 // key and for values that are not objects.
-func (v Value) Get(key string) (Value, bool) {
-	for _, m := range v.members {
+func (v Value) Get(key string) (Value, bool) { return getMember(v.members(), key) }
+
+func getMember(ms []Member, key string) (Value, bool) {
+	for _, m := range ms {
 		if m.Key == key {
 			return m.Value, true
 		}
@@ -158,16 +213,16 @@ func (v Value) Get(key string) (Value, bool) {
 // ignored, as in Ruby's Hash#==; numbers compare by their Ruby spelling, so
 // 1 and 1.0 differ (Ruby's eql?, which Synapse's set comparison uses).
 func (v Value) Equal(w Value) bool {
-	if v.kind != w.kind || v.text != w.text ||
-		len(v.elems) != len(w.elems) || len(v.members) != len(w.members) {
+	ve, we, vm, wm := v.elems(), w.elems(), v.members(), w.members()
+	if v.kind != w.kind || v.text != w.text || len(ve) != len(we) || len(vm) != len(wm) {
 		return false
 	}
-	for i := range v.elems {
-		if !v.elems[i].Equal(w.elems[i]) {
+	for i := range ve {
+		if !ve[i].Equal(we[i]) {
 			return false
 		}
 	}
-	return sameMembers(v.members, w.members)
+	return sameMembers(vm, wm)
 }
 
 // sameMembers compares objects of equal size regardless of key order. Keys
@@ -175,7 +230,7 @@ func (v Value) Equal(w Value) bool {
 func sameMembers(a, b []Member) bool {
 	if len(a) <= 16 {
 		for _, m := range a {
-			o, ok := Value{members: b}.Get(m.Key)
+			o, ok := getMember(b, m.Key)
 			if !ok || !m.Value.Equal(o) {
 				return false
 			}

@@ -8,10 +8,12 @@ import (
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
-// server is one entry of a backend stanza.
+// server is one entry of a backend stanza. backend points into the
+// Service's Cached or Backends: a copy of the Backend made every server
+// entry 200 bytes, copied again by order, for every server of every render.
 type server struct {
 	name    string
-	backend Backend
+	backend *Backend
 	enabled bool
 }
 
@@ -19,9 +21,10 @@ type server struct {
 // ones first (disabled), then live ones, a live server keeping its cached
 // position. It reports option and weight changes against the cache.
 func (r *renderer) mergeServers(svc *Service) []server {
-	var out []server
-	index := map[string]int{}
-	for _, b := range svc.Cached {
+	n := len(svc.Cached) + len(svc.Backends)
+	out, index := make([]server, 0, n), make(map[string]int, n)
+	for k := range svc.Cached {
+		b := &svc.Cached[k]
 		name := ServerName(b.Backend)
 		if i, ok := index[name]; ok {
 			out[i].backend = b
@@ -30,7 +33,8 @@ func (r *renderer) mergeServers(svc *Service) []server {
 		index[name] = len(out)
 		out = append(out, server{name: name, backend: b})
 	}
-	for _, b := range svc.Backends {
+	for k := range svc.Backends {
+		b := &svc.Backends[k]
 		name := ServerName(b.Backend)
 		i, ok := index[name]
 		if !ok {
@@ -75,7 +79,7 @@ func (r *renderer) assignIDs(svc *Service, servers []server) *idAllocator {
 	}
 	for _, s := range servers {
 		if s.enabled {
-			a.pin(s.name, s.backend)
+			a.pin(s.name, *s.backend)
 		}
 	}
 	for _, b := range svc.Backends {
@@ -148,7 +152,7 @@ func (r *renderer) backendServers(svc *Service, backendLines []string) ([]string
 		id, hasID := ids.lookup(s.name)
 		hasID = hasID && id > 0 // HAProxy refuses id 0, which Ruby's to_i can leave
 		line, warnings, err := serverLine(lineSpec{
-			service: svc.Name, server: s.name, backend: s.backend, enabled: s.enabled,
+			service: svc.Name, server: s.name, backend: *s.backend, enabled: s.enabled,
 			id: id, hasID: hasID, tcpMode: tcp, cookie: svc.Config.CookieValueMethod,
 			options: svc.Config.ServerOptions, useNerve: r.in.Config.UseNerveWeights,
 		})

@@ -27,13 +27,16 @@ func reloadDiffExcept(old, cur string, applied map[string]bool) []reloadReason {
 	if oldRest != curRest {
 		out = append(out, reloadReason{reasonConfigChanged, "lines other than server lines changed"})
 	}
-	known := map[string]bool{}
+	// Keyed by the entry itself: a key string per server line was 50,000
+	// concatenations per update at scale; key() is built only for the few
+	// lines that are new.
+	known := make(map[serverEntry]bool, len(oldServers))
 	for _, s := range oldServers {
-		known[s.key()] = true
+		known[s] = true
 	}
 	added := 0
 	for _, s := range curServers {
-		if known[s.key()] || applied[s.key()] {
+		if known[s] || applied[s.key()] {
 			continue
 		}
 		if added++; added <= maxDiffReasons {
@@ -55,6 +58,7 @@ func (s serverEntry) key() string { return s.section + "\n" + s.line }
 // splitServers separates the server lines from the rest of a config.
 func splitServers(text string) (rest string, servers []serverEntry) {
 	var b strings.Builder
+	servers = make([]serverEntry, 0, strings.Count(text, "\n\tserver "))
 	section := ""
 	for line := range strings.SplitSeq(text, "\n") {
 		switch {

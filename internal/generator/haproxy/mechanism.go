@@ -82,7 +82,11 @@ func parseServerLine(line string) renderedServer {
 	if len(f) > 1 {
 		s.name = f[1]
 	}
-	for _, w := range f[min(2, len(f)):] {
+	// args reuses f's array: a config is parsed whole on every update,
+	// and a new slice per server line was 50,000 of them at scale.
+	rest := f[min(2, len(f)):]
+	s.args = rest[:0]
+	for _, w := range rest {
 		if w == "disabled" {
 			s.live = false
 			continue

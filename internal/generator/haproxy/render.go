@@ -90,8 +90,10 @@ func Render(in Input) (*Result, error) {
 		lines = append(lines, stanzas...)
 		shared = append(shared, r.serviceSharedFrontend(svc, shared != nil)...)
 	}
-	lines = append(lines, shared...)
-	r.res.Text = strings.Join(lines, "\n") + "\n"
+	// The empty last line ends the text with a newline; joining and then
+	// adding "\n" copied the whole config (megabytes at scale) once more.
+	lines = append(append(lines, shared...), "")
+	r.res.Text = strings.Join(lines, "\n")
 	return r.res, nil
 }
 

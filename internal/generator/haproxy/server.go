@@ -127,7 +127,11 @@ func stripWeight(opts, key string, warnings []string) (string, []string) {
 
 // squeezeSpaces is Ruby's squeeze(" "): runs of spaces (not TABs) become one.
 func squeezeSpaces(s string) string {
+	if !strings.Contains(s, "  ") {
+		return s // the usual case: no copy (this runs for every server line)
+	}
 	var b strings.Builder
+	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
 		if s[i] == ' ' && i > 0 && s[i-1] == ' ' {
 			continue
