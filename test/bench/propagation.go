@@ -124,17 +124,18 @@ func (sc *scenario) randomEvent(rng *rand.Rand, live map[string][]*backend, seq 
 	}
 }
 
-// waitSeen polls the service's backend every poll interval. Errors are
-// retried: during a reload the stats socket briefly refuses connections.
-// The pause leaves synapse a core; it bounds the timing error together
-// with one "show servers state" round trip.
+// waitSeen polls the service's backend every poll interval and returns
+// when the first answer showing the change was read. Errors are retried:
+// during a reload the stats socket briefly refuses connections. The pause
+// leaves synapse a core; it bounds the timing error together with one
+// "show servers state" round trip.
 func (sc *scenario) waitSeen(ctx context.Context, ev event, poll, timeout time.Duration) (time.Time, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	for {
-		view, err := servers(ctx, sc.client, ev.b.service)
+		view, read, err := serversAt(ctx, sc.client, ev.b.service)
 		if err == nil && ev.seen(view) {
-			return time.Now(), nil
+			return read, nil
 		}
 		if ctx.Err() != nil {
 			return time.Time{}, ctx.Err()
@@ -142,7 +143,7 @@ func (sc *scenario) waitSeen(ctx context.Context, ev event, poll, timeout time.D
 		if err := sc.syn.exited(); err != nil {
 			return time.Time{}, err
 		}
-		time.Sleep(poll)
+		pause(poll)
 	}
 }
 

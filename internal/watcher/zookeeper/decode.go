@@ -30,6 +30,20 @@ type decoder struct {
 	bad     map[string]uint64 // child name → hash of the data that failed
 	cfgData []byte            // generator config data last parsed
 	cfg     map[string]*yaml.Node
+
+	// last is the previous backends result, with the child name and data
+	// of each entry, in name order: a child whose data did not change is
+	// not parsed again, since a snapshot usually changes one child of
+	// many. It shares the slice sent in the Snapshot, which receivers do
+	// not modify (watcher.Snapshot), rather than holding a copy of every
+	// backend.
+	last lastDecoded
+}
+
+type lastDecoded struct {
+	names    []string
+	data     [][]byte
+	backends []registration.Backend
 }
 
 func newDecoder(f registration.Format, cfgPath string, log *slog.Logger, onBad func()) *decoder {
@@ -50,15 +64,28 @@ func skipData(name string) bool {
 func (d *decoder) backends(children map[string][]byte) []registration.Backend {
 	names := slices.Sorted(maps.Keys(children))
 	out := make([]registration.Backend, 0, len(names))
+	next := lastDecoded{names: make([]string, 0, len(names)), data: make([][]byte, 0, len(names))}
+	j := 0 // walks d.last, sorted by name too
 	for _, n := range names {
-		b, err := decodeChild(n, children[n], d.format)
-		if err != nil {
-			d.reportBad(n, children[n], err)
-			continue
+		data := children[n]
+		for j < len(d.last.names) && d.last.names[j] < n {
+			j++
 		}
-		delete(d.bad, n)
-		out = append(out, b)
+		if j < len(d.last.names) && d.last.names[j] == n && bytes.Equal(d.last.data[j], data) {
+			out = append(out, d.last.backends[j])
+		} else {
+			b, err := decodeChild(n, data, d.format)
+			if err != nil {
+				d.reportBad(n, data, err)
+				continue
+			}
+			delete(d.bad, n)
+			out = append(out, b)
+		}
+		next.names, next.data = append(next.names, n), append(next.data, data)
 	}
+	next.backends = out
+	d.last = next
 	for n := range d.bad {
 		if _, ok := children[n]; !ok {
 			delete(d.bad, n)

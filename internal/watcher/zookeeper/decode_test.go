@@ -1,0 +1,46 @@
+package zookeeper
+
+import (
+	"fmt"
+	"log/slog"
+	"maps"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/smartstack-go/smartstack/pkg/registration"
+)
+
+// A decoder that reuses the previous round's unchanged children gives, round
+// after round, what a fresh decoder gives, through adds, removals, data
+// changes and children that turn malformed and back.
+func TestDecodeReusesUnchangedChildren(t *testing.T) {
+	log := slog.New(slog.DiscardHandler)
+	bad := 0
+	d := newDecoder(registration.Format{}, "/p", log, func() { bad++ })
+	rng := rand.New(rand.NewPCG(1, 2))
+	children := map[string][]byte{}
+	wantBad := 0
+	for round := range 200 {
+		name := fmt.Sprintf("i-%d_%010d", rng.IntN(12), rng.IntN(12))
+		switch rng.IntN(4) {
+		case 0:
+			delete(children, name)
+		case 1:
+			if _, ok := children[name]; !ok || string(children[name]) != "{" {
+				wantBad++
+			}
+			children[name] = []byte("{")
+		default:
+			children[name] = fmt.Appendf(nil, `{"host":"h%d","port":%d,"weight":%d}`, round, 1000+round, rng.IntN(100))
+		}
+		snapshot := maps.Clone(children) // a new map each round, as the zk watcher sends
+		fresh := newDecoder(registration.Format{}, "/p", log, nil)
+		got, want := renderBackends(d.backends(snapshot)), renderBackends(fresh.backends(snapshot))
+		if got != want {
+			t.Fatalf("round %d: got\n%s\nwant\n%s", round, got, want)
+		}
+	}
+	if bad != wantBad {
+		t.Errorf("%d malformed children reported, want %d (once per change of data)", bad, wantBad)
+	}
+}
