@@ -98,8 +98,11 @@ func TestSynapseSeedCoolVDS(t *testing.T) {
 		rendered = string(b)
 		return nil
 	})
+	// An HTTP service puts a cookie on its servers, so by default
+	// (server_slots auto) its backend is a slot pool: the default server
+	// fills slot1 (docs/haproxy.md "Server slots").
 	for _, want := range []string{"\tbind localhost:3210\n", "\tmode http\n", "\toption httpchk GET /health\n",
-		"\tserver localhost_127.0.0.1:8080 127.0.0.1:8080 ", " check inter 2s rise 3 fall 2\n"} {
+		"\tserver slot1 127.0.0.1:8080 id 1 cookie slot1 check inter 2s rise 3 fall 2\n"} {
 		if !strings.Contains(rendered, want) {
 			t.Errorf("haproxy.cfg lacks %q:\n%s", want, rendered)
 		}

@@ -68,11 +68,12 @@ type Config struct {
 	// defaults (load-server-state-from-file global), so health, admin
 	// state and weights set at run time survive reloads.
 	ServerStateFile string `yaml:"server_state_file"`
-	// ServerSlots, when positive, renders backends that cannot take
-	// dynamic servers (cookie, static balance, default-server) as a pool
-	// of slot servers with this many spare slots; see slots.go. 0 (the
-	// default) keeps the original's server names and reloads.
-	ServerSlots int `yaml:"server_slots"`
+	// ServerSlots renders backends that cannot take dynamic servers
+	// (cookie, static balance, default-server) as a pool of slot servers:
+	// "auto" (the default, SlotsAuto) sizes the spare slots from the live
+	// count, a positive number fixes them, 0 keeps the original's server
+	// names and reloads; see slots_size.go.
+	ServerSlots SlotCount `yaml:"server_slots"`
 
 	hasGlobal, hasDefaults bool
 }
@@ -87,6 +88,7 @@ func NewConfig() Config {
 		BindAddress:     DefaultBindAddress,
 		DynamicServers:  DefaultDynamicServers,
 		DrainTimeout:    config.Duration(DefaultDrainTimeout),
+		ServerSlots:     SlotsAuto,
 	}
 }
 
@@ -134,8 +136,8 @@ func (c *Config) Validate() error {
 	if c.DynamicServers != "" && c.DynamicServers != DynamicAuto && c.DynamicServers != DynamicOff {
 		errs = append(errs, fmt.Errorf("dynamic_servers must be %q or %q, not %q", DynamicAuto, DynamicOff, c.DynamicServers))
 	}
-	if c.ServerSlots < 0 {
-		errs = append(errs, fmt.Errorf("server_slots must not be negative, not %d", c.ServerSlots))
+	if c.ServerSlots < SlotsAuto {
+		errs = append(errs, fmt.Errorf("server_slots must be %q or not negative, not %d", "auto", c.ServerSlots))
 	}
 	if c.RestartJitter < 0 {
 		errs = append(errs, fmt.Errorf("restart_jitter must not be negative, not %v", c.RestartJitter))

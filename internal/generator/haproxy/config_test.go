@@ -161,7 +161,7 @@ func TestConfigValidate(t *testing.T) {
 		{"defaults", "haproxy: {global: [], do_writes: false, do_socket: false, do_reloads: false}", "haproxy requires a defaults section"},
 		{"max id", "haproxy:\n  " + base + "max_server_id: 0", "max_server_id must be at least 1"},
 		{"dynamic", "haproxy:\n  " + base + "dynamic_servers: on", `dynamic_servers must be "auto" or "off", not "on"`},
-		{"slots", "haproxy:\n  " + base + "server_slots: -1", "server_slots must not be negative, not -1"},
+		{"slots", "haproxy:\n  " + base + "server_slots: 0", ""},
 		{"ok", "haproxy:\n  " + base + "do_checks: true\n  check_command: c\n  candidate_config_file_path: /x", ""},
 	}
 	for _, tt := range tests {

@@ -20,6 +20,19 @@ type drain struct {
 // persistent requests to it), then deletes it once HAProxy allows: no
 // connections and an empty queue. Past drain_timeout the remaining
 // sessions are shut down. Servers that came back stop draining.
+//
+// The agent check is disabled first: an agent answering "ready" cancels
+// maintenance, which would put the server back in rotation mid-drain.
+// HAProxy 2.6 takes "disable agent" silently on a server without one, so
+// it is sent for every removal: neither the rows (the stat record keeps
+// no agent status) nor, after a restart, the previous config can say
+// which servers have one. Health checks need nothing: maintenance pauses
+// them, they cannot end it, and "del server" stops them itself.
+//
+// Which servers drain is read from HAProxy on every update, not kept: a
+// restarted synapse finds the servers the old one left in maintenance
+// among the removals, and drains and deletes them the same way (with a
+// fresh drain_timeout).
 func (g *Generator) drainServers(ctx context.Context, c *hapi.Client, removals []serverRef) {
 	path := c.Path()
 	prev := g.draining[path]
@@ -29,7 +42,8 @@ func (g *Generator) drainServers(ctx context.Context, c *hapi.Client, removals [
 		d, ok := prev[r]
 		if !ok {
 			d = drain{deadline: g.now().Add(time.Duration(g.cfg.DrainTimeout))}
-			fresh = append(fresh, hapi.SetServerStateCommand(r.backend, r.server, hapi.Maint))
+			fresh = append(fresh, "disable agent "+hapi.ServerRef(r.backend, r.server),
+				hapi.SetServerStateCommand(r.backend, r.server, hapi.Maint))
 		}
 		next[r] = d
 	}

@@ -89,7 +89,7 @@ func TestDynamicRemovalDrains(t *testing.T) {
 	g := newTestGenerator(t, cfg, clock)
 	g.reloads = reloads{}
 	mustUpdate(t, g, svc(g, t, "svc", "backend: [mode tcp]", live("a", "10.0.0.1", 80)))
-	want := []string{"set server svc/b_10.0.0.2:80 state maint", "del server svc/b_10.0.0.2:80"}
+	want := []string{"disable agent svc/b_10.0.0.2:80", "set server svc/b_10.0.0.2:80 state maint", "del server svc/b_10.0.0.2:80"}
 	if got := sock.commands(); !slices.Equal(got, want) {
 		t.Errorf("removal = %q\nwant %q", got, want)
 	}

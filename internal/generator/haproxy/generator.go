@@ -148,6 +148,7 @@ func (g *Generator) Normalize(service string, section *yaml.Node) (any, error) {
 func (g *Generator) Update(ctx context.Context, services []generator.Service) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	defer g.parsed.clear()
 	start := time.Now()
 	defer func() { g.m.generation.WithLabelValues("haproxy").Observe(time.Since(start).Seconds()) }()
 	in, err := g.inputs(services)
@@ -163,7 +164,7 @@ func (g *Generator) Update(ctx context.Context, services []generator.Service) er
 	}
 	genErr := g.generate(ctx, res, renderErr)
 	stateErr := g.updateState(services)
-	g.maybeReload(ctx)
+	g.reload(ctx)
 	return errors.Join(genErr, stateErr)
 }
 
@@ -172,8 +173,9 @@ func (g *Generator) Update(ctx context.Context, services []generator.Service) er
 func (g *Generator) Tick(ctx context.Context) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	g.forgetDraining()
 	g.finishDrains(ctx)
-	g.maybeReload(ctx)
+	g.reload(ctx)
 	return g.flushState()
 }
 
@@ -189,6 +191,7 @@ func (g *Generator) inputs(services []generator.Service) ([]Service, error) {
 		default:
 			return nil, fmt.Errorf("haproxy generator: service %s: config of type %T, want *haproxy.ServiceConfig from Normalize", s.Name, s.Config)
 		}
+		svc.Backends = make([]Backend, 0, len(s.Backends))
 		for _, b := range s.Backends {
 			svc.Backends = append(svc.Backends, Backend{Backend: b})
 		}

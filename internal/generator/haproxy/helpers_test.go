@@ -159,11 +159,14 @@ func (c *fakeClock) advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// baseConfig is a valid top-level section with everything off.
+// baseConfig is a valid top-level section with everything off, server
+// slots too: the unit tests of the original's socket path use HTTP
+// backends, which auto slots would turn into pools.
 func baseConfig() *Config {
 	c := NewConfig()
 	c.Global, c.Defaults = []string{"daemon"}, []string{"mode http"}
 	c.DoWrites, c.DoSocket, c.DoReloads = false, false, false
+	c.ServerSlots = 0
 	seed := int64(1)
 	c.ServerOrderSeed = &seed
 	return &c

@@ -16,6 +16,8 @@ type metrics struct {
 	reloads        *prometheus.CounterVec
 	writes         prometheus.Counter
 	generation     *prometheus.HistogramVec
+	slotPoolSize   *prometheus.GaugeVec
+	slotPoolFree   *prometheus.GaugeVec
 }
 
 func newMetrics() *metrics {
@@ -37,6 +39,14 @@ func newMetrics() *metrics {
 			Help:    "Time a generator took to bring its output in line with the services.",
 			Buckets: prometheus.DefBuckets,
 		}, []string{"generator"}),
+		slotPoolSize: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "synapse_haproxy_slot_pool_size",
+			Help: "Slot servers of each backend rendered as a slot pool.",
+		}, []string{"backend"}),
+		slotPoolFree: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "synapse_haproxy_slot_pool_free",
+			Help: "Free (disabled) slot servers of each slot pool; at 0 the next new backend reloads.",
+		}, []string{"backend"}),
 	}
 }
 
@@ -64,6 +74,8 @@ func metricsFor(reg prometheus.Registerer) (*metrics, error) {
 	m.reloads = register(reg, m.reloads, &errs)
 	m.writes = register(reg, m.writes, &errs)
 	m.generation = register(reg, m.generation, &errs)
+	m.slotPoolSize = register(reg, m.slotPoolSize, &errs)
+	m.slotPoolFree = register(reg, m.slotPoolFree, &errs)
 	metricsByReg[reg] = m
 	return m, errors.Join(errs...)
 }

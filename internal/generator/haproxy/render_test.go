@@ -9,9 +9,12 @@ import (
 	"time"
 )
 
+// testConfig renders the original's server lines: slots off, or auto
+// slots would turn its HTTP backends into pools.
 func testConfig() *Config {
 	c := NewConfig()
 	c.Global, c.Defaults = []string{"daemon"}, []string{"mode http"}
+	c.ServerSlots = 0
 	return &c
 }
 

@@ -22,12 +22,18 @@ type runtime struct {
 	// bootText is the config file found at start (server_slots only): its
 	// slot pools stand for the previous generation until one exists.
 	bootText string
+	// stats is each socket's record of the servers HAProxy runs
+	// (statcache.go).
+	stats statCache
+	// parsed memoizes parseBackends within one update (parsememo.go).
+	parsed parseMemo
 }
 
 func newRuntime() runtime {
 	return runtime{
 		versions: map[string]hapi.Version{}, mechs: map[string]string{},
 		applied: map[string]bool{}, draining: map[string]map[serverRef]drain{},
+		stats: statCache{},
 	}
 }
 
@@ -40,7 +46,8 @@ func (g *Generator) chooseMechanisms(want map[string]*desiredProxy, res *Result)
 	if res == nil || g.cfg.DynamicServers == DynamicOff {
 		return
 	}
-	cur, old, slotBase := parseBackends(StripHeader(res.Text)), parseBackends(g.lastText), g.slotBase()
+	cur, old, slotBase := g.backendsOf(StripHeader(res.Text)), g.backendsOf(g.lastText), g.slotBase()
+	g.observeSlots(cur)
 	for _, name := range sortedKeys(want) {
 		d, rb := want[name], cur[name]
 		if d.disabled || rb == nil {

@@ -107,9 +107,18 @@ func (p *slotPool) rank(i int) int {
 
 // usesSlots reports whether a backend is rendered as a slot pool: slots
 // are on and the backend cannot take dynamic servers (cookie outside
-// "mode tcp", a static balance, default-server).
+// "mode tcp", a static balance, default-server). Auto slots also need
+// do_socket: without a socket nothing fills a slot, every change reloads
+// anyway, and the original's server names are the better render. The
+// HAProxy version plays no part: it is not known when the config is
+// rendered (the socket may be down), and the render must not flip with
+// it; slots only need "set server addr" and "state", which every HAProxy
+// since 1.8 has (an older one refuses them, and the refusal reloads).
 func usesSlots(c *Config, backendLines []string) bool {
-	if c.ServerSlots < 1 || c.DynamicServers == DynamicOff {
+	switch {
+	case c.ServerSlots == 0, c.DynamicServers == DynamicOff:
+		return false
+	case c.ServerSlots == SlotsAuto && !c.DoSocket:
 		return false
 	}
 	if !slices.Contains(backendLines, "mode tcp") {
@@ -122,14 +131,15 @@ func usesSlots(c *Config, backendLines []string) bool {
 	return slices.ContainsFunc(all, func(l string) bool { return strings.HasPrefix(l, "default-server") })
 }
 
-// assignSlots gives each address a slot index and returns the pool size.
-// An address keeps the slot that holds it (used first, then a free slot
-// that last held it, so a returning backend finds its old cookie). The
-// others take free slots: never or long unused ones first, then those
-// freed now. When none is left the pool grows by what is missing plus
-// headroom, which needs one reload.
-func assignSlots(prev *slotPool, addrs []string, headroom int) ([]int, int) {
-	size := max(prev.size(), headroom)
+// assignSlots gives each address a slot index and returns the pool size,
+// at least least (see slotSizing). An address keeps the slot that holds
+// it (used first, then a free slot that last held it, so a returning
+// backend finds its old cookie). The others take free slots: never or
+// long unused ones first, then those freed now. When none is left the
+// pool grows to the addresses plus spare free slots, which needs one
+// reload.
+func assignSlots(prev *slotPool, addrs []string, least, spare int) ([]int, int) {
+	size := max(prev.size(), least)
 	slots := make([]int, len(addrs))
 	taken := map[int]bool{}
 	for _, used := range []bool{true, false} {
@@ -158,7 +168,7 @@ func assignSlots(prev *slotPool, addrs []string, headroom int) ([]int, int) {
 			continue
 		}
 		if len(free) == 0 {
-			free = growSlots(&size, len(addrs), headroom)
+			free = growSlots(&size, len(addrs), spare)
 		}
 		slots[j], free = free[0]+1, free[1:]
 	}
@@ -168,11 +178,11 @@ func assignSlots(prev *slotPool, addrs []string, headroom int) ([]int, int) {
 	return slots, size
 }
 
-// growSlots makes the pool big enough for need servers plus headroom free
+// growSlots makes the pool big enough for need servers plus spare free
 // slots and returns the new slots.
-func growSlots(size *int, need, headroom int) []int {
+func growSlots(size *int, need, spare int) []int {
 	old := *size
-	*size = need + headroom
+	*size = need + spare
 	var out []int
 	for i := old; i < *size; i++ {
 		out = append(out, i)

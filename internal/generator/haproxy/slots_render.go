@@ -19,7 +19,8 @@ func (r *renderer) slotServers(svc *Service, backendLines []string) ([]string, e
 	for j, b := range backends {
 		addrs[j] = b.Host + ":" + b.Port.String()
 	}
-	slots, size := assignSlots(prev, addrs, r.in.Config.ServerSlots)
+	least, spare := r.in.Config.slotSizing(prev, len(addrs))
+	slots, size := assignSlots(prev, addrs, least, spare)
 	lines := make([]string, size)
 	ids := map[string]int{}
 	spec := lineSpec{

@@ -110,7 +110,7 @@ func (p *dynamicPlan) planSlots(backend string, d *desiredProxy, running map[str
 // loadSlots reads the live config file, so a restart keeps each server
 // in the slot (and cookie) HAProxy runs it in.
 func (g *Generator) loadSlots() {
-	if g.cfg.ServerSlots < 1 || g.cfg.ConfigFilePath == "" {
+	if g.cfg.ServerSlots == 0 || g.cfg.ConfigFilePath == "" {
 		return
 	}
 	text, err := readLive(g.cfg.ConfigFilePath)
@@ -124,16 +124,38 @@ func (g *Generator) loadSlots() {
 // slotBase is the previous generation's backends, else those of the file
 // found at start.
 func (g *Generator) slotBase() map[string]*renderedBackend {
-	if g.cfg.ServerSlots < 1 {
+	if g.cfg.ServerSlots == 0 {
 		return nil
 	}
 	if g.lastText == "" {
-		return parseBackends(g.bootText)
+		return g.backendsOf(g.bootText)
 	}
-	return parseBackends(g.lastText)
+	return g.backendsOf(g.lastText)
 }
 
 // slotPools are the pools the next generation starts from.
 func (g *Generator) slotPools() map[string]*slotPool {
 	return poolsIn(g.slotBase())
+}
+
+// observeSlots sets the pool gauges from a generation's backends. The
+// gauges are reset first, so a backend that stopped being a pool (or
+// left) does not keep reporting its last pool.
+func (g *Generator) observeSlots(backends map[string]*renderedBackend) {
+	g.m.slotPoolSize.Reset()
+	g.m.slotPoolFree.Reset()
+	for name, b := range backends {
+		p := b.pool()
+		if p == nil {
+			continue
+		}
+		free := 0
+		for i := range p.size() {
+			if !p.isUsed(i) {
+				free++
+			}
+		}
+		g.m.slotPoolSize.WithLabelValues(name).Set(float64(p.size()))
+		g.m.slotPoolFree.WithLabelValues(name).Set(float64(free))
+	}
 }

@@ -5,6 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+
+	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
@@ -36,7 +40,7 @@ func TestAssignSlots(t *testing.T) {
 		if c.withoutPv {
 			p = nil
 		}
-		got, size := assignSlots(p, c.addrs, c.headroom)
+		got, size := assignSlots(p, c.addrs, c.headroom, c.headroom)
 		if !slices.Equal(got, c.want) || size != c.wantSize {
 			t.Errorf("assignSlots(%q) = %v, %d; want %v, %d", c.addrs, got, size, c.want, c.wantSize)
 		}
@@ -217,7 +221,109 @@ func TestSlotsConfig(t *testing.T) {
 	if c := decodeTop(t, "haproxy: {server_slots: 10}"); c.ServerSlots != 10 {
 		t.Errorf("server_slots = %d, want 10", c.ServerSlots)
 	}
-	if c := NewConfig(); c.ServerSlots != 0 {
-		t.Errorf("default server_slots = %d, want 0 (off)", c.ServerSlots)
+	if c := NewConfig(); c.ServerSlots != SlotsAuto {
+		t.Errorf("default server_slots = %v, want auto", c.ServerSlots)
 	}
+	for _, src := range []string{"auto", "0", "3"} {
+		c := decodeTop(t, "haproxy: {server_slots: "+src+"}")
+		if got := c.ServerSlots.String(); got != src {
+			t.Errorf("server_slots: %s decoded as %s", src, got)
+		}
+	}
+}
+
+func TestSlotsConfigRefused(t *testing.T) {
+	for _, src := range []string{"-1", "many", "1.5", "[1]", `"3"`} {
+		t.Run(src, func(t *testing.T) {
+			var out struct {
+				HAProxy Config `yaml:"haproxy"`
+			}
+			_, err := config.Decode("top.yaml", []byte("haproxy: {server_slots: "+src+"}"), &out)
+			if err == nil || !strings.Contains(err.Error(), `want "auto" or a number of spare slots`) {
+				t.Errorf("decode = %v, want a server_slots error", err)
+			}
+		})
+	}
+}
+
+// Auto pools start with as many spare slots as live servers (at least
+// autoSlotSpare) and only grow when exhausted; a fixed count is both the
+// least pool and the spare of a grown one.
+func TestSlotSizing(t *testing.T) {
+	pool := &slotPool{lines: make([]string, 12), used: make([]bool, 12)}
+	tests := []struct {
+		name               string
+		slots              SlotCount
+		prev               *slotPool
+		live               int
+		wantLeast, wantSpr int
+	}{
+		{"auto new small", SlotsAuto, nil, 1, 9, 8},
+		{"auto new empty", SlotsAuto, nil, 0, 8, 8},
+		{"auto new big", SlotsAuto, nil, 20, 40, 20},
+		{"auto existing", SlotsAuto, pool, 11, 0, 11},
+		{"fixed", 4, pool, 11, 4, 4},
+		{"fixed new", 4, nil, 1, 4, 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := NewConfig()
+			c.ServerSlots = tt.slots
+			least, spare := c.slotSizing(tt.prev, tt.live)
+			if least != tt.wantLeast || spare != tt.wantSpr {
+				t.Errorf("slotSizing = %d, %d; want %d, %d", least, spare, tt.wantLeast, tt.wantSpr)
+			}
+		})
+	}
+}
+
+// The pool gauges follow each generation: auto pools start with 8 spare
+// slots for one live server, and a backend that stops being a pool stops
+// reporting one.
+func TestSlotPoolMetrics(t *testing.T) {
+	sock := dynamicSocket(t, statCSV("svc,BACKEND,UP", "svc,slot1,UP"))
+	g := socketGenerator(t, sock)
+	g.cfg.ServerSlots = SlotsAuto
+	steps := []struct {
+		name       string
+		section    string
+		backends   []registration.Backend
+		size, free float64
+		series     int
+	}{
+		{"one live", "{}", []registration.Backend{live("a", "10.0.0.1", 80)}, 9, 8, 1},
+		{"two live", "{}", []registration.Backend{live("a", "10.0.0.1", 80), live("b", "10.0.0.2", 80)}, 9, 7, 1},
+		{"dynamic", "backend: [mode tcp]", []registration.Backend{live("a", "10.0.0.1", 80)}, 0, 0, 0},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			mustUpdate(t, g, svc(g, t, "svc", s.section, s.backends...))
+			if n := seriesCount(g.m.slotPoolSize); n != s.series {
+				t.Fatalf("%d pool size series, want %d", n, s.series)
+			}
+			if s.series == 0 {
+				return
+			}
+			size, free := gaugeValue(t, g.m.slotPoolSize.WithLabelValues("svc")), gaugeValue(t, g.m.slotPoolFree.WithLabelValues("svc"))
+			if size != s.size || free != s.free {
+				t.Errorf("pool size %v free %v, want %v and %v", size, free, s.size, s.free)
+			}
+		})
+	}
+}
+
+func seriesCount(c prometheus.Collector) int {
+	ch := make(chan prometheus.Metric, 16)
+	c.Collect(ch)
+	close(ch)
+	return len(ch)
+}
+
+func gaugeValue(t *testing.T, g prometheus.Gauge) float64 {
+	t.Helper()
+	var m dto.Metric
+	if err := g.Write(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m.GetGauge().GetValue()
 }

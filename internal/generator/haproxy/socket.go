@@ -58,6 +58,8 @@ func desiredProxies(in []Service) map[string]*desiredProxy {
 type socketPlan struct {
 	commands []string
 	reasons  []reloadReason
+	// status is each commanded server's status once HAProxy took it.
+	status map[serverRef]string
 }
 
 // planSocket decides the enable/disable commands for one socket, in `show
@@ -66,7 +68,7 @@ type socketPlan struct {
 // does not run needs a reload.
 func planSocket(rows []hapi.StatRow, want map[string]*desiredProxy) socketPlan {
 	running := runningServers(rows)
-	var p socketPlan
+	p := socketPlan{status: map[serverRef]string{}}
 	enabled := map[string]map[string]bool{}
 	for _, name := range sortedKeys(want) {
 		d := want[name]
@@ -106,9 +108,11 @@ func planSocket(rows []hapi.StatRow, want map[string]*desiredProxy) socketPlan {
 			// enabling it again on every update was pure socket noise.
 			if !strings.HasPrefix(r.Status, "UP") && r.Status != "no check" {
 				p.commands = append(p.commands, hapi.EnableServerCommand(r.Proxy, r.Server))
+				p.status[serverRef{r.Proxy, r.Server}] = statUp
 			}
 		case r.Status != "MAINT":
 			p.commands = append(p.commands, hapi.DisableServerCommand(r.Proxy, r.Server))
+			p.status[serverRef{r.Proxy, r.Server}] = statMaint
 		}
 	}
 	return p
@@ -156,18 +160,18 @@ func (g *Generator) reconcileSockets(ctx context.Context, in []Service, res *Res
 	}
 }
 
+// reconcileSocket brings one socket in line: the enable/disable plan,
+// then the dynamic one, both against the socket's record (statcache.go),
+// which it then patches with what the commands did.
 func (g *Generator) reconcileSocket(ctx context.Context, c *hapi.Client, want map[string]*desiredProxy) {
-	rows, err := c.ShowStat(ctx)
+	rows, p, dp, err := g.planSocketOf(ctx, c, want)
 	if rows == nil && err != nil {
-		g.m.socketCommands.WithLabelValues("error").Inc()
 		g.socketFailed(c.Path(), err)
 		return
 	}
-	g.m.socketCommands.WithLabelValues("ok").Inc()
 	if err != nil {
 		g.log.Warn("skipped malformed show stat lines", "path", c.Path(), "err", err)
 	}
-	p := planSocket(rows, want)
 	for _, r := range p.reasons {
 		g.reloads.add(r.kind, r.detail)
 	}
@@ -175,7 +179,31 @@ func (g *Generator) reconcileSocket(ctx context.Context, c *hapi.Client, want ma
 		return
 	}
 	g.socketRecovered(c.Path())
-	g.applyDynamic(ctx, c, planDynamic(rows, want))
+	g.applyDynamic(ctx, c, dp)
+	ch := statChanges{status: p.status, removed: map[serverRef]bool{}}
+	g.recordDynamic(&ch, c.Path(), rows, want, dp)
+	if len(dp.refills) > 0 {
+		g.forgetStat(c.Path()) // slot setups change statuses the record does not follow
+	}
+	g.applyStat(c.Path(), ch)
+}
+
+// planSocketOf plans one socket against its record. When the record asks
+// for nothing, HAProxy is read anyway: an update with nothing to send has
+// no latency to save, and the read notices a dead socket or an outside
+// change, as the original's read before every update does.
+func (g *Generator) planSocketOf(ctx context.Context, c *hapi.Client, want map[string]*desiredProxy) ([]hapi.StatRow, socketPlan, dynamicPlan, error) {
+	rows, cached, err := g.statRows(ctx, c)
+	if rows == nil && err != nil {
+		return nil, socketPlan{}, dynamicPlan{}, err
+	}
+	p, dp := planSocket(rows, want), planDynamic(rows, want)
+	idle := len(p.commands) == 0 && len(dp.commands) == 0 && len(dp.removals) == 0 && len(dp.refills) == 0
+	if cached && idle {
+		g.forgetStat(c.Path())
+		return g.planSocketOf(ctx, c, want)
+	}
+	return rows, p, dp, err
 }
 
 // sendCommands sends cmds in batches and reports whether the socket
@@ -194,6 +222,7 @@ func (g *Generator) sendCommands(ctx context.Context, c *hapi.Client, cmds []str
 				g.m.socketCommands.WithLabelValues("error").Inc()
 				g.log.Warn("haproxy refused a command", "path", c.Path(), "err", r.Err)
 				g.reloads.add(reasonSocketError, r.Err.Error())
+				g.forgetStat(c.Path()) // its effect is unknown: read HAProxy next time
 				continue
 			}
 			g.m.socketCommands.WithLabelValues("ok").Inc()
@@ -207,6 +236,7 @@ func (g *Generator) sendCommands(ctx context.Context, c *hapi.Client, cmds []str
 // not on every update while HAProxy is away.
 func (g *Generator) socketFailed(path string, err error) {
 	delete(g.versions, path) // HAProxy may come back as another version
+	g.forgetStat(path)
 	g.reloads.add(reasonSocketError, "socket "+path+" failed")
 	if g.socketDown[path] {
 		g.log.Debug("haproxy socket still failing", "path", path, "err", err)
