@@ -64,7 +64,7 @@ func (d *Daemon) buildGenerators(cfg *Desired) (map[string]generator.Generator, 
 			continue
 		}
 		changed = true
-		g, err := spec.New(generator.Options{Logger: d.log.With("component", "generator", "generator", name),
+		g, err := spec.New(generator.Options{Logger: d.log.With("component", "generator"),
 			Registerer: d.swapReg})
 		if err != nil {
 			errs = append(errs, fmt.Errorf("generator %s: %w", name, err))
@@ -81,14 +81,14 @@ func (d *Daemon) buildGenerators(cfg *Desired) (map[string]generator.Generator, 
 // normalizer binds Normalize to one generator set, serialised with the
 // generator loop's calls.
 func (d *Daemon) normalizer(gens map[string]generator.Generator) Normalizer {
-	return func(name string, raw *yaml.Node) (any, error) {
+	return func(service, name string, raw *yaml.Node) (any, error) {
 		g, ok := gens[name]
 		if !ok {
 			return nil, fmt.Errorf("generator %s is not configured", name)
 		}
 		d.genMu.Lock()
 		defer d.genMu.Unlock()
-		return g.Normalize(name, raw)
+		return g.Normalize(service, raw)
 	}
 }
 

@@ -121,11 +121,15 @@ type fakeGen struct {
 	ups  [][]generator.Service
 	tick int
 	fail error
+	norm []string // the service of every Normalize
 }
 
 func (g *fakeGen) Name() string { return g.name }
 
-func (g *fakeGen) Normalize(_ string, n *yaml.Node) (any, error) {
+func (g *fakeGen) Normalize(service string, n *yaml.Node) (any, error) {
+	g.mu.Lock()
+	g.norm = append(g.norm, service)
+	g.mu.Unlock()
 	if n == nil {
 		return "", nil
 	}

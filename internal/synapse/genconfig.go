@@ -17,7 +17,7 @@ import (
 // ZooKeeper-supplied section as it came, so one without `listen` crashed
 // the HAProxy generator. Results are compared with reflect.DeepEqual, so
 // they should be plain data.
-type Normalizer func(generator string, raw *yaml.Node) (any, error)
+type Normalizer func(service, generator string, raw *yaml.Node) (any, error)
 
 func (s *ServiceState) initGeneratorConfig(local map[string]*yaml.Node) error {
 	s.known = make(map[string]bool, len(local))
@@ -25,7 +25,7 @@ func (s *ServiceState) initGeneratorConfig(local map[string]*yaml.Node) error {
 	var errs []error
 	for _, name := range slices.Sorted(maps.Keys(local)) {
 		s.known[name] = true
-		v, err := s.normalize(name, local[name])
+		v, err := s.normalize(s.name, name, local[name])
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", name, err))
 			continue
@@ -53,7 +53,7 @@ func (s *ServiceState) updateGeneratorConfig(raw map[string]*yaml.Node) (bool, e
 			s.log.Warn("ignoring discovered config of a generator that is not configured", "generator", name)
 			continue
 		}
-		v, err := s.normalize(name, raw[name])
+		v, err := s.normalize(s.name, name, raw[name])
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", name, err))
 			continue

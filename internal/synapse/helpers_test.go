@@ -71,7 +71,7 @@ type fileOutputSection struct {
 	Disabled bool `yaml:"disabled"`
 }
 
-func normalize(generator string, raw *yaml.Node) (any, error) {
+func normalize(_, generator string, raw *yaml.Node) (any, error) {
 	switch generator {
 	case "haproxy":
 		c := haproxySection{Frontend: []string{}, Listen: []string{}}

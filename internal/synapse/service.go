@@ -90,7 +90,7 @@ func NewServiceState(name string, cfg ServiceConfig, opts StateOptions) (*Servic
 
 func (s *ServiceState) setDefaults() {
 	if s.normalize == nil {
-		s.normalize = func(_ string, raw *yaml.Node) (any, error) { return raw, nil }
+		s.normalize = func(_, _ string, raw *yaml.Node) (any, error) { return raw, nil }
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -101,7 +101,7 @@ func NewGenerator(cfg Config, opts generator.Options) (*Generator, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Generator{dir: cfg.OutputDirectory, log: log, metrics: m, written: map[string]uint64{}}, nil
+	return &Generator{dir: cfg.OutputDirectory, log: log.With("generator", Name), metrics: m, written: map[string]uint64{}}, nil
 }
 
 // Name implements generator.Generator.
@@ -117,7 +117,7 @@ func (g *Generator) Normalize(service string, section *yaml.Node) (any, error) {
 	d := config.NewDecoder("")
 	d.Decode(section, config.KeyPath(config.KeyPath("services", service), Name), &sc)
 	for _, w := range d.Warnings() {
-		g.log.Warn("service config warning", "generator", Name, "warning", w.String())
+		g.log.Warn("service config warning", "warning", w.String())
 	}
 	if err := d.Err(); err != nil {
 		return nil, err

@@ -119,7 +119,7 @@ func (g *Generator) cleanUp(keep map[string]bool) error {
 	}
 	if len(purged) > 0 {
 		slices.Sort(purged)
-		g.log.Info("purging unknown service files", "generator", Name, "dir", g.dir, "files", purged)
+		g.log.Info("purging unknown service files", "dir", g.dir, "files", purged)
 	}
 	return errors.Join(errs...)
 }
