@@ -6,12 +6,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"text/template"
+
+	"github.com/smartstack-go/smartstack/internal/awsconf/awstest"
 )
 
 // jsonAPI is a local HTTP server that answers GET path with the JSON of
@@ -143,21 +143,51 @@ func (f *fakeEC2) add(i ec2Instance) {
 	f.instances = append(f.instances, i)
 }
 
-// isolateAWS points the synapse process's AWS SDK at endpoint and away
-// from anything on this machine (shared files, instance metadata); the
-// process inherits the test's environment, restored after the test.
-func isolateAWS(t *testing.T, endpoint string) {
+// fakeS3 answers a path-style GetObject with the toggle object of the
+// multi watcher's s3_toggle resolver, as S3 does, or S3's NoSuchKey.
+type fakeS3 struct {
+	*httptest.Server
+	mu      sync.Mutex
+	objects map[string]string // "/bucket/key" to body
+}
+
+func newFakeS3(t *testing.T) *fakeS3 {
 	t.Helper()
-	for _, k := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION",
-		"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL",
-		"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_WEB_IDENTITY_TOKEN_FILE"} {
-		t.Setenv(k, "")
-		os.Unsetenv(k)
+	f := &fakeS3{objects: map[string]string{}}
+	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
+	t.Cleanup(f.Close)
+	return f
+}
+
+func (f *fakeS3) serve(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	body, ok := f.objects[r.URL.Path]
+	f.mu.Unlock()
+	if r.Method != http.MethodGet || !ok {
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>
+<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>%s</Key><RequestId>4442587FB7D0A2F9</RequestId></Error>`, r.URL.Path)
+		return
 	}
-	dir := t.TempDir()
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_ENDPOINT_URL_EC2", endpoint)
+	w.Header().Set("Content-Type", "application/x-yaml")
+	w.Header().Set("ETag", `"fba9dede5f27731c9771645a39863328"`)
+	fmt.Fprint(w, body)
+}
+
+func (f *fakeS3) put(path, body string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.objects[path] = body
+}
+
+// isolateAWS points the synapse process's AWS SDK at the local EC2 and S3
+// servers and away from anything on this machine (shared files, instance
+// metadata); the process inherits the test's environment, restored after
+// the test.
+func isolateAWS(t *testing.T, ec2, s3 string) {
+	t.Helper()
+	awstest.Isolate(t, "")
+	t.Setenv("AWS_ENDPOINT_URL_EC2", ec2)
+	t.Setenv("AWS_ENDPOINT_URL_S3", s3)
 }

@@ -31,6 +31,7 @@ type discoverySources struct {
 	docker   *jsonAPI
 	marathon *jsonAPI
 	ec2      *fakeEC2
+	s3       *fakeS3
 }
 
 func startDiscoverySources(t *testing.T) *discoverySources {
@@ -41,7 +42,9 @@ func startDiscoverySources(t *testing.T) *discoverySources {
 	s.docker = newJSONAPI(t, "/containers/json", asList, dockerContainer("c1", 49153))
 	s.marathon = newJSONAPI(t, "/v2/apps/web/tasks", asTasks, marathonTask("127.0.0.71", 31001), marathonTask("127.0.0.72", 31002))
 	s.ec2 = newFakeEC2(t, ec2Instance{ID: "i-0a61", DNS: "ip-127-0-0-61.ec2.internal", IP: "127.0.0.61"})
-	for _, p := range []string{"zk", "zkpoll", "zkdns", "zkdnspoll", "union", "seq"} {
+	s.s3 = newFakeS3(t)
+	s.s3.put(s3Toggle, "blue: 1\n")
+	for _, p := range []string{"zk", "zkpoll", "zkdns", "zkdnspoll", "union", "seq", "blue", "green"} {
 		createPath(t, s.zc, s.zkRoot+"/"+p)
 	}
 	s.register(t, "zk", "i1", "127.0.0.1", 8101)
@@ -49,6 +52,8 @@ func startDiscoverySources(t *testing.T) *discoverySources {
 	s.register(t, "zkdns", "z1", "zkdns-a.test", 8400)
 	s.register(t, "zkdnspoll", "zp1", "zkdnspoll-a.test", 8500)
 	s.register(t, "union", "u1", "127.0.0.1", 8801)
+	s.register(t, "blue", "b1", "127.0.0.1", 9001)
+	s.register(t, "green", "g1", "127.0.0.1", 9101)
 	s.dns.Set("dnsweb.test", "127.0.0.32", "127.0.0.31")
 	s.dns.Set("zkdns-a.test", "127.0.0.41")
 	s.dns.Set("zkdnspoll-a.test", "127.0.0.51")
@@ -67,6 +72,9 @@ func (s *discoverySources) register(t *testing.T, sub, name, host string, port i
 		t.Fatalf("register %s in %s: %v", name, sub, err)
 	}
 }
+
+// s3Toggle is the path-style address of multi_s3's toggle object.
+const s3Toggle = "/toggles/web.yaml"
 
 const etcdDir = "/nerve/services/web/services"
 
@@ -126,11 +134,12 @@ func (s *discoverySources) discoveryServices() map[string]any {
 		"multi_seq": map[string]any{"discovery": zk("seq"), "discovery_multi": map[string]any{
 			"watchers": map[string]any{"fallback": dns("seqdns", "seq.test", 8902)},
 			"resolver": map[string]any{"method": "sequential", "sequential_order": []string{"primary", "fallback"}}}},
-		// TODO(s3_toggle): add a "multi_s3" service here once the multi
-		// resolver s3_toggle lands: two children, resolver {method:
-		// s3_toggle, s3_url: s3://bucket/key, s3_polling_interval_seconds}
-		// against a local S3 server; its servers go in initialServers, and
-		// change() rewrites the toggle object to pick the other child.
+		// s3_toggle follows the weights object in S3: all on blue, then green.
+		"multi_s3": map[string]any{"discovery": map[string]any{"method": "multi",
+			"watchers": map[string]any{"blue": zk("blue"), "green": zk("green")},
+			"resolver": map[string]any{"method": "s3_toggle", "s3_url": "s3:/" + s3Toggle,
+				"s3_polling_interval_seconds": 0.2, "aws_region": "eu-west-1",
+				"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}}},
 	}
 	return svc
 }
@@ -156,6 +165,7 @@ var initialServers = map[string][]string{
 	"etcd":        {"e1_127.0.0.1:8701 127.0.0.1:8701"},
 	"multi_union": {"u1_127.0.0.1:8801 127.0.0.1:8801", "udns_127.0.0.81:8802 127.0.0.81:8802"},
 	"multi_seq":   {"seqdns_127.0.0.91:8902 127.0.0.91:8902"},
+	"multi_s3":    {"b1_127.0.0.1:9001 127.0.0.1:9001"},
 }
 
 // change adds a backend to every source that can take one and returns
@@ -174,6 +184,7 @@ func (s *discoverySources) change(t *testing.T) map[string][]string {
 	s.dns.Set("zkdns-b.test", "127.0.0.42")
 	s.dns.Set("zkdnspoll-a.test", "127.0.0.51", "127.0.0.52") // found by check_interval, not ZooKeeper
 	s.dns.Set("union.test", "127.0.0.81", "127.0.0.82")
+	s.s3.put(s3Toggle, "blue: 0\ngreen: 1\n")
 	want := map[string][]string{}
 	for k, v := range initialServers {
 		want[k] = slices.Clone(v)
@@ -193,6 +204,7 @@ func (s *discoverySources) change(t *testing.T) map[string][]string {
 	add("zkdnspoll", "zp1_127.0.0.52:8500 127.0.0.52:8500")
 	add("multi_union", "udns_127.0.0.82:8802 127.0.0.82:8802")
 	want["multi_seq"] = []string{"s1_127.0.0.1:8901 127.0.0.1:8901"}
+	want["multi_s3"] = []string{"g1_127.0.0.1:9101 127.0.0.1:9101"}
 	return want
 }
 
@@ -202,7 +214,7 @@ func (s *discoverySources) change(t *testing.T) map[string][]string {
 // gained a backend (issue 7).
 func TestSynapseEveryDiscoveryMethod(t *testing.T) {
 	s := startDiscoverySources(t)
-	isolateAWS(t, s.ec2.URL)
+	isolateAWS(t, s.ec2.URL, s.s3.URL)
 	dir := t.TempDir()
 	cfgPath, hcfg := filepath.Join(dir, "synapse.json"), filepath.Join(dir, "haproxy.cfg")
 	writeConfig(t, cfgPath, map[string]any{
