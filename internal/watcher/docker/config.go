@@ -26,7 +26,7 @@ const (
 type Config struct {
 	Servers       []Server        `yaml:"servers"`
 	ImageName     string          `yaml:"image_name"`
-	ContainerPort ContainerPort   `yaml:"container_port"`
+	ContainerPort Port            `yaml:"container_port"`
 	CheckInterval config.Duration `yaml:"check_interval"`
 	// RequestTimeout (ours) bounds one server's request, response included.
 	RequestTimeout config.Duration `yaml:"request_timeout"`
@@ -40,15 +40,17 @@ type Config struct {
 type Server struct {
 	Name string `yaml:"name"`
 	Host string `yaml:"host"`
-	Port int    `yaml:"port"` // 0: DefaultPort
+	Port Port   `yaml:"port"` // empty: DefaultPort
 }
 
-// ContainerPort is the private port looked for. The original compares its
-// to_s with the API's port keys, so 6379 and "6379" are the same.
-type ContainerPort string
+// Port is a port written as a number or a string of digits. The original
+// interpolates both keys that hold one into text (the server's URL, the
+// container port compared with the API's port keys), so 6379 and "6379"
+// are the same.
+type Port string
 
 // UnmarshalYAML takes a number or a string.
-func (p *ContainerPort) UnmarshalYAML(n *yaml.Node) error {
+func (p *Port) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.ScalarNode {
 		return errors.New("want a port number")
 	}
@@ -56,7 +58,7 @@ func (p *ContainerPort) UnmarshalYAML(n *yaml.Node) error {
 	if i, err := strconv.Atoi(v); err == nil {
 		v = strconv.Itoa(i) // "06379" must still find the API's "6379"
 	}
-	*p = ContainerPort(v)
+	*p = Port(v)
 	return nil
 }
 
@@ -78,14 +80,14 @@ func (c *Config) Validate() error {
 		if strings.TrimSpace(s.Host) == "" {
 			errs = append(errs, fmt.Errorf("servers[%d].host: missing or empty", i))
 		}
-		if s.Port < 0 || s.Port > 65535 {
-			errs = append(errs, fmt.Errorf("servers[%d].port: %d is not a TCP port", i, s.Port))
+		if s.Port != "" && !s.Port.valid() {
+			errs = append(errs, fmt.Errorf("servers[%d].port: %q is not a TCP port", i, string(s.Port)))
 		}
 	}
 	if strings.TrimSpace(c.ImageName) == "" {
 		errs = append(errs, errors.New("image_name: missing or empty"))
 	}
-	if n, err := strconv.Atoi(string(c.ContainerPort)); err != nil || n < 1 || n > 65535 {
+	if !c.ContainerPort.valid() {
 		errs = append(errs, fmt.Errorf("container_port: %q is not a port number", string(c.ContainerPort)))
 	}
 	if c.CheckInterval <= 0 {
@@ -99,9 +101,14 @@ func (c *Config) Validate() error {
 
 // baseURL is the server's API root, http://host:port as in the original.
 func (s Server) baseURL() string {
-	port := s.Port
-	if port == 0 {
-		port = DefaultPort
+	port := string(s.Port)
+	if port == "" {
+		port = strconv.Itoa(DefaultPort)
 	}
-	return "http://" + net.JoinHostPort(s.Host, strconv.Itoa(port))
+	return "http://" + net.JoinHostPort(s.Host, port)
+}
+
+func (p Port) valid() bool {
+	n, err := strconv.Atoi(string(p))
+	return err == nil && n >= 1 && n <= 65535
 }

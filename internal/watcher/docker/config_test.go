@@ -33,7 +33,7 @@ func TestDecodeDefaults(t *testing.T) {
 			t.Fatalf("warnings %v, want one naming bogus", warns)
 		}
 		if c.CheckInterval != config.Duration(15*time.Second) || c.ContainerPort != "6379" ||
-			c.Servers[0].Port != 0 || c.Servers[0].baseURL() != "http://server1.local:4243" || c.DropFailedServers {
+			c.Servers[0].Port != "" || c.Servers[0].baseURL() != "http://server1.local:4243" || c.DropFailedServers {
 			t.Fatalf("decoded %+v", c)
 		}
 		if err := c.Validate(); err != nil {
@@ -52,10 +52,10 @@ func TestValidate(t *testing.T) {
 		}
 	}
 	c = NewConfig()
-	c.Servers = []Server{{Name: "a"}, {Host: "h", Port: 70000}}
+	c.Servers = []Server{{Name: "a"}, {Host: "h", Port: "70000"}, {Host: "h", Port: "http"}}
 	c.ImageName, c.ContainerPort = "img", "6379/tcp"
 	err = c.Validate()
-	for _, want := range []string{"servers[0].host", "servers[1].port: 70000", `container_port: "6379/tcp"`} {
+	for _, want := range []string{"servers[0].host", `servers[1].port: "70000"`, `servers[2].port: "http"`, `container_port: "6379/tcp"`} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate = %v, want it to mention %q", err, want)
 		}

@@ -3,7 +3,6 @@ package docker
 import (
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
@@ -13,7 +12,8 @@ import (
 )
 
 // A synapse config file as users write it (the README's server list,
-// container_port as a number), loaded by the daemon's loader, drives the
+// container_port as a number, the server's port as a string, which the
+// original interpolates as it does a number), loaded by the daemon's loader, drives the
 // watcher against the fake Engine API.
 func TestFromSynapseConfigFile(t *testing.T) {
 	f := newFakeDocker(t, testdata(t, "containers.json"))
@@ -23,7 +23,7 @@ func TestFromSynapseConfigFile(t *testing.T) {
 	doc := `{"file_output": {"output_directory": "` + dir + `"},
 		"services": {"redis": {"discovery": {"method": "docker", "image_name": "mycool/image",
 		"container_port": 6379, "servers": [{"name": "mainserver", "host": "` + srv.Host +
-		`", "port": ` + strconv.Itoa(srv.Port) + `}]}}}}`
+		`", "port": "` + string(srv.Port) + `"}]}}}}`
 	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
 		t.Fatal(err)
 	}

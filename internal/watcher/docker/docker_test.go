@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -81,7 +82,7 @@ func TestDropFailedServers(t *testing.T) {
 // round is stale, never a crash; timeouts and refused connections alike.
 func TestAllServersFailingIsStale(t *testing.T) {
 	f := newFakeDocker(t, testdata(t, "containers.json"))
-	refused := Server{Name: "gone", Host: "127.0.0.1", Port: testutil.FreePort(t)}
+	refused := Server{Name: "gone", Host: "127.0.0.1", Port: Port(strconv.Itoa(testutil.FreePort(t)))}
 	cfg := testConfig(f.server(t, "slow"), refused)
 	cfg.RequestTimeout = config.Duration(50 * time.Millisecond)
 	r := start(t, cfg)
@@ -102,7 +103,7 @@ func TestServerURL(t *testing.T) {
 	if got := (Server{Host: "server1.local", Name: "mainserver"}).baseURL(); got != "http://server1.local:4243" {
 		t.Errorf("baseURL = %s", got)
 	}
-	if got := (Server{Host: "::1", Port: 2375}).baseURL(); got != "http://[::1]:2375" {
+	if got := (Server{Host: "::1", Port: "2375"}).baseURL(); got != "http://[::1]:2375" {
 		t.Errorf("baseURL = %s", got)
 	}
 }

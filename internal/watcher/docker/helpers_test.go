@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -73,8 +72,7 @@ func (f *fakeDocker) server(t *testing.T, name string) Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, _ := strconv.Atoi(port)
-	return Server{Name: name, Host: host, Port: p}
+	return Server{Name: name, Host: host, Port: Port(port)}
 }
 
 func testdata(t *testing.T, name string) string {
