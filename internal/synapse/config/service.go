@@ -64,6 +64,10 @@ func (l *loader) service(src source, gens map[string]Generator) []synapse.Servic
 		// EC2 knows addresses, not ports (spec 2.8, acceptance 63).
 		d.Errorf(n, path, "missing backend_port_override: the ec2tag method does not know which port the service listens on")
 	}
+	if disc.method == "base" && len(sc.DefaultServers) == 0 {
+		// Valid in the original, but such a service never has a backend.
+		l.warn(d, src.file, n, path, "method base discovers nothing and default_servers is empty: the service will never have a backend")
+	}
 	l.validate(src, path, sc)
 	spec := synapse.ServiceSpec{Name: src.name, Method: disc.method, Discovery: disc.cfg, Config: sc,
 		Sections: sections, WatchKey: disc.watchKey, Fingerprint: canonical(n)}
