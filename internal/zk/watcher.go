@@ -142,6 +142,7 @@ func (w *ChildrenWatcher) Run(ctx context.Context) error {
 			return nil // select picks among ready cases at random; stop now
 		}
 		if w.st.pending() && lp.retry == nil {
+			w.deliverDeletions()
 			w.refreshOnce(ctx, lp)
 		}
 		if done, err := w.waitAndApply(ctx, lp); done {
@@ -187,6 +188,24 @@ func (w *ChildrenWatcher) refreshOnce(ctx context.Context, lp *loop) {
 		return
 	}
 	lp.backoff = w.opts.RetryMin
+	w.succeed()
+}
+
+// deliverDeletions sends the children's deletions their data watches
+// reported before the refresh re-lists the children: the deleted node is
+// certainly gone, and a removed backend is the change most worth getting
+// out fast (the re-listing costs a ZooKeeper round trip). Only from a good,
+// complete state: after a failure the state may be partial, and a full
+// refresh re-reads everything anyway. The refresh that follows delivers
+// again only if the listing holds more news.
+func (w *ChildrenWatcher) deliverDeletions() {
+	if !w.st.deleted {
+		return
+	}
+	w.st.deleted = false
+	if w.st.full || !w.haveGood || w.lastErr != nil {
+		return
+	}
 	w.succeed()
 }
 

@@ -73,3 +73,29 @@ func TestRoutedDataWatchSurvivesReconnect(t *testing.T) {
 		w.await(t, "a="+v+" after the reconnect", children("a="+v))
 	}
 }
+
+// A deleted child leaves the snapshot as soon as its data watch reports
+// the deletion, without waiting for the re-listing (held here until the
+// snapshot is seen); the watcher carries on normally afterwards.
+func TestDeletionDeliveredBeforeRelisting(t *testing.T) {
+	z := testutil.SharedZooKeeper(t)
+	c := connect(t, z.Addrs(), zk.Options{})
+	root := testutil.ZKPath(t)
+	if err := c.EnsurePath(context.Background(), root); err != nil {
+		t.Fatal(err)
+	}
+	mustCreate(t, c, root+"/a", "1")
+	mustCreate(t, c, root+"/b", "2")
+	h := zk.NewHeldListing(c)
+	w := startWatch(t, h, root, zk.WatchOptions{})
+	w.await(t, "initial", children("a=1", "b=2"))
+	release := h.Hold()
+	t.Cleanup(release) // runs first: the watcher's Run may wait in a listing
+	if err := c.Delete(root+"/b", -1); err != nil {
+		t.Fatal(err)
+	}
+	w.await(t, "deletion while the listing is held", children("a=1"))
+	release()
+	mustCreate(t, c, root+"/c", "3")
+	w.await(t, "a later creation", children("a=1", "c=3"))
+}

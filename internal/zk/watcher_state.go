@@ -26,6 +26,10 @@ type watchState struct {
 	// Work the next refresh must do.
 	full, list, parent bool
 	dirty              map[string]bool
+	// deleted is set when a child's data watch reported its deletion:
+	// that is known before the re-listing the refresh does (see
+	// ChildrenWatcher.deliverDeletions).
+	deleted bool
 }
 
 type child struct {
@@ -158,7 +162,7 @@ func (st *watchState) apply(ref watchRef, ev Event) {
 		case EventNodeDeleted:
 			delete(st.children, ref.name)
 			delete(st.dirty, ref.name)
-			st.list = true
+			st.list, st.deleted = true, true
 		case EventNodeDataChanged:
 			st.dirty[ref.name] = true
 		}
