@@ -42,6 +42,7 @@ type Generator struct {
 	refused    string // a config check_command refused, header stripped
 	reloads    reloads
 	state      *stateFile // nil without state_file_path
+	memo       *renderMemo
 
 	runtime // add/del server state, see runtime.go
 }
@@ -64,6 +65,7 @@ func New(cfg *Config, opts generator.Options, extra ...Option) (*Generator, erro
 	g := &Generator{
 		cfg: cfg, log: opts.Logger, now: time.Now, rand: rand.Float64,
 		socketDown: map[string]bool{}, ids: ServerIDs{}, runtime: newRuntime(),
+		memo: newRenderMemo(),
 	}
 	if g.log == nil {
 		g.log = slog.New(slog.DiscardHandler)
@@ -155,7 +157,7 @@ func (g *Generator) Update(ctx context.Context, services []generator.Service) er
 	if err != nil {
 		return err
 	}
-	res, renderErr := Render(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now(), slots: g.slotPools()})
+	res, renderErr := Render(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now(), slots: g.slotPools(), memo: g.memo})
 	g.applied = map[string]bool{}
 	if g.cfg.DoSocket {
 		g.reconcileSockets(ctx, in, res)
@@ -183,7 +185,7 @@ func (g *Generator) Tick(ctx context.Context) error {
 func (g *Generator) inputs(services []generator.Service) ([]Service, error) {
 	out := make([]Service, 0, len(services))
 	for _, s := range services {
-		svc := Service{Name: s.Name, Cached: g.state.cached(s.Name)}
+		svc := Service{Name: s.Name, Cached: g.state.cached(s.Name), source: sourceOf(s.Revision, s.Backends)}
 		switch c := s.Config.(type) {
 		case nil:
 		case *ServiceConfig:

@@ -25,6 +25,8 @@ type Service struct {
 	// file order; those not live are written disabled, so they come back
 	// through the stats socket without a reload.
 	Cached []Backend
+	// source identifies Backends for the render memo (rendermemo.go).
+	source memoSource
 }
 
 // Input is everything a generation depends on. Render reads nothing else:
@@ -41,6 +43,9 @@ type Input struct {
 	// slots are the slot pools of the previous generation by backend name
 	// (see slots.go); nil starts every pool afresh.
 	slots map[string]*slotPool
+	// memo, when set, holds the previous generation's stanzas per service
+	// (rendermemo.go); it changes what is computed, never the result.
+	memo *renderMemo
 }
 
 // Result is a generated config and what the caller should know about it.
@@ -76,6 +81,7 @@ func Render(in Input) (*Result, error) {
 		return nil, errors.New("render haproxy config: no haproxy section")
 	}
 	r := &renderer{in: in, res: &Result{ServerIDs: in.ServerIDs.Clone()}}
+	defer in.memo.prune()
 	lines := r.base()
 	shared := r.sharedFrontend()
 	for i := range in.Services {
@@ -83,7 +89,7 @@ func Render(in Input) (*Result, error) {
 		if svc.Config == nil || svc.Config.Disabled {
 			continue
 		}
-		stanzas, err := r.service(svc)
+		stanzas, err := r.cachedService(svc)
 		if err != nil {
 			return nil, fmt.Errorf("render haproxy config: %w", err)
 		}
@@ -100,6 +106,8 @@ func Render(in Input) (*Result, error) {
 type renderer struct {
 	in  Input
 	res *Result
+	// slotted reports whether the last service rendered used server slots.
+	slotted bool
 }
 
 // base is the header, global, defaults and extra_sections. The header
@@ -154,7 +162,8 @@ func (r *renderer) service(svc *Service) ([]string, error) {
 	r.res.Dropped = append(r.res.Dropped, dropped...)
 	lines := r.frontendStanza(svc, frontend)
 	render := r.backendServers
-	if usesSlots(r.in.Config, backend) {
+	r.slotted = usesSlots(r.in.Config, backend)
+	if r.slotted {
 		render = r.slotServers
 	}
 	servers, err := render(svc, backend)

@@ -1,0 +1,106 @@
+package haproxy
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/smartstack-go/smartstack/pkg/registration"
+)
+
+// renderMemo keeps each service's stanzas from the previous generation,
+// so that an update re-renders only the services whose input changed. A
+// lone backend change is the common update and the one whose latency
+// matters (docs/benchmarks.md); before the memo, rendering every other
+// service was the largest step between the watch event and the runtime
+// API command. Render uses it only through Input.memo (the Generator's),
+// so Render's output never depends on it: a hit returns exactly what
+// rendering the same input again would.
+type renderMemo struct {
+	entries map[string]*memoEntry
+	seen    map[string]bool // services rendered by the current Render
+	hits    int             // for tests
+}
+
+// memoEntry is one service's stanzas and what rendering them added to
+// the Result.
+type memoEntry struct {
+	key      memoKey
+	ids      map[string]int // the service's ids before and after
+	lines    []string
+	dropped  []Dropped
+	warnings []string
+}
+
+// memoKey is everything a non-slot service's stanzas depend on besides
+// its server ids: the configs (never modified once built) and the
+// backends, known by the discovery state's revision and slice.
+type memoKey struct {
+	config  *Config
+	service *ServiceConfig
+	seed    int64
+	source  memoSource
+}
+
+// memoSource identifies a service's backends as the synapse loop handed
+// them over: a revision moves with every change, and the slice is shared,
+// never modified. The zero value (inputs built elsewhere) is never cached.
+type memoSource struct {
+	revision uint64
+	first    *registration.Backend
+	n        int
+}
+
+func newRenderMemo() *renderMemo {
+	return &renderMemo{entries: map[string]*memoEntry{}, seen: map[string]bool{}}
+}
+
+func sourceOf(revision uint64, backends []registration.Backend) memoSource {
+	s := memoSource{revision: revision, n: len(backends)}
+	if len(backends) > 0 {
+		s.first = &backends[0]
+	}
+	return s
+}
+
+// cachedService is r.service(svc), from the memo when its key and the
+// service's ids are unchanged. Slot backends are never cached: their
+// lines depend on the previous generation's pools. Neither are services
+// with state-file servers, whose list changes without a new revision.
+func (r *renderer) cachedService(svc *Service) ([]string, error) {
+	m := r.in.memo
+	if m == nil || svc.source == (memoSource{}) || len(svc.Cached) > 0 {
+		return r.service(svc)
+	}
+	m.seen[svc.Name] = true
+	key := memoKey{config: r.in.Config, service: svc.Config, seed: r.in.Seed, source: svc.source}
+	if e := m.entries[svc.Name]; e != nil && e.key == key && maps.Equal(e.ids, r.in.ServerIDs[svc.Name]) {
+		r.res.Dropped = append(r.res.Dropped, e.dropped...)
+		r.res.Warnings = append(r.res.Warnings, e.warnings...)
+		m.hits++
+		return e.lines, nil
+	}
+	delete(m.entries, svc.Name)
+	d, w := len(r.res.Dropped), len(r.res.Warnings)
+	lines, err := r.service(svc)
+	if err != nil || r.slotted {
+		return lines, err
+	}
+	m.entries[svc.Name] = &memoEntry{
+		key: key, ids: maps.Clone(r.res.ServerIDs[svc.Name]), lines: lines,
+		dropped: slices.Clone(r.res.Dropped[d:]), warnings: slices.Clone(r.res.Warnings[w:]),
+	}
+	return lines, nil
+}
+
+// prune forgets the services the last Render did not cache.
+func (m *renderMemo) prune() {
+	if m == nil {
+		return
+	}
+	for name := range m.entries {
+		if !m.seen[name] {
+			delete(m.entries, name)
+		}
+	}
+	clear(m.seen)
+}
