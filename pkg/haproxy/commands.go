@@ -75,6 +75,18 @@ func EnableHealthCommand(backend, server string) string {
 	return "enable health " + ServerRef(backend, server)
 }
 
+// EnableAgentCommand is "enable agent <b>/<s>": resume the server's agent
+// check. HAProxy refuses it for a server configured without agent-check.
+func EnableAgentCommand(backend, server string) string {
+	return "enable agent " + ServerRef(backend, server)
+}
+
+// DisableAgentCommand is "disable agent <b>/<s>": stop the server's agent
+// check, whose "ready" answer would end a maintenance set at run time.
+func DisableAgentCommand(backend, server string) string {
+	return "disable agent " + ServerRef(backend, server)
+}
+
 // EnableServer takes a server out of maintenance.
 func (c *Client) EnableServer(ctx context.Context, backend, server string) error {
 	return c.Do(ctx, EnableServerCommand(backend, server))

@@ -42,7 +42,7 @@ func (g *Generator) drainServers(ctx context.Context, c *hapi.Client, removals [
 		d, ok := prev[r]
 		if !ok {
 			d = drain{deadline: g.now().Add(time.Duration(g.cfg.DrainTimeout))}
-			fresh = append(fresh, "disable agent "+hapi.ServerRef(r.backend, r.server),
+			fresh = append(fresh, hapi.DisableAgentCommand(r.backend, r.server),
 				hapi.SetServerStateCommand(r.backend, r.server, hapi.Maint))
 		}
 		next[r] = d

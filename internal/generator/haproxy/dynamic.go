@@ -85,8 +85,8 @@ func addServerCommands(backend string, s renderedServer) []string {
 	if slices.Contains(s.args, "check") {
 		cmds = append(cmds, hapi.EnableHealthCommand(backend, s.name))
 	}
-	if slices.Contains(s.args, "agent-check") {
-		cmds = append(cmds, "enable agent "+hapi.ServerRef(backend, s.name))
+	if hasAgent(s) {
+		cmds = append(cmds, hapi.EnableAgentCommand(backend, s.name))
 	}
 	if s.live {
 		cmds = append(cmds, hapi.EnableServerCommand(backend, s.name))

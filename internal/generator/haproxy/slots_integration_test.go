@@ -1,12 +1,15 @@
 package haproxy
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
 
 	"github.com/smartstack-go/smartstack/internal/generator"
 	"github.com/smartstack-go/smartstack/pkg/registration"
+	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
 // httpService is an HTTP backend with cookie persistence: it cannot take
@@ -120,4 +123,56 @@ func TestIntegrationSlotsRestart(t *testing.T) {
 	r.clock.advance(time.Minute)
 	r.updateReloading(t, r.httpService(t, c, b))
 	r.checkSlots(t, map[string]string{"slot2": "127.0.0.1:4201", "slot3": "127.0.0.1:4202"}, 3)
+}
+
+// A slot freed at run time stays in maintenance though its agent answers
+// "ready" (its agent is disabled with it), as does a free slot the agent
+// readied after a reload, once an update has seen it, and the slot refilled gets its
+// agent back: taken to maintenance by hand, the agent's "ready" ends it.
+func TestIntegrationSlotsAgent(t *testing.T) {
+	agent := startIdentityTCP(t, "up ready")
+	r := startRealSetup(t)
+	r.cfg.ServerSlots = 3
+	extra := fmt.Sprintf(", balance static-rr]\nserver_options: agent-check agent-port %d agent-inter %dms\nx: [",
+		agent.port, agentInter.Milliseconds())
+	a, b := live("", "127.0.0.1", 4300), live("", "127.0.0.1", 4301)
+	r.updateReloading(t, r.service(t, extra, a, b))
+	// After a reload the agent readies the free slot the config writes
+	// "disabled" (docs/haproxy.md); the next update takes it back.
+	testutil.Eventually(t, integrationTimeout, func() error {
+		if s := r.servers(t)["slot3"]; s.AdminState.Maint() {
+			return errors.New("the agent has not readied slot3 yet")
+		}
+		return nil
+	})
+	before := r.mark(t)
+	mustUpdate(t, r.g, r.service(t, extra, a))
+	awaitAgentChecks(t, agent, 10) // slot1's agent goes on: slot2's had as many chances
+	r.checkSlots(t, map[string]string{"slot1": "127.0.0.1:4300"}, 3)
+
+	// b comes back to the slot it left, whose agent was disabled.
+	mustUpdate(t, r.g, r.service(t, extra, a, b))
+	r.checkSlots(t, map[string]string{"slot1": "127.0.0.1:4300", "slot2": "127.0.0.1:4301"}, 3)
+	if _, err := r.api.Exec(context.Background(), "set server svc/slot2 state maint"); err != nil {
+		t.Fatal(err)
+	}
+	testutil.Eventually(t, integrationTimeout, func() error {
+		if s := r.servers(t)["slot2"]; s.AdminState.Maint() {
+			return fmt.Errorf("slot2 admin %#x: its agent did not end the maintenance", s.AdminState)
+		}
+		return nil
+	})
+	r.checkNoReload(t, before)
+}
+
+// awaitAgentChecks waits until the agent has answered n more checks.
+func awaitAgentChecks(t *testing.T, agent *identity, n int64) {
+	t.Helper()
+	from := agent.hits.Load()
+	testutil.Eventually(t, integrationTimeout, func() error {
+		if got := agent.hits.Load() - from; got < n {
+			return fmt.Errorf("%d agent checks, want %d", got, n)
+		}
+		return nil
+	})
 }

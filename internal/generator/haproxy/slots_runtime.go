@@ -2,6 +2,7 @@ package haproxy
 
 import (
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -62,7 +63,36 @@ func refillCommands(backend string, s renderedServer, old *renderedBackend) ([]s
 	if prev.weightOf() != s.weightOf() {
 		cmds = append(cmds, hapi.SetWeightCommand(backend, s.name, s.weightOf()))
 	}
+	if hasAgent(s) {
+		// Freeing the slot disabled it (planSocket); a slot never filled
+		// has it on, and enabling it again is harmless.
+		cmds = append(cmds, hapi.EnableAgentCommand(backend, s.name))
+	}
 	return cmds, true
+}
+
+// slotAgents reports whether any slot pool of want has agent checks.
+func slotAgents(want map[string]*desiredProxy) bool {
+	for _, d := range want {
+		if d.mech == mechSlots && slices.ContainsFunc(d.rendered.order, d.slotAgent) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasAgent(s renderedServer) bool { return slices.Contains(s.args, "agent-check") }
+
+// slotAgent reports whether server is a slot of this pool with an agent
+// check. An agent answering "ready" takes a server out of the maintenance
+// "set server ... state maint" puts it in (though not out of the config's
+// "disabled"), so a slot freed at run time must have its agent disabled.
+func (d *desiredProxy) slotAgent(server string) bool {
+	if d.mech != mechSlots {
+		return false
+	}
+	s, ok := d.rendered.servers[server]
+	return ok && hasAgent(s)
 }
 
 // slotShape is a slot line without its address and weight: what must not

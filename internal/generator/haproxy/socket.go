@@ -111,6 +111,10 @@ func planSocket(rows []hapi.StatRow, want map[string]*desiredProxy) socketPlan {
 				p.status[serverRef{r.Proxy, r.Server}] = statUp
 			}
 		case r.Status != "MAINT":
+			if want[r.Proxy].slotAgent(r.Server) {
+				// An agent's "ready" would end the freed slot's maintenance.
+				p.commands = append(p.commands, hapi.DisableAgentCommand(r.Proxy, r.Server))
+			}
 			p.commands = append(p.commands, hapi.DisableServerCommand(r.Proxy, r.Server))
 			p.status[serverRef{r.Proxy, r.Server}] = statMaint
 		}
@@ -193,6 +197,11 @@ func (g *Generator) reconcileSocket(ctx context.Context, c *hapi.Client, want ma
 // no latency to save, and the read notices a dead socket or an outside
 // change, as the original's read before every update does.
 func (g *Generator) planSocketOf(ctx context.Context, c *hapi.Client, want map[string]*desiredProxy) ([]hapi.StatRow, socketPlan, dynamicPlan, error) {
+	if slotAgents(want) {
+		// Agents change admin states behind the record's back: a free
+		// slot written "disabled" is readied by its agent after a reload.
+		g.forgetStat(c.Path())
+	}
 	rows, cached, err := g.statRows(ctx, c)
 	if rows == nil && err != nil {
 		return nil, socketPlan{}, dynamicPlan{}, err
