@@ -167,3 +167,16 @@ func mustCreate(t *testing.T, c zk.Client, path, data string) {
 		t.Fatalf("create %s: %v", path, err)
 	}
 }
+
+// newRoot connects to the package's ZooKeeper and creates a znode of the
+// test's own to work under.
+func newRoot(t *testing.T) (*zk.Conn, string) {
+	t.Helper()
+	z := testutil.SharedZooKeeper(t)
+	c := connect(t, z.Addrs(), zk.Options{})
+	root := testutil.ZKPath(t)
+	if err := c.EnsurePath(context.Background(), root); err != nil {
+		t.Fatal(err)
+	}
+	return c, root
+}

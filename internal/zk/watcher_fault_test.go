@@ -1,7 +1,6 @@
 package zk_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	"github.com/smartstack-go/smartstack/internal/zk"
-	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
 // Wrappers around the real Client that make a race or a failure certain.
@@ -34,12 +32,7 @@ func (v *vanishing) ChildrenW(path string) ([]string, *zk.Stat, <-chan zk.Event,
 }
 
 func TestWatcherSkipsChildGoneBeforeRead(t *testing.T) {
-	z := testutil.SharedZooKeeper(t)
-	c := connect(t, z.Addrs(), zk.Options{})
-	root := testutil.ZKPath(t)
-	if err := c.EnsurePath(context.Background(), root); err != nil {
-		t.Fatal(err)
-	}
+	c, root := newRoot(t)
 	mustCreate(t, c, root+"/stay", "s")
 	mustCreate(t, c, root+"/gone", "g")
 	v := &vanishing{Client: c, victim: root + "/gone"}
@@ -78,12 +71,7 @@ func (c *counting) Get(path string) ([]byte, *zk.Stat, error) {
 }
 
 func TestWatcherReadsChildrenConcurrently(t *testing.T) {
-	z := testutil.SharedZooKeeper(t)
-	c := connect(t, z.Addrs(), zk.Options{})
-	root := testutil.ZKPath(t)
-	if err := c.EnsurePath(context.Background(), root); err != nil {
-		t.Fatal(err)
-	}
+	c, root := newRoot(t)
 	const n = 200
 	var wg sync.WaitGroup
 	for i := range n {
@@ -132,12 +120,7 @@ func (f *flaky) Get(path string) ([]byte, *zk.Stat, error) {
 }
 
 func TestWatcherKeepsLastGoodSetOnError(t *testing.T) {
-	z := testutil.SharedZooKeeper(t)
-	c := connect(t, z.Addrs(), zk.Options{})
-	root := testutil.ZKPath(t)
-	if err := c.EnsurePath(context.Background(), root); err != nil {
-		t.Fatal(err)
-	}
+	c, root := newRoot(t)
 	mustCreate(t, c, root+"/a", "1")
 	f := &flaky{Client: c}
 	w := startWatch(t, f, root, zk.WatchOptions{RetryMin: 20 * time.Millisecond, RetryMax: 50 * time.Millisecond})
@@ -168,12 +151,7 @@ func (d deaf) GetW(path string) ([]byte, *zk.Stat, <-chan zk.Event, error) {
 }
 
 func TestWatcherResyncCatchesLostWatch(t *testing.T) {
-	z := testutil.SharedZooKeeper(t)
-	c := connect(t, z.Addrs(), zk.Options{})
-	root := testutil.ZKPath(t)
-	if err := c.EnsurePath(context.Background(), root); err != nil {
-		t.Fatal(err)
-	}
+	c, root := newRoot(t)
 	mustCreate(t, c, root+"/a", "old")
 	w := startWatch(t, deaf{c}, root, zk.WatchOptions{ResyncInterval: 50 * time.Millisecond})
 	w.await(t, "initial", children("a=old"))

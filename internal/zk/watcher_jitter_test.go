@@ -32,12 +32,7 @@ func (s *scripted) Children(path string) ([]string, *zk.Stat, error) {
 }
 
 func TestWatcherResyncJitter(t *testing.T) {
-	z := testutil.SharedZooKeeper(t)
-	c := connect(t, z.Addrs(), zk.Options{})
-	root := testutil.ZKPath(t)
-	if err := c.EnsurePath(context.Background(), root); err != nil {
-		t.Fatal(err)
-	}
+	c, root := newRoot(t)
 	mustCreate(t, c, root+"/a", "1")
 	now := &scripted{Client: c, sessions: make(chan zk.SessionEvent, 1)}
 	later := &scripted{Client: c, sessions: make(chan zk.SessionEvent, 1)}

@@ -78,12 +78,7 @@ func TestRoutedDataWatchSurvivesReconnect(t *testing.T) {
 // the deletion, without waiting for the re-listing (held here until the
 // snapshot is seen); the watcher carries on normally afterwards.
 func TestDeletionDeliveredBeforeRelisting(t *testing.T) {
-	z := testutil.SharedZooKeeper(t)
-	c := connect(t, z.Addrs(), zk.Options{})
-	root := testutil.ZKPath(t)
-	if err := c.EnsurePath(context.Background(), root); err != nil {
-		t.Fatal(err)
-	}
+	c, root := newRoot(t)
 	mustCreate(t, c, root+"/a", "1")
 	mustCreate(t, c, root+"/b", "2")
 	h := zk.NewHeldListing(c)

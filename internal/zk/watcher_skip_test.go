@@ -1,13 +1,11 @@
 package zk_test
 
 import (
-	"context"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/smartstack-go/smartstack/internal/zk"
-	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
 // reads records every data read a watcher makes.
@@ -45,12 +43,7 @@ func (r *reads) Get(path string) ([]byte, *zk.Stat, error) {
 }
 
 func TestWatcherSkipData(t *testing.T) {
-	z := testutil.SharedZooKeeper(t)
-	c := connect(t, z.Addrs(), zk.Options{})
-	root := testutil.ZKPath(t)
-	if err := c.EnsurePath(context.Background(), root); err != nil {
-		t.Fatal(err)
-	}
+	c, root := newRoot(t)
 	mustCreate(t, c, root+"/skip_a", "never read")
 	mustCreate(t, c, root+"/b", "y")
 	r := &reads{Client: c}

@@ -13,12 +13,7 @@ import (
 )
 
 func TestWatcherFollowsChildrenAndParentData(t *testing.T) {
-	z := testutil.SharedZooKeeper(t)
-	c := connect(t, z.Addrs(), zk.Options{})
-	root := testutil.ZKPath(t)
-	if err := c.EnsurePath(context.Background(), root); err != nil {
-		t.Fatal(err)
-	}
+	c, root := newRoot(t)
 	w := startWatch(t, c, root, zk.WatchOptions{ParentData: true})
 	if s := w.await(t, "initial", children()); !s.Exists || s.Path != root {
 		t.Fatalf("initial snapshot %+v, want the existing empty node", s)
