@@ -2,48 +2,28 @@ package marathon
 
 import (
 	"fmt"
-	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	smetrics "github.com/smartstack-go/smartstack/internal/metrics"
 )
 
-// metrics are shared by every marathon watcher of a registerer, each
-// service a label value, so hundreds of watchers register once.
+// metrics are the marathon watchers' series. Every watcher of a registerer
+// gets the same ones (metrics.Reuse), each service a label value, so
+// hundreds of watchers register once.
 type metrics struct {
 	errors *prometheus.CounterVec // service
-}
-
-var (
-	metricsMu    sync.Mutex
-	metricsByReg = map[prometheus.Registerer]*metrics{}
-)
-
-func newMetrics() *metrics {
-	return &metrics{errors: prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "synapse_marathon_discovery_errors_total",
-		Help: "Failed Marathon polls; the last good backends were kept.",
-	}, []string{"service"})}
 }
 
 // metricsFor returns reg's metrics, registering them on first use; nil
 // gives unexported metrics.
 func metricsFor(reg prometheus.Registerer) (*metrics, error) {
-	if reg == nil {
-		return newMetrics(), nil
-	}
-	metricsMu.Lock()
-	defer metricsMu.Unlock()
-	if m, ok := metricsByReg[reg]; ok {
-		return m, nil
-	}
-	m := newMetrics()
-	c, err := smetrics.Reuse(reg, m.errors)
-	m.errors = c
-	metricsByReg[reg] = m
+	c, err := smetrics.CounterVec(reg, prometheus.CounterOpts{
+		Name: "synapse_marathon_discovery_errors_total",
+		Help: "Failed Marathon polls; the last good backends were kept.",
+	}, "service")
 	if err != nil {
-		return m, fmt.Errorf("marathon watcher: %w", err)
+		err = fmt.Errorf("marathon watcher: %w", err)
 	}
-	return m, nil
+	return &metrics{errors: c}, err
 }
