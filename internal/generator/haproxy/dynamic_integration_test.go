@@ -11,7 +11,7 @@ import (
 )
 
 // reloads is the master's reload counter.
-func (r *realSetup) reloads(t *testing.T) int {
+func (r *realSetup) reloads(t testing.TB) int {
 	t.Helper()
 	p, err := r.h.Procs()
 	if err != nil {

@@ -185,7 +185,7 @@ func reloadCounter(t *testing.T) (command string, count func() int) {
 	}
 }
 
-func newTestGenerator(t *testing.T, cfg *Config, clock *fakeClock) *Generator {
+func newTestGenerator(t testing.TB, cfg *Config, clock *fakeClock) *Generator {
 	t.Helper()
 	g, err := New(cfg, generator.Options{}, WithClock(clock.now), WithRand(func() float64 { return 0 }))
 	if err != nil {
@@ -200,7 +200,7 @@ func live(name, host string, port int) registration.Backend {
 }
 
 // normalized decodes a service's haproxy section from YAML.
-func normalized(t *testing.T, g *Generator, service, src string) *ServiceConfig {
+func normalized(t testing.TB, g *Generator, service, src string) *ServiceConfig {
 	t.Helper()
 	var n yaml.Node
 	if err := yaml.Unmarshal([]byte(src), &n); err != nil {
@@ -213,7 +213,7 @@ func normalized(t *testing.T, g *Generator, service, src string) *ServiceConfig 
 	return sc.(*ServiceConfig)
 }
 
-func mustUpdate(t *testing.T, g *Generator, services ...generator.Service) {
+func mustUpdate(t testing.TB, g *Generator, services ...generator.Service) {
 	t.Helper()
 	if err := g.Update(context.Background(), services); err != nil {
 		t.Fatalf("update: %v", err)

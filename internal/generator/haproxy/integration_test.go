@@ -30,7 +30,7 @@ type realSetup struct {
 	port  int
 }
 
-func startRealSetup(t *testing.T) *realSetup {
+func startRealSetup(t testing.TB) *realSetup {
 	t.Helper()
 	h := testutil.StartHAProxy(t, testutil.HAProxyConfig(""))
 	bin, err := testutil.HAProxyBinary()
@@ -52,14 +52,14 @@ func startRealSetup(t *testing.T) *realSetup {
 		api: hapi.New(h.StatsSocket), port: testutil.FreePort(t)}
 }
 
-func (r *realSetup) service(t *testing.T, extra string, backends ...registration.Backend) generator.Service {
+func (r *realSetup) service(t testing.TB, extra string, backends ...registration.Backend) generator.Service {
 	t.Helper()
 	section := fmt.Sprintf("port: %d\nbind_address: 127.0.0.1\nbackend: [mode tcp%s]", r.port, extra)
 	return svc(r.g, t, "svc", section, backends...)
 }
 
 // updateReloading runs Update and waits for the reload it must cause.
-func (r *realSetup) updateReloading(t *testing.T, s generator.Service) {
+func (r *realSetup) updateReloading(t testing.TB, s generator.Service) {
 	t.Helper()
 	before, err := r.h.Procs()
 	if err != nil {
@@ -71,7 +71,7 @@ func (r *realSetup) updateReloading(t *testing.T, s generator.Service) {
 	}
 }
 
-func (r *realSetup) servers(t *testing.T) map[string]hapi.ServerState {
+func (r *realSetup) servers(t testing.TB) map[string]hapi.ServerState {
 	t.Helper()
 	st, err := r.api.ShowServersState(context.Background(), "svc")
 	if err != nil {

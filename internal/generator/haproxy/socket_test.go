@@ -26,7 +26,7 @@ func socketGenerator(t *testing.T, sockets ...*fakeSocket) *Generator {
 	return g
 }
 
-func svc(g *Generator, t *testing.T, name, section string, backends ...registration.Backend) generator.Service {
+func svc(g *Generator, t testing.TB, name, section string, backends ...registration.Backend) generator.Service {
 	t.Helper()
 	return generator.Service{Name: name, Config: normalized(t, g, name, section), Backends: backends}
 }
