@@ -28,8 +28,7 @@ func (r serverRef) String() string { return r.backend + "/" + r.server }
 // planDynamic compares `show stat` with the rendered dynamic backends. A
 // weight change is applied when the line differs from the previous
 // generation by its weight alone.
-func planDynamic(rows []hapi.StatRow, want map[string]*desiredProxy) dynamicPlan {
-	running := runningServers(rows)
+func planDynamic(rows []hapi.StatRow, running map[string]map[string]bool, want map[string]*desiredProxy) dynamicPlan {
 	var p dynamicPlan
 	for _, name := range sortedKeys(want) {
 		d := want[name]

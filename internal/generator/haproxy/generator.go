@@ -38,8 +38,9 @@ type Generator struct {
 	clients    []*hapi.Client
 	socketDown map[string]bool // sockets whose failure was logged
 	ids        ServerIDs
-	lastText   string // last generated config, header stripped
-	refused    string // a config check_command refused, header stripped
+	lastText   string  // last generated config, header stripped
+	last       *Result // the generation of lastText, nil before the first
+	refused    string  // a config check_command refused, header stripped
 	reloads    reloads
 	state      *stateFile // nil without state_file_path
 	memo       *renderMemo
@@ -150,7 +151,6 @@ func (g *Generator) Normalize(service string, section *yaml.Node) (any, error) {
 func (g *Generator) Update(ctx context.Context, services []generator.Service) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	defer g.parsed.clear()
 	start := time.Now()
 	defer func() { g.m.generation.WithLabelValues("haproxy").Observe(time.Since(start).Seconds()) }()
 	in, err := g.inputs(services)

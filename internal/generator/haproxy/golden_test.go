@@ -121,7 +121,11 @@ func (c *goldenCase) run(t *testing.T) (*Result, error) {
 		}
 		in.Services = append(in.Services, svc)
 	}
-	return Render(in)
+	res, err := Render(in)
+	if err == nil {
+		sameBackends(t, "golden", res)
+	}
+	return res, err
 }
 
 func caseFiles(t *testing.T) []string {

@@ -51,6 +51,9 @@ type renderedBackend struct {
 	lines   []string // non-server lines, TABs removed
 	servers map[string]renderedServer
 	order   []string
+	// slots is pool(), once poolRead. Callers never modify a pool.
+	slots    *slotPool
+	poolRead bool
 }
 
 // parseBackends reads the backend stanzas of a generated config.

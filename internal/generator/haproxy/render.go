@@ -66,6 +66,10 @@ type Result struct {
 	// reasonKeys name the server (runtimeKey) of each ReloadReasons entry,
 	// so one the runtime API applied can be dropped.
 	reasonKeys []string
+	// chunks are the text's sections as Render joined them, and parsed
+	// their backends once read (parsememo.go).
+	chunks []chunk
+	parsed map[string]*renderedBackend
 }
 
 func (r *Result) addReason(key, reason string) {
@@ -83,16 +87,18 @@ func Render(in Input) (*Result, error) {
 	r := &renderer{in: in, res: &Result{ServerIDs: in.ServerIDs.Clone()}}
 	defer in.memo.prune()
 	lines := r.base()
+	r.res.chunks = append(r.res.chunks, chunk{lines: lines[:len(lines):len(lines)]})
 	shared := r.sharedFrontend()
 	for i := range in.Services {
 		svc := &in.Services[i]
 		if svc.Config == nil || svc.Config.Disabled {
 			continue
 		}
-		stanzas, err := r.cachedService(svc)
+		stanzas, e, err := r.cachedService(svc)
 		if err != nil {
 			return nil, fmt.Errorf("render haproxy config: %w", err)
 		}
+		r.res.chunks = append(r.res.chunks, chunk{lines: stanzas, memo: e})
 		lines = append(lines, stanzas...)
 		shared = append(shared, r.serviceSharedFrontend(svc, shared != nil)...)
 	}

@@ -29,6 +29,10 @@ type memoEntry struct {
 	lines    []string
 	dropped  []Dropped
 	warnings []string
+	// backends is parseBackends of lines, filled on first use: the
+	// runtime plan reads every backend on every update, and parsing only
+	// the services that changed keeps that in step with the render.
+	backends map[string]*renderedBackend
 }
 
 // memoKey is everything a non-slot service's stanzas depend on besides
@@ -66,10 +70,11 @@ func sourceOf(revision uint64, backends []registration.Backend) memoSource {
 // service's ids are unchanged. Slot backends are never cached: their
 // lines depend on the previous generation's pools. Neither are services
 // with state-file servers, whose list changes without a new revision.
-func (r *renderer) cachedService(svc *Service) ([]string, error) {
+func (r *renderer) cachedService(svc *Service) ([]string, *memoEntry, error) {
 	m := r.in.memo
 	if m == nil || svc.source == (memoSource{}) || len(svc.Cached) > 0 {
-		return r.service(svc)
+		lines, err := r.service(svc)
+		return lines, nil, err
 	}
 	m.seen[svc.Name] = true
 	key := memoKey{config: r.in.Config, service: svc.Config, seed: r.in.Seed, source: svc.source}
@@ -77,19 +82,20 @@ func (r *renderer) cachedService(svc *Service) ([]string, error) {
 		r.res.Dropped = append(r.res.Dropped, e.dropped...)
 		r.res.Warnings = append(r.res.Warnings, e.warnings...)
 		m.hits++
-		return e.lines, nil
+		return e.lines, e, nil
 	}
 	delete(m.entries, svc.Name)
 	d, w := len(r.res.Dropped), len(r.res.Warnings)
 	lines, err := r.service(svc)
 	if err != nil || r.slotted {
-		return lines, err
+		return lines, nil, err
 	}
-	m.entries[svc.Name] = &memoEntry{
+	e := &memoEntry{
 		key: key, ids: maps.Clone(r.res.ServerIDs[svc.Name]), lines: lines,
 		dropped: slices.Clone(r.res.Dropped[d:]), warnings: slices.Clone(r.res.Warnings[w:]),
 	}
-	return lines, nil
+	m.entries[svc.Name] = e
+	return lines, e, nil
 }
 
 // prune forgets the services the last Render did not cache.

@@ -3,6 +3,7 @@ package haproxy
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -41,8 +42,22 @@ func (m *memoInput) input(ids ServerIDs, memo *renderMemo) Input {
 	return in
 }
 
+// sameBackends fails unless the Result's backends, read from its chunks
+// and the memo, are those of its whole text.
+func sameBackends(t *testing.T, step string, res *Result) {
+	t.Helper()
+	// Only what parsing sets: pool() caches its answer in the stanzas.
+	same := func(a, b *renderedBackend) bool {
+		return reflect.DeepEqual(a.lines, b.lines) && reflect.DeepEqual(a.servers, b.servers) && slices.Equal(a.order, b.order)
+	}
+	if got, want := res.backends(), parseBackends(StripHeader(res.Text)); !maps.EqualFunc(got, want, same) {
+		t.Fatalf("%s: backends from the chunks differ from the text's:\n%+v\nwant\n%+v", step, got, want)
+	}
+}
+
 func sameResult(t *testing.T, step string, got, want *Result) {
 	t.Helper()
+	sameBackends(t, step, got)
 	if got.Text != want.Text {
 		t.Fatalf("%s: text differs from a fresh render\n%s\nwant\n%s", step, got.Text, want.Text)
 	}

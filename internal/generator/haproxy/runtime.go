@@ -19,14 +19,13 @@ type runtime struct {
 	// draining are removed dynamic servers waiting for their connections
 	// to end, per socket path, with their deadline.
 	draining map[string]map[serverRef]drain
-	// bootText is the config file found at start (server_slots only): its
-	// slot pools stand for the previous generation until one exists.
-	bootText string
+	// boot are the backends of the config file found at start
+	// (server_slots only): its slot pools stand for the previous
+	// generation until one exists.
+	boot map[string]*renderedBackend
 	// stats is each socket's record of the servers HAProxy runs
 	// (statcache.go).
 	stats statCache
-	// parsed memoizes parseBackends within one update (parsememo.go).
-	parsed parseMemo
 }
 
 func newRuntime() runtime {
@@ -46,7 +45,7 @@ func (g *Generator) chooseMechanisms(want map[string]*desiredProxy, res *Result)
 	if res == nil || g.cfg.DynamicServers == DynamicOff {
 		return
 	}
-	cur, old, slotBase := g.backendsOf(StripHeader(res.Text)), g.backendsOf(g.lastText), g.slotBase()
+	cur, old, slotBase := res.backends(), g.lastBackends(), g.slotBase()
 	g.observeSlots(cur)
 	for _, name := range sortedKeys(want) {
 		d, rb := want[name], cur[name]

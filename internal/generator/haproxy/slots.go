@@ -52,8 +52,17 @@ func poolsIn(backends map[string]*renderedBackend) map[string]*slotPool {
 }
 
 // pool is the backend's slot pool, nil without slot servers. Server lines
-// of the service's own backend lines are no slots and are skipped.
+// of the service's own backend lines are no slots and are skipped. It is
+// read several times an update from stanzas the render memo keeps, so it
+// is worked out once per stanza.
 func (b *renderedBackend) pool() *slotPool {
+	if !b.poolRead {
+		b.slots, b.poolRead = b.readPool(), true
+	}
+	return b.slots
+}
+
+func (b *renderedBackend) readPool() *slotPool {
 	p := &slotPool{}
 	for _, name := range b.order {
 		i, ok := slotIndex(name)

@@ -148,7 +148,7 @@ func (g *Generator) loadSlots() {
 		g.log.Warn("slot pools not read, they start afresh", "path", g.cfg.ConfigFilePath, "err", err)
 		return
 	}
-	g.bootText = StripHeader(text)
+	g.boot = parseBackends(StripHeader(text))
 }
 
 // slotBase is the previous generation's backends, else those of the file
@@ -157,10 +157,10 @@ func (g *Generator) slotBase() map[string]*renderedBackend {
 	if g.cfg.ServerSlots == 0 {
 		return nil
 	}
-	if g.lastText == "" {
-		return g.backendsOf(g.bootText)
+	if g.last == nil {
+		return g.boot
 	}
-	return g.backendsOf(g.lastText)
+	return g.last.backends()
 }
 
 // slotPools are the pools the next generation starts from.

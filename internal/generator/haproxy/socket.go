@@ -66,8 +66,7 @@ type socketPlan struct {
 // stat` order. Servers of backends synapse does not manage are left alone
 // (the original disables them). A wanted backend or server that HAProxy
 // does not run needs a reload.
-func planSocket(rows []hapi.StatRow, want map[string]*desiredProxy) socketPlan {
-	running := runningServers(rows)
+func planSocket(rows []hapi.StatRow, running map[string]map[string]bool, want map[string]*desiredProxy) socketPlan {
 	p := socketPlan{status: map[serverRef]string{}}
 	enabled := map[string]map[string]bool{}
 	for _, name := range sortedKeys(want) {
@@ -168,8 +167,8 @@ func (g *Generator) reconcileSockets(ctx context.Context, in []Service, res *Res
 // then the dynamic one, both against the socket's record (statcache.go),
 // which it then patches with what the commands did.
 func (g *Generator) reconcileSocket(ctx context.Context, c *hapi.Client, want map[string]*desiredProxy) {
-	rows, p, dp, err := g.planSocketOf(ctx, c, want)
-	if rows == nil && err != nil {
+	st, p, dp, err := g.planSocketOf(ctx, c, want)
+	if st == nil && err != nil {
 		g.socketFailed(c.Path(), err)
 		return
 	}
@@ -185,7 +184,7 @@ func (g *Generator) reconcileSocket(ctx context.Context, c *hapi.Client, want ma
 	g.socketRecovered(c.Path())
 	g.applyDynamic(ctx, c, dp)
 	ch := statChanges{status: p.status, removed: map[serverRef]bool{}}
-	g.recordDynamic(&ch, c.Path(), rows, want, dp)
+	g.recordDynamic(&ch, c.Path(), st.index(), want, dp)
 	if len(dp.refills) > 0 {
 		g.forgetStat(c.Path()) // slot setups change statuses the record does not follow
 	}
@@ -196,23 +195,23 @@ func (g *Generator) reconcileSocket(ctx context.Context, c *hapi.Client, want ma
 // for nothing, HAProxy is read anyway: an update with nothing to send has
 // no latency to save, and the read notices a dead socket or an outside
 // change, as the original's read before every update does.
-func (g *Generator) planSocketOf(ctx context.Context, c *hapi.Client, want map[string]*desiredProxy) ([]hapi.StatRow, socketPlan, dynamicPlan, error) {
+func (g *Generator) planSocketOf(ctx context.Context, c *hapi.Client, want map[string]*desiredProxy) (*statEntry, socketPlan, dynamicPlan, error) {
 	if slotAgents(want) {
 		// Agents change admin states behind the record's back: a free
 		// slot written "disabled" is readied by its agent after a reload.
 		g.forgetStat(c.Path())
 	}
-	rows, cached, err := g.statRows(ctx, c)
-	if rows == nil && err != nil {
+	st, cached, err := g.statRows(ctx, c)
+	if st == nil {
 		return nil, socketPlan{}, dynamicPlan{}, err
 	}
-	p, dp := planSocket(rows, want), planDynamic(rows, want)
+	p, dp := planSocket(st.rows, st.index(), want), planDynamic(st.rows, st.index(), want)
 	idle := len(p.commands) == 0 && len(dp.commands) == 0 && len(dp.removals) == 0 && len(dp.refills) == 0
 	if cached && idle {
 		g.forgetStat(c.Path())
 		return g.planSocketOf(ctx, c, want)
 	}
-	return rows, p, dp, err
+	return st, p, dp, err
 }
 
 // sendCommands sends cmds in batches and reports whether the socket

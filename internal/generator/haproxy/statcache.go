@@ -27,28 +27,39 @@ type statCache map[string]*statEntry
 
 type statEntry struct {
 	rows []hapi.StatRow
-	read time.Time
+	// running indexes rows by proxy and server name. Both plans and the
+	// record's patch read it on every update; it is built on first use
+	// and dropped whenever rows change.
+	running map[string]map[string]bool
+	read    time.Time
+}
+
+func (e *statEntry) index() map[string]map[string]bool {
+	if e.running == nil {
+		e.running = runningServers(e.rows)
+	}
+	return e.running
 }
 
 // statRows returns c's servers as of the last read plus the generator's
 // own changes (cached), reading "show stat" when there is no fresh record.
 // Like ShowStat, it may return rows together with an error for skipped
 // lines.
-func (g *Generator) statRows(ctx context.Context, c *hapi.Client) (rows []hapi.StatRow, cached bool, err error) {
+func (g *Generator) statRows(ctx context.Context, c *hapi.Client) (e *statEntry, cached bool, err error) {
 	now := g.now()
 	if e := g.stats[c.Path()]; e != nil && now.Sub(e.read) < statResync && !now.Before(e.read) {
-		return e.rows, true, nil
+		return e, true, nil
 	}
-	rows, err = c.ShowStat(ctx)
+	rows, err := c.ShowStat(ctx)
 	if rows == nil && err != nil {
 		g.m.socketCommands.WithLabelValues("error").Inc()
 		delete(g.stats, c.Path())
 		return nil, false, err
 	}
 	g.m.socketCommands.WithLabelValues("ok").Inc()
-	rows = compactRows(rows)
-	g.stats[c.Path()] = &statEntry{rows: rows, read: now}
-	return rows, false, err
+	e = &statEntry{rows: compactRows(rows), read: now}
+	g.stats[c.Path()] = e
+	return e, false, err
 }
 
 // forgetStat makes the next update read path's "show stat" again.
@@ -72,11 +83,10 @@ const (
 	statMaint = "MAINT"
 )
 
-// recordDynamic adds to ch what applyDynamic did on a socket whose rows
-// were rows: servers added to running dynamic backends, and removed
+// recordDynamic adds to ch what applyDynamic did on a socket that ran
+// running: servers added to running dynamic backends, and removed
 // servers, gone once deleted, in maintenance while they drain.
-func (g *Generator) recordDynamic(ch *statChanges, path string, rows []hapi.StatRow, want map[string]*desiredProxy, p dynamicPlan) {
-	running := runningServers(rows)
+func (g *Generator) recordDynamic(ch *statChanges, path string, running map[string]map[string]bool, want map[string]*desiredProxy, p dynamicPlan) {
 	for _, name := range sortedKeys(want) {
 		d := want[name]
 		servers, ok := running[name]
@@ -126,7 +136,7 @@ func (g *Generator) applyStat(path string, ch statChanges) {
 		}
 		rows = append(rows, r)
 	}
-	e.rows = append(rows, ch.added...)
+	e.rows, e.running = append(rows, ch.added...), nil
 }
 
 // compactRows keeps the fields the socket plans read. A parsed row holds

@@ -32,7 +32,7 @@ func (g *Generator) generate(ctx context.Context, res *Result, err error) error 
 	if g.cfg.DoWrites {
 		old, changed, err = g.writeConfig(ctx, res.Text)
 	}
-	g.lastText = text
+	g.lastText, g.last, g.boot = text, res, nil
 	if !changed {
 		return err
 	}
