@@ -27,9 +27,3 @@ func Reuse[C prometheus.Collector](reg prometheus.Registerer, c C) (C, error) {
 	}
 	return c, fmt.Errorf("register metrics: %w", err)
 }
-
-// CounterVec is Reuse of a new counter vector: the one of that name reg
-// already has, else the new one, registered.
-func CounterVec(reg prometheus.Registerer, opts prometheus.CounterOpts, labels ...string) (*prometheus.CounterVec, error) {
-	return Reuse(reg, prometheus.NewCounterVec(opts, labels))
-}

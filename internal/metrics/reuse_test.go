@@ -26,20 +26,3 @@ func TestReuse(t *testing.T) {
 		t.Fatal("nil registerer must return the collector unchanged")
 	}
 }
-
-// Watchers built many times share one vector per registerer.
-func TestCounterVecShared(t *testing.T) {
-	reg := prometheus.NewRegistry()
-	opts := prometheus.CounterOpts{Name: "x_errors_total", Help: "h"}
-	a, err := CounterVec(reg, opts, "service")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := CounterVec(reg, opts, "service")
-	if err != nil || a != b {
-		t.Fatalf("second CounterVec = %p, %v; want the first, %p", b, err, a)
-	}
-	if _, err := CounterVec(reg, opts, "other"); err == nil {
-		t.Fatal("a vector of another shape under the same name was accepted")
-	}
-}

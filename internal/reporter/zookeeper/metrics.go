@@ -1,9 +1,6 @@
 package zookeeper
 
 import (
-	"errors"
-	"fmt"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -26,40 +23,6 @@ type metrics struct {
 // zkBuckets is Yelp's default histogram_buckets_zk.
 var zkBuckets = []float64{0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
 
-func newMetrics(buckets []float64) *metrics {
-	if len(buckets) == 0 {
-		buckets = zkBuckets
-	}
-	return &metrics{
-		opDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "nerve_zk_operation_duration_seconds",
-			Help:    "Duration of ZooKeeper writes by the zookeeper reporter.",
-			Buckets: buckets,
-		}, []string{"zk_cluster", "operation"}),
-		writeFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "nerve_zk_write_failures_total",
-			Help: "ZooKeeper writes by the zookeeper reporter that failed.",
-		}, []string{"zk_cluster", "operation"}),
-		connected: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "nerve_zk_connected",
-			Help: "1 while the pooled ZooKeeper connection has a session.",
-		}, []string{"zk_cluster"}),
-		poolSize: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "nerve_zk_pool_size",
-			Help: "Reporters sharing the pooled ZooKeeper connection.",
-		}, []string{"zk_cluster"}),
-		ttlRenewals: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "nerve_zk_ttl_renewals_total",
-			Help: "ttl_seconds refreshes of persistent nodes, by result.",
-		}, []string{"zk_cluster", "result"}),
-	}
-}
-
-var (
-	metricsMu    sync.Mutex
-	metricsByReg = map[prometheus.Registerer]*metrics{}
-)
-
 // metricsFor returns the process-wide collectors for reg, registering them
 // on first use. A nil reg gets unregistered collectors, which cost nothing.
 // When reg already holds a collector of the same name (registered by
@@ -67,32 +30,34 @@ var (
 // the collectors stay unregistered rather than crash the daemon. buckets
 // only matter on first use: a registered histogram cannot change them.
 func metricsFor(reg prometheus.Registerer, buckets []float64) (*metrics, error) {
-	if reg == nil {
-		return newMetrics(buckets), nil
+	if len(buckets) == 0 {
+		buckets = zkBuckets
 	}
-	metricsMu.Lock()
-	defer metricsMu.Unlock()
-	if m, ok := metricsByReg[reg]; ok {
-		return m, nil
-	}
-	m := newMetrics(buckets)
-	var errs []error
-	m.opDuration = register(reg, m.opDuration, &errs)
-	m.writeFailures = register(reg, m.writeFailures, &errs)
-	m.connected = register(reg, m.connected, &errs)
-	m.poolSize = register(reg, m.poolSize, &errs)
-	m.ttlRenewals = register(reg, m.ttlRenewals, &errs)
-	metricsByReg[reg] = m
-	return m, errors.Join(errs...)
-}
-
-// register adds c to reg through metrics.Reuse, collecting the error.
-func register[C prometheus.Collector](reg prometheus.Registerer, c C, errs *[]error) C {
-	c, err := smetrics.Reuse(reg, c)
-	if err != nil {
-		*errs = append(*errs, fmt.Errorf("zookeeper reporter: %w", err))
-	}
-	return c
+	return smetrics.Shared(reg, "zookeeper reporter", func(g *smetrics.Group) *metrics {
+		return &metrics{
+			opDuration: g.HistogramVec(prometheus.HistogramOpts{
+				Name:    "nerve_zk_operation_duration_seconds",
+				Help:    "Duration of ZooKeeper writes by the zookeeper reporter.",
+				Buckets: buckets,
+			}, "zk_cluster", "operation"),
+			writeFailures: g.CounterVec(prometheus.CounterOpts{
+				Name: "nerve_zk_write_failures_total",
+				Help: "ZooKeeper writes by the zookeeper reporter that failed.",
+			}, "zk_cluster", "operation"),
+			connected: g.GaugeVec(prometheus.GaugeOpts{
+				Name: "nerve_zk_connected",
+				Help: "1 while the pooled ZooKeeper connection has a session.",
+			}, "zk_cluster"),
+			poolSize: g.GaugeVec(prometheus.GaugeOpts{
+				Name: "nerve_zk_pool_size",
+				Help: "Reporters sharing the pooled ZooKeeper connection.",
+			}, "zk_cluster"),
+			ttlRenewals: g.CounterVec(prometheus.CounterOpts{
+				Name: "nerve_zk_ttl_renewals_total",
+				Help: "ttl_seconds refreshes of persistent nodes, by result.",
+			}, "zk_cluster", "result"),
+		}
+	})
 }
 
 // clusterMetrics are the series of one zk_cluster, and the original's

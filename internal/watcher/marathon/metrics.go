@@ -1,16 +1,13 @@
 package marathon
 
 import (
-	"fmt"
-
 	"github.com/prometheus/client_golang/prometheus"
 
 	smetrics "github.com/smartstack-go/smartstack/internal/metrics"
 )
 
-// metrics are the marathon watchers' series. Every watcher of a registerer
-// gets the same ones (metrics.Reuse), each service a label value, so
-// hundreds of watchers register once.
+// metrics are shared by every marathon watcher of a registerer, each service
+// a label value, so hundreds of watchers register once.
 type metrics struct {
 	errors *prometheus.CounterVec // service
 }
@@ -18,12 +15,10 @@ type metrics struct {
 // metricsFor returns reg's metrics, registering them on first use; nil
 // gives unexported metrics.
 func metricsFor(reg prometheus.Registerer) (*metrics, error) {
-	c, err := smetrics.CounterVec(reg, prometheus.CounterOpts{
-		Name: "synapse_marathon_discovery_errors_total",
-		Help: "Failed Marathon polls; the last good backends were kept.",
-	}, "service")
-	if err != nil {
-		err = fmt.Errorf("marathon watcher: %w", err)
-	}
-	return &metrics{errors: c}, err
+	return smetrics.Shared(reg, "marathon watcher", func(g *smetrics.Group) *metrics {
+		return &metrics{errors: g.CounterVec(prometheus.CounterOpts{
+			Name: "synapse_marathon_discovery_errors_total",
+			Help: "Failed Marathon polls; the last good backends were kept.",
+		}, "service")}
+	})
 }

@@ -1,10 +1,6 @@
 package multi
 
 import (
-	"errors"
-	"fmt"
-	"sync"
-
 	"github.com/prometheus/client_golang/prometheus"
 
 	smetrics "github.com/smartstack-go/smartstack/internal/metrics"
@@ -17,45 +13,22 @@ type metrics struct {
 	switches   *prometheus.CounterVec // service, watcher
 }
 
-var (
-	metricsMu    sync.Mutex
-	metricsByReg = map[prometheus.Registerer]*metrics{}
-)
-
-func newMetrics() *metrics {
-	return &metrics{
-		s3Failures: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "synapse_multi_s3_toggle_fetch_failures_total",
-			Help: "s3_toggle fetches that gave no weights (reason s3_error, parse_error, invalid_schema); the current watcher was kept.",
-		}, []string{"s3_url", "reason"}),
-		switches: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "synapse_multi_resolver_switches_total",
-			Help: "Times a multi watcher's resolver switched to another child watcher.",
-		}, []string{"service", "watcher"}),
-	}
-}
-
 // url labels a source by its s3_url.
 func (*metrics) url(s s3Source) string { return "s3://" + s.bucket + "/" + s.key }
 
 // metricsFor returns reg's metrics, registering them on first use; nil
 // gives unexported metrics.
 func metricsFor(reg prometheus.Registerer) (*metrics, error) {
-	if reg == nil {
-		return newMetrics(), nil
-	}
-	metricsMu.Lock()
-	defer metricsMu.Unlock()
-	if m, ok := metricsByReg[reg]; ok {
-		return m, nil
-	}
-	m := newMetrics()
-	var errF, errS error
-	m.s3Failures, errF = smetrics.Reuse(reg, m.s3Failures)
-	m.switches, errS = smetrics.Reuse(reg, m.switches)
-	metricsByReg[reg] = m
-	if err := errors.Join(errF, errS); err != nil {
-		return m, fmt.Errorf("multi watcher: %w", err)
-	}
-	return m, nil
+	return smetrics.Shared(reg, "multi watcher", func(g *smetrics.Group) *metrics {
+		return &metrics{
+			s3Failures: g.CounterVec(prometheus.CounterOpts{
+				Name: "synapse_multi_s3_toggle_fetch_failures_total",
+				Help: "s3_toggle fetches that gave no weights (reason s3_error, parse_error, invalid_schema); the current watcher was kept.",
+			}, "s3_url", "reason"),
+			switches: g.CounterVec(prometheus.CounterOpts{
+				Name: "synapse_multi_resolver_switches_total",
+				Help: "Times a multi watcher's resolver switched to another child watcher.",
+			}, "service", "watcher"),
+		}
+	})
 }
