@@ -61,6 +61,17 @@ type Options struct {
 	Registerer prometheus.Registerer // nil: no metrics are exported
 }
 
+// Log is the logger of service's watcher of method: Logger (nil: discard)
+// with the service, the method and attrs on every line, so the lines of
+// hundreds of watchers can be told apart.
+func (o Options) Log(service, method string, attrs ...any) *slog.Logger {
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return log.With(append([]any{"service", service, "method", method}, attrs...)...)
+}
+
 // Send delivers s on out unless ctx ends first, so a watcher blocked on a
 // slow consumer still returns promptly on shutdown.
 func Send(ctx context.Context, out chan<- Snapshot, s Snapshot) error {

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"sync"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/smartstack-go/smartstack/internal/watcher"
+	"github.com/smartstack-go/smartstack/internal/watcher/poll"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
@@ -25,27 +25,22 @@ type Poller struct {
 	log             *slog.Logger
 	m               *metrics
 
-	last    []registration.Backend // last good set sent
-	sent    bool                   // last round succeeded and was sent
-	gen     map[string]*yaml.Node  // latest generator config given to Poll
-	genNew  bool                   // gen not sent yet: a failed round must not lose it
-	mu      sync.Mutex
-	pingErr error // outcome of the last round, for Ping
+	last   []registration.Backend // last good set sent
+	sent   bool                   // last round succeeded and was sent
+	gen    map[string]*yaml.Node  // latest generator config given to Poll
+	genNew bool                   // gen not sent yet: a failed round must not lose it
+	status *poll.Status
 }
 
 // NewPoller builds a Poller asking ns (empty: the system nameservers).
 func NewPoller(service, method string, ns Nameservers, opts watcher.Options) *Poller {
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	log = log.With("service", service, "method", method)
+	log := opts.Log(service, method)
 	m, err := metricsFor(opts.Registerer)
 	if err != nil {
 		log.Warn("dns watcher metrics not exported", "err", err)
 	}
 	return &Poller{service: service, method: method, res: &Resolver{nameservers: ns.addrs()},
-		log: log, m: m, pingErr: errNotResolved}
+		log: log, m: m, status: poll.NewStatus(errNotResolved)}
 }
 
 // Poll resolves servers and sends the backends when they differ from the
@@ -65,7 +60,7 @@ func (p *Poller) Poll(ctx context.Context, out chan<- watcher.Snapshot, servers 
 	if err != nil {
 		return p.Fail(ctx, out, err)
 	}
-	if prev := p.setPing(nil); prev != nil && prev != errNotResolved {
+	if p.status.Set(nil) != nil {
 		p.log.Info("dns discovery recovered")
 	}
 	if p.sent && !p.genNew && slices.EqualFunc(bs, p.last, registration.Backend.Equal) {
@@ -79,7 +74,7 @@ func (p *Poller) Poll(ctx context.Context, out chan<- watcher.Snapshot, servers 
 // Fail reports a failed round: logged when it starts a failure streak,
 // counted and sent every time (the receiver keeps the last good state).
 func (p *Poller) Fail(ctx context.Context, out chan<- watcher.Snapshot, err error) error {
-	if prev := p.setPing(err); prev == nil || prev == errNotResolved {
+	if p.status.Set(err) == nil {
 		p.log.Warn("dns discovery failed; keeping the last good backends", "err", err)
 	}
 	p.sent = false
@@ -87,23 +82,12 @@ func (p *Poller) Fail(ctx context.Context, out chan<- watcher.Snapshot, err erro
 	return watcher.Send(ctx, out, watcher.Snapshot{Service: p.service, Err: err})
 }
 
-// setPing records the latest round's outcome and returns the previous one.
-func (p *Poller) setPing(err error) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	prev := p.pingErr
-	p.pingErr = err
-	return prev
-}
-
 // Ping reports the last round's failure, if any. It asks nobody: a
 // hard-coded external name (the original resolves airbnb.com) turns a
 // private network or a DNS blip into a fleet-wide outage.
-func (p *Poller) Ping(context.Context) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.pingErr != nil {
-		return fmt.Errorf("dns discovery stale: %w", p.pingErr)
+func (p *Poller) Ping(ctx context.Context) error {
+	if err := p.status.Ping(ctx); err != nil {
+		return fmt.Errorf("dns discovery stale: %w", err)
 	}
 	return nil
 }

@@ -17,10 +17,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"sync/atomic"
 	"time"
 
 	"github.com/smartstack-go/smartstack/internal/watcher"
+	"github.com/smartstack-go/smartstack/internal/watcher/poll"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
@@ -41,7 +41,7 @@ type Watcher struct {
 	client  *http.Client
 	log     *slog.Logger
 	m       *metrics
-	lastErr atomic.Pointer[error] // nil until the first round ends
+	status  *poll.Status
 }
 
 var (
@@ -55,11 +55,7 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 	if err != nil {
 		return nil, err
 	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	log = log.With("service", service, "method", Method)
+	log := opts.Log(service, Method)
 	m, err := metricsFor(opts.Registerer)
 	if err != nil {
 		log.Warn("docker watcher metrics not exported", "err", err)
@@ -67,33 +63,24 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 	return &Watcher{
 		service: service, cfg: c, log: log, m: m,
 		client: &http.Client{Timeout: time.Duration(c.RequestTimeout)},
+		status: poll.NewStatus(errors.New("docker watcher has not polled yet")),
 	}, nil
 }
 
 // Run polls at once, then every check_interval (less the time a round
 // took) until ctx ends.
 func (w *Watcher) Run(ctx context.Context, out chan<- watcher.Snapshot) error {
-	interval := time.Duration(w.cfg.CheckInterval)
 	last := make([][]registration.Backend, len(w.cfg.Servers))
 	failing := make([]bool, len(w.cfg.Servers))
-	timer := time.NewTimer(0)
-	defer timer.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-timer.C:
-		}
-		start := time.Now()
+	loop := poll.Loop{Interval: time.Duration(w.cfg.CheckInterval)}
+	loop.Run(ctx, func(ctx context.Context) error {
 		s := w.round(ctx, last, failing)
 		if ctx.Err() != nil {
-			return nil
+			return ctx.Err()
 		}
-		if err := watcher.Send(ctx, out, s); err != nil {
-			return nil
-		}
-		timer.Reset(max(interval-time.Since(start), 0))
-	}
+		return watcher.Send(ctx, out, s)
+	})
+	return nil
 }
 
 // round lists every server and merges the results in server order. last
@@ -148,7 +135,7 @@ func (w *Watcher) snapshot(all []registration.Backend, errs []error) watcher.Sna
 	if len(errs) > 0 {
 		err = errors.Join(errs...)
 	}
-	w.lastErr.Store(&err)
+	w.status.Set(err)
 	if len(errs) == len(w.cfg.Servers) {
 		return watcher.Snapshot{Service: w.service, Err: fmt.Errorf("no docker server could be listed: %w", err)}
 	}
@@ -156,10 +143,4 @@ func (w *Watcher) snapshot(all []registration.Backend, errs []error) watcher.Sna
 }
 
 // Ping reports the last round's failures, nil when every server answered.
-func (w *Watcher) Ping(context.Context) error {
-	p := w.lastErr.Load()
-	if p == nil {
-		return errors.New("docker watcher has not polled yet")
-	}
-	return *p
-}
+func (w *Watcher) Ping(ctx context.Context) error { return w.status.Ping(ctx) }

@@ -14,12 +14,12 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
 	"github.com/smartstack-go/smartstack/internal/watcher"
+	"github.com/smartstack-go/smartstack/internal/watcher/poll"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
@@ -41,7 +41,7 @@ type Watcher struct {
 	m       *metrics
 	api     ec2.DescribeInstancesAPIClient // built by the first poll; Run's only
 	jitter  func() float64                 // a field so tests can pin it
-	lastErr atomic.Pointer[error]          // nil until the first poll ends
+	streak  *poll.Streak
 }
 
 var (
@@ -56,47 +56,44 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 	if err != nil {
 		return nil, err
 	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	log = log.With("service", service, "method", Method, "tag", c.TagName+"="+c.TagValue)
+	log := opts.Log(service, Method, "tag", c.TagName+"="+c.TagValue)
 	m, err := metricsFor(opts.Registerer)
 	if err != nil {
 		log.Warn("ec2tag watcher metrics not exported", "err", err)
 	}
-	return &Watcher{service: service, cfg: c, log: log, m: m, jitter: jitter}, nil
+	return &Watcher{service: service, cfg: c, log: log, m: m, jitter: jitter,
+		streak: poll.NewStreak(log, "ec2 poll", errors.New("ec2tag watcher has not polled yet"))}, nil
 }
 
 // Run polls at once, then every check_interval (less the poll's time)
 // until ctx ends; after a throttled poll the delay grows as backoff says.
 func (w *Watcher) Run(ctx context.Context, out chan<- watcher.Snapshot) error {
-	interval := time.Duration(w.cfg.CheckInterval)
-	timer := time.NewTimer(0)
-	defer timer.Stop()
-	throttles := 0
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-timer.C:
-		}
-		start := time.Now()
-		err := w.round(ctx, out)
-		if ctx.Err() != nil {
-			return nil
-		}
-		delay := max(interval-time.Since(start), 0)
-		if throttled(err) {
-			throttles++
-			delay = backoff(interval, time.Duration(w.cfg.MaxBackoff), throttles, w.jitter())
-			w.m.throttles.WithLabelValues(w.service).Inc()
-			w.log.Warn("ec2 throttled the poll; backing off", "attempt", throttles, "next_poll_in", delay)
-		} else {
-			throttles = 0
-		}
-		timer.Reset(delay)
+	loop := poll.Loop{Interval: time.Duration(w.cfg.CheckInterval), Backoff: &throttling{w: w}}
+	loop.Run(ctx, func(ctx context.Context) error { return w.round(ctx, out) })
+	return nil
+}
+
+// throttling backs polls off while EC2 throttles them, counting the
+// throttled polls in a row.
+type throttling struct {
+	w *Watcher
+	n int
+}
+
+// After waits out a throttle with a growing delay; any other outcome, a
+// failure included, resets the count, since only rate limits want backing
+// off (a failure is retried at the next check_interval).
+func (t *throttling) After(err error) (time.Duration, bool) {
+	if !throttled(err) {
+		t.n = 0
+		return 0, false
 	}
+	t.n++
+	w := t.w
+	delay := backoff(time.Duration(w.cfg.CheckInterval), time.Duration(w.cfg.MaxBackoff), t.n, w.jitter())
+	w.m.throttles.WithLabelValues(w.service).Inc()
+	w.log.Warn("ec2 throttled the poll; backing off", "attempt", t.n, "next_poll_in", delay)
+	return delay, true
 }
 
 // round polls once and reports the result; it returns the poll's error.
@@ -105,15 +102,7 @@ func (w *Watcher) round(ctx context.Context, out chan<- watcher.Snapshot) error 
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	prev := w.lastErr.Swap(&err)
-	switch {
-	case err != nil && (prev == nil || *prev == nil):
-		w.log.Warn("ec2 poll failed; keeping the last good backends", "err", err)
-	case err != nil:
-		w.log.Debug("ec2 poll still failing", "err", err)
-	case prev != nil && *prev != nil:
-		w.log.Info("ec2 poll recovered", "backends", len(backends))
-	}
+	w.streak.Record(err, "backends", len(backends))
 	s := watcher.Snapshot{Service: w.service, Backends: backends, Err: err}
 	if err != nil {
 		s.Backends = nil
@@ -138,10 +127,4 @@ func (w *Watcher) poll(ctx context.Context) (_ []registration.Backend, err error
 }
 
 // Ping reports the last poll's outcome.
-func (w *Watcher) Ping(context.Context) error {
-	p := w.lastErr.Load()
-	if p == nil {
-		return errors.New("ec2tag watcher has not polled yet")
-	}
-	return *p
-}
+func (w *Watcher) Ping(ctx context.Context) error { return w.streak.Ping(ctx) }

@@ -18,10 +18,10 @@ import (
 	"log/slog"
 	"path"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"github.com/smartstack-go/smartstack/internal/watcher"
+	"github.com/smartstack-go/smartstack/internal/watcher/poll"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
@@ -56,7 +56,7 @@ type Watcher struct {
 	// The retry backoff and the long-poll bound; fields so tests can
 	// shorten them.
 	minBackoff, maxBackoff, maxWatch time.Duration
-	lastErr                          atomic.Pointer[error] // nil until the first listing ends
+	streak                           *poll.Streak
 }
 
 var (
@@ -70,12 +70,8 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 	if err != nil {
 		return nil, err
 	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
 	cl := newClient(c.Host, c.Port, cleanPath(c.Path))
-	log = log.With("service", service, "method", Method, "url", cl.url)
+	log := opts.Log(service, Method, "url", cl.url)
 	m, err := metricsFor(opts.Registerer)
 	if err != nil {
 		log.Warn("etcd watcher metrics not exported", "err", err)
@@ -83,6 +79,7 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 	return &Watcher{
 		service: service, cfg: c, c: cl, log: log, m: m,
 		minBackoff: minBackoff, maxBackoff: maxBackoff, maxWatch: maxWatch,
+		streak: poll.NewStreak(log, "etcd discovery", errors.New("etcd watcher has not listed yet")),
 	}, nil
 }
 
@@ -104,11 +101,11 @@ func (w *Watcher) Run(ctx context.Context, out chan<- watcher.Snapshot) error {
 			continue
 		}
 		w.m.errors.WithLabelValues(w.service).Inc()
-		w.report(err)
+		w.streak.Record(err)
 		if watcher.Send(ctx, out, watcher.Snapshot{Service: w.service, Err: err}) != nil {
 			return nil
 		}
-		if !sleep(ctx, backoff) {
+		if poll.Sleep(ctx, backoff) != nil {
 			return nil
 		}
 		backoff = min(2*backoff, w.maxBackoff)
@@ -126,7 +123,7 @@ func (w *Watcher) round(ctx context.Context, out chan<- watcher.Snapshot) (uint6
 		return 0, err
 	}
 	backends := w.backends(nodes, nil)
-	w.report(nil)
+	w.streak.Record(nil)
 	if err := watcher.Send(ctx, out, watcher.Snapshot{Service: w.service, Backends: backends}); err != nil {
 		return 0, err
 	}
@@ -175,37 +172,5 @@ func (w *Watcher) backends(nodes []node, acc []registration.Backend) []registrat
 	return acc
 }
 
-// report logs transitions only, so a long outage is one warning.
-func (w *Watcher) report(err error) {
-	prev := w.lastErr.Swap(&err)
-	hadErr := prev != nil && *prev != nil
-	switch {
-	case err != nil && !hadErr:
-		w.log.Warn("etcd discovery failed; keeping the last good backends", "err", err)
-	case err != nil:
-		w.log.Debug("etcd discovery still failing", "err", err)
-	case hadErr:
-		w.log.Info("etcd discovery recovered")
-	}
-}
-
 // Ping reports the last listing's or watch's outcome.
-func (w *Watcher) Ping(context.Context) error {
-	p := w.lastErr.Load()
-	if p == nil {
-		return errors.New("etcd watcher has not listed yet")
-	}
-	return *p
-}
-
-// sleep waits d or until ctx ends; false means ctx ended.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
-}
+func (w *Watcher) Ping(ctx context.Context) error { return w.streak.Ping(ctx) }

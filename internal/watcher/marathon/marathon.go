@@ -15,10 +15,10 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"sync/atomic"
 	"time"
 
 	"github.com/smartstack-go/smartstack/internal/watcher"
+	"github.com/smartstack-go/smartstack/internal/watcher/poll"
 )
 
 // Method is the name `discovery.method` uses.
@@ -41,9 +41,9 @@ type Watcher struct {
 	m        *metrics
 	// splay is the start-up delay, sleep waits for a delay unless ctx ends
 	// first: fields so tests can pin the dice and the clock.
-	splay   func(time.Duration) time.Duration
-	sleep   func(ctx context.Context, d time.Duration) error
-	lastErr atomic.Pointer[error] // nil until the first poll ends
+	splay  func(time.Duration) time.Duration
+	sleep  func(ctx context.Context, d time.Duration) error
+	streak *poll.Streak
 }
 
 var (
@@ -58,11 +58,7 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 		return nil, err
 	}
 	endpoint, _ := c.tasksURL() // Validate checked it
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	log = log.With("service", service, "method", Method, "url", endpoint.String())
+	log := opts.Log(service, Method, "url", endpoint.String())
 	m, err := metricsFor(opts.Registerer)
 	if err != nil {
 		log.Warn("marathon watcher metrics not exported", "err", err)
@@ -74,7 +70,8 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 		// closed, which is the original's EOFError retry.
 		client: &http.Client{Timeout: time.Duration(c.RequestTimeout)},
 		splay:  randomSplay,
-		sleep:  sleep,
+		sleep:  poll.Sleep,
+		streak: poll.NewStreak(log, "marathon poll", errors.New("marathon watcher has not polled yet")),
 	}, nil
 }
 
@@ -83,41 +80,21 @@ func randomSplay(interval time.Duration) time.Duration {
 	return rand.N(interval)
 }
 
-// sleep waits d, or until ctx ends (then it returns ctx's error).
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
 // Run polls after a random splay in [0, check_interval), as the original
 // (spec 2.9), so a fleet restarted together does not poll Marathon in
 // step; then every check_interval, counted from the start of the previous
 // poll, until ctx ends.
 func (w *Watcher) Run(ctx context.Context, out chan<- watcher.Snapshot) error {
 	interval := time.Duration(w.cfg.CheckInterval)
-	delay := w.splay(interval)
-	for {
-		if w.sleep(ctx, delay) != nil {
-			return nil
-		}
-		start := time.Now()
-		if err := w.round(ctx, out); err != nil {
-			return nil // ctx ended
-		}
-		delay = nextDelay(interval, time.Since(start))
-	}
+	loop := poll.Loop{Interval: interval, Splay: w.splay(interval), Sleep: w.sleep}
+	loop.Run(ctx, func(ctx context.Context) error { return w.round(ctx, out) })
+	return nil
 }
 
-// nextDelay is the original's sleep: check_interval less the time the poll
-// took, never negative.
+// nextDelay is the original's sleep, which poll.Loop does: check_interval
+// less the time the poll took, never negative. marathon_test pins it.
 func nextDelay(interval, elapsed time.Duration) time.Duration {
-	return max(interval-elapsed, 0)
+	return poll.NextDelay(interval, elapsed)
 }
 
 // round polls once and reports the result; it returns an error only when
@@ -127,15 +104,7 @@ func (w *Watcher) round(ctx context.Context, out chan<- watcher.Snapshot) error 
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	prev := w.lastErr.Swap(&err)
-	switch {
-	case err != nil && (prev == nil || *prev == nil):
-		w.log.Warn("marathon poll failed; keeping the last good backends", "err", err)
-	case err != nil:
-		w.log.Debug("marathon poll still failing", "err", err)
-	case prev != nil && *prev != nil:
-		w.log.Info("marathon poll recovered", "backends", len(backends))
-	}
+	w.streak.Record(err, "backends", len(backends))
 	s := watcher.Snapshot{Service: w.service, Backends: backends, Err: err}
 	if err != nil {
 		s.Backends = nil
@@ -145,10 +114,4 @@ func (w *Watcher) round(ctx context.Context, out chan<- watcher.Snapshot) error 
 }
 
 // Ping reports the last poll's outcome.
-func (w *Watcher) Ping(context.Context) error {
-	p := w.lastErr.Load()
-	if p == nil {
-		return errors.New("marathon watcher has not polled yet")
-	}
-	return *p
-}
+func (w *Watcher) Ping(ctx context.Context) error { return w.streak.Ping(ctx) }
