@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -63,6 +64,22 @@ type ServerState struct {
 	FQDN        string // srv_fqdn, "" for "-"
 	Port        int    // srv_port
 	row
+}
+
+// checkEnabled is CHK_ST_ENABLED (src/check.h), the bit of
+// srv_check_state and srv_agent_state that "disable health" and "disable
+// agent" clear.
+const checkEnabled = 0x04
+
+// AgentEnabled reports whether the server's agent check is configured and
+// running, false when the column is missing or malformed.
+func (s ServerState) AgentEnabled() bool {
+	v, ok := s.Field("srv_agent_state")
+	if !ok {
+		return false
+	}
+	n, err := strconv.Atoi(v)
+	return err == nil && n&checkEnabled != 0
 }
 
 // ShowServersState runs "show servers state [backend]"; backend "" means all

@@ -83,3 +83,28 @@ func TestAdminStateMaintIsHAProxysMask(t *testing.T) {
 		}
 	}
 }
+
+// srv_agent_state values read from HAProxy 2.6: 22 with an agent running,
+// 18 after "disable agent", 0 without agent-check.
+func TestServerStateAgentEnabled(t *testing.T) {
+	for _, tc := range []struct {
+		name, header, value string
+		want                bool
+	}{
+		{"running", "srv_agent_state", "22", true},
+		{"disabled", "srv_agent_state", "18", false},
+		{"none", "srv_agent_state", "0", false},
+		{"malformed", "srv_agent_state", "x", false},
+		{"no column", "srv_port", "22", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			states, err := ParseServersState("1\n# be_id be_name srv_id srv_name " + tc.header + "\n1 b 1 s " + tc.value + "\n")
+			if err != nil || len(states) != 1 {
+				t.Fatalf("%d states, err %v", len(states), err)
+			}
+			if got := states[0].AgentEnabled(); got != tc.want {
+				t.Fatalf("AgentEnabled() = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

@@ -170,14 +170,16 @@ func (g *Generator) Update(ctx context.Context, services []generator.Service) er
 	return errors.Join(genErr, stateErr)
 }
 
-// Tick retries a pending reload once the rate limit allows, and keeps the
-// state file's timestamps and TTL current.
+// Tick retries a pending reload once the rate limit allows, keeps free
+// agent slots in maintenance, and keeps the state file's timestamps and
+// TTL current.
 func (g *Generator) Tick(ctx context.Context) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.forgetDraining()
 	g.finishDrains(ctx)
 	g.reload(ctx)
+	g.sweepAgentSlots(ctx)
 	return g.flushState()
 }
 

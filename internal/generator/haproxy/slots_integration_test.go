@@ -127,7 +127,7 @@ func TestIntegrationSlotsRestart(t *testing.T) {
 
 // A slot freed at run time stays in maintenance though its agent answers
 // "ready" (its agent is disabled with it), as does a free slot the agent
-// readied after a reload, once an update has seen it, and the slot refilled gets its
+// readied after a reload, once a tick has seen it, and the slot refilled gets its
 // agent back: taken to maintenance by hand, the agent's "ready" ends it.
 func TestIntegrationSlotsAgent(t *testing.T) {
 	agent := startIdentityTCP(t, "up ready")
@@ -138,7 +138,8 @@ func TestIntegrationSlotsAgent(t *testing.T) {
 	a, b := live("", "127.0.0.1", 4300), live("", "127.0.0.1", 4301)
 	r.updateReloading(t, r.service(t, extra, a, b))
 	// After a reload the agent readies the free slot the config writes
-	// "disabled" (docs/haproxy.md); the next update takes it back.
+	// "disabled" (docs/haproxy.md); the next tick takes it back and turns
+	// its agent off.
 	testutil.Eventually(t, integrationTimeout, func() error {
 		if s := r.servers(t)["slot3"]; s.AdminState.Maint() {
 			return errors.New("the agent has not readied slot3 yet")
@@ -146,6 +147,16 @@ func TestIntegrationSlotsAgent(t *testing.T) {
 		return nil
 	})
 	before := r.mark(t)
+	if err := r.g.Tick(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if s := r.servers(t)["slot3"]; !s.AdminState.Maint() || s.AgentEnabled() {
+		t.Fatalf("after a tick slot3 admin %#x, agent on %v; want maintenance, agent off", s.AdminState, s.AgentEnabled())
+	}
+	awaitAgentChecks(t, agent, 10)
+	if s := r.servers(t)["slot3"]; !s.AdminState.Maint() {
+		t.Fatalf("slot3 left maintenance after the sweep (admin %#x)", s.AdminState)
+	}
 	mustUpdate(t, r.g, r.service(t, extra, a))
 	awaitAgentChecks(t, agent, 10) // slot1's agent goes on: slot2's had as many chances
 	r.checkSlots(t, map[string]string{"slot1": "127.0.0.1:4300"}, 3)
@@ -175,4 +186,29 @@ func awaitAgentChecks(t *testing.T, agent *identity, n int64) {
 		}
 		return nil
 	})
+}
+
+// With a server-state-file a slot freed at run time keeps its agent off
+// and its maintenance through a reload: HAProxy restores both from the
+// file synapse saves first, so no agent "ready" revives it.
+func TestIntegrationSlotsAgentStateFile(t *testing.T) {
+	agent := startIdentityTCP(t, "up ready")
+	r := startRealSetup(t)
+	r.cfg.ServerSlots, r.cfg.ServerStateFile = 3, r.h.Dir+"/servers.state"
+	extra := func(balance string) string {
+		return fmt.Sprintf(", balance %s]\nserver_options: agent-check agent-port %d agent-inter %dms\nx: [",
+			balance, agent.port, agentInter.Milliseconds())
+	}
+	a, b := live("", "127.0.0.1", 4400), live("", "127.0.0.1", 4401)
+	r.updateReloading(t, r.service(t, extra("static-rr"), a, b))
+	mustUpdate(t, r.g, r.service(t, extra("static-rr"), a))
+	r.clock.advance(time.Minute)
+	r.updateReloading(t, r.service(t, extra("static-rr, timeout server 5s"), a))
+	if s := r.servers(t)["slot2"]; !s.AdminState.Maint() || s.AgentEnabled() {
+		t.Fatalf("after the reload slot2 admin %#x, agent on %v; want maintenance, agent off", s.AdminState, s.AgentEnabled())
+	}
+	awaitAgentChecks(t, agent, 10)
+	if s := r.servers(t)["slot2"]; !s.AdminState.Maint() {
+		t.Fatalf("slot2 left maintenance after the reload (admin %#x)", s.AdminState)
+	}
 }
