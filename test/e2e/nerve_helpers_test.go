@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,7 +11,6 @@ import (
 	"os/exec"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -69,17 +67,24 @@ func writeConfig(t *testing.T, path string, cfg map[string]any) {
 	}
 }
 
-// nerveProc is a running nerve binary.
-type nerveProc struct {
+// daemonProc is a running nerve or synapse binary.
+type daemonProc struct {
 	cmd    *exec.Cmd
-	stderr *syncBuffer
+	stderr *testutil.SyncBuffer // stdout too
 	done   chan struct{}
 	err    error
 }
 
-func startNerve(t *testing.T, args ...string) *nerveProc {
+func startNerve(t *testing.T, args ...string) *daemonProc {
 	t.Helper()
-	p := &nerveProc{cmd: exec.Command(buildNerve(t), args...), stderr: &syncBuffer{}, done: make(chan struct{})}
+	return startDaemon(t, "nerve", buildNerve(t), args...)
+}
+
+// startDaemon runs bin with DEBUG logging; it is killed by PID on cleanup,
+// its output logged if the test failed.
+func startDaemon(t *testing.T, name, bin string, args ...string) *daemonProc {
+	t.Helper()
+	p := &daemonProc{cmd: exec.Command(bin, args...), stderr: &testutil.SyncBuffer{}, done: make(chan struct{})}
 	p.cmd.Stderr = p.stderr
 	p.cmd.Stdout = p.stderr
 	p.cmd.Env = append(os.Environ(), "DEBUG=1")
@@ -91,20 +96,20 @@ func startNerve(t *testing.T, args ...string) *nerveProc {
 		_ = p.cmd.Process.Kill()
 		<-p.done
 		if t.Failed() {
-			t.Logf("nerve output:\n%s", p.stderr.String())
+			t.Logf("%s output:\n%s", name, p.stderr.String())
 		}
 	})
 	return p
 }
 
-func (p *nerveProc) signal(t *testing.T, s syscall.Signal) {
+func (p *daemonProc) signal(t *testing.T, s syscall.Signal) {
 	t.Helper()
 	if err := p.cmd.Process.Signal(s); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func (p *nerveProc) alive() bool {
+func (p *daemonProc) alive() bool {
 	select {
 	case <-p.done:
 		return false
@@ -161,20 +166,3 @@ func connectZK(t *testing.T, servers []string) *gozk.Conn {
 type quietLogger struct{}
 
 func (quietLogger) Printf(string, ...any) {}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}

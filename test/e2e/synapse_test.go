@@ -3,7 +3,6 @@ package e2e
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -114,22 +113,7 @@ func TestSynapseFollowsZooKeeper(t *testing.T) {
 }
 
 // startSynapse runs the synapse binary; it is killed on cleanup.
-func startSynapse(t *testing.T, args ...string) *nerveProc {
+func startSynapse(t *testing.T, args ...string) *daemonProc {
 	t.Helper()
-	p := &nerveProc{cmd: exec.Command(buildSynapse(t), args...), stderr: &syncBuffer{}, done: make(chan struct{})}
-	p.cmd.Stderr = p.stderr
-	p.cmd.Stdout = p.stderr
-	p.cmd.Env = append(os.Environ(), "DEBUG=1")
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.err = p.cmd.Wait(); close(p.done) }()
-	t.Cleanup(func() {
-		_ = p.cmd.Process.Kill()
-		<-p.done
-		if t.Failed() {
-			t.Logf("synapse output:\n%s", p.stderr.String())
-		}
-	})
-	return p
+	return startDaemon(t, "synapse", buildSynapse(t), args...)
 }

@@ -96,7 +96,7 @@ func waitServedBy(t *testing.T, url, name string) {
 
 // trafficDuring sends requests through HAProxy for d and fails
 // the test on any failed request or if synapse dies meanwhile.
-func trafficDuring(t *testing.T, p *nerveProc, url string, d time.Duration) {
+func trafficDuring(t *testing.T, p *daemonProc, url string, d time.Duration) {
 	t.Helper()
 	// Paced, not back to back: the point is "every request during the
 	// outage", not load, and the test shares its cores.

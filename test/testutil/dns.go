@@ -1,6 +1,7 @@
 package testutil
 
 import (
+	"maps"
 	"net"
 	"slices"
 	"strings"
@@ -13,19 +14,21 @@ import (
 // DNSServer is a real DNS server on loopback (UDP and TCP on one port),
 // authoritative for the A and AAAA records a test sets; any other name is
 // NXDOMAIN. Point a resolver at Addr (the dns watchers' `nameserver`).
-// It is the dns watcher tests' server, exported for the end-to-end tests.
+// It counts the questions, for tests of what a resolver asks how often.
 type DNSServer struct {
 	// Addr is 127.0.0.1:<port>, for UDP and TCP alike.
 	Addr string
 
 	mu      sync.Mutex
 	records map[string][]string // fqdn → addresses
+	rcode   int                 // forced answer code when not 0
+	asked   map[string]int      // "A name." → count
 }
 
 // StartDNS starts a DNS server that is shut down on cleanup.
 func StartDNS(t testing.TB) *DNSServer {
 	t.Helper()
-	f := &DNSServer{records: map[string][]string{}}
+	f := &DNSServer{records: map[string][]string{}, asked: map[string]int{}}
 	pc, ln := dnsListenPair(t)
 	f.Addr = pc.LocalAddr().String()
 	for _, s := range []*mdns.Server{{PacketConn: pc, Handler: f}, {Listener: ln, Handler: f}} {
@@ -73,6 +76,28 @@ func (f *DNSServer) Delete(name string) {
 	delete(f.records, mdns.Fqdn(strings.ToLower(name)))
 }
 
+// SetRcode makes every answer rc (mdns.RcodeServerFailure: a broken
+// server); 0 answers from the records again.
+func (f *DNSServer) SetRcode(rc int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.rcode = rc
+}
+
+// Asked returns how often question q ("A name.", lower case) was asked.
+func (f *DNSServer) Asked(q string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.asked[q]
+}
+
+// Questions returns every question asked so far, once each, in no order.
+func (f *DNSServer) Questions() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Collect(maps.Keys(f.asked))
+}
+
 // ServeDNS implements mdns.Handler.
 func (f *DNSServer) ServeDNS(w mdns.ResponseWriter, r *mdns.Msg) {
 	m := new(mdns.Msg)
@@ -88,10 +113,17 @@ func (f *DNSServer) ServeDNS(w mdns.ResponseWriter, r *mdns.Msg) {
 }
 
 func (f *DNSServer) answer(m *mdns.Msg, q mdns.Question) {
+	name := strings.ToLower(q.Name)
 	f.mu.Lock()
-	addrs, ok := f.records[strings.ToLower(q.Name)]
+	f.asked[mdns.TypeToString[q.Qtype]+" "+name]++
+	addrs, ok := f.records[name]
+	rcode := f.rcode
 	f.mu.Unlock()
-	if !ok {
+	switch {
+	case rcode != 0:
+		m.Rcode = rcode
+		return
+	case !ok:
 		m.Rcode = mdns.RcodeNameError
 		return
 	}

@@ -5,6 +5,8 @@ import (
 	"net"
 	"slices"
 	"testing"
+
+	mdns "github.com/miekg/dns"
 )
 
 func TestDNSServer(t *testing.T) {
@@ -36,9 +38,21 @@ func TestDNSServer(t *testing.T) {
 			}
 		})
 	}
+	if got := f.Questions(); !slices.Contains(got, "A web.test.") || !slices.Contains(got, "AAAA web.test.") {
+		t.Errorf("questions %v, want A and AAAA web.test.", got)
+	}
+	if n := f.Asked("A web.test."); n < 1 {
+		t.Errorf("A web.test. asked %d times, want at least once", n)
+	}
 	f.Delete("web.test")
 	_, err := r.LookupIP(context.Background(), "ip4", "web.test.")
 	if de, ok := err.(*net.DNSError); !ok || !de.IsNotFound {
 		t.Fatalf("deleted name: %v, want NXDOMAIN", err)
+	}
+	f.Set("web.test", "127.0.0.2")
+	f.SetRcode(mdns.RcodeServerFailure)
+	_, err = r.LookupIP(context.Background(), "ip4", "web.test.")
+	if de, ok := err.(*net.DNSError); !ok || de.IsNotFound || de.Err != "server misbehaving" {
+		t.Fatalf("SERVFAIL: %v, want the resolver's server misbehaving", err)
 	}
 }

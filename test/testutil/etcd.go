@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -49,53 +48,28 @@ func etcdCheckDeps(bin string) error {
 // never skips, when etcd is not installed.
 func StartEtcd(t testing.TB) *Etcd {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("-short: skipping a test that starts etcd")
-	}
-	if err := EtcdInstalled(); err != nil {
-		t.Fatal(err)
-	}
-	e, err := startEtcd(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("etcd log:\n%s", e.LogTail())
-		}
-		if err := e.Stop(); err != nil {
-			t.Error(err)
-		}
-	})
-	return e
+	return startServer(t, "etcd", EtcdInstalled, startEtcd)
 }
 
-// startEtcd retries on fresh ports when one was taken between picking it
-// and etcd binding it.
 func startEtcd(dir string) (*Etcd, error) {
-	var err error
-	for attempt := 1; attempt <= 3; attempt++ {
+	return retryBindRace(func(attempt int) (*Etcd, bool, error) {
 		e := &Etcd{dir: filepath.Join(dir, fmt.Sprintf("etcd-%d", attempt))}
+		var err error
 		if e.ClientPort, err = freePort(); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if e.PeerPort, err = freePort(); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if err = e.start(); err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		if err = e.waitReady(etcdReadyTimeout); err == nil {
-			return e, nil
+		if err = e.waitReady(etcdReadyTimeout); err != nil {
+			retry, err := giveUp(e, fmt.Errorf("etcd on port %d not ready: %w\n%s", e.ClientPort, err, e.LogTail()))
+			return nil, retry, err
 		}
-		err = fmt.Errorf("etcd on port %d not ready: %w\n%s", e.ClientPort, err, e.LogTail())
-		bindRace := strings.Contains(e.LogTail(), "address already in use")
-		_ = e.Stop()
-		if !bindRace {
-			break
-		}
-	}
-	return nil, err
+		return e, false, nil
+	})
 }
 
 func (e *Etcd) start() error {

@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -59,56 +58,26 @@ func rabbitBinaries() (server, epmd string, err error) {
 	return server, epmd, nil
 }
 
-func requireRabbitMQ(t testing.TB) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("-short: skipping a test that starts RabbitMQ")
-	}
-	if err := RabbitMQInstalled(); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // StartRabbitMQ starts a broker for this test alone and stops it by PID on
 // cleanup. Prefer SharedRabbitMQ unless the test stops the broker.
 func StartRabbitMQ(t testing.TB) *RabbitMQ {
 	t.Helper()
-	requireRabbitMQ(t)
-	r, err := startRabbitMQ(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("rabbitmq log:\n%s", r.LogTail())
-		}
-		if err := r.Stop(); err != nil {
-			t.Error(err)
-		}
-	})
-	return r
+	return startServer(t, "RabbitMQ", RabbitMQInstalled, startRabbitMQ)
 }
 
-// startRabbitMQ retries on fresh ports when one was taken between picking
-// it and the broker or epmd binding it.
 func startRabbitMQ(dir string) (*RabbitMQ, error) {
 	server, epmd, err := rabbitBinaries()
 	if err != nil {
 		return nil, err
 	}
-	for attempt := 1; attempt <= 3; attempt++ {
+	return retryBindRace(func(attempt int) (*RabbitMQ, bool, error) {
 		r := &RabbitMQ{dir: filepath.Join(dir, fmt.Sprintf("rabbitmq-%d", attempt))}
-		if err = r.start(server, epmd); err == nil {
-			return r, nil
+		if err := r.start(server, epmd); err != nil {
+			retry, err := giveUp(r, err)
+			return nil, retry, err
 		}
-		bindRace := strings.Contains(strings.ToLower(r.LogTail()), "eaddrinuse") ||
-			strings.Contains(r.LogTail(), "Address already in use")
-		err = errors.Join(err, r.Stop())
-		if !bindRace {
-			break
-		}
-	}
-	return nil, err
+		return r, false, nil
+	})
 }
 
 func (r *RabbitMQ) start(server, epmd string) error {

@@ -55,7 +55,7 @@ func RabbitMQMain(m *testing.M) int {
 // not stop it; use StartRabbitMQ for that.
 func SharedRabbitMQ(t testing.TB) *RabbitMQ {
 	t.Helper()
-	requireRabbitMQ(t)
+	requireServer(t, "RabbitMQ", RabbitMQInstalled)
 	s := &rabbitShared
 	s.mu.Lock()
 	defer s.mu.Unlock()

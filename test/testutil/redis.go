@@ -2,7 +2,6 @@ package testutil
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"net"
@@ -49,50 +48,27 @@ func redisCheckDeps(bin string) error {
 // when redis-server is not installed.
 func StartRedis(t testing.TB, args ...string) *Redis {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("-short: skipping a test that starts redis-server")
-	}
-	if err := RedisInstalled(); err != nil {
-		t.Fatal(err)
-	}
-	r, err := startRedis(t.TempDir(), args)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("redis log:\n%s", r.LogTail())
-		}
-		if err := r.Stop(); err != nil {
-			t.Error(err)
-		}
+	return startServer(t, "redis-server", RedisInstalled, func(dir string) (*Redis, error) {
+		return startRedis(dir, args)
 	})
-	return r
 }
 
-// startRedis retries on a fresh port when the port was taken between picking
-// it and redis binding it.
 func startRedis(dir string, args []string) (*Redis, error) {
-	var err error
-	for attempt := 1; attempt <= 3; attempt++ {
+	return retryBindRace(func(attempt int) (*Redis, bool, error) {
 		r := &Redis{dir: filepath.Join(dir, fmt.Sprintf("redis-%d", attempt))}
+		var err error
 		if r.Port, err = freePort(); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if err = r.start(args); err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		if err = r.waitReady(redisReadyTimeout); err == nil {
-			return r, nil
+		if err = r.waitReady(redisReadyTimeout); err != nil {
+			retry, err := giveUp(r, fmt.Errorf("redis-server on port %d not ready: %w\n%s", r.Port, err, r.LogTail()))
+			return nil, retry, err
 		}
-		err = fmt.Errorf("redis-server on port %d not ready: %w\n%s", r.Port, err, r.LogTail())
-		bindRace := bytes.Contains([]byte(r.LogTail()), []byte("Address already in use"))
-		_ = r.Stop()
-		if !bindRace {
-			break
-		}
-	}
-	return nil, err
+		return r, false, nil
+	})
 }
 
 func (r *Redis) start(args []string) error {

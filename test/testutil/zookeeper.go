@@ -41,12 +41,7 @@ func zkCheckDeps(java, jar string) error {
 // ZooKeeper package is missing.
 func requireZooKeeper(t testing.TB) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("-short: skipping a test that starts ZooKeeper")
-	}
-	if err := ZooKeeperInstalled(); err != nil {
-		t.Fatal(err)
-	}
+	requireServer(t, "ZooKeeper", ZooKeeperInstalled)
 }
 
 // StartZooKeeper starts a standalone ZooKeeper for this test alone and stops
@@ -101,18 +96,13 @@ func startZooKeeper(dir string, n int, pick func(n int) ([]int, error)) (*ZooKee
 	if n < 1 {
 		return nil, fmt.Errorf("zookeeper ensemble size %d, want at least 1", n)
 	}
-	var err error
-	for attempt := 1; attempt <= 3; attempt++ {
+	return retryBindRace(func(attempt int) (*ZooKeeper, bool, error) {
 		z := &ZooKeeper{dir: filepath.Join(dir, fmt.Sprintf("zk-%d", attempt))}
-		var retry bool
-		if retry, err = z.startAttempt(n, pick); err == nil {
-			return z, nil
+		if retry, err := z.startAttempt(n, pick); err != nil {
+			return nil, retry, err
 		}
-		if !retry {
-			break
-		}
-	}
-	return nil, err
+		return z, false, nil
+	})
 }
 
 func (z *ZooKeeper) startAttempt(n int, pick func(n int) ([]int, error)) (retry bool, err error) {

@@ -1,7 +1,6 @@
 package testutil
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -183,7 +182,7 @@ var errZKExited = errors.New("zookeeper process exited")
 // start failure worth retrying on fresh ports.
 func (n *zkNode) bindRace() bool {
 	b, err := os.ReadFile(n.logPath())
-	return err == nil && bytes.Contains(b, []byte("Address already in use"))
+	return err == nil && bindRace(string(b))
 }
 
 // logTail returns the last lines of the node's log.

@@ -3,47 +3,17 @@ package http
 import (
 	"context"
 	"fmt"
-	"net"
 	nethttp "net/http"
 	"net/http/httptest"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
-// silent accepts connections and never writes a byte.
-func silent(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		l.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return "http://" + l.Addr().String()
-}
+// silent is an HTTP server that accepts connections and never answers.
+func silent(t *testing.T) string { return "http://" + testutil.SilentListener(t) }
 
 func TestTimeouts(t *testing.T) {
 	tests := []struct {

@@ -3,49 +3,16 @@ package rabbitmq
 import (
 	"context"
 	"errors"
-	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/smartstack-go/smartstack/internal/check"
+	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
-// hung accepts connections and never speaks: a broker that stopped
-// answering.
-func hung(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		l.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return l.Addr().String()
-}
-
 func TestTimeoutBoundsTheRound(t *testing.T) {
-	c := build(t, hung(t), "", 200*time.Millisecond)
+	c := build(t, testutil.SilentListener(t), "", 200*time.Millisecond)
 	start := time.Now()
 	err := c.Check(context.Background())
 	elapsed := time.Since(start)
@@ -58,7 +25,7 @@ func TestTimeoutBoundsTheRound(t *testing.T) {
 }
 
 func TestContextCancels(t *testing.T) {
-	c := build(t, hung(t), "", time.Minute)
+	c := build(t, testutil.SilentListener(t), "", time.Minute)
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(50*time.Millisecond, cancel)
 	start := time.Now()

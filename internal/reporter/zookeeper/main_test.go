@@ -1,12 +1,10 @@
 package zookeeper
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"os"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,25 +16,6 @@ import (
 func TestMain(m *testing.M) { os.Exit(testutil.ZooKeeperMain(m)) }
 
 const waitLong = 15 * time.Second
-
-// syncBuffer collects logs from the library's goroutines; it is printed
-// only when the test fails, after every reporter has stopped.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // realEnv is one test's view of the shared ZooKeeper: its own root path, a
 // verification connection and a pool for its reporters.
@@ -51,7 +30,9 @@ type realEnv struct {
 func newRealEnv(t *testing.T) *realEnv {
 	t.Helper()
 	z := testutil.SharedZooKeeper(t)
-	var buf syncBuffer
+	// The library's goroutines log into buf; it is printed only when the
+	// test fails, after every reporter has stopped.
+	var buf testutil.SyncBuffer
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("reporter log:\n%s", buf.String())
@@ -62,8 +43,7 @@ func newRealEnv(t *testing.T) *realEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
-	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	return &realEnv{z: z, root: testutil.ZKPath(t), check: c, pool: reporter.NewPool(), log: log}
+	return &realEnv{z: z, root: testutil.ZKPath(t), check: c, pool: reporter.NewPool(), log: buf.Logger()}
 }
 
 // start builds and starts a reporter on hosts with a short session and

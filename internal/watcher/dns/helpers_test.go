@@ -21,23 +21,11 @@ func testConfig(ns string, interval time.Duration, servers ...Server) *Config {
 	return c
 }
 
-// running is a watcher under test.
-type running struct {
-	*watchertest.Running
-	w *Watcher
-}
-
 // run builds a watcher through the registry and runs it until the test
 // ends, checking that Run returns promptly on cancel.
-func run(t *testing.T, cfg *Config) *running {
+func run(t *testing.T, cfg *Config) *watchertest.Started[*Watcher] {
 	t.Helper()
-	w, err := watcher.New(Method, "svc", cfg, watcher.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &running{w: w.(*Watcher)}
-	r.Running = watchertest.Run(t, r.w)
-	return r
+	return watchertest.Start[*Watcher](t, Method, cfg, watcher.Options{}, nil)
 }
 
 // be is one expected backend's JSON.
@@ -46,7 +34,9 @@ func be(name, host string, port int) string {
 		name, host, port)
 }
 
-func backends(want ...string) watchertest.Cond { return watchertest.Backends("svc", want...) }
+func backends(want ...string) watchertest.Cond {
+	return watchertest.Backends(watchertest.Service, want...)
+}
 
 var (
 	failed = watchertest.Stale

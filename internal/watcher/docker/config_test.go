@@ -7,17 +7,10 @@ import (
 
 	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/watcher"
+	"github.com/smartstack-go/smartstack/internal/watcher/watchertest"
 )
 
-func TestRegistered(t *testing.T) {
-	ty, ok := watcher.Lookup(Method)
-	if !ok {
-		t.Fatal("method docker not registered")
-	}
-	if _, ok := ty.NewConfig().(*Config); !ok {
-		t.Fatalf("NewConfig gives %T", ty.NewConfig())
-	}
-}
+func TestRegistered(t *testing.T) { watchertest.Registered[*Config](t, Method) }
 
 // Acceptance case 59: check_interval defaults to 15 s. container_port may
 // be a number or a string, as the original compares its to_s.
@@ -25,13 +18,7 @@ func TestDecodeDefaults(t *testing.T) {
 	for _, port := range []string{"6379", `"6379"`, "06379"} {
 		c := NewConfig()
 		doc := "servers:\n  - {name: mainserver, host: server1.local}\nimage_name: mycool/image\ncontainer_port: " + port + "\nbogus: 1\n"
-		warns, err := config.Decode("synapse.yaml", []byte(doc), c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(warns) != 1 || !strings.Contains(warns[0].String(), "bogus") {
-			t.Fatalf("warnings %v, want one naming bogus", warns)
-		}
+		watchertest.DecodeWarning(t, doc, c, "bogus")
 		if c.CheckInterval != config.Duration(15*time.Second) || c.ContainerPort != "6379" ||
 			c.Servers[0].Port != "" || c.Servers[0].baseURL() != "http://server1.local:4243" || c.DropFailedServers {
 			t.Fatalf("decoded %+v", c)

@@ -19,46 +19,46 @@ import (
 // {name: server name, host: server host, port: public port string} for
 // matching images with container_port published, in listing order.
 func TestBackendsFromContainers(t *testing.T) {
-	f := newFakeDocker(t, testdata(t, "containers.json"))
-	srv := f.server(t, "mainserver")
+	f := newFakeDocker(t, watchertest.Testdata(t, "containers.json"))
+	srv := dockerServer(t, f, "mainserver")
 	r := start(t, testConfig(srv))
 	r.Await(t, "matching containers", backends(
 		backendJSON("mainserver", srv.Host, "49153"),
 		backendJSON("mainserver", srv.Host, "49155"),
 		backendJSON("mainserver", srv.Host, "49158"), // untagged image: ours only
 	))
-	if got := f.requests(); len(got) == 0 || got[0] != "GET /containers/json" {
+	if got := f.Paths(); len(got) == 0 || got[0] != "GET /containers/json" {
 		t.Fatalf("requests %v, want GET /containers/json", got)
 	}
 }
 
 func TestResponseChangesGiveNewSnapshots(t *testing.T) {
 	f := newFakeDocker(t, `[]`)
-	srv := f.server(t, "mainserver")
+	srv := dockerServer(t, f, "mainserver")
 	r := start(t, testConfig(srv))
 	r.Await(t, "no containers", backends())
-	f.set(http.StatusOK, `[{"Id":"8dfafdbc3a40","Image":"mycool/image:tagname","Ports":[{"PrivatePort":6379,"PublicPort":49153,"Type":"tcp"}]}]`, false)
+	f.Set(http.StatusOK, `[{"Id":"8dfafdbc3a40","Image":"mycool/image:tagname","Ports":[{"PrivatePort":6379,"PublicPort":49153,"Type":"tcp"}]}]`, false)
 	r.Await(t, "one container", backends(backendJSON("mainserver", srv.Host, "49153")))
-	f.set(http.StatusOK, `[{"Id":"8dfafdbc3a40","Image":"mycool/image:tagname","Ports":"0.0.0.0:49160->6379/tcp"}]`, false)
+	f.Set(http.StatusOK, `[{"Id":"8dfafdbc3a40","Image":"mycool/image:tagname","Ports":"0.0.0.0:49160->6379/tcp"}]`, false)
 	r.Await(t, "legacy ports string", backends(backendJSON("mainserver", srv.Host, "49160")))
 }
 
 // One server failing keeps its last good backends; the others stay live.
 func TestFailedServerKeepsLastGood(t *testing.T) {
-	a := newFakeDocker(t, testdata(t, "containers.json"))
+	a := newFakeDocker(t, watchertest.Testdata(t, "containers.json"))
 	b := newFakeDocker(t, `[{"Id":"1","Image":"mycool/image:v9","Ports":[{"PrivatePort":6379,"PublicPort":40000}]}]`)
-	sa, sb := a.server(t, "a"), b.server(t, "b")
+	sa, sb := dockerServer(t, a, "a"), dockerServer(t, b, "b")
 	r := start(t, testConfig(sa, sb))
 	all := []string{
 		backendJSON("a", sa.Host, "49153"), backendJSON("a", sa.Host, "49155"),
 		backendJSON("a", sa.Host, "49158"), backendJSON("b", sb.Host, "40000"),
 	}
 	r.Await(t, "both servers", backends(all...))
-	a.set(http.StatusInternalServerError, `{"message":"Something went wrong."}`, false)
-	b.set(http.StatusOK, `[]`, false)
+	a.Set(http.StatusInternalServerError, `{"message":"Something went wrong."}`, false)
+	b.Set(http.StatusOK, `[]`, false)
 	r.Await(t, "a stale, b live", backends(all[:3]...))
 	testutil.Eventually(t, watchertest.WaitLong, func() error {
-		if r.w.Ping(t.Context()) == nil {
+		if r.W.Ping(t.Context()) == nil {
 			return errors.New("Ping = nil while server a fails")
 		}
 		return nil
@@ -67,34 +67,34 @@ func TestFailedServerKeepsLastGood(t *testing.T) {
 
 // drop_failed_servers: the original's "that host contributes nothing".
 func TestDropFailedServers(t *testing.T) {
-	a := newFakeDocker(t, testdata(t, "containers.json"))
+	a := newFakeDocker(t, watchertest.Testdata(t, "containers.json"))
 	b := newFakeDocker(t, `[{"Id":"1","Image":"mycool/image:v9","Ports":[{"PrivatePort":6379,"PublicPort":40000}]}]`)
-	sa, sb := a.server(t, "a"), b.server(t, "b")
+	sa, sb := dockerServer(t, a, "a"), dockerServer(t, b, "b")
 	cfg := testConfig(sa, sb)
 	cfg.DropFailedServers = true
 	r := start(t, cfg)
 	r.Await(t, "both", func(s watcher.Snapshot) error { return countIs(s, 4) })
-	a.set(http.StatusOK, `{"not":"a list"}`, false)
+	a.Set(http.StatusOK, `{"not":"a list"}`, false)
 	r.Await(t, "a dropped", backends(backendJSON("b", sb.Host, "40000")))
 }
 
 // Acceptance case 59 (errors are swallowed): when no server answers, the
 // round is stale, never a crash; timeouts and refused connections alike.
 func TestAllServersFailingIsStale(t *testing.T) {
-	f := newFakeDocker(t, testdata(t, "containers.json"))
+	f := newFakeDocker(t, watchertest.Testdata(t, "containers.json"))
 	refused := Server{Name: "gone", Host: "127.0.0.1", Port: Port(strconv.Itoa(testutil.FreePort(t)))}
-	cfg := testConfig(f.server(t, "slow"), refused)
+	cfg := testConfig(dockerServer(t, f, "slow"), refused)
 	cfg.RequestTimeout = config.Duration(50 * time.Millisecond)
 	r := start(t, cfg)
 	r.Await(t, "one server up", func(s watcher.Snapshot) error { return countIs(s, 3) })
-	f.set(http.StatusOK, "", true)
+	f.Set(http.StatusOK, "", true)
 	s := r.Await(t, "both down", stale("no docker server could be listed"))
 	for _, want := range []string{"Timeout", "connection refused"} {
 		if !strings.Contains(s.Err.Error(), want) {
 			t.Errorf("error %q does not mention %q", s.Err, want)
 		}
 	}
-	f.set(http.StatusOK, testdata(t, "containers.json"), false)
+	f.Set(http.StatusOK, watchertest.Testdata(t, "containers.json"), false)
 	r.Await(t, "recovered", func(s watcher.Snapshot) error { return countIs(s, 3) })
 }
 

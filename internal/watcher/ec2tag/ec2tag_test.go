@@ -39,8 +39,8 @@ func TestTwoTaggedInstances(t *testing.T) {
 	f := newFakeEC2(t, reply{instances: []instance{web1, web2}})
 	isolateAWS(t, f.URL)
 	r := start(t, testConfig())
-	expect(t, r.next(t), want1, want2)
-	if err := r.w.Ping(context.Background()); err != nil {
+	expect(t, r.Next(t), want1, want2)
+	if err := r.W.Ping(context.Background()); err != nil {
 		t.Errorf("Ping after a good poll: %v", err)
 	}
 
@@ -66,7 +66,7 @@ func TestPaginated(t *testing.T) {
 	f := newFakeEC2(t, reply{instances: []instance{web1, web2, web3}, pageSize: 2})
 	isolateAWS(t, f.URL)
 	r := start(t, testConfig())
-	expect(t, r.next(t), want1, want2, want3)
+	expect(t, r.Next(t), want1, want2, want3)
 	forms, _ := f.requests()
 	if len(forms) < 2 || forms[1].Get("NextToken") != "page-2" {
 		t.Fatalf("second request did not carry the next token: %v", forms)
@@ -78,8 +78,8 @@ func TestChange(t *testing.T) {
 	f := newFakeEC2(t, reply{instances: []instance{web1, web2}}, reply{instances: []instance{web2, web3}})
 	isolateAWS(t, f.URL)
 	r := start(t, testConfig())
-	expect(t, r.next(t), want1, want2)
-	expect(t, r.next(t), want2, want3)
+	expect(t, r.Next(t), want1, want2)
+	expect(t, r.Next(t), want2, want3)
 }
 
 // RequestLimitExceeded is a stale snapshot, the poll after it backs off,
@@ -95,12 +95,12 @@ func TestThrottledThenSuccess(t *testing.T) {
 	r := start(t, c)
 	began := time.Now()
 	for range 2 {
-		s := r.next(t)
+		s := r.Next(t)
 		if s.Err == nil || !throttled(s.Err) || !strings.Contains(s.Err.Error(), "RequestLimitExceeded") || s.Backends != nil {
 			t.Fatalf("want a throttled stale snapshot, got %s", backendsOf(s))
 		}
 	}
-	expect(t, r.next(t), want1, want2)
+	expect(t, r.Next(t), want1, want2)
 	// Two throttled polls: 50ms, then 50ms*2*0.5 = 50ms (clamped up), at least.
 	if el := time.Since(began); el < 100*time.Millisecond {
 		t.Errorf("recovered after %s, before the backoff delays", el)
@@ -112,11 +112,11 @@ func TestServerErrorIsStale(t *testing.T) {
 	f := newFakeEC2(t, reply{status: 500, errCode: "InternalError"}, reply{instances: []instance{web1}})
 	isolateAWS(t, f.URL)
 	r := start(t, testConfig())
-	s := r.next(t)
+	s := r.Next(t)
 	if s.Err == nil || !strings.Contains(s.Err.Error(), "InternalError") || s.Backends != nil || throttled(s.Err) {
 		t.Fatalf("want an InternalError stale snapshot, got %s", backendsOf(s))
 	}
-	expect(t, r.next(t), want1)
+	expect(t, r.Next(t), want1)
 }
 
 // Without credential or region keys, the SDK's default chain (here the
@@ -130,7 +130,7 @@ func TestEnvironmentCredentials(t *testing.T) {
 	c := testConfig()
 	c.AWSRegion, c.AWSAccessKeyID, c.AWSSecretAccessKey = "", "", ""
 	r := start(t, c)
-	expect(t, r.next(t), want1)
+	expect(t, r.Next(t), want1)
 	_, auths := f.requests()
 	if !strings.Contains(auths[0], "Credential=AKIDFROMENV/") || !strings.Contains(auths[0], "/us-west-2/ec2/") {
 		t.Errorf("Authorization %q does not use the environment's key and region", auths[0])
@@ -144,7 +144,7 @@ func TestInstanceFields(t *testing.T) {
 		{ID: "i-noip", DNS: "ip-x.internal"}, {ID: "i-nodns", IP: "10.0.0.7"}}})
 	isolateAWS(t, f.URL)
 	r := start(t, testConfig())
-	expect(t, r.next(t), "i-nodns@10.0.0.7:-")
+	expect(t, r.Next(t), "i-nodns@10.0.0.7:-")
 }
 
 func TestBackoff(t *testing.T) {

@@ -2,7 +2,6 @@ package ec2tag
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -16,10 +15,9 @@ import (
 	"github.com/smartstack-go/smartstack/internal/awsconf/awstest"
 	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/watcher"
+	"github.com/smartstack-go/smartstack/internal/watcher/watchertest"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
-
-const waitLong = 10 * time.Second
 
 var describeTmpl = template.Must(template.ParseFiles("testdata/describe_instances.xml.tmpl"))
 
@@ -119,48 +117,13 @@ func testConfig() *Config {
 	return c
 }
 
-// running is a watcher under test, built through the registry as the
-// daemon builds it.
-type running struct {
-	w   *Watcher
-	out chan watcher.Snapshot
-}
-
-func start(t *testing.T, cfg *Config) *running {
+// start builds the watcher through the registry, as the daemon does, with
+// its jitter fixed, and runs it until the test ends.
+func start(t *testing.T, cfg *Config) *watchertest.Started[*Watcher] {
 	t.Helper()
-	w, err := watcher.New(Method, "svc", cfg, watcher.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &running{w: w.(*Watcher), out: make(chan watcher.Snapshot)}
-	r.w.jitter = func() float64 { return 0.5 }
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- r.w.Run(ctx, r.out) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run = %v, want nil after cancel", err)
-			}
-		case <-time.After(5 * time.Second):
-			t.Error("Run did not return within 5s of cancel")
-		}
+	return watchertest.Start(t, Method, cfg, watcher.Options{}, func(w *Watcher) {
+		w.jitter = func() float64 { return 0.5 }
 	})
-	return r
-}
-
-// next returns the next snapshot.
-func (r *running) next(t *testing.T) watcher.Snapshot {
-	t.Helper()
-	select {
-	case s := <-r.out:
-		return s
-	case <-time.After(waitLong):
-		t.Fatalf("no snapshot within %s", waitLong)
-		return watcher.Snapshot{}
-	}
 }
 
 // backendsOf renders a snapshot's backends as name@host lines, or its error.

@@ -14,33 +14,23 @@ import (
 	"testing"
 	"time"
 
-	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/watcher"
+	"github.com/smartstack-go/smartstack/internal/watcher/watchertest"
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
 func TestRegisteredAndConfig(t *testing.T) {
-	ty, ok := watcher.Lookup(Method)
-	if !ok {
-		t.Fatal("method etcd not registered")
+	c := watchertest.Registered[*Config](t, Method)
+	if c.Port != 4003 {
+		t.Fatalf("NewConfig gives %#v", c)
 	}
-	c, ok := ty.NewConfig().(*Config)
-	if !ok || c.Port != 4003 {
-		t.Fatalf("NewConfig gives %#v", ty.NewConfig())
-	}
-	warns, err := config.Decode("synapse.yaml", []byte("etcd_host: e1\netcd_path: /nerve/services/web/services\netcd_prot: 1\n"), c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(warns) != 1 || !strings.Contains(warns[0].String(), "etcd_prot") {
-		t.Fatalf("warnings %v, want one naming etcd_prot", warns)
-	}
+	watchertest.DecodeWarning(t, "etcd_host: e1\netcd_path: /nerve/services/web/services\netcd_prot: 1\n", c, "etcd_prot")
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	bad := NewConfig()
 	bad.Port, bad.Path = 0, "//"
-	err = bad.Validate()
+	err := bad.Validate()
 	for _, want := range []string{"etcd_host: missing", "etcd_port: 0", "etcd_path: missing"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate = %v, want it to mention %q", err, want)
@@ -60,7 +50,7 @@ func TestEtcdReal(t *testing.T) {
 	e := testutil.StartEtcd(t)
 	const dir = "/nerve/services/web/services"
 	r := start(t, testConfig("127.0.0.1", e.ClientPort, dir), time.Hour)
-	r.await(t, "empty set before any registration", waitLong, backends())
+	r.Await(t, "empty set before any registration", backends())
 
 	a := nerveReporter(t, e.ClientPort, dir, "i-a", payloadA)
 	b := nerveReporter(t, e.ClientPort, dir, "i-b", payloadB)
@@ -71,7 +61,7 @@ func TestEtcdReal(t *testing.T) {
 	if err := b.ReportUp(ctx); err != nil {
 		t.Fatal(err)
 	}
-	s := r.await(t, "both registrations", waitLong, backends("i-a 10.0.0.1:3000 2 id", "i-b 10.0.0.2:3001 null id"))
+	s := r.Await(t, "both registrations", backends("i-a 10.0.0.1:3000 2 id", "i-b 10.0.0.2:3001 null id"))
 	if got, want := *s.Backends[0].ID, keyID(t, e, dir+"/i-a"); got != want {
 		t.Errorf("id %d, want the in-order key %d", got, want)
 	}
@@ -83,8 +73,8 @@ func TestEtcdReal(t *testing.T) {
 	if err := a.ReportDown(ctx); err != nil {
 		t.Fatal(err)
 	}
-	r.await(t, "deleted key gone", 2*time.Second, backends("i-b 10.0.0.2:3001 null id"))
-	if err := r.w.Ping(ctx); err != nil {
+	r.AwaitWithin(t, "deleted key gone", 2*time.Second, backends("i-b 10.0.0.2:3001 null id"))
+	if err := r.W.Ping(ctx); err != nil {
 		t.Errorf("Ping = %v", err)
 	}
 	if n := r.errors(t); n != 0 {
@@ -94,8 +84,8 @@ func TestEtcdReal(t *testing.T) {
 	if err := e.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	r.await(t, "stale snapshot once etcd stopped", waitLong, stale)
-	if err := r.w.Ping(ctx); err == nil {
+	r.Await(t, "stale snapshot once etcd stopped", stale)
+	if err := r.W.Ping(ctx); err == nil {
 		t.Error("Ping = nil with etcd stopped")
 	}
 	if n := r.errors(t); n < 1 {
@@ -115,11 +105,11 @@ func TestEtcdPartitionRecovers(t *testing.T) {
 	}
 	host, port := splitAddr(t, p.Addr())
 	r := start(t, testConfig(host, port, dir), time.Second) // a partitioned watch shows within 1s
-	r.await(t, "backend", waitLong, backends("i-a 10.0.0.1:3000 2 id"))
+	r.Await(t, "backend", backends("i-a 10.0.0.1:3000 2 id"))
 	p.Block()
-	r.await(t, "stale snapshot while partitioned", waitLong, stale)
+	r.Await(t, "stale snapshot while partitioned", stale)
 	p.Unblock()
-	r.await(t, "recovered backend", waitLong, backends("i-a 10.0.0.1:3000 2 id"))
+	r.Await(t, "recovered backend", backends("i-a 10.0.0.1:3000 2 id"))
 }
 
 func splitAddr(t *testing.T, addr string) (string, int) {
@@ -177,7 +167,7 @@ func TestEtcdErrorAnswerCounted(t *testing.T) {
 	t.Cleanup(srv.Close)
 	host, port := splitAddr(t, strings.TrimPrefix(srv.URL, "http://"))
 	r := start(t, testConfig(host, port, "/web"), time.Hour)
-	r.await(t, "stale snapshot on an error answer", waitLong, func(s watcher.Snapshot) error {
+	r.Await(t, "stale snapshot on an error answer", func(s watcher.Snapshot) error {
 		if err := stale(s); err != nil {
 			return err
 		}
@@ -190,5 +180,5 @@ func TestEtcdErrorAnswerCounted(t *testing.T) {
 		t.Fatalf("synapse_etcd_discovery_errors_total = %v after an error answer, want >= 1", n)
 	}
 	failing.Store(false)
-	r.await(t, "recovered backends", waitLong, backends("i-a 10.0.0.1:3000 2 id"))
+	r.Await(t, "recovered backends", backends("i-a 10.0.0.1:3000 2 id"))
 }

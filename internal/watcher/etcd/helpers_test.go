@@ -13,10 +13,9 @@ import (
 	"github.com/smartstack-go/smartstack/internal/reporter"
 	reporteretcd "github.com/smartstack-go/smartstack/internal/reporter/etcd"
 	"github.com/smartstack-go/smartstack/internal/watcher"
+	"github.com/smartstack-go/smartstack/internal/watcher/watchertest"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
-
-const waitLong = 10 * time.Second
 
 // nerveReporter registers instance with payload under dir as nerve does,
 // through nerve's own etcd reporter.
@@ -44,8 +43,7 @@ func testConfig(host string, port int, dir string) *Config {
 }
 
 type running struct {
-	w   *Watcher
-	out chan watcher.Snapshot
+	*watchertest.Started[*Watcher]
 	reg *prometheus.Registry
 }
 
@@ -53,27 +51,10 @@ type running struct {
 func start(t *testing.T, cfg *Config, maxWatch time.Duration) *running {
 	t.Helper()
 	reg := prometheus.NewRegistry()
-	w, err := watcher.New(Method, "svc", cfg, watcher.Options{Registerer: reg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &running{w: w.(*Watcher), out: make(chan watcher.Snapshot), reg: reg}
-	r.w.minBackoff, r.w.maxBackoff, r.w.maxWatch = 10*time.Millisecond, 200*time.Millisecond, maxWatch
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- r.w.Run(ctx, r.out) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run = %v, want nil after cancel", err)
-			}
-		case <-time.After(5 * time.Second):
-			t.Error("Run did not return within 5s of cancel")
-		}
+	started := watchertest.Start(t, Method, cfg, watcher.Options{Registerer: reg}, func(w *Watcher) {
+		w.minBackoff, w.maxBackoff, w.maxWatch = 10*time.Millisecond, 200*time.Millisecond, maxWatch
 	})
-	return r
+	return &running{Started: started, reg: reg}
 }
 
 // errors is synapse_etcd_discovery_errors_total{service="svc"} as the
@@ -97,48 +78,13 @@ func (r *running) errors(t *testing.T) float64 {
 	return 0
 }
 
-func (r *running) await(t *testing.T, what string, within time.Duration, cond func(watcher.Snapshot) error) watcher.Snapshot {
-	t.Helper()
-	deadline := time.After(within)
-	err := fmt.Errorf("no snapshot yet")
-	for {
-		select {
-		case s := <-r.out:
-			if err = cond(s); err == nil {
-				return s
-			}
-		case <-deadline:
-			t.Fatalf("%s: not seen within %s: %v", what, within, err)
-		}
-	}
-}
-
 // backends matches a good snapshot whose backends render as want, each
 // "name host:port weight", every one with an id.
-func backends(want ...string) func(watcher.Snapshot) error {
-	return func(s watcher.Snapshot) error {
-		if s.Err != nil {
-			return fmt.Errorf("snapshot error: %w", s.Err)
-		}
-		if s.Service != "svc" {
-			return fmt.Errorf("service %q", s.Service)
-		}
-		if got, w := render(s.Backends), strings.Join(want, "\n"); got != w {
-			return fmt.Errorf("backends\n%s\nwant\n%s", got, w)
-		}
-		return nil
-	}
+func backends(want ...string) watchertest.Cond {
+	return watchertest.BackendsAs(watchertest.Service, render, want...)
 }
 
-func stale(s watcher.Snapshot) error {
-	if s.Err == nil {
-		return fmt.Errorf("snapshot without error: %s", render(s.Backends))
-	}
-	if s.Backends != nil {
-		return fmt.Errorf("error snapshot carries backends %s", render(s.Backends))
-	}
-	return nil
-}
+var stale = watchertest.Stale("")
 
 func render(bs []registration.Backend) string {
 	lines := make([]string, 0, len(bs))

@@ -187,15 +187,15 @@ func TestEtcdIndexClearedResyncs(t *testing.T) {
 	g := newFloodGate(t, e)
 	host, port := splitAddr(t, strings.TrimPrefix(g.URL, "http://"))
 	r := start(t, testConfig(host, port, dir), time.Hour)
-	r.await(t, "first listing", waitLong, backends("i-a 10.0.0.1:3000 2 id"))
-	r.drain(t, waitLong, g.resynced)
+	r.Await(t, "first listing", backends("i-a 10.0.0.1:3000 2 id"))
+	r.drain(t, g.resynced)
 
 	b := nerveReporter(t, e.ClientPort, dir, "i-b", payloadB)
 	if err := b.ReportUp(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	want := backends("i-a 10.0.0.1:3000 2 id", "i-b 10.0.0.2:3001 null id")
-	r.await(t, "registration after the resync", 2*time.Second, func(s watcher.Snapshot) error {
+	r.AwaitWithin(t, "registration after the resync", 2*time.Second, func(s watcher.Snapshot) error {
 		if s.Err != nil {
 			t.Errorf("error snapshot after the resync: %v", s.Err)
 		}
@@ -208,14 +208,14 @@ func TestEtcdIndexClearedResyncs(t *testing.T) {
 
 // drain consumes snapshots, failing on an error snapshot, until cond
 // holds.
-func (r *running) drain(t *testing.T, within time.Duration, cond func() error) {
+func (r *running) drain(t *testing.T, cond func() error) {
 	t.Helper()
-	deadline := time.After(within)
+	deadline := time.After(r.Wait)
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
 	for {
 		select {
-		case s := <-r.out:
+		case s := <-r.Out:
 			if s.Err != nil {
 				t.Fatalf("error snapshot: %v", s.Err)
 			}
@@ -224,7 +224,7 @@ func (r *running) drain(t *testing.T, within time.Duration, cond func() error) {
 				return
 			}
 		case <-deadline:
-			t.Fatalf("not within %s: %v", within, cond())
+			t.Fatalf("not within %s: %v", r.Wait, cond())
 		}
 	}
 }

@@ -7,27 +7,14 @@ import (
 
 	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/watcher"
+	"github.com/smartstack-go/smartstack/internal/watcher/watchertest"
 )
 
-func TestRegistered(t *testing.T) {
-	ty, ok := watcher.Lookup(Method)
-	if !ok {
-		t.Fatal("method marathon not registered")
-	}
-	if _, ok := ty.NewConfig().(*Config); !ok {
-		t.Fatalf("NewConfig gives %T", ty.NewConfig())
-	}
-}
+func TestRegistered(t *testing.T) { watchertest.Registered[*Config](t, Method) }
 
 func TestDecodeDefaults(t *testing.T) {
 	c := NewConfig()
-	warns, err := config.Decode("synapse.yaml", []byte("marathon_api_url: http://marathon:8080\napplication_name: web\ncheck_intervall: 3\n"), c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(warns) != 1 || !strings.Contains(warns[0].String(), "check_intervall") {
-		t.Fatalf("warnings %v, want one naming check_intervall", warns)
-	}
+	watchertest.DecodeWarning(t, "marathon_api_url: http://marathon:8080\napplication_name: web\ncheck_intervall: 3\n", c, "check_intervall")
 	if c.CheckInterval != config.Duration(10*time.Second) || c.PortIndex != 0 ||
 		c.MarathonAPIPath != DefaultAPIPath || c.RequestTimeout != config.Duration(5*time.Second) {
 		t.Fatalf("defaults not kept: %+v", c)

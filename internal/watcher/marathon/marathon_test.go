@@ -20,7 +20,7 @@ func TestRequestsTasksEndpoint(t *testing.T) {
 		{"/v3/tasks/%{app}", "/v3/tasks/foo"},
 	} {
 		t.Run(tc.want, func(t *testing.T) {
-			f := newFakeMarathon(t, testdata(t, "tasks.json"))
+			f := newFakeMarathon(t, watchertest.Testdata(t, "tasks.json"))
 			cfg := testConfig(f.URL)
 			cfg.CheckInterval = config.Duration(time.Hour) // exactly one poll
 			if tc.apiPath != "" {
@@ -28,7 +28,7 @@ func TestRequestsTasksEndpoint(t *testing.T) {
 			}
 			r := start(t, cfg)
 			r.Await(t, "first poll", func(s watcher.Snapshot) error { return s.Err })
-			reqs := f.requests()
+			reqs := f.Requests()
 			if len(reqs) != 1 {
 				t.Fatalf("%d requests, want 1", len(reqs))
 			}
@@ -53,7 +53,7 @@ func TestBackendsFromTasks(t *testing.T) {
 		{1, []string{backendJSON("agouti.local", 31337), backendJSON("zebra.local", 31003)}},
 		{999, nil},
 	} {
-		f := newFakeMarathon(t, testdata(t, "tasks.json"))
+		f := newFakeMarathon(t, watchertest.Testdata(t, "tasks.json"))
 		cfg := testConfig(f.URL)
 		cfg.PortIndex = tc.portIndex
 		start(t, cfg).Await(t, "backends", backends(tc.want...))
@@ -64,12 +64,12 @@ func TestResponseChangesGiveNewSnapshots(t *testing.T) {
 	f := newFakeMarathon(t, `{"tasks":[]}`)
 	r := start(t, testConfig(f.URL))
 	r.Await(t, "no tasks", backends())
-	f.set(http.StatusOK, testdata(t, "tasks.json"), false)
+	f.Set(http.StatusOK, watchertest.Testdata(t, "tasks.json"), false)
 	r.Await(t, "two tasks", backends(backendJSON("agouti.local", 31336), backendJSON("zebra.local", 31002)))
-	f.set(http.StatusOK, `{"tasks":[{"host":"agouti.local","ports":["31336"],"startedAt":"2017-06-06T12:40:24.993Z"}]}`, false)
+	f.Set(http.StatusOK, `{"tasks":[{"host":"agouti.local","ports":["31336"],"startedAt":"2017-06-06T12:40:24.993Z"}]}`, false)
 	r.Await(t, "string port kept a string", backends(
 		`{"name":"agouti.local","host":"agouti.local","port":"31336","id":null,"weight":null,"haproxy_server_options":null,"labels":null}`))
-	f.set(http.StatusOK, `{}`, false)
+	f.Set(http.StatusOK, `{}`, false)
 	r.Await(t, "missing tasks key reads as none", backends())
 }
 
@@ -80,18 +80,18 @@ func TestErrorsAreStale(t *testing.T) {
 	cfg.RequestTimeout = config.Duration(50 * time.Millisecond)
 	r := start(t, cfg)
 	r.Await(t, "array body", stale("not a JSON object"))
-	f.set(http.StatusNotFound, `{"message":"App '/foo' does not exist"}`, false)
+	f.Set(http.StatusNotFound, `{"message":"App '/foo' does not exist"}`, false)
 	r.Await(t, "404", stale("404 Not Found"))
-	f.set(http.StatusOK, `{"tasks":[`, false)
+	f.Set(http.StatusOK, `{"tasks":[`, false)
 	r.Await(t, "truncated body", stale("decode tasks response"))
-	f.set(http.StatusOK, "", true)
+	f.Set(http.StatusOK, "", true)
 	r.Await(t, "hung response", stale("Timeout"))
-	if err := r.w.Ping(t.Context()); err == nil {
+	if err := r.W.Ping(t.Context()); err == nil {
 		t.Fatal("Ping = nil while polls fail")
 	}
-	f.set(http.StatusOK, testdata(t, "tasks.json"), false)
+	f.Set(http.StatusOK, watchertest.Testdata(t, "tasks.json"), false)
 	r.Await(t, "recovered", backends(backendJSON("agouti.local", 31336), backendJSON("zebra.local", 31002)))
-	testutil.Eventually(t, watchertest.WaitLong, func() error { return r.w.Ping(t.Context()) })
+	testutil.Eventually(t, watchertest.WaitLong, func() error { return r.W.Ping(t.Context()) })
 }
 
 func TestConnectionRefusedIsStale(t *testing.T) {

@@ -46,14 +46,10 @@ func (c *fakeClock) next(t *testing.T) time.Duration {
 // [0, check_interval); later polls wait check_interval less the poll's
 // time.
 func TestFirstPollAfterSplay(t *testing.T) {
-	f := newFakeMarathon(t, testdata(t, "tasks.json"))
+	f := newFakeMarathon(t, watchertest.Testdata(t, "tasks.json"))
 	cfg := testConfig(f.URL)
 	cfg.CheckInterval = config.Duration(10 * time.Second)
-	w, err := watcher.New(Method, "svc", cfg, watcher.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mw := w.(*Watcher)
+	mw := watchertest.New[*Watcher](t, Method, cfg, watcher.Options{})
 	var drawnFor time.Duration
 	mw.splay = func(d time.Duration) time.Duration { drawnFor = d; return 7 * time.Second }
 	clock := &fakeClock{asked: make(chan time.Duration), wake: make(chan struct{})}
@@ -63,7 +59,7 @@ func TestFirstPollAfterSplay(t *testing.T) {
 	if d := clock.next(t); d != 7*time.Second || drawnFor != 10*time.Second {
 		t.Fatalf("first sleep %s (splay drawn for %s), want the splay 7s drawn for check_interval 10s", d, drawnFor)
 	}
-	if n := len(f.requests()); n != 0 {
+	if n := len(f.Requests()); n != 0 {
 		t.Fatalf("%d polls before the splay ended, want 0", n)
 	}
 	clock.wake <- struct{}{}
@@ -71,7 +67,7 @@ func TestFirstPollAfterSplay(t *testing.T) {
 	if d := clock.next(t); d <= 9*time.Second || d > 10*time.Second {
 		t.Fatalf("second sleep %s, want check_interval less the poll's time", d)
 	}
-	if n := len(f.requests()); n != 1 {
+	if n := len(f.Requests()); n != 1 {
 		t.Fatalf("%d polls after the splay, want 1", n)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/smartstack-go/smartstack/internal/watcher/watchertest"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
@@ -35,7 +36,7 @@ func TestDecodeReusesUnchangedChildren(t *testing.T) {
 		}
 		snapshot := maps.Clone(children) // a new map each round, as the zk watcher sends
 		fresh := newDecoder(registration.Format{}, "/p", log, nil)
-		got, want := renderBackends(d.backends(snapshot)), renderBackends(fresh.backends(snapshot))
+		got, want := watchertest.Render(d.backends(snapshot)), watchertest.Render(fresh.backends(snapshot))
 		if got != want {
 			t.Fatalf("round %d: got\n%s\nwant\n%s", round, got, want)
 		}

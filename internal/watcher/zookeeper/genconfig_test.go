@@ -52,18 +52,18 @@ func TestGeneratorConfigFromParentData(t *testing.T) {
 	root := testutil.ZKPath(t)
 	mustEnsure(t, c, root)
 	r := start(t, Method, testConfig(z.Addrs(), root), nil)
-	r.await(t, "empty parent data: no change", genConfig(nil))
+	r.Await(t, "empty parent data: no change", genConfig(nil))
 	if _, err := c.Set(root, []byte(`{"haproxy":{"port":3000},"file_output":{}}`), -1); err != nil {
 		t.Fatal(err)
 	}
-	r.await(t, "parent data", genConfig(map[string]string{"haproxy": "map[port:3000]", "file_output": "map[]"}))
+	r.Await(t, "parent data", genConfig(map[string]string{"haproxy": "map[port:3000]", "file_output": "map[]"}))
 	if _, err := c.Set(root, []byte(`{"haproxy":`), -1); err != nil {
 		t.Fatal(err)
 	}
-	r.await(t, "invalid JSON: no change", genConfig(nil))
+	r.Await(t, "invalid JSON: no change", genConfig(nil))
 	mustCreate(t, c, root+"/a_0000000001", `{"host":"a","port":1}`, 0)
-	r.await(t, "child added", backends(`{"name":null,"host":"a","port":1,"id":1,"weight":null,"haproxy_server_options":null,"labels":null}`))
-	if n := r.logs.count("ignoring generator config"); n != 1 {
+	r.Await(t, "child added", backends(`{"name":null,"host":"a","port":1,"id":1,"weight":null,"haproxy_server_options":null,"labels":null}`))
+	if n := r.logs.Count("ignoring generator config"); n != 1 {
 		t.Fatalf("invalid generator config logged %d times, want once", n)
 	}
 }
@@ -79,15 +79,15 @@ func TestGeneratorConfigPath(t *testing.T) {
 	cfg := testConfig(z.Addrs(), root+"/svc")
 	cfg.GeneratorConfigPath = root + "/cfg"
 	r := start(t, Method, cfg, nil)
-	r.await(t, "config node missing: no change", genConfig(nil))
+	r.Await(t, "config node missing: no change", genConfig(nil))
 	mustCreate(t, c, root+"/cfg", `{"haproxy":{"from":"cfg"}}`, 0)
-	r.await(t, "config node created", genConfig(map[string]string{"haproxy": "map[from:cfg]"}))
+	r.Await(t, "config node created", genConfig(map[string]string{"haproxy": "map[from:cfg]"}))
 	if _, err := c.Set(root+"/cfg", []byte(`{"haproxy":{"from":"cfg2"}}`), -1); err != nil {
 		t.Fatal(err)
 	}
-	r.await(t, "config node changed", genConfig(map[string]string{"haproxy": "map[from:cfg2]"}))
+	r.Await(t, "config node changed", genConfig(map[string]string{"haproxy": "map[from:cfg2]"}))
 	mustCreate(t, c, root+"/svc/a_0000000001", `{"host":"a","port":1}`, 0)
-	s := r.await(t, "child added", backends(`{"name":null,"host":"a","port":1,"id":1,"weight":null,"haproxy_server_options":null,"labels":null}`))
+	s := r.Await(t, "child added", backends(`{"name":null,"host":"a","port":1,"id":1,"weight":null,"haproxy_server_options":null,"labels":null}`))
 	if err := genConfig(map[string]string{"haproxy": "map[from:cfg2]"})(s); err != nil {
 		t.Fatalf("generator config lost on a children change: %v", err)
 	}
@@ -105,7 +105,7 @@ func TestGeneratorConfigDisabled(t *testing.T) {
 	cfg := testConfig(z.Addrs(), root)
 	cfg.GeneratorConfigPath = Disabled
 	r := start(t, Method, cfg, nil)
-	s := r.await(t, "backends", backends(`{"name":null,"host":"a","port":1,"id":1,"weight":null,"haproxy_server_options":null,"labels":null}`))
+	s := r.Await(t, "backends", backends(`{"name":null,"host":"a","port":1,"id":1,"weight":null,"haproxy_server_options":null,"labels":null}`))
 	if s.GeneratorConfig != nil {
 		t.Fatalf("generator config read although disabled: %v", s.GeneratorConfig)
 	}

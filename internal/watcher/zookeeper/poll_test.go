@@ -16,7 +16,7 @@ func TestPollPicksUpChanges(t *testing.T) {
 	cfg.Config = *testConfig(z.Addrs(), root)
 	cfg.PollingIntervalSec = config.Duration(500 * time.Millisecond)
 	r := start(t, PollMethod, cfg, nil)
-	r.await(t, "missing path: nothing registered", backends())
+	r.Await(t, "missing path: nothing registered", backends())
 	if ok, _, _ := c.Exists(root); ok {
 		t.Fatal("zookeeper_poll created the path")
 	}
@@ -27,7 +27,7 @@ func TestPollPicksUpChanges(t *testing.T) {
 	prefix := "i-1_"
 	mustCreate(t, c, root+"/"+prefix, `{"host":"a","port":1,"name":"i-1"}`, 0)
 	t0 := time.Now()
-	s := r.await(t, "child polled", backends(`{"name":"i-1","host":"a","port":1,"id":null,"weight":null,"haproxy_server_options":null,"labels":null}`))
+	s := r.Await(t, "child polled", backends(`{"name":"i-1","host":"a","port":1,"id":null,"weight":null,"haproxy_server_options":null,"labels":null}`))
 	if d := time.Since(t0); d > 2*time.Second {
 		t.Fatalf("change seen after %s with a 0.5s interval", d)
 	}
@@ -41,5 +41,5 @@ func TestPollPicksUpChanges(t *testing.T) {
 	if err := c.Delete(root, -1); err != nil {
 		t.Fatal(err)
 	}
-	r.await(t, "parent gone: stale", stale)
+	r.Await(t, "parent gone: stale", stale)
 }

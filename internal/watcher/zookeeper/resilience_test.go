@@ -28,7 +28,7 @@ func TestSessionExpiryKeepsWatching(t *testing.T) {
 	mustCreate(t, c, root+"/a_0000000001", `{"host":"a","port":1}`, 0)
 	r := start(t, Method, testConfig([]string{p.Addr()}, root), nil)
 	a := `{"name":null,"host":"a","port":1,"id":1,"weight":null,"haproxy_server_options":null,"labels":null}`
-	r.await(t, "before expiry", backends(a))
+	r.Await(t, "before expiry", backends(a))
 	old := r.b.entry.Load().client().SessionID()
 
 	z.ExpireSession(t, p, old)
@@ -37,10 +37,10 @@ func TestSessionExpiryKeepsWatching(t *testing.T) {
 		if id := cl.SessionID(); id == old || cl.State() != zk.StateHasSession {
 			return fmt.Errorf("no new session yet (id 0x%x, state %s)", id, cl.State())
 		}
-		return r.w.(watcher.Pinger).Ping(t.Context())
+		return r.W.(watcher.Pinger).Ping(t.Context())
 	})
 	mustCreate(t, c, root+"/b_0000000002", `{"host":"b","port":2}`, 0)
-	r.await(t, "change after the new session", backends(a,
+	r.Await(t, "change after the new session", backends(a,
 		`{"name":null,"host":"b","port":2,"id":2,"weight":null,"haproxy_server_options":null,"labels":null}`))
 }
 
@@ -53,16 +53,16 @@ func TestPingWhileDisconnected(t *testing.T) {
 	z := testutil.SharedZooKeeper(t)
 	p := testutil.NewTCPProxy(t, z.Addr(0))
 	r := start(t, Method, testConfig([]string{p.Addr()}, testutil.ZKPath(t)), nil)
-	r.await(t, "initial", backends())
+	r.Await(t, "initial", backends())
 	p.Block()
 	testutil.Eventually(t, waitLong, func() error {
-		if r.w.(watcher.Pinger).Ping(t.Context()) == nil {
+		if r.W.(watcher.Pinger).Ping(t.Context()) == nil {
 			return errors.New("Ping = nil while the proxy is blocked")
 		}
 		return nil
 	})
-	r.stop()
-	if err := r.w.(watcher.Pinger).Ping(t.Context()); err == nil {
+	r.Stop()
+	if err := r.W.(watcher.Pinger).Ping(t.Context()); err == nil {
 		t.Fatal("Ping = nil after Run returned")
 	}
 }
@@ -74,7 +74,7 @@ func TestParentDeletedThenRecreated(t *testing.T) {
 	mustEnsure(t, c, root)
 	mustCreate(t, c, root+"/a_0000000001", `{"host":"a","port":1}`, 0)
 	r := start(t, Method, testConfig(z.Addrs(), root), nil)
-	r.await(t, "before", backends(`{"name":null,"host":"a","port":1,"id":1,"weight":null,"haproxy_server_options":null,"labels":null}`))
+	r.Await(t, "before", backends(`{"name":null,"host":"a","port":1,"id":1,"weight":null,"haproxy_server_options":null,"labels":null}`))
 
 	if err := c.Delete(root+"/a_0000000001", -1); err != nil {
 		t.Fatal(err)
@@ -84,13 +84,13 @@ func TestParentDeletedThenRecreated(t *testing.T) {
 	}
 	// The child's deletion may be seen first (an empty set); the parent's
 	// must then be reported stale, never as a final empty set.
-	r.await(t, "parent gone: stale", stale)
-	if n := r.logs.count("service znode deleted"); n != 1 {
+	r.Await(t, "parent gone: stale", stale)
+	if n := r.logs.Count("service znode deleted"); n != 1 {
 		t.Fatalf("deletion logged %d times, want 1", n)
 	}
 	mustEnsure(t, c, root)
 	mustCreate(t, c, root+"/b_0000000002", `{"host":"b","port":2}`, 0)
-	r.await(t, "recreated", backends(`{"name":null,"host":"b","port":2,"id":2,"weight":null,"haproxy_server_options":null,"labels":null}`))
+	r.Await(t, "recreated", backends(`{"name":null,"host":"b","port":2,"id":2,"weight":null,"haproxy_server_options":null,"labels":null}`))
 }
 
 func TestRunReturnsPromptlyWithoutLeaks(t *testing.T) {
@@ -98,12 +98,12 @@ func TestRunReturnsPromptlyWithoutLeaks(t *testing.T) {
 	root := testutil.ZKPath(t)
 	before := runtime.NumGoroutine()
 	r := start(t, Method, testConfig(z.Addrs(), root), nil)
-	r.await(t, "running", backends())
+	r.Await(t, "running", backends())
 	// A consumer that stops reading: Run must still return on cancel.
 	c := zkConn(t, z.Addrs())
 	mustCreate(t, c, root+"/a_0000000001", `{"host":"a","port":1}`, 0)
 	t0 := time.Now()
-	r.stop()
+	r.Stop()
 	if d := time.Since(t0); d > time.Second {
 		t.Fatalf("Run took %s to return", d)
 	}
@@ -124,7 +124,7 @@ func TestPoolSharesOneConnectionPerHostSet(t *testing.T) {
 	root := testutil.ZKPath(t)
 	hosts := []string{z.Addr(0), "127.0.0.1:1"}
 	r1 := start(t, Method, testConfig(hosts, root+"/a"), nil)
-	r1.await(t, "first", backends())
+	r1.Await(t, "first", backends())
 	cfg := testConfig([]string{hosts[1], hosts[0]}, root+"/b")
 	w, err := New("svc", cfg, watcher.Options{})
 	if err != nil {
@@ -143,7 +143,7 @@ func TestPoolSharesOneConnectionPerHostSet(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if err := r1.w.(watcher.Pinger).Ping(t.Context()); err != nil {
+	if err := r1.W.(watcher.Pinger).Ping(t.Context()); err != nil {
 		t.Fatalf("the first watcher lost its connection when the second stopped: %v", err)
 	}
 }

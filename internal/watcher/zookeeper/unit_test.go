@@ -10,6 +10,7 @@ import (
 
 	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/watcher"
+	"github.com/smartstack-go/smartstack/internal/watcher/watchertest"
 	"github.com/smartstack-go/smartstack/internal/zk"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
@@ -110,7 +111,7 @@ func TestDecodeChildren(t *testing.T) {
 	d := newDecoder(registration.Format{}, "/p", slog.New(slog.DiscardHandler), nil)
 	data := `{"host":"server","port":"8888","name":"server","weight":"1","haproxy_server_options":"backup","labels":{"az":"us-east-1a"},"skipGc":true}`
 	prefix, _ := registration.EncodedPrefix([]byte(`{"host":"127.0.0.1","port":"3000","labels":{"a":"b"}}`))
-	got := renderBackends(d.backends(map[string][]byte{
+	got := watchertest.Render(d.backends(map[string][]byte{
 		"i-xxxxxxx_0000000005": []byte(data),
 		"i-xxxxxxx_60da":       []byte(`{"host":"h","port":1}`),
 		prefix + "0000000003":  nil,

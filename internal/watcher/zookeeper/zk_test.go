@@ -20,24 +20,24 @@ func TestNerveChildrenAppearAndDisappear(t *testing.T) {
 	c := zkConn(t, z.Addrs())
 	root := testutil.ZKPath(t) + "/services/web"
 	r := start(t, Method, testConfig(z.Addrs(), root), nil)
-	r.await(t, "initial empty set", backends())
+	r.Await(t, "initial empty set", backends())
 	if ok, _, err := c.Exists(root); err != nil || !ok {
 		t.Fatalf("watched path not created: %v %v", ok, err)
 	}
 
 	first := mustCreate(t, c, root+"/i-1_", nerveData, zk.FlagEphemeral|zk.FlagSequence)
-	r.await(t, "first child", backends(
+	r.Await(t, "first child", backends(
 		`{"name":"i-1","host":"10.0.0.1","port":"8888","id":0,"weight":"1","haproxy_server_options":"backup","labels":{"z":"1","a":"2"}}`))
 	mustCreate(t, c, root+"/i-2_", `{"host":"10.0.0.2","port":3000,"name":"i-2","weight":5}`, zk.FlagEphemeral|zk.FlagSequence)
-	r.await(t, "second child", backends(
+	r.Await(t, "second child", backends(
 		`{"name":"i-1","host":"10.0.0.1","port":"8888","id":0,"weight":"1","haproxy_server_options":"backup","labels":{"z":"1","a":"2"}}`,
 		`{"name":"i-2","host":"10.0.0.2","port":3000,"id":1,"weight":5,"haproxy_server_options":null,"labels":null}`))
 	if err := c.Delete(first, -1); err != nil {
 		t.Fatal(err)
 	}
-	r.await(t, "first removed", backends(
+	r.Await(t, "first removed", backends(
 		`{"name":"i-2","host":"10.0.0.2","port":3000,"id":1,"weight":5,"haproxy_server_options":null,"labels":null}`))
-	if err := r.w.(watcher.Pinger).Ping(t.Context()); err != nil {
+	if err := r.W.(watcher.Pinger).Ping(t.Context()); err != nil {
 		t.Fatalf("Ping = %v", err)
 	}
 }
@@ -83,7 +83,7 @@ func TestBase64NamesDecodedWithoutReadingData(t *testing.T) {
 		return counter, nil
 	}
 	r := start(t, Method, testConfig(z.Addrs(), root), dial)
-	r.await(t, "decoded from the name", backends(
+	r.Await(t, "decoded from the name", backends(
 		`{"name":null,"host":"h2","port":1,"id":7,"weight":null,"haproxy_server_options":null,"labels":null}`,
 		`{"name":null,"host":"127.0.0.1","port":"3000","id":0,"weight":null,"haproxy_server_options":null,"labels":{"az":"a"}}`))
 	if n := counter.gets.Load(); n != 1 {
@@ -103,16 +103,16 @@ func TestServerSetDecoding(t *testing.T) {
 	cfg := testConfig(z.Addrs(), root)
 	cfg.Decode = &DecodeConfig{Method: "serverset"}
 	r := start(t, Method, cfg, nil)
-	r.await(t, "service endpoints", backends(
+	r.Await(t, "service endpoints", backends(
 		`{"name":"0","host":"h1","port":31943,"id":1,"weight":null,"haproxy_server_options":null,"labels":null}`,
 		`{"name":null,"host":"h2","port":31945,"id":2,"weight":null,"haproxy_server_options":null,"labels":null}`))
 
 	cfg = testConfig(z.Addrs(), root)
 	cfg.Decode = &DecodeConfig{Method: "serverset", EndpointName: "http"}
 	r = start(t, Method, cfg, nil)
-	r.await(t, "named endpoint; member without it skipped", backends(
+	r.Await(t, "named endpoint; member without it skipped", backends(
 		`{"name":"0","host":"h1","port":31944,"id":1,"weight":null,"haproxy_server_options":null,"labels":null}`))
-	if n := r.logs.count("skipping malformed zookeeper child"); n != 1 {
+	if n := r.logs.Count("skipping malformed zookeeper child"); n != 1 {
 		t.Fatalf("%d skip log lines, want 1", n)
 	}
 }
@@ -126,18 +126,18 @@ func TestMalformedChildSkippedAndLoggedOncePerChange(t *testing.T) {
 	mustCreate(t, c, root+"/good_0000000002", `{"host":"g","port":1}`, 0)
 	r := start(t, Method, testConfig(z.Addrs(), root), nil)
 	good := `{"name":null,"host":"g","port":1,"id":2,"weight":null,"haproxy_server_options":null,"labels":null}`
-	r.await(t, "good one delivered", backends(good))
+	r.Await(t, "good one delivered", backends(good))
 	mustCreate(t, c, root+"/other_0000000003", `{"host":"o","port":2}`, 0)
-	r.await(t, "another change", backends(good,
+	r.Await(t, "another change", backends(good,
 		`{"name":null,"host":"o","port":2,"id":3,"weight":null,"haproxy_server_options":null,"labels":null}`))
-	if n := r.logs.count("skipping malformed zookeeper child"); n != 1 {
+	if n := r.logs.Count("skipping malformed zookeeper child"); n != 1 {
 		t.Fatalf("%d skip log lines after two rounds, want 1", n)
 	}
 	if _, err := c.Set(root+"/bad_0000000001", []byte(`{"host":"h","port":"x"}`), -1); err != nil {
 		t.Fatal(err)
 	}
 	testutil.Eventually(t, waitLong, func() error {
-		if n := r.logs.count("skipping malformed zookeeper child"); n != 2 {
+		if n := r.logs.Count("skipping malformed zookeeper child"); n != 2 {
 			return fmt.Errorf("%d skip log lines after the bad child changed, want 2", n)
 		}
 		return nil
@@ -174,6 +174,6 @@ func TestChildGoneBetweenListAndRead(t *testing.T) {
 		return &vanishing{conn: inner, victim: root + "/gone_0000000002"}, nil
 	}
 	r := start(t, Method, testConfig(z.Addrs(), root), dial)
-	r.await(t, "vanished child skipped", backends(
+	r.Await(t, "vanished child skipped", backends(
 		`{"name":null,"host":"s","port":1,"id":1,"weight":null,"haproxy_server_options":null,"labels":null}`))
 }

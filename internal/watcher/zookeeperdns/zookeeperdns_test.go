@@ -1,20 +1,16 @@
 package zookeeperdns
 
 import (
-	"context"
 	"fmt"
-	"net"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	mdns "github.com/miekg/dns"
 
 	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 	"github.com/smartstack-go/smartstack/internal/watcher/dns"
+	"github.com/smartstack-go/smartstack/internal/watcher/watchertest"
 	"github.com/smartstack-go/smartstack/internal/zk"
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
@@ -23,103 +19,17 @@ func TestMain(m *testing.M) { os.Exit(testutil.ZooKeeperMain(m)) }
 
 const waitLong = 15 * time.Second
 
-// names is a real DNS server on loopback UDP answering A records.
-type names struct {
-	mu sync.Mutex
-	a  map[string][]string
-}
-
-func startDNS(t *testing.T) (*names, string) {
+// run builds a watcher of method and runs it until the test ends; ZooKeeper
+// shares the 2 cores, so it is given waitLong.
+func run(t *testing.T, method string, cfg any) *watchertest.Running {
 	t.Helper()
-	n := &names{a: map[string][]string{}}
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	started := make(chan struct{})
-	s := &mdns.Server{PacketConn: pc, Handler: n, NotifyStartedFunc: func() { close(started) }}
-	done := make(chan error, 1)
-	go func() { done <- s.ActivateAndServe() }()
-	<-started
-	t.Cleanup(func() { _ = s.Shutdown(); <-done })
-	return n, pc.LocalAddr().String()
+	r := watchertest.Run(t, watchertest.New[watcher.Watcher](t, method, cfg, watcher.Options{}))
+	r.Wait = waitLong
+	return r
 }
 
-func (n *names) set(name string, ips ...string) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if ips == nil {
-		delete(n.a, mdns.Fqdn(name))
-		return
-	}
-	n.a[mdns.Fqdn(name)] = ips
-}
-
-func (n *names) ServeDNS(w mdns.ResponseWriter, r *mdns.Msg) {
-	m := new(mdns.Msg)
-	m.SetReply(r)
-	q := r.Question[0]
-	n.mu.Lock()
-	ips, ok := n.a[q.Name]
-	n.mu.Unlock()
-	if !ok {
-		m.Rcode = mdns.RcodeNameError
-	}
-	for _, ip := range ips {
-		if q.Qtype == mdns.TypeA {
-			m.Answer = append(m.Answer, &mdns.A{Hdr: mdns.RR_Header{Name: q.Name, Rrtype: mdns.TypeA,
-				Class: mdns.ClassINET, Ttl: 5}, A: net.ParseIP(ip)})
-		}
-	}
-	_ = w.WriteMsg(m)
-}
-
-func run(t *testing.T, method string, cfg any) <-chan watcher.Snapshot {
-	t.Helper()
-	w, err := watcher.New(method, "svc", cfg, watcher.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := make(chan watcher.Snapshot)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- w.Run(ctx, out) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run = %v after cancel", err)
-		}
-	})
-	return out
-}
-
-// await reads snapshots until one renders as want ("ERR" for an Err).
-func await(t *testing.T, out <-chan watcher.Snapshot, want ...string) {
-	t.Helper()
-	deadline := time.After(waitLong)
-	var got string
-	for {
-		select {
-		case s := <-out:
-			if got = render(s); got == strings.Join(want, "\n") {
-				return
-			}
-		case <-deadline:
-			t.Fatalf("not seen within %s:\n%s\nlast:\n%s", waitLong, strings.Join(want, "\n"), got)
-		}
-	}
-}
-
-func render(s watcher.Snapshot) string {
-	if s.Err != nil {
-		return "ERR"
-	}
-	var lines []string
-	for _, b := range s.Backends {
-		j, _ := b.MarshalJSON()
-		lines = append(lines, string(j))
-	}
-	return strings.Join(lines, "\n")
+func backends(want ...string) watchertest.Cond {
+	return watchertest.Backends(watchertest.Service, want...)
 }
 
 func be(name, host string, port int, labels string) string {
@@ -151,18 +61,18 @@ func testZookeeperDNS(t *testing.T, method string) {
 		}
 	}
 	create(`{"host":"web.example","port":3000,"name":"i-1","weight":5,"labels":{"az":"a"}}`)
-	names, ns := startDNS(t)
-	names.set("web.example", "10.0.0.2", "10.0.0.1")
-	out := run(t, method, testConfig(t, method, z.Addrs(), root, ns))
-	await(t, out, be("i-1", "10.0.0.1", 3000, `{"az":"a"}`), be("i-1", "10.0.0.2", 3000, `{"az":"a"}`))
+	names := testutil.StartDNS(t)
+	names.Set("web.example", "10.0.0.2", "10.0.0.1")
+	r := run(t, method, testConfig(t, method, z.Addrs(), root, names.Addr))
+	r.Await(t, "resolved", backends(be("i-1", "10.0.0.1", 3000, `{"az":"a"}`), be("i-1", "10.0.0.2", 3000, `{"az":"a"}`)))
 
-	names.set("web.example", "10.0.0.3") // seen at the next check_interval
-	await(t, out, be("i-1", "10.0.0.3", 3000, `{"az":"a"}`))
+	names.Set("web.example", "10.0.0.3") // seen at the next check_interval
+	r.Await(t, "address changed", backends(be("i-1", "10.0.0.3", 3000, `{"az":"a"}`)))
 	create(`{"host":"10.9.9.9","port":"80","name":"i-2"}`)
-	await(t, out, be("i-1", "10.0.0.3", 3000, `{"az":"a"}`),
-		`{"name":"i-2","host":"10.9.9.9","port":"80","id":null,"weight":null,"haproxy_server_options":null,"labels":null}`)
-	names.set("web.example") // NXDOMAIN: stale, not a shrunken list
-	await(t, out, "ERR")
+	r.Await(t, "child added", backends(be("i-1", "10.0.0.3", 3000, `{"az":"a"}`),
+		`{"name":"i-2","host":"10.9.9.9","port":"80","id":null,"weight":null,"haproxy_server_options":null,"labels":null}`))
+	names.Delete("web.example") // NXDOMAIN: stale, not a shrunken list
+	r.Await(t, "NXDOMAIN", watchertest.Stale(""))
 }
 
 func testConfig(t *testing.T, method string, hosts []string, root, ns string) any {
