@@ -24,16 +24,19 @@ type drain struct {
 // The agent check is disabled first: an agent answering "ready" cancels
 // maintenance, which would put the server back in rotation mid-drain.
 // HAProxy 2.6 takes "disable agent" silently on a server without one, so
-// it is sent for every removal: neither the rows (the stat record keeps
-// no agent status) nor, after a restart, the previous config can say
-// which servers have one. Health checks need nothing: maintenance pauses
-// them, they cannot end it, and "del server" stops them itself.
+// it is sent for every removal whose line in the previous generation is
+// not known to lack agent-check (agentless): the stat record keeps no
+// agent status, and after a restart there is no previous generation.
+// Skipping it where it is known useless makes the common removal one
+// command on the socket, no batch. Health checks need nothing:
+// maintenance pauses them, they cannot end it, and "del server" stops
+// them itself.
 //
 // Which servers drain is read from HAProxy on every update, not kept: a
 // restarted synapse finds the servers the old one left in maintenance
 // among the removals, and drains and deletes them the same way (with a
 // fresh drain_timeout).
-func (g *Generator) drainServers(ctx context.Context, c *hapi.Client, removals []serverRef) {
+func (g *Generator) drainServers(ctx context.Context, c *hapi.Client, removals []serverRef, agentless map[serverRef]bool) {
 	path := c.Path()
 	prev := g.draining[path]
 	next := make(map[serverRef]drain, len(removals))
@@ -42,8 +45,10 @@ func (g *Generator) drainServers(ctx context.Context, c *hapi.Client, removals [
 		d, ok := prev[r]
 		if !ok {
 			d = drain{deadline: g.now().Add(time.Duration(g.cfg.DrainTimeout))}
-			fresh = append(fresh, hapi.DisableAgentCommand(r.backend, r.server),
-				hapi.SetServerStateCommand(r.backend, r.server, hapi.Maint))
+			if !agentless[r] {
+				fresh = append(fresh, hapi.DisableAgentCommand(r.backend, r.server))
+			}
+			fresh = append(fresh, hapi.SetServerStateCommand(r.backend, r.server, hapi.Maint))
 		}
 		next[r] = d
 	}

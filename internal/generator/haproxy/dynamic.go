@@ -15,8 +15,10 @@ type dynamicPlan struct {
 	applied []string
 	// servers are the runtimeKeys of the same servers.
 	servers []string
-	// removals are servers HAProxy runs that the config lost.
-	removals []serverRef
+	// removals are servers HAProxy runs that the config lost; agentless
+	// those the previous generation wrote without agent-check.
+	removals  []serverRef
+	agentless map[serverRef]bool
 	// refills are the slots to fill (slots_apply.go).
 	refills []slotRefill
 }
@@ -48,8 +50,16 @@ func planDynamic(rows []hapi.StatRow, running map[string]map[string]bool, want m
 		if r.Type != hapi.TypeServer || d == nil || d.mech != mechDynamic {
 			continue
 		}
-		if _, ok := d.rendered.servers[r.Server]; !ok {
-			p.removals = append(p.removals, serverRef{r.Proxy, r.Server})
+		if _, ok := d.rendered.servers[r.Server]; ok {
+			continue
+		}
+		ref := serverRef{r.Proxy, r.Server}
+		p.removals = append(p.removals, ref)
+		if old, ok := d.old.server(r.Server); ok && !hasAgent(old) {
+			if p.agentless == nil {
+				p.agentless = map[serverRef]bool{}
+			}
+			p.agentless[ref] = true
 		}
 	}
 	return p

@@ -110,6 +110,34 @@ func TestDynamicRemovalDrains(t *testing.T) {
 	}
 }
 
+// A removal skips "disable agent" when the previous generation wrote the
+// server without agent-check: one command, no batch, on the common path.
+func TestDynamicRemovalAgentFromPreviousGeneration(t *testing.T) {
+	for _, tc := range []struct {
+		name, section string
+		want          []string
+	}{
+		{"no agent", "backend: [mode tcp]", []string{"set server svc/c_10.0.0.3:80 state maint", "del server svc/c_10.0.0.3:80"}},
+		{"agent", "backend: [mode tcp]\nserver_options: agent-check agent-port 9",
+			[]string{"disable agent svc/c_10.0.0.3:80", "set server svc/c_10.0.0.3:80 state maint", "del server svc/c_10.0.0.3:80"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sock := dynamicSocket(t, statCSV("svc,BACKEND,UP", "svc,a_10.0.0.1:80,UP", "svc,c_10.0.0.3:80,UP"))
+			sock.refuse["del server svc/c_10.0.0.3:80"] = "Server deleted."
+			cfg := baseConfig()
+			cfg.DoSocket, cfg.SocketFilePath = true, StringList{sock.path}
+			g := newTestGenerator(t, cfg, newFakeClock())
+			a, c := live("a", "10.0.0.1", 80), live("c", "10.0.0.3", 80)
+			mustUpdate(t, g, svc(g, t, "svc", tc.section, a, c))
+			sock.commands()
+			mustUpdate(t, g, svc(g, t, "svc", tc.section, a))
+			if got := sock.commands(); !slices.Equal(got, tc.want) {
+				t.Errorf("removal = %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestDynamicWeightChange(t *testing.T) {
 	sock := dynamicSocket(t, statCSV("svc,BACKEND,UP", "svc,a_10.0.0.1:80,UP"))
 	g := socketGenerator(t, sock)

@@ -140,7 +140,7 @@ func (g *Generator) applyDynamic(ctx context.Context, c *hapi.Client, p dynamicP
 		g.log.Info("servers changed at run time", "path", c.Path(), "servers", len(p.applied))
 	}
 	g.fillSlots(ctx, c, p.refills)
-	g.drainServers(ctx, c, p.removals)
+	g.drainServers(ctx, c, p.removals, p.agentless)
 }
 
 // withExperimental starts every batch with "experimental-mode on", which
