@@ -9,12 +9,20 @@ import (
 
 // propResult is the propagation scenario's outcome.
 type propResult struct {
-	Services        int                `json:"services"`
-	Backends        int                `json:"backends_per_service"`
-	Events          int                `json:"events"`
-	StartupMS       float64            `json:"startup_ms"`
-	Latency         summary            `json:"latency_ms"`
-	ByKind          map[string]summary `json:"latency_ms_by_kind"`
+	Services  int                `json:"services"`
+	Backends  int                `json:"backends_per_service"`
+	Events    int                `json:"events"`
+	StartupMS float64            `json:"startup_ms"`
+	Latency   summary            `json:"latency_ms"`
+	ByKind    map[string]summary `json:"latency_ms_by_kind"`
+	// Midpoint times each change halfway between the last read of
+	// HAProxy that did not show it (from the moment it was sent) and the
+	// first that did: the change happened in between, at a moment
+	// independent of the probe's rhythm, so the midpoint is late or early
+	// by the same amounts and its percentiles carry none of the probe's
+	// lag, which Latency (the first read showing it) does.
+	Midpoint        summary            `json:"latency_midpoint_ms"`
+	MidpointByKind  map[string]summary `json:"latency_midpoint_ms_by_kind"`
 	Timeouts        int                `json:"timeouts"`
 	Reloads         int                `json:"haproxy_reloads"`
 	ReloadsPerEvent float64            `json:"reloads_per_event"`
@@ -32,7 +40,8 @@ type event struct {
 }
 
 func runPropagation(ctx context.Context, e *env, o options) (propResult, error) {
-	res := propResult{Services: o.services, Backends: o.backends, Events: o.events, ByKind: map[string]summary{}}
+	res := propResult{Services: o.services, Backends: o.backends, Events: o.events,
+		ByKind: map[string]summary{}, MidpointByKind: map[string]summary{}}
 	services := serviceNames("prop", o.services)
 	seq := 0
 	bs := makeBackends(services, o.backends, &seq)
@@ -45,7 +54,7 @@ func runPropagation(ctx context.Context, e *env, o options) (propResult, error) 
 	if err != nil {
 		return res, err
 	}
-	lat, kinds, timeouts, err := sc.runEvents(ctx, bs, &seq, o)
+	seen, mid, timeouts, err := sc.runEvents(ctx, bs, &seq, o)
 	if err != nil {
 		return res, err
 	}
@@ -56,10 +65,9 @@ func runPropagation(ctx context.Context, e *env, o options) (propResult, error) 
 	if err != nil {
 		return res, err
 	}
-	res.Latency, res.Timeouts = summarize(lat), timeouts
-	for k, ds := range kinds {
-		res.ByKind[k] = summarize(ds)
-	}
+	res.Timeouts = timeouts
+	res.Latency, res.ByKind = seen.summaries()
+	res.Midpoint, res.MidpointByKind = mid.summaries()
 	res.Reloads = after.reloads - before.reloads
 	res.ReloadsPerEvent = float64(res.Reloads) / float64(max(1, o.events))
 	res.SocketCommands = after.socketCmds - before.socketCmds
@@ -67,35 +75,56 @@ func runPropagation(ctx context.Context, e *env, o options) (propResult, error) 
 	return res, nil
 }
 
+// latencies are one measure's samples, all and by kind of event.
+type latencies struct {
+	all   []time.Duration
+	kinds map[string][]time.Duration
+}
+
+func (l *latencies) add(kind string, d time.Duration) {
+	if l.kinds == nil {
+		l.kinds = map[string][]time.Duration{}
+	}
+	l.all = append(l.all, d)
+	l.kinds[kind] = append(l.kinds[kind], d)
+}
+
+func (l *latencies) summaries() (summary, map[string]summary) {
+	by := map[string]summary{}
+	for k, ds := range l.kinds {
+		by[k] = summarize(ds)
+	}
+	return summarize(l.all), by
+}
+
 // runEvents applies o.events random changes one after another, each timed
-// from its write's acknowledgement to HAProxy showing it.
-func (sc *scenario) runEvents(ctx context.Context, bs []*backend, seq *int, o options) ([]time.Duration, map[string][]time.Duration, int, error) {
+// from its write's acknowledgement to HAProxy showing it (seen), and to
+// the midpoint estimate of when it did (see propResult.Midpoint).
+func (sc *scenario) runEvents(ctx context.Context, bs []*backend, seq *int, o options) (seen, mid latencies, timeouts int, err error) {
 	rng := rand.New(rand.NewPCG(uint64(o.seed), 1))
+	pr := &probe{rng: rand.New(rand.NewPCG(uint64(o.seed), 2))}
 	live := map[string][]*backend{}
 	for _, b := range bs {
 		live[b.service] = append(live[b.service], b)
 	}
-	var all []time.Duration
-	kinds := map[string][]time.Duration{}
-	timeouts := 0
 	for range o.events {
 		ev := sc.randomEvent(rng, live, seq)
 		if err := ev.apply(); err != nil {
-			return nil, nil, 0, err
+			return seen, mid, 0, err
 		}
 		acked := time.Now()
-		d, err := sc.waitSeen(ctx, ev, o.poll, o.eventTimeout)
+		before, at, err := sc.waitSeen(ctx, ev, acked, pr, o.poll, o.eventTimeout)
 		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
 			timeouts++
 			continue
 		} else if err != nil {
-			return nil, nil, 0, err
+			return seen, mid, 0, err
 		}
-		all = append(all, d.Sub(acked))
-		kinds[ev.kind] = append(kinds[ev.kind], d.Sub(acked))
+		seen.add(ev.kind, at.Sub(acked))
+		mid.add(ev.kind, before.Add(at.Sub(before)/2).Sub(acked))
 		sleepCtx(ctx, o.gap)
 	}
-	return all, kinds, timeouts, nil
+	return seen, mid, timeouts, nil
 }
 
 // randomEvent picks add, remove or weight with equal odds; a service keeps
@@ -125,26 +154,62 @@ func (sc *scenario) randomEvent(rng *rand.Rand, live map[string][]*backend, seq 
 }
 
 // waitSeen polls the service's backend every poll interval and returns
-// when the first answer showing the change was read. Errors are retried:
+// when the first answer showing the change was read (at), and when the
+// last read that did not show it was sent (before; from, the write's
+// acknowledgement, when the first read shows it). Errors are retried:
 // during a reload the stats socket briefly refuses connections. The pause
 // leaves synapse a core; it bounds the timing error together with one
 // "show servers state" round trip.
-func (sc *scenario) waitSeen(ctx context.Context, ev event, poll, timeout time.Duration) (time.Time, error) {
+func (sc *scenario) waitSeen(ctx context.Context, ev event, from time.Time, pr *probe, poll, timeout time.Duration) (before, at time.Time, err error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	before = from
+	pause(pr.phase())
+	var last time.Time
 	for {
+		sent := time.Now()
+		if !last.IsZero() {
+			pr.observe(sent.Sub(last))
+		}
+		last = sent
 		view, read, err := serversAt(ctx, sc.client, ev.b.service)
 		if err == nil && ev.seen(view) {
-			return read, nil
+			return before, read, nil
+		}
+		if err == nil {
+			before = sent
 		}
 		if ctx.Err() != nil {
-			return time.Time{}, ctx.Err()
+			return before, time.Time{}, ctx.Err()
 		}
 		if err := sc.syn.exited(); err != nil {
-			return time.Time{}, err
+			return before, time.Time{}, err
 		}
 		pause(poll)
 	}
+}
+
+// probe paces waitSeen's reads. Its first read after a write waits a
+// random part of a read cycle, so that where a change lands within the
+// reads' rhythm is random: without it the reads keep the same rhythm
+// after every write, and a change that takes about as long each time
+// lands at about the same point between two reads, making the midpoint
+// early or late by the same amount every time.
+type probe struct {
+	rng   *rand.Rand
+	cycle time.Duration // moving average of one read and its pause
+}
+
+func (p *probe) phase() time.Duration {
+	return time.Duration(p.rng.Float64() * float64(p.cycle))
+}
+
+func (p *probe) observe(d time.Duration) {
+	if p.cycle == 0 {
+		p.cycle = d
+		return
+	}
+	p.cycle += (d - p.cycle) / 8
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) {

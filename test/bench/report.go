@@ -89,12 +89,16 @@ func (r *results) print(w io.Writer) {
 	fmt.Fprintf(w, "| **floor** (sum) | %.3f ms | 1 |\n", f)
 	if p := r.Propagation; p != nil {
 		row := func(name string, s summary) {
-			fmt.Fprintf(w, "| propagation %s p50 / p90 / p99 / max (n=%d) | %.1f / %.1f / %.1f / %.1f ms | %.0f / %.0f / %.0f / %.0f |\n",
+			fmt.Fprintf(w, "| propagation %s p50 / p90 / p99 / max (n=%d) | %.2f / %.2f / %.2f / %.1f ms | %.1f / %.1f / %.1f / %.0f |\n",
 				name, s.N, s.P50, s.P90, s.P99, s.Max, ratio(s.P50, f), ratio(s.P90, f), ratio(s.P99, f), ratio(s.Max, f))
 		}
-		row("all", p.Latency)
+		row("all, first read showing it", p.Latency)
 		for _, k := range []string{"add", "remove", "weight"} {
 			row(k, p.ByKind[k])
+		}
+		row("all, midpoint estimate", p.Midpoint)
+		for _, k := range []string{"add", "remove", "weight"} {
+			row(k+", midpoint", p.MidpointByKind[k])
 		}
 		fmt.Fprintf(w, "| propagation reloads per event | %.2f (%d reloads, %d events, %d timeouts) | |\n", p.ReloadsPerEvent, p.Reloads, p.Events, p.Timeouts)
 		fmt.Fprintf(w, "| propagation socket commands per event | %.1f | |\n", p.SocketCommands/float64(max(1, p.Events)))
