@@ -21,13 +21,16 @@ type propResult struct {
 	// independent of the probe's rhythm, so the midpoint is late or early
 	// by the same amounts and its percentiles carry none of the probe's
 	// lag, which Latency (the first read showing it) does.
-	Midpoint        summary            `json:"latency_midpoint_ms"`
-	MidpointByKind  map[string]summary `json:"latency_midpoint_ms_by_kind"`
-	Timeouts        int                `json:"timeouts"`
-	Reloads         int                `json:"haproxy_reloads"`
-	ReloadsPerEvent float64            `json:"reloads_per_event"`
-	SynapseReloads  float64            `json:"synapse_reloads_metric"`
-	SocketCommands  float64            `json:"socket_commands"`
+	Midpoint       summary            `json:"latency_midpoint_ms"`
+	MidpointByKind map[string]summary `json:"latency_midpoint_ms_by_kind"`
+	// ProbeCycleMS is the probe's read cycle at the end (a moving
+	// average): one read of HAProxy and the pause after it.
+	ProbeCycleMS    float64 `json:"probe_cycle_ms"`
+	Timeouts        int     `json:"timeouts"`
+	Reloads         int     `json:"haproxy_reloads"`
+	ReloadsPerEvent float64 `json:"reloads_per_event"`
+	SynapseReloads  float64 `json:"synapse_reloads_metric"`
+	SocketCommands  float64 `json:"socket_commands"`
 }
 
 // event is one change: apply writes it to ZooKeeper, seen says whether
@@ -68,6 +71,7 @@ func runPropagation(ctx context.Context, e *env, o options) (propResult, error) 
 	res.Timeouts = timeouts
 	res.Latency, res.ByKind = seen.summaries()
 	res.Midpoint, res.MidpointByKind = mid.summaries()
+	res.ProbeCycleMS = ms(sc.probeCycle)
 	res.Reloads = after.reloads - before.reloads
 	res.ReloadsPerEvent = float64(res.Reloads) / float64(max(1, o.events))
 	res.SocketCommands = after.socketCmds - before.socketCmds
@@ -102,7 +106,8 @@ func (l *latencies) summaries() (summary, map[string]summary) {
 // the midpoint estimate of when it did (see propResult.Midpoint).
 func (sc *scenario) runEvents(ctx context.Context, bs []*backend, seq *int, o options) (seen, mid latencies, timeouts int, err error) {
 	rng := rand.New(rand.NewPCG(uint64(o.seed), 1))
-	pr := &probe{rng: rand.New(rand.NewPCG(uint64(o.seed), 2))}
+	pr := &probe{rng: rand.New(rand.NewPCG(uint64(o.seed), 2)), conn: newPromptConn(sc.ha.StatsSocket)}
+	defer pr.conn.Close()
 	live := map[string][]*backend{}
 	for _, b := range bs {
 		live[b.service] = append(live[b.service], b)
@@ -124,6 +129,7 @@ func (sc *scenario) runEvents(ctx context.Context, bs []*backend, seq *int, o op
 		mid.add(ev.kind, before.Add(at.Sub(before)/2).Sub(acked))
 		sleepCtx(ctx, o.gap)
 	}
+	sc.probeCycle = pr.cycle
 	return seen, mid, timeouts, nil
 }
 
@@ -172,7 +178,7 @@ func (sc *scenario) waitSeen(ctx context.Context, ev event, from time.Time, pr *
 			pr.observe(sent.Sub(last))
 		}
 		last = sent
-		view, read, err := serversAt(ctx, sc.client, ev.b.service)
+		view, read, err := serversAt(ctx, pr.conn, ev.b.service)
 		if err == nil && ev.seen(view) {
 			return before, read, nil
 		}
@@ -198,6 +204,7 @@ func (sc *scenario) waitSeen(ctx context.Context, ev event, from time.Time, pr *
 type probe struct {
 	rng   *rand.Rand
 	cycle time.Duration // moving average of one read and its pause
+	conn  *promptConn
 }
 
 func (p *probe) phase() time.Duration {

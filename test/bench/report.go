@@ -102,6 +102,7 @@ func (r *results) print(w io.Writer) {
 		}
 		fmt.Fprintf(w, "| propagation reloads per event | %.2f (%d reloads, %d events, %d timeouts) | |\n", p.ReloadsPerEvent, p.Reloads, p.Events, p.Timeouts)
 		fmt.Fprintf(w, "| propagation socket commands per event | %.1f | |\n", p.SocketCommands/float64(max(1, p.Events)))
+		fmt.Fprintf(w, "| propagation probe: one read of HAProxy and its pause (moving average) | %.2f ms | |\n", p.ProbeCycleMS)
 	}
 	r.printBurst(w, f)
 	r.printScale(w)

@@ -20,6 +20,8 @@ type scenario struct {
 	syn      *synapseProc
 	startup  float64 // ms from synapse's exec to every initial backend live
 	writeMS  float64 // ms to register the initial backends
+	// probeCycle is the propagation probe's read cycle (propagation.go).
+	probeCycle time.Duration
 }
 
 // counters are the cumulative numbers read before and after a phase.
