@@ -38,7 +38,7 @@ func servers(ctx context.Context, c *haproxy.Client, backend string) (map[string
 // it is parsed: a change it shows was visible by then, and the parse (a
 // tenth of a millisecond or more on busy cores) is the benchmark's own
 // time, not synapse's.
-func serversAt(ctx context.Context, c *haproxy.Client, backend string) (map[string]serverView, time.Time, error) {
+func serversAt(ctx context.Context, c runner, backend string) (map[string]serverView, time.Time, error) {
 	cmd := "show servers state"
 	if backend != "" {
 		cmd += " " + haproxy.Escape(backend)
