@@ -1,10 +1,12 @@
 package haproxy
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/smartstack-go/smartstack/internal/generator"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
@@ -196,5 +198,59 @@ func TestDynamicCachedServerDisabled(t *testing.T) {
 	mustUpdate(t, g, svc(g, t, "svc", "backend: [mode tcp]", both[0]))
 	if got := sock.commands(); !slices.Equal(got, []string{"disable server svc/b_10.0.0.2:80"}) {
 		t.Errorf("commands = %q, want only disable server", got)
+	}
+}
+
+// After a failed render the next update plans every backend against a
+// fresh "show stat": the memo kept the services rendered before the
+// failure, whose change the failed update did not apply.
+func TestDynamicPlansAllAfterFailedRender(t *testing.T) {
+	sock := dynamicSocket(t, statCSV("a,BACKEND,UP", "a,a1_10.0.0.1:80,UP", "b,BACKEND,UP", "b,b1_10.0.0.2:80,UP"))
+	g := socketGenerator(t, sock)
+	g.cfg.UseNerveWeights = true
+	weighted := func(w int64) generator.Service {
+		b := live("a1", "10.0.0.1", 80)
+		b.Weight = registration.IntValue(w)
+		return svc(g, t, "a", "backend: [mode tcp]", b)
+	}
+	good := svc(g, t, "b", "backend: [mode tcp]", live("b1", "10.0.0.2", 80))
+	mustUpdate(t, g, weighted(1), good)
+	a5 := weighted(5)
+	bad := svc(g, t, "b", "backend: [mode tcp]\nserver_options: check port %{prot}", live("b1", "10.0.0.2", 80))
+	if err := g.Update(context.Background(), []generator.Service{a5, bad}); err == nil {
+		t.Fatal("update with a broken server_options succeeded")
+	}
+	sock.commands()
+	// b gains a server, so the plan is not empty without a's change.
+	mustUpdate(t, g, a5, svc(g, t, "b", "backend: [mode tcp]", live("b1", "10.0.0.2", 80), live("b2", "10.0.0.4", 80)))
+	if got := sock.commands(); !slices.Contains(got, "set server a/a1_10.0.0.1:80 weight 5") {
+		t.Errorf("commands = %q, want a1's weight set", got)
+	}
+}
+
+// With a current record, an update plans only the services whose stanzas
+// changed: a server of another service that the record shows in
+// maintenance (it was disabled by hand, say, after the record was read) is
+// left to the next full read, as before.
+func TestDynamicPlansOnlyChangedServices(t *testing.T) {
+	sock := dynamicSocket(t, statCSV("a,BACKEND,UP", "a,a1_10.0.0.1:80,UP", "b,BACKEND,UP", "b,b1_10.0.0.2:80,MAINT"))
+	g := socketGenerator(t, sock)
+	a1 := svc(g, t, "a", "backend: [mode tcp]", live("a1", "10.0.0.1", 80))
+	b := svc(g, t, "b", "backend: [mode tcp]", live("b1", "10.0.0.2", 80))
+	mustUpdate(t, g, a1, b)
+	if got := sock.commands(); !slices.Equal(got, []string{"enable server b/b1_10.0.0.2:80"}) {
+		t.Fatalf("first update = %q, want b1 enabled", got)
+	}
+	rec := g.stats[sock.path]
+	for i, r := range rec.rows {
+		if r.Server == "b1_10.0.0.2:80" {
+			rec.rows[i].Status = statMaint // as if read after an outside "disable server"
+		}
+	}
+	mustUpdate(t, g, svc(g, t, "a", "backend: [mode tcp]", live("a1", "10.0.0.1", 80), live("a2", "10.0.0.3", 80)), b)
+	for _, c := range sock.commands() {
+		if strings.Contains(c, "b/b1") {
+			t.Errorf("unchanged service b got %q", c)
+		}
 	}
 }

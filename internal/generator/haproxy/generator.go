@@ -161,6 +161,12 @@ func (g *Generator) Update(ctx context.Context, services []generator.Service) er
 	g.applied = map[string]bool{}
 	if g.cfg.DoSocket {
 		g.reconcileSockets(ctx, in, res)
+		if renderErr != nil {
+			// The memo kept the services rendered before the failure, whose
+			// plan (no config, so no dynamic servers) was not the one their
+			// stanzas ask for: plan everything against HAProxy next time.
+			g.forgetAllStats()
+		}
 	} else {
 		g.reloads.add(reasonNoSocket, "do_socket is false")
 	}

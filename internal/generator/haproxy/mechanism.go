@@ -54,6 +54,11 @@ type renderedBackend struct {
 	// slots is pool(), once poolRead. Callers never modify a pool.
 	slots    *slotPool
 	poolRead bool
+	// refusal is dynamicRefusal's answer, once refusalRead: stanzas live
+	// as long as the render memo keeps them, and a generator's defaults
+	// never change.
+	refusal     string
+	refusalRead bool
 }
 
 // parseBackends reads the backend stanzas of a generated config.
@@ -134,6 +139,13 @@ func (s renderedServer) withoutWeight() string {
 // dynamicRefusal says why a backend cannot take dynamic servers, "" when it
 // can. defaults are the defaults section's lines.
 func (b *renderedBackend) dynamicRefusal(defaults []string) string {
+	if !b.refusalRead {
+		b.refusal, b.refusalRead = b.readRefusal(defaults), true
+	}
+	return b.refusal
+}
+
+func (b *renderedBackend) readRefusal(defaults []string) string {
 	if r := staticBalance(append(slices.Clone(defaults), b.lines...)); r != "" {
 		return r
 	}

@@ -70,6 +70,10 @@ type Result struct {
 	// their backends once read (parsememo.go).
 	chunks []chunk
 	parsed map[string]*renderedBackend
+	// unchanged are the services rendered from the memo: the same
+	// stanzas as the previous generation's (socket.go plans only the
+	// others against a record that followed that generation's commands).
+	unchanged map[string]bool
 }
 
 func (r *Result) addReason(key, reason string) {

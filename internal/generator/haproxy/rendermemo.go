@@ -82,6 +82,10 @@ func (r *renderer) cachedService(svc *Service) ([]string, *memoEntry, error) {
 		r.res.Dropped = append(r.res.Dropped, e.dropped...)
 		r.res.Warnings = append(r.res.Warnings, e.warnings...)
 		m.hits++
+		if r.res.unchanged == nil {
+			r.res.unchanged = map[string]bool{}
+		}
+		r.res.unchanged[svc.Name] = true
 		return e.lines, e, nil
 	}
 	delete(m.entries, svc.Name)
