@@ -157,7 +157,7 @@ func (g *Generator) Update(ctx context.Context, services []generator.Service) er
 	if err != nil {
 		return err
 	}
-	res, renderErr := Render(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now(), slots: g.slotPools(), memo: g.memo})
+	res, renderErr := render(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now(), slots: g.slotPools(), memo: g.memo})
 	g.applied = map[string]bool{}
 	if g.cfg.DoSocket {
 		g.reconcileSockets(ctx, in, res)

@@ -70,6 +70,8 @@ type Result struct {
 	// their backends once read (parsememo.go).
 	chunks []chunk
 	parsed map[string]*renderedBackend
+	// lines are the text's, until join.
+	lines []string
 	// unchanged are the services rendered from the memo: the same
 	// stanzas as the previous generation's (socket.go plans only the
 	// others against a record that followed that generation's commands).
@@ -85,6 +87,18 @@ func (r *Result) addReason(key, reason string) {
 // haproxy_server_options template error (the original crashes there),
 // naming the service and the option.
 func Render(in Input) (*Result, error) {
+	res, err := render(in)
+	if err != nil {
+		return nil, err
+	}
+	res.join()
+	return res, nil
+}
+
+// render is Render without joining the text, which the generator leaves
+// for after the runtime commands: at 50,000 servers it copies megabytes,
+// and the runtime plan reads the chunks, not the text.
+func render(in Input) (*Result, error) {
 	if in.Config == nil {
 		return nil, errors.New("render haproxy config: no haproxy section")
 	}
@@ -108,9 +122,15 @@ func Render(in Input) (*Result, error) {
 	}
 	// The empty last line ends the text with a newline; joining and then
 	// adding "\n" copied the whole config (megabytes at scale) once more.
-	lines = append(append(lines, shared...), "")
-	r.res.Text = strings.Join(lines, "\n")
+	r.res.lines = append(append(lines, shared...), "")
 	return r.res, nil
+}
+
+// join sets Text from the lines render left.
+func (r *Result) join() {
+	if r.lines != nil {
+		r.Text, r.lines = strings.Join(r.lines, "\n"), nil
+	}
 }
 
 type renderer struct {

@@ -16,6 +16,7 @@ func (g *Generator) generate(ctx context.Context, res *Result, err error) error 
 		g.log.Error("haproxy config not generated, keeping the current one", "err", err)
 		return fmt.Errorf("haproxy generator: %w", err)
 	}
+	res.join()
 	g.ids = res.ServerIDs
 	for i, r := range res.ReloadReasons {
 		if !g.applied[res.reasonKeys[i]] {
