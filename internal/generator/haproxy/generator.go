@@ -44,6 +44,7 @@ type Generator struct {
 	reloads    reloads
 	state      *stateFile // nil without state_file_path
 	memo       *renderMemo
+	inputCache map[string]inputEntry // inputs.go
 
 	runtime // add/del server state, see runtime.go
 }
@@ -189,23 +190,3 @@ func (g *Generator) Tick(ctx context.Context) error {
 	return g.flushState()
 }
 
-// inputs turns the generator's view of the services into Render's.
-func (g *Generator) inputs(services []generator.Service) ([]Service, error) {
-	out := make([]Service, 0, len(services))
-	for _, s := range services {
-		svc := Service{Name: s.Name, Cached: g.state.cached(s.Name), source: sourceOf(s.Revision, s.Backends)}
-		switch c := s.Config.(type) {
-		case nil:
-		case *ServiceConfig:
-			svc.Config = c
-		default:
-			return nil, fmt.Errorf("haproxy generator: service %s: config of type %T, want *haproxy.ServiceConfig from Normalize", s.Name, s.Config)
-		}
-		svc.Backends = make([]Backend, 0, len(s.Backends))
-		for _, b := range s.Backends {
-			svc.Backends = append(svc.Backends, Backend{Backend: b})
-		}
-		out = append(out, svc)
-	}
-	return out, nil
-}

@@ -2,6 +2,7 @@ package haproxy
 
 import (
 	"flag"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -196,27 +197,9 @@ func (c *goldenCase) checkExtras(t *testing.T, res *Result) {
 	if c.WantReload != nil && !slices.Equal(res.ReloadReasons, c.WantReload) {
 		t.Errorf("reload reasons = %q, want %q", res.ReloadReasons, c.WantReload)
 	}
-	if c.WantServerIDs != nil && !sameIDs(res.ServerIDs, c.WantServerIDs) {
+	if c.WantServerIDs != nil && !maps.EqualFunc(res.ServerIDs, c.WantServerIDs, maps.Equal) {
 		t.Errorf("server ids = %v, want %v", res.ServerIDs, c.WantServerIDs)
 	}
-}
-
-func sameIDs(a, b ServerIDs) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for svc, ids := range a {
-		want, ok := b[svc]
-		if !ok || len(ids) != len(want) {
-			return false
-		}
-		for name, id := range ids {
-			if w, ok := want[name]; !ok || w != id {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // TestGoldenHAProxyCheck runs the real `haproxy -c` on every golden file:

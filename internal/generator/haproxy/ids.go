@@ -11,6 +11,11 @@ import (
 // server's state (airbnb/synapse#238). An id of 0 is recorded when an
 // "id" token in haproxy_server_options has no number after it, as Ruby's
 // to_i gives; such a server gets no generated id.
+//
+// Render never modifies a service's map: a service rendered anew gets a
+// new one. So a Result shares the maps of the services that did not
+// change with its Input, and the render memo knows an unchanged map by
+// identity.
 type ServerIDs map[string]map[string]int
 
 // Clone returns a deep copy.

@@ -3,6 +3,7 @@ package haproxy
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 )
@@ -27,6 +28,9 @@ type Service struct {
 	Cached []Backend
 	// source identifies Backends for the render memo (rendermemo.go).
 	source memoSource
+	// names are ServerName of each of Backends when known (inputs.go);
+	// Backends and names are shared between updates, never modified.
+	names []string
 }
 
 // Input is everything a generation depends on. Render reads nothing else:
@@ -102,7 +106,12 @@ func render(in Input) (*Result, error) {
 	if in.Config == nil {
 		return nil, errors.New("render haproxy config: no haproxy section")
 	}
-	r := &renderer{in: in, res: &Result{ServerIDs: in.ServerIDs.Clone()}}
+	// Shallow: a service's ids are replaced, never modified (ServerIDs).
+	ids := maps.Clone(in.ServerIDs)
+	if ids == nil {
+		ids = ServerIDs{}
+	}
+	r := &renderer{in: in, res: &Result{ServerIDs: ids}}
 	defer in.memo.prune()
 	lines := r.base()
 	r.res.chunks = append(r.res.chunks, chunk{lines: lines[:len(lines):len(lines)]})

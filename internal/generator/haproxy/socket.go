@@ -22,7 +22,8 @@ type desiredProxy struct {
 	service string
 	// disabled services keep every server of their backend in maintenance.
 	disabled bool
-	// live are the server names of the live backends, in watcher order.
+	// live are the server names of the live backends, in watcher order;
+	// shared with the inputs, so replaced, never appended to in place.
 	live []string
 	// mech is how new and removed servers reach HAProxy; with
 	// mechDynamic, rendered (this generation) and old (the previous one,
@@ -45,9 +46,11 @@ func desiredProxies(in []Service) map[string]*desiredProxy {
 			continue
 		}
 		name := svc.Config.backendName(svc.Name)
-		d := &desiredProxy{service: svc.Name, backend: name, disabled: svc.Config.Disabled, mech: mechReload}
-		for _, b := range svc.Backends {
-			d.live = append(d.live, ServerName(b.Backend))
+		d := &desiredProxy{service: svc.Name, backend: name, disabled: svc.Config.Disabled, mech: mechReload, live: svc.names}
+		if d.live == nil {
+			for _, b := range svc.Backends {
+				d.live = append(d.live, ServerName(b.Backend))
+			}
 		}
 		want[name] = d
 	}

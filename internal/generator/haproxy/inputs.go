@@ -1,0 +1,51 @@
+package haproxy
+
+import (
+	"fmt"
+
+	"github.com/smartstack-go/smartstack/internal/generator"
+)
+
+// inputEntry is one service's converted backends, kept while the synapse
+// loop hands over the same ones (memoSource): at 50,000 servers building
+// them and their names again on every update was megabytes of garbage
+// for a change to one service.
+type inputEntry struct {
+	source   memoSource
+	backends []Backend
+	names    []string // ServerName of each, in order
+}
+
+// inputs turns the generator's view of the services into Render's.
+func (g *Generator) inputs(services []generator.Service) ([]Service, error) {
+	out := make([]Service, 0, len(services))
+	cache := make(map[string]inputEntry, len(services))
+	for _, s := range services {
+		svc := Service{Name: s.Name, Cached: g.state.cached(s.Name), source: sourceOf(s.Revision, s.Backends)}
+		switch c := s.Config.(type) {
+		case nil:
+		case *ServiceConfig:
+			svc.Config = c
+		default:
+			return nil, fmt.Errorf("haproxy generator: service %s: config of type %T, want *haproxy.ServiceConfig from Normalize", s.Name, s.Config)
+		}
+		e, ok := g.inputCache[s.Name]
+		if !ok || svc.source == (memoSource{}) || e.source != svc.source {
+			e = convertBackends(s, svc.source)
+		}
+		svc.Backends, svc.names = e.backends, e.names
+		cache[s.Name] = e
+		out = append(out, svc)
+	}
+	g.inputCache = cache
+	return out, nil
+}
+
+func convertBackends(s generator.Service, source memoSource) inputEntry {
+	e := inputEntry{source: source, backends: make([]Backend, 0, len(s.Backends)), names: make([]string, 0, len(s.Backends))}
+	for _, b := range s.Backends {
+		e.backends = append(e.backends, Backend{Backend: b})
+		e.names = append(e.names, ServerName(b))
+	}
+	return e
+}
