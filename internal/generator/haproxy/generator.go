@@ -189,4 +189,3 @@ func (g *Generator) Tick(ctx context.Context) error {
 	g.sweepAgentSlots(ctx)
 	return g.flushState()
 }
-
