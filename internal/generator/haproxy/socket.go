@@ -71,31 +71,7 @@ type socketPlan struct {
 // does not run needs a reload.
 func planSocket(rows []hapi.StatRow, running map[string]map[string]bool, want map[string]*desiredProxy) socketPlan {
 	p := socketPlan{status: map[serverRef]string{}}
-	enabled := map[string]map[string]bool{}
-	for _, name := range sortedKeys(want) {
-		d := want[name]
-		if d.disabled || len(d.live) == 0 {
-			continue
-		}
-		servers, ok := running[name]
-		if !ok {
-			p.reasons = append(p.reasons, reloadReason{reasonNewSection,
-				fmt.Sprintf("backend %s of service %s is not running", name, d.service)})
-			continue
-		}
-		enabled[name] = map[string]bool{}
-		for _, s := range d.live {
-			if servers[s] {
-				enabled[name][s] = true
-				continue
-			}
-			if d.mech == mechDynamic {
-				continue // planDynamic adds it
-			}
-			p.reasons = append(p.reasons, reloadReason{reasonNewServer,
-				fmt.Sprintf("server %s/%s is not running", name, s)})
-		}
-	}
+	enabled := p.checkRunning(running, want)
 	for _, r := range rows {
 		if r.Type != hapi.TypeServer || want[r.Proxy] == nil {
 			continue
@@ -122,6 +98,38 @@ func planSocket(rows []hapi.StatRow, running map[string]map[string]bool, want ma
 		}
 	}
 	return p
+}
+
+// checkRunning finds the wanted servers HAProxy runs (enabled, by
+// backend) and makes a reload pending for those it does not run, unless
+// planDynamic adds them.
+func (p *socketPlan) checkRunning(running map[string]map[string]bool, want map[string]*desiredProxy) map[string]map[string]bool {
+	enabled := map[string]map[string]bool{}
+	for _, name := range sortedKeys(want) {
+		d := want[name]
+		if d.disabled || len(d.live) == 0 {
+			continue
+		}
+		servers, ok := running[name]
+		if !ok {
+			p.reasons = append(p.reasons, reloadReason{reasonNewSection,
+				fmt.Sprintf("backend %s of service %s is not running", name, d.service)})
+			continue
+		}
+		enabled[name] = map[string]bool{}
+		for _, s := range d.live {
+			if servers[s] {
+				enabled[name][s] = true
+				continue
+			}
+			if d.mech == mechDynamic {
+				continue // planDynamic adds it
+			}
+			p.reasons = append(p.reasons, reloadReason{reasonNewServer,
+				fmt.Sprintf("server %s/%s is not running", name, s)})
+		}
+	}
+	return enabled
 }
 
 // dropsAtRuntime reports whether server left a dynamic backend's config.
@@ -168,26 +176,6 @@ func (g *Generator) reconcileSockets(ctx context.Context, in []Service, res *Res
 	for _, c := range g.clients {
 		g.reconcileSocket(ctx, c, g.forSocket(ctx, c, want), unchanged)
 	}
-}
-
-// changedOnly is want without the backends of unchanged services. Against
-// a socket's record (which followed every command the previous updates
-// sent) those need nothing: their stanzas are the previous generation's,
-// whose plan went out. Planning only the rest keeps a lone change from
-// walking every server of a large config (tens of milliseconds at 50,000
-// servers); a record read afresh is planned whole, which is how drift
-// from outside (statResync) is still corrected.
-func changedOnly(want map[string]*desiredProxy, unchanged map[string]bool) map[string]*desiredProxy {
-	if len(unchanged) == 0 {
-		return want
-	}
-	out := make(map[string]*desiredProxy, len(want)-min(len(want), len(unchanged)))
-	for name, d := range want {
-		if !unchanged[d.service] {
-			out[name] = d
-		}
-	}
-	return out
 }
 
 // reconcileSocket brings one socket in line: the enable/disable plan,
