@@ -50,7 +50,7 @@ func (g *Generator) statRows(ctx context.Context, c *hapi.Client) (e *statEntry,
 	if e := g.stats[c.Path()]; e != nil && now.Sub(e.read) < statResync && !now.Before(e.read) {
 		return e, true, nil
 	}
-	rows, err := c.ShowStat(ctx)
+	rows, err := c.ShowStatSummary(ctx)
 	if rows == nil && err != nil {
 		g.m.socketCommands.WithLabelValues("error").Inc()
 		delete(g.stats, c.Path())
