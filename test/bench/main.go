@@ -33,6 +33,7 @@ type options struct {
 	burstBackends   int
 	scaleServices   int
 	scaleBackends   int
+	scaleEvents     int
 	full            bool
 	skip            string
 	seed            int64
@@ -58,6 +59,7 @@ func parseFlags() options {
 	flag.IntVar(&o.burstBackends, "burst-backends", 1000, "deploy burst: backends registered at once, spread over the services")
 	flag.IntVar(&o.scaleServices, "scale-services", 1000, "scale: services")
 	flag.IntVar(&o.scaleBackends, "scale-backends", 50, "scale: backends per service")
+	flag.IntVar(&o.scaleEvents, "scale-events", 100, "scale: random events after start-up, timed as in propagation")
 	flag.BoolVar(&o.full, "full", false, "force the issue's sizes (scale 1000 x 50, burst 1000 over 50) over the size flags")
 	flag.StringVar(&o.skip, "skip", "", "comma-separated scenarios to skip: propagation,burst,scale")
 	flag.Int64Var(&o.seed, "seed", 1, "random seed of the events")
