@@ -102,6 +102,8 @@ func TestDynamicRemovalDrains(t *testing.T) {
 		t.Errorf("after the timeout = %q\nwant %q", got, want)
 	}
 	sock.refuse["del server svc/b_10.0.0.2:80"] = "Server deleted."
+	// As HAProxy's once the deletion goes through: the tick reads it after.
+	sock.setStat(statCSV("svc,BACKEND,UP", "svc,a_10.0.0.1:80,UP"))
 	mustTick(t, g)
 	mustTick(t, g)
 	if got := sock.commands(); !slices.Equal(got, []string{"del server svc/b_10.0.0.2:80"}) {

@@ -45,6 +45,7 @@ type Generator struct {
 	state      *stateFile // nil without state_file_path
 	memo       *renderMemo
 	inputCache map[string]inputEntry // inputs.go
+	lastIn     []Service             // the last update's, for resyncStats
 
 	runtime // add/del server state, see runtime.go
 }
@@ -159,6 +160,9 @@ func (g *Generator) Update(ctx context.Context, services []generator.Service) er
 		return err
 	}
 	res, renderErr := render(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now(), slots: g.slotPools(), memo: g.memo})
+	if renderErr == nil {
+		g.lastIn = in // with g.last, which generate sets
+	}
 	g.applied = map[string]bool{}
 	if g.cfg.DoSocket {
 		g.reconcileSockets(ctx, in, res)
@@ -178,8 +182,9 @@ func (g *Generator) Update(ctx context.Context, services []generator.Service) er
 }
 
 // Tick retries a pending reload once the rate limit allows, keeps free
-// agent slots in maintenance, and keeps the state file's timestamps and
-// TTL current.
+// agent slots in maintenance, reads HAProxy's state before updates need
+// it (statresync.go), and keeps the state file's timestamps and TTL
+// current.
 func (g *Generator) Tick(ctx context.Context) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -187,5 +192,6 @@ func (g *Generator) Tick(ctx context.Context) error {
 	g.finishDrains(ctx)
 	g.reload(ctx)
 	g.sweepAgentSlots(ctx)
+	g.resyncStats(ctx)
 	return g.flushState()
 }

@@ -14,8 +14,9 @@ import (
 // was most of the time from a ZooKeeper change to the runtime command;
 // reading it once per resync instead of before every update takes it off
 // that path. What the record cannot see (an operator's "disable server",
-// a reload by someone else) is corrected by the first update after the
-// resync, as the original corrects it at its next update.
+// a reload by someone else) is corrected by Tick's read at half this age
+// (statresync.go), or by the first update after the resync, as the
+// original corrects it at its next update.
 const statResync = 10 * time.Second
 
 // statCache is each socket's last "show stat" rows, kept current by the

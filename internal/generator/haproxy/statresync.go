@@ -1,0 +1,45 @@
+package haproxy
+
+import "context"
+
+// resyncStats reads again, from Tick, each socket's "show stat" once its
+// record is half a statResync old, and plans the last update's services
+// in full against it. Updates then find a current record and plan only
+// what changed instead of waiting for the read: at 50,000 servers HAProxy
+// takes about a quarter of a second to answer "show stat", and the first
+// change after each quiet statResync waited for that. What the record
+// cannot see (an operator's "disable server", a reload by someone else)
+// is corrected here, every few seconds. A socket without a record (just
+// reloaded, say) is read too, unless it is failing, which the next update
+// retries; nothing is read until a reload's rate limit ends, so that the
+// old worker is not.
+func (g *Generator) resyncStats(ctx context.Context) {
+	if !g.cfg.DoSocket || g.last == nil || g.lastIn == nil {
+		return
+	}
+	now := g.now()
+	if now.Before(g.reloads.next) {
+		return
+	}
+	var want map[string]*desiredProxy
+	for _, c := range g.clients {
+		e := g.stats[c.Path()]
+		switch {
+		case e == nil && (g.socketDown[c.Path()] || len(g.draining[c.Path()]) > 0):
+			// A failing socket is the next update's to retry (and to log
+			// its recovery); one with servers draining is read by the
+			// next update, after this tick's deletions.
+			continue
+		case e != nil && now.Sub(e.read) < statResync/2 && !now.Before(e.read):
+			continue
+		}
+		if want == nil {
+			// The last generation against itself: nothing to change but
+			// what HAProxy no longer runs as that generation asks.
+			want = desiredProxies(g.lastIn)
+			g.chooseMechanisms(want, g.last)
+		}
+		g.forgetStat(c.Path())
+		g.reconcileSocket(ctx, c, g.forSocket(ctx, c, want), nil)
+	}
+}
