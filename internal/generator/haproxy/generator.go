@@ -165,7 +165,7 @@ func (g *Generator) Update(ctx context.Context, services []generator.Service) er
 	}
 	g.applied = map[string]bool{}
 	if g.cfg.DoSocket {
-		g.reconcileSockets(ctx, in, res)
+		g.reconcileSockets(ctx, in, res, g.clients)
 		if renderErr != nil {
 			// The memo kept the services rendered before the failure, whose
 			// plan (no config, so no dynamic servers) was not the one their

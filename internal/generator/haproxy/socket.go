@@ -166,14 +166,14 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // reconcileSockets applies the plan on every socket (one per nbproc
 // process); a failure on any of them makes the single reload pending.
-func (g *Generator) reconcileSockets(ctx context.Context, in []Service, res *Result) {
+func (g *Generator) reconcileSockets(ctx context.Context, in []Service, res *Result, clients []*hapi.Client) {
 	want := desiredProxies(in)
 	g.chooseMechanisms(want, res)
 	var unchanged map[string]bool
 	if res != nil {
 		unchanged = res.unchanged
 	}
-	for _, c := range g.clients {
+	for _, c := range clients {
 		g.reconcileSocket(ctx, c, g.forSocket(ctx, c, want), unchanged)
 	}
 }

@@ -1,6 +1,10 @@
 package haproxy
 
-import "context"
+import (
+	"context"
+
+	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
+)
 
 // resyncStats reads again, from Tick, each socket's "show stat" once its
 // record is half a statResync old, and plans the last update's services
@@ -21,7 +25,7 @@ func (g *Generator) resyncStats(ctx context.Context) {
 	if now.Before(g.reloads.next) {
 		return
 	}
-	var want map[string]*desiredProxy
+	var stale []*hapi.Client
 	for _, c := range g.clients {
 		e := g.stats[c.Path()]
 		switch {
@@ -33,13 +37,13 @@ func (g *Generator) resyncStats(ctx context.Context) {
 		case e != nil && now.Sub(e.read) < statResync/2 && !now.Before(e.read):
 			continue
 		}
-		if want == nil {
-			// The last generation against itself: nothing to change but
-			// what HAProxy no longer runs as that generation asks.
-			want = desiredProxies(g.lastIn)
-			g.chooseMechanisms(want, g.last)
-		}
 		g.forgetStat(c.Path())
-		g.reconcileSocket(ctx, c, g.forSocket(ctx, c, want), nil)
+		stale = append(stale, c)
+	}
+	if len(stale) > 0 {
+		// The last generation against itself, on fresh reads, so planned
+		// whole: nothing to change but what HAProxy no longer runs as that
+		// generation asks.
+		g.reconcileSockets(ctx, g.lastIn, g.last, stale)
 	}
 }
