@@ -75,15 +75,10 @@ func (c *Client) ShowStat(ctx context.Context) ([]StatRow, error) {
 // other rows are still returned; only a missing header yields no rows.
 func ParseStat(data string) ([]StatRow, error) {
 	lines := strings.Split(data, "\n")
-	header, ok := strings.CutPrefix(lines[0], "# ")
-	if !ok {
-		return nil, &ParseError{Line: 1, Text: lines[0], Err: errors.New("no '# pxname,...' header")}
-	}
-	names, err := splitCSV(header)
+	cols, err := statHeader(lines[0])
 	if err != nil {
-		return nil, &ParseError{Line: 1, Text: lines[0], Err: err}
+		return nil, err
 	}
-	cols := newColumns(names)
 	var rows []StatRow
 	var errs []error
 	for i, line := range lines[1:] {
@@ -98,6 +93,20 @@ func ParseStat(data string) ([]StatRow, error) {
 		rows = append(rows, r)
 	}
 	return rows, errors.Join(errs...)
+}
+
+// statHeader reads the "# pxname,svname,..." line that names the
+// columns.
+func statHeader(line string) (columns, error) {
+	header, ok := strings.CutPrefix(line, "# ")
+	if !ok {
+		return nil, &ParseError{Line: 1, Text: line, Err: errors.New("no '# pxname,...' header")}
+	}
+	names, err := splitCSV(header)
+	if err != nil {
+		return nil, &ParseError{Line: 1, Text: line, Err: err}
+	}
+	return newColumns(names), nil
 }
 
 func parseStatLine(cols columns, line string) (StatRow, error) {

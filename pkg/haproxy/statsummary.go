@@ -50,15 +50,10 @@ type summaryColumns struct{ proxy, server, typ, status, n int }
 
 func statSummaryHeader(data string) (string, summaryColumns, error) {
 	first, body, _ := strings.Cut(data, "\n")
-	header, ok := strings.CutPrefix(first, "# ")
-	if !ok {
-		return "", summaryColumns{}, &ParseError{Line: 1, Text: first, Err: errors.New("no '# pxname,...' header")}
-	}
-	names, err := splitCSV(header)
+	cols, err := statHeader(first)
 	if err != nil {
-		return "", summaryColumns{}, &ParseError{Line: 1, Text: first, Err: err}
+		return "", summaryColumns{}, err
 	}
-	cols := newColumns(names)
 	at := func(name string) int {
 		if i, ok := cols[name]; ok {
 			return i
