@@ -34,6 +34,24 @@ func holdingBackend(t *testing.T) (port int, accepted <-chan net.Conn) {
 	return ln.Addr().(*net.TCPAddr).Port, ch
 }
 
+// holdConnection opens a client connection to the service's frontend
+// and returns it with the backend's side, once holdingBackend accepted
+// it. Both are closed when the test ends.
+func (r *realSetup) holdConnection(t *testing.T, accepted <-chan net.Conn) (client, serverSide net.Conn) {
+	t.Helper()
+	client, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(r.port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	select {
+	case serverSide = <-accepted:
+	case <-time.After(integrationTimeout):
+		t.Fatal("the connection never reached the backend")
+	}
+	return client, serverSide
+}
+
 // A removed server with an open connection stays (in maintenance) until
 // drain_timeout, then its session is shut down and the server deleted.
 func TestIntegrationDynamicDrain(t *testing.T) {
@@ -42,16 +60,7 @@ func TestIntegrationDynamicDrain(t *testing.T) {
 	held, other := live("", "127.0.0.1", port), live("", "127.0.0.1", 2999)
 	r.updateReloading(t, r.service(t, "", held))
 	reloads := r.reloads(t)
-	client, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(r.port))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
-	select {
-	case <-accepted:
-	case <-time.After(integrationTimeout):
-		t.Fatal("the connection never reached the backend")
-	}
+	client, _ := r.holdConnection(t, accepted)
 	name := "127.0.0.1:" + strconv.Itoa(port)
 
 	mustUpdate(t, r.g, r.service(t, "", other))

@@ -3,8 +3,6 @@ package haproxy
 import (
 	"context"
 	"fmt"
-	"net"
-	"strconv"
 	"testing"
 	"time"
 
@@ -36,17 +34,7 @@ func TestIntegrationDynamicDrainAgent(t *testing.T) {
 	held := live("", "127.0.0.1", port)
 	r.updateReloading(t, svc(r.g, t, "svc", section(), held))
 	before := r.mark(t)
-	client, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(r.port))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
-	var serverSide net.Conn
-	select {
-	case serverSide = <-accepted:
-	case <-time.After(integrationTimeout):
-		t.Fatal("the connection never reached the backend")
-	}
+	client, serverSide := r.holdConnection(t, accepted)
 	name := held.Host + ":" + held.Port.String()
 
 	// "other" is added at run time with its agent enabled, then "held"
@@ -84,17 +72,7 @@ func TestIntegrationRestartMidDrain(t *testing.T) {
 	held := live("", "127.0.0.1", port)
 	name := held.Host + ":" + held.Port.String()
 	r.updateReloading(t, r.service(t, "", held))
-	client, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(r.port))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
-	var serverSide net.Conn
-	select {
-	case serverSide = <-accepted:
-	case <-time.After(integrationTimeout):
-		t.Fatal("the connection never reached the backend")
-	}
+	client, serverSide := r.holdConnection(t, accepted)
 	mustUpdate(t, r.g, r.service(t, "", other.backend()))
 	if s, ok := r.servers(t)[name]; !ok || !s.AdminState.Maint() {
 		t.Fatalf("draining server: %+v (present %v), want it in maintenance", s, ok)
