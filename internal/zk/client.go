@@ -28,6 +28,7 @@ var (
 	ErrConnectionClosed = gozk.ErrConnectionClosed
 	ErrNoServer         = gozk.ErrNoServer
 	ErrClosing          = gozk.ErrClosing
+	ErrNoAuth           = gozk.ErrNoAuth
 )
 
 const (
@@ -69,8 +70,15 @@ type Client interface {
 }
 
 // EnsurePath creates path and its missing parents as persistent znodes with
-// empty data. Nodes that already exist, whoever made them, are fine.
+// empty data and OpenACL. Nodes that already exist, whoever made them, are
+// fine.
 func EnsurePath(ctx context.Context, c Client, path string) error {
+	return EnsurePathACL(ctx, c, path, OpenACL)
+}
+
+// EnsurePathACL is EnsurePath giving the znodes it creates acl. The ACL of
+// nodes that already exist is left as it is.
+func EnsurePathACL(ctx context.Context, c Client, path string, acl []ACL) error {
 	if err := validatePath(path); err != nil {
 		return err
 	}
@@ -83,7 +91,7 @@ func EnsurePath(ctx context.Context, c Client, path string) error {
 			return fmt.Errorf("ensure path %s: %w", path, err)
 		}
 		p := "/" + strings.Join(parts[:i+1], "/")
-		_, err := c.Create(p, nil, 0, OpenACL)
+		_, err := c.Create(p, nil, 0, acl)
 		if err != nil && !errors.Is(err, ErrNodeExists) {
 			return fmt.Errorf("ensure path %s: create %s: %w", path, p, err)
 		}
