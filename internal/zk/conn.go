@@ -158,7 +158,7 @@ func (c *Conn) start(ctx context.Context, servers []string, opts Options, dialEr
 
 func lastDialErr(d *dialErrors) string {
 	if err := d.last(); err != nil {
-		return " (last dial error: " + err.Error() + ")"
+		return " (last connection error: " + err.Error() + ")"
 	}
 	return ""
 }

@@ -93,11 +93,28 @@ func (t *TLS) dialer(last *dialErrors) gozk.Dialer {
 		if err != nil {
 			return nil, last.note(fmt.Errorf("zk tls handshake with %s: %w", addr, err))
 		}
-		return c, nil
+		return &notingConn{Conn: c, addr: addr, errs: last}, nil
 	}
 }
 
-// dialErrors keeps the last dial failure, so that a Connect that times out
+// notingConn records read errors: with TLS 1.3 a server that refuses the
+// client's certificate says so only in an alert after the handshake, which
+// the library sees as a failed read and does not report.
+type notingConn struct {
+	net.Conn
+	addr string
+	errs *dialErrors
+}
+
+func (c *notingConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if err != nil {
+		c.errs.note(fmt.Errorf("zk tls %s: %w", c.addr, err))
+	}
+	return n, err
+}
+
+// dialErrors keeps the last connection failure, so that a Connect that times out
 // can say why (a certificate error is otherwise only in the library log).
 type dialErrors struct {
 	mu  sync.Mutex
