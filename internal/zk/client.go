@@ -46,7 +46,8 @@ const (
 	StateHasSession = gozk.StateHasSession
 )
 
-// OpenACL is world:anyone with every permission, what nerve and synapse use.
+// OpenACL is world:anyone with every permission, what nerve and synapse
+// create znodes with when no credential is configured.
 var OpenACL = gozk.WorldACL(gozk.PermAll)
 
 // Client is the part of a ZooKeeper connection the daemons use. *Conn
