@@ -34,6 +34,8 @@ var (
 const (
 	FlagEphemeral = gozk.FlagEphemeral
 	FlagSequence  = gozk.FlagSequence
+	PermRead      = gozk.PermRead
+	PermAll       = gozk.PermAll
 
 	EventNodeCreated         = gozk.EventNodeCreated
 	EventNodeDeleted         = gozk.EventNodeDeleted
