@@ -84,6 +84,14 @@ func TestDigestACLAcrossReconnectAndExpiry(t *testing.T) {
 	if err := canWrite(c, node); err != nil {
 		t.Fatalf("owner: %v", err)
 	}
+	// synapse ensures the path it watches: existing is enough, even where
+	// it may not create.
+	if err := anon.EnsurePath(context.Background(), parent); err != nil {
+		t.Fatalf("reader's EnsurePath of the existing %s: %v", parent, err)
+	}
+	if err := anon.EnsurePath(context.Background(), parent+"/missing"); !errors.Is(err, zk.ErrNoAuth) {
+		t.Fatalf("reader's EnsurePath below %s: %v, want %v", parent, err, zk.ErrNoAuth)
+	}
 
 	t.Run("reconnect", func(t *testing.T) {
 		p.Block()

@@ -95,6 +95,13 @@ func EnsurePathACL(ctx context.Context, c Client, path string, acl []ACL) error 
 		}
 		p := "/" + strings.Join(parts[:i+1], "/")
 		_, err := c.Create(p, nil, 0, acl)
+		if errors.Is(err, ErrNoAuth) {
+			// ZooKeeper checks the parent's ACL before existence: under a
+			// parent we may not write, an existing node answers NoAuth.
+			if ok, _, xerr := c.Exists(p); xerr == nil && ok {
+				err = nil
+			}
+		}
 		if err != nil && !errors.Is(err, ErrNodeExists) {
 			return fmt.Errorf("ensure path %s: create %s: %w", path, p, err)
 		}
