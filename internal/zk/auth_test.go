@@ -2,13 +2,17 @@ package zk_test
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
 
 	"github.com/smartstack-go/smartstack/internal/zk"
+	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
 const secret = "s3cr3t-pw"
@@ -39,7 +43,19 @@ func TestAuthNeverPrintsSecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := zk.Options{Auth: a}
+	ca := testutil.NewTestCA(t, "ca")
+	certPEM, keyPEM := ca.Issue(t, "c", nil)
+	tlsCfg, err := zk.NewTLS(ca.PEM, certPEM, keyPEM, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := zk.Options{Auth: a, TLS: tlsCfg}
+	key, _ := pem.Decode(keyPEM)
+	priv, err := x509.ParsePKCS8PrivateKey(key.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := priv.(*ecdsa.PrivateKey).D // the secret scalar, as fmt would print it
 	var text, js bytes.Buffer
 	slog.New(slog.NewTextHandler(&text, nil)).Info("x", "auth", a, "opts", opts)
 	slog.New(slog.NewJSONHandler(&js, nil)).Info("x", "auth", a, "opts", opts)
@@ -51,9 +67,10 @@ func TestAuthNeverPrintsSecret(t *testing.T) {
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
 		outs[verb] = fmt.Sprintf(verb, a)
 		outs[verb+" options"] = fmt.Sprintf(verb, opts)
+		outs[verb+" tls"] = fmt.Sprintf(verb, tlsCfg)
 	}
 	for name, out := range outs {
-		if strings.Contains(out, secret) || strings.Contains(out, fmt.Sprintf("%x", secret)) {
+		if strings.Contains(out, secret) || strings.Contains(out, fmt.Sprintf("%x", secret)) || strings.Contains(out, d.String()) {
 			t.Errorf("%s shows the secret: %s", name, out)
 		}
 	}

@@ -15,10 +15,13 @@ import (
 // from the test CA, and tries clients that should and should not get in.
 func TestTLS(t *testing.T) {
 	ca := testutil.NewTestCA(t, "zk test CA")
-	srvCert, srvKey := ca.Issue(t, "zookeeper", []net.IP{net.IPv4(127, 0, 0, 1)})
+	// Named for localhost only, so each check shows which name was verified.
+	srvCert, srvKey := ca.Issue(t, "zookeeper", nil, "localhost")
 	cliCert, cliKey := ca.Issue(t, "nerve", nil)
 	z := testutil.StartZooKeeperTLS(t, testutil.ZKTLS{CertPEM: srvCert, KeyPEM: srvKey, CAPEM: ca.PEM, ClientAuth: "need"})
 	addr := []string{z.SecureAddr(0)}
+	_, port, _ := net.SplitHostPort(z.SecureAddr(0))
+	byName := []string{"localhost:" + port}
 	other := testutil.NewTestCA(t, "someone else's CA")
 
 	mustTLS := func(t *testing.T, ca, cert, key []byte, name string) *zk.TLS {
@@ -29,8 +32,8 @@ func TestTLS(t *testing.T) {
 		}
 		return c
 	}
-	t.Run("registers and reads", func(t *testing.T) {
-		c := connect(t, addr, zk.Options{TLS: mustTLS(t, ca.PEM, cliCert, cliKey, "")})
+	t.Run("server name from the configured host", func(t *testing.T) {
+		c := connect(t, byName, zk.Options{TLS: mustTLS(t, ca.PEM, cliCert, cliKey, "")})
 		path := testutil.ZKPath(t)
 		if err := c.EnsurePath(context.Background(), path); err != nil {
 			t.Fatal(err)
@@ -39,14 +42,21 @@ func TestTLS(t *testing.T) {
 			t.Fatalf("exists %s over TLS = %v, %v", path, ok, err)
 		}
 	})
+	t.Run("configured server name", func(t *testing.T) {
+		c := connect(t, addr, zk.Options{TLS: mustTLS(t, ca.PEM, cliCert, cliKey, "localhost")})
+		if _, _, err := c.Exists("/"); err != nil {
+			t.Fatal(err)
+		}
+	})
 	for _, tc := range []struct {
 		name string
 		tls  *zk.TLS
 		want string
 	}{
-		{"wrong CA", mustTLS(t, other.PEM, cliCert, cliKey, ""), "certificate signed by unknown authority"},
-		{"wrong server name", mustTLS(t, ca.PEM, cliCert, cliKey, "zk.example.com"), "wanted to match zk.example.com"},
-		{"no client certificate", mustTLS(t, ca.PEM, nil, nil, ""), "bad certificate"},
+		{"wrong CA", mustTLS(t, other.PEM, cliCert, cliKey, "localhost"), "certificate signed by unknown authority"},
+		{"wrong server name", mustTLS(t, ca.PEM, cliCert, cliKey, "zk.example.com"), "valid for localhost, not zk.example.com"},
+		{"address not in the certificate", mustTLS(t, ca.PEM, cliCert, cliKey, ""), "doesn't contain any IP SANs"},
+		{"no client certificate", mustTLS(t, ca.PEM, nil, nil, "localhost"), "bad certificate"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := zk.Connect(context.Background(), addr,
