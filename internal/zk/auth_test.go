@@ -8,6 +8,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"log/slog"
+	"math/big"
 	"strings"
 	"testing"
 
@@ -55,7 +56,11 @@ func TestAuthNeverPrintsSecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := priv.(*ecdsa.PrivateKey).D // the secret scalar, as fmt would print it
+	raw, err := priv.(*ecdsa.PrivateKey).Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := new(big.Int).SetBytes(raw) // the secret scalar, as fmt would print it
 	var text, js bytes.Buffer
 	slog.New(slog.NewTextHandler(&text, nil)).Info("x", "auth", a, "opts", opts)
 	slog.New(slog.NewJSONHandler(&js, nil)).Info("x", "auth", a, "opts", opts)
