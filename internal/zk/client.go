@@ -28,11 +28,14 @@ var (
 	ErrConnectionClosed = gozk.ErrConnectionClosed
 	ErrNoServer         = gozk.ErrNoServer
 	ErrClosing          = gozk.ErrClosing
+	ErrNoAuth           = gozk.ErrNoAuth
 )
 
 const (
 	FlagEphemeral = gozk.FlagEphemeral
 	FlagSequence  = gozk.FlagSequence
+	PermRead      = gozk.PermRead
+	PermAll       = gozk.PermAll
 
 	EventNodeCreated         = gozk.EventNodeCreated
 	EventNodeDeleted         = gozk.EventNodeDeleted
@@ -45,7 +48,8 @@ const (
 	StateHasSession = gozk.StateHasSession
 )
 
-// OpenACL is world:anyone with every permission, what nerve and synapse use.
+// OpenACL is world:anyone with every permission, what nerve and synapse
+// create znodes with when no credential is configured.
 var OpenACL = gozk.WorldACL(gozk.PermAll)
 
 // Client is the part of a ZooKeeper connection the daemons use. *Conn
@@ -69,8 +73,15 @@ type Client interface {
 }
 
 // EnsurePath creates path and its missing parents as persistent znodes with
-// empty data. Nodes that already exist, whoever made them, are fine.
+// empty data and OpenACL. Nodes that already exist, whoever made them, are
+// fine.
 func EnsurePath(ctx context.Context, c Client, path string) error {
+	return EnsurePathACL(ctx, c, path, OpenACL)
+}
+
+// EnsurePathACL is EnsurePath giving the znodes it creates acl. The ACL of
+// nodes that already exist is left as it is.
+func EnsurePathACL(ctx context.Context, c Client, path string, acl []ACL) error {
 	if err := validatePath(path); err != nil {
 		return err
 	}
@@ -83,7 +94,14 @@ func EnsurePath(ctx context.Context, c Client, path string) error {
 			return fmt.Errorf("ensure path %s: %w", path, err)
 		}
 		p := "/" + strings.Join(parts[:i+1], "/")
-		_, err := c.Create(p, nil, 0, OpenACL)
+		_, err := c.Create(p, nil, 0, acl)
+		if errors.Is(err, ErrNoAuth) {
+			// ZooKeeper checks the parent's ACL before existence: under a
+			// parent we may not write, an existing node answers NoAuth.
+			if ok, _, xerr := c.Exists(p); xerr == nil && ok {
+				err = nil
+			}
+		}
 		if err != nil && !errors.Is(err, ErrNodeExists) {
 			return fmt.Errorf("ensure path %s: create %s: %w", path, p, err)
 		}

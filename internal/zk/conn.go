@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -39,6 +40,35 @@ type Options struct {
 	// Logger receives session transitions and the library's messages; nil
 	// discards them.
 	Logger *slog.Logger
+	// Auth, when set, is added to every session (the library re-sends it
+	// after each reconnect and new session, before any queued request),
+	// and the znodes CreateACL is used for get its ACL.
+	Auth *Auth
+	// TLS, when set, connects to the secure client port with it.
+	TLS *TLS
+}
+
+// Identity tells connections apart that must not be shared although they
+// go to the same servers: "" without Auth and TLS, else keyed hashes of
+// both (never the secret). Pools key on servers plus Identity.
+func (o Options) Identity() string {
+	var parts []string
+	if o.Auth != nil {
+		parts = append(parts, "auth="+o.Auth.ID())
+	}
+	if o.TLS != nil {
+		parts = append(parts, "tls="+o.TLS.ID())
+	}
+	return strings.Join(parts, " ")
+}
+
+// CreateACL is the ACL for znodes created on such a connection: readable by
+// all and writable by Auth's identity alone, or OpenACL without Auth.
+func (o Options) CreateACL() []ACL {
+	if o.Auth == nil {
+		return OpenACL
+	}
+	return o.Auth.ACL()
 }
 
 // Conn is a ZooKeeper connection with a session state stream. Close it when
@@ -78,7 +108,12 @@ func Connect(ctx context.Context, servers []string, opts Options) (*Conn, error)
 	tr.sessionID = func() int64 { <-ready; return zcp.Load().SessionID() }
 	// The event callback sees every event synchronously; the library's
 	// global channel (6 slots, drops when full) is left unread on purpose.
-	zc, _, err := gozk.Connect(servers, opts.SessionTimeout,
+	dialErrs := &dialErrors{}
+	dialOpt, hostOpt := gozk.WithDialer(plainDialer(dialErrs)), gozk.WithHostProvider(gozk.NewDNSHostProvider())
+	if opts.TLS != nil {
+		dialOpt, hostOpt = gozk.WithDialer(opts.TLS.dialer(dialErrs)), gozk.WithHostProvider(&namedHosts{})
+	}
+	zc, _, err := gozk.Connect(servers, opts.SessionTimeout, dialOpt, hostOpt,
 		gozk.WithLogger(slogPrintf{log}), gozk.WithEventCallback(func(ev gozk.Event) {
 			tr.handle(ev)
 			rt.route(ev)
@@ -89,14 +124,17 @@ func Connect(ctx context.Context, servers []string, opts Options) (*Conn, error)
 	zcp.Store(zc)
 	close(ready)
 	c := &Conn{zc: zc, tr: tr, hub: h, reads: make(chan struct{}, connReadSlots), router: rt}
-	if err := c.waitFirstSession(ctx, servers, opts.ConnectTimeout); err != nil {
+	if err := c.start(ctx, servers, opts, dialErrs); err != nil {
 		c.Close()
 		return nil, err
 	}
 	return c, nil
 }
 
-func (c *Conn) waitFirstSession(ctx context.Context, servers []string, timeout time.Duration) error {
+// start waits for the first session and adds the credential to it, all
+// within one connect timeout.
+func (c *Conn) start(ctx context.Context, servers []string, opts Options, dialErrs *dialErrors) error {
+	timeout := opts.ConnectTimeout
 	if timeout <= 0 {
 		timeout = DefaultConnectTimeout
 	}
@@ -104,11 +142,43 @@ func (c *Conn) waitFirstSession(ctx context.Context, servers []string, timeout t
 	defer timer.Stop()
 	select {
 	case <-c.tr.firstUp:
-		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("zk connect %v: %w", servers, ctx.Err())
+		return fmt.Errorf("zk connect %v: %w%s", servers, ctx.Err(), lastDialErr(dialErrs))
 	case <-timer.C:
-		return fmt.Errorf("zk connect %v: no session within %s", servers, timeout)
+		return fmt.Errorf("zk connect %v: no session within %s%s", servers, timeout, lastDialErr(dialErrs))
+	}
+	if opts.Auth == nil {
+		return nil
+	}
+	if err := c.addAuth(ctx, opts.Auth, timer.C); err != nil {
+		return fmt.Errorf("zk connect %v: add auth %s: %w", servers, opts.Auth, err)
+	}
+	return nil
+}
+
+func lastDialErr(d *dialErrors) string {
+	if err := d.last(); err != nil {
+		return " (last connection error: " + err.Error() + ")"
+	}
+	return ""
+}
+
+// addAuth sends the credential once; the library remembers it only when
+// the server accepted it, and re-sends it on every later connection.
+func (c *Conn) addAuth(ctx context.Context, a *Auth, expired <-chan time.Time) error {
+	done := make(chan error, 1)
+	go func() { done <- c.zc.AddAuth(a.scheme, a.cred) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		c.Close() // makes AddAuth return
+		<-done
+		return ctx.Err()
+	case <-expired:
+		c.Close()
+		<-done
+		return errors.New("no answer within the connect timeout")
 	}
 }
 

@@ -19,6 +19,7 @@ type ZooKeeper struct {
 	ownDir  bool // made by StartZooKeeperProcess, removed by Stop
 	shared  bool // the package-wide server: tests must not stop its nodes
 	nodes   []*zkNode
+	tls     *ZKTLS // nil: no secure client port
 	stopped bool
 }
 
@@ -93,11 +94,15 @@ func StartZooKeeperProcess() (*ZooKeeper, error) {
 // startZooKeeper retries on fresh ports when a port was taken between
 // picking it and the JVM binding it. pick returns n free ports.
 func startZooKeeper(dir string, n int, pick func(n int) ([]int, error)) (*ZooKeeper, error) {
+	return startZooKeeperTLS(dir, n, pick, nil)
+}
+
+func startZooKeeperTLS(dir string, n int, pick func(n int) ([]int, error), tls *ZKTLS) (*ZooKeeper, error) {
 	if n < 1 {
 		return nil, fmt.Errorf("zookeeper ensemble size %d, want at least 1", n)
 	}
 	return retryBindRace(func(attempt int) (*ZooKeeper, bool, error) {
-		z := &ZooKeeper{dir: filepath.Join(dir, fmt.Sprintf("zk-%d", attempt))}
+		z := &ZooKeeper{dir: filepath.Join(dir, fmt.Sprintf("zk-%d", attempt)), tls: tls}
 		if retry, err := z.startAttempt(n, pick); err != nil {
 			return nil, retry, err
 		}
@@ -108,11 +113,18 @@ func startZooKeeper(dir string, n int, pick func(n int) ([]int, error)) (*ZooKee
 func (z *ZooKeeper) startAttempt(n int, pick func(n int) ([]int, error)) (retry bool, err error) {
 	for i := 1; i <= n; i++ {
 		node := &zkNode{id: i, dir: filepath.Join(z.dir, fmt.Sprintf("node%d", i))}
-		ports, err := pick(3)
+		want := 3
+		if z.tls != nil {
+			want = 4
+		}
+		ports, err := pick(want)
 		if err != nil {
 			return false, err
 		}
 		node.clientPort, node.peerPort, node.electionPort = ports[0], ports[1], ports[2]
+		if z.tls != nil {
+			node.tls, node.securePort = z.tls, ports[3]
+		}
 		z.nodes = append(z.nodes, node)
 	}
 	for _, node := range z.nodes {

@@ -33,6 +33,8 @@ type zkNode struct {
 	id                                 int
 	clientPort, peerPort, electionPort int
 	dir                                string
+	tls                                *ZKTLS // with securePort, the TLS listener
+	securePort                         int
 
 	mu     sync.Mutex
 	cmd    *exec.Cmd
@@ -66,6 +68,11 @@ func (n *zkNode) writeConfig(peers []*zkNode) error {
 			return fmt.Errorf("write zookeeper myid: %w", err)
 		}
 	}
+	if n.tls != nil {
+		if err := n.tls.writeConfig(&b, n.dir, n.securePort); err != nil {
+			return err
+		}
+	}
 	if err := os.WriteFile(n.cfgPath(), []byte(b.String()), 0o644); err != nil {
 		return fmt.Errorf("write zoo.cfg: %w", err)
 	}
@@ -85,7 +92,7 @@ func (n *zkNode) start() error {
 		return fmt.Errorf("open zookeeper log: %w", err)
 	}
 	fmt.Fprintf(logf, "=== testutil: starting zookeeper node %d at %s\n", n.id, time.Now().Format(time.RFC3339Nano))
-	cmd := exec.Command("java", zkJVMArgs(n.cfgPath())...)
+	cmd := exec.Command("java", zkJVMArgs(n.cfgPath(), n.tls != nil)...)
 	cmd.Dir = n.dir
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = childSysProcAttr()
@@ -102,10 +109,14 @@ func (n *zkNode) start() error {
 	return nil
 }
 
-func zkJVMArgs(cfg string) []string {
+func zkJVMArgs(cfg string, netty bool) []string {
 	cp := zkJar
 	if _, err := os.Stat(zkSlf4jSimple); err == nil {
 		cp += ":" + zkSlf4jSimple
+	}
+	if netty {
+		// The jar's manifest lists only part of what Netty's TLS needs.
+		cp += ":" + strings.Join(zkNettyJars, ":")
 	}
 	// Small heap, serial GC and C1 only: tests run several JVMs on 2 cores and
 	// care about start-up, not throughput. forceSync=no skips an fsync per

@@ -215,7 +215,7 @@ func (l *loader) build(s *draft, name string, report bool) Service {
 		RateLimit: k.RateLimiting, MaxRepeatedReportFailures: l.maxFailures,
 	}
 	svc.Checks = l.buildChecks(s, svc, report)
-	svc.fingerprint = fingerprint(s.raw, l.instanceID, name, l.maxFailures)
+	svc.fingerprint = fingerprint(s.raw, l.instanceID, name, l.maxFailures, secretsID(s.reporter))
 	if !s.payloadOK {
 		return svc
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/reporter"
+	"github.com/smartstack-go/smartstack/internal/zkconfig"
 )
 
 // The tests register stand-ins for the zookeeper and etcd reporter types,
@@ -23,6 +24,9 @@ type fakeZK struct {
 	UsePathEncoding bool     `yaml:"use_path_encoding"`
 	NodeType        string   `yaml:"node_type"`
 	TTLSeconds      *float64 `yaml:"ttl_seconds"`
+	// The real reporter's zk_auth and zk_tls: the loader fingerprints
+	// their secrets through SecretsID.
+	zkconfig.Security `yaml:",inline"`
 }
 
 func (c *fakeZK) Validate() error {

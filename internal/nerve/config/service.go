@@ -90,14 +90,28 @@ func (s Service) Fingerprint() string { return s.fingerprint }
 // Equal reports whether s and o have the same configuration (Fingerprint).
 func (s Service) Equal(o Service) bool { return s.fingerprint == o.fingerprint }
 
-func fingerprint(raw registration.Value, instanceID, name string, maxFailures int) string {
+func fingerprint(raw registration.Value, instanceID, name string, maxFailures int, secrets string) string {
 	members := append(raw.Members(),
 		registration.Member{Key: "instance_id", Value: registration.StringValue(instanceID)},
 		registration.Member{Key: "name", Value: registration.StringValue(name)},
 		registration.Member{Key: "max_repeated_report_failures", Value: registration.IntValue(int64(maxFailures))},
 	)
+	if secrets != "" {
+		// Not a config key: "\x00" keeps it from colliding with one.
+		members = append(members, registration.Member{Key: "\x00secrets", Value: registration.StringValue(secrets)})
+	}
 	sum := sha256.Sum256([]byte(canonical(registration.ObjectValue(members...)).String()))
 	return hex.EncodeToString(sum[:8])
+}
+
+// secretsID is the reporter's SecretsID (zk_auth, zk_tls): the files it
+// names are read at load, so a reload after one changed replaces the
+// service even though its YAML is the same. "" for reporters without.
+func secretsID(reporter any) string {
+	if s, ok := reporter.(interface{ SecretsID() string }); ok {
+		return s.SecretsID()
+	}
+	return ""
 }
 
 // canonical sorts object keys, recursively, so that key order does not

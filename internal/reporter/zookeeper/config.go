@@ -9,6 +9,7 @@ import (
 
 	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/zk"
+	"github.com/smartstack-go/smartstack/internal/zkconfig"
 )
 
 // Node types of the `node_type` key (airbnb nerve 0.9.7).
@@ -37,6 +38,10 @@ type Config struct {
 	// TTLSeconds re-writes a persistent node's data this often so an
 	// external cleaner can tell live nodes from stale ones by mtime.
 	TTLSeconds *config.Duration `yaml:"ttl_seconds"`
+	// zk_auth and zk_tls (docs/nerve.md): off by default. With zk_auth the
+	// node and every parent the reporter creates are writable by that
+	// identity alone.
+	zkconfig.Security `yaml:",inline"`
 }
 
 // NewConfig returns a Config with the original's defaults.
@@ -67,6 +72,9 @@ func (c *Config) Validate() error {
 	}
 	if c.TTLSeconds != nil && *c.TTLSeconds <= 0 {
 		errs = append(errs, fmt.Errorf("ttl_seconds: %s must be positive", c.TTLSeconds))
+	}
+	if err := c.Security.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

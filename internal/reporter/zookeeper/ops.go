@@ -73,13 +73,13 @@ func deleteNode(ctx context.Context, c zk.Client, path string, version int32) er
 }
 
 // createNode deletes a node whose create completed after ctx gave up on it.
-func createNode(ctx context.Context, c zk.Client, path string, data []byte, flags int32) (string, error) {
-	return call(ctx, func() (string, error) { return c.Create(path, data, flags, zk.OpenACL) },
+func createNode(ctx context.Context, c zk.Client, path string, data []byte, flags int32, acl []zk.ACL) (string, error) {
+	return call(ctx, func() (string, error) { return c.Create(path, data, flags, acl) },
 		func(created string) { _ = c.Delete(created, -1) })
 }
 
-func ensurePath(ctx context.Context, c zk.Client, path string) error {
-	_, err := call(ctx, func() (struct{}, error) { return struct{}{}, zk.EnsurePath(ctx, c, path) }, nil)
+func ensurePath(ctx context.Context, c zk.Client, path string, acl []zk.ACL) error {
+	_, err := call(ctx, func() (struct{}, error) { return struct{}{}, zk.EnsurePathACL(ctx, c, path, acl) }, nil)
 	return err
 }
 
@@ -107,6 +107,9 @@ func wrap(op, path string, err error) error {
 	}
 	if isConnErr(err) {
 		return fmt.Errorf("zookeeper %s %s: %w: %w", op, path, reporter.ErrNotConnected, err)
+	}
+	if errors.Is(err, zk.ErrNoAuth) {
+		return fmt.Errorf("zookeeper %s %s: %w (the znode's ACL does not let this nerve's identity write: check zk_auth and the ACLs of zk_path's nodes)", op, path, err)
 	}
 	return fmt.Errorf("zookeeper %s %s: %w", op, path, err)
 }

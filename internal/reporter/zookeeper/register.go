@@ -51,13 +51,13 @@ func (r *Reporter) save(ctx context.Context, c zk.Client, node string) error {
 // round trip in the common case.
 func (r *Reporter) create(ctx context.Context, c zk.Client) error {
 	start := time.Now()
-	node, err := createNode(ctx, c, r.prefix, r.svc.Payload, r.flags)
+	node, err := createNode(ctx, c, r.prefix, r.svc.Payload, r.flags, r.acl)
 	if errors.Is(err, zk.ErrNoNode) {
-		if err := ensurePath(ctx, c, r.cfg.parent()); err != nil {
+		if err := ensurePath(ctx, c, r.cfg.parent(), r.acl); err != nil {
 			r.m.observe("create", start, err)
 			return wrap("create parents of", r.prefix, err)
 		}
-		node, err = createNode(ctx, c, r.prefix, r.svc.Payload, r.flags)
+		node, err = createNode(ctx, c, r.prefix, r.svc.Payload, r.flags, r.acl)
 	}
 	if errors.Is(err, zk.ErrNodeExists) && r.flags&zk.FlagSequence == 0 {
 		r.m.observe("create", start, nil)

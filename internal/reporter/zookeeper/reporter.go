@@ -45,7 +45,8 @@ type Reporter struct {
 	prefix  string // path passed to create: zk_path + "/" + child prefix
 	flags   int32
 	servers []string // sorted
-	key     string   // pool key: the sorted hosts joined with ","
+	key     string   // pool key: see poolKey
+	acl     []zk.ACL // for the node and the parents the reporter creates
 	baseLog *slog.Logger
 	log     *slog.Logger
 	m       clusterMetrics
@@ -106,18 +107,34 @@ func newReporter(s reporter.Service, cfg *Config, opts reporter.Options, dial di
 	if err != nil {
 		base.Warn("zookeeper reporter metrics not exported", "err", err)
 	}
+	zkOpts := zk.Options{SessionTimeout: timeout, Logger: base}
+	if err := cfg.Apply(&zkOpts); err != nil {
+		return nil, fmt.Errorf("zookeeper reporter for %s: %w", s.Name, err)
+	}
 	servers := sortedHosts(cfg.ZKHosts)
 	r := &Reporter{
-		svc: s, cfg: cfg, flags: cfg.nodeFlags(), servers: servers, key: strings.Join(servers, ","),
+		svc: s, cfg: cfg, flags: cfg.nodeFlags(), servers: servers, key: poolKey(servers, zkOpts),
 		prefix:  registration.PrefixPath(cfg.ZKPath, registration.ChildPrefix(s.InstanceID, s.Payload, cfg.UsePathEncoding)),
 		baseLog: base, log: base.With("service", s.Name), m: m.forCluster(clusterName(servers), cfg.ZKPath, opts.Statsd),
-		pool: opts.Pool, zkOpts: zk.Options{SessionTimeout: timeout, Logger: base}, dial: dial,
+		pool: opts.Pool, zkOpts: zkOpts, acl: zkOpts.CreateACL(), dial: dial,
 		wake: make(chan struct{}, 1),
 	}
 	for _, w := range cfg.Warnings() {
 		r.log.Warn(w)
 	}
 	return r, nil
+}
+
+// poolKey is the sorted hosts joined with ",", as the original keys its
+// pool, plus the credential and TLS identity when there is one: services
+// with different credentials must not share a session, or one would write
+// with the other's identity.
+func poolKey(servers []string, o zk.Options) string {
+	key := strings.Join(servers, ",")
+	if id := o.Identity(); id != "" {
+		key += " " + id
+	}
+	return key
 }
 
 // Start takes a reference on the pooled connection for the host set,

@@ -10,6 +10,7 @@ import (
 	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/generator"
 	"github.com/smartstack-go/smartstack/internal/watcher"
+	"github.com/smartstack-go/smartstack/internal/zkconfig"
 )
 
 // The fakes take the real names: this package's tests never import the real
@@ -29,6 +30,9 @@ type fakeZK struct {
 	Hosts  []string `yaml:"hosts"`
 	Path   string   `yaml:"path"`
 	Decode string   `yaml:"decode_method"`
+	// The real watcher's zk_auth and zk_tls: the loader puts their
+	// SecretsID into the watch key.
+	zkconfig.Security `yaml:",inline"`
 }
 
 type fakeTop struct {

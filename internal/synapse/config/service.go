@@ -70,7 +70,7 @@ func (l *loader) service(src source, gens map[string]Generator) []synapse.Servic
 	}
 	l.validate(src, path, sc)
 	spec := synapse.ServiceSpec{Name: src.name, Method: disc.method, Discovery: disc.cfg, Config: sc,
-		Sections: sections, WatchKey: disc.watchKey, Fingerprint: canonical(n)}
+		Sections: sections, WatchKey: disc.watchKey, Fingerprint: canonical(n) + " " + disc.watchKey}
 	if sc.LoadTestConcurrency <= 0 {
 		return []synapse.ServiceSpec{spec}
 	}
@@ -138,7 +138,13 @@ func (l *loader) discovery(src source, path string, sk *serviceKeys) (discovered
 		}
 	}
 	method := strings.ToLower(scalarValue(lookup(node, "method")))
-	return discovered{method: method, cfg: cfg, watchKey: method + " " + canonical(node)}, filters
+	key := method + " " + canonical(node)
+	if s, ok := cfg.(interface{ SecretsID() string }); ok && s.SecretsID() != "" {
+		// zk_auth and zk_tls files are read at load: a changed file
+		// restarts the watcher although the YAML is the same.
+		key += " secrets=" + s.SecretsID()
+	}
+	return discovered{method: method, cfg: cfg, watchKey: key}, filters
 }
 
 // methodRegistry adapts the watcher registry for config.DecodeTyped.

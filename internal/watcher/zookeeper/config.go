@@ -9,6 +9,7 @@ import (
 
 	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/synapse/retry"
+	"github.com/smartstack-go/smartstack/internal/zkconfig"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
@@ -44,6 +45,10 @@ type Config struct {
 	// SessionTimeout (ours) is asked of ZooKeeper. Watchers sharing a
 	// host list share one session: the first one's value wins.
 	SessionTimeout config.Duration `yaml:"session_timeout"`
+	// zk_auth and zk_tls (docs/synapse.md): off by default. Reading needs
+	// no credential; one only decides the ACL of the znodes the watcher
+	// creates for a missing path.
+	zkconfig.Security `yaml:",inline"`
 }
 
 // DecodeConfig is the `decode:` subsection.
@@ -105,6 +110,9 @@ func (c *Config) Validate() error {
 	}
 	if c.SessionTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("session_timeout: %s must be positive", c.SessionTimeout))
+	}
+	if err := c.Security.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

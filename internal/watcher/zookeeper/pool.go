@@ -34,8 +34,9 @@ var (
 	dialRetryMax = 30 * time.Second
 )
 
-// Pool shares one ZooKeeper connection per sorted host list between
-// watchers, as the original does, closing it when the last watcher stops.
+// Pool shares one ZooKeeper connection per sorted host list (and
+// credential and TLS identity: see zk.Options.Identity) between watchers,
+// as the original does, closing it when the last watcher stops.
 // Connections are dialled in the background and retried forever: a synapse
 // started before its ensemble catches up once the ensemble is up.
 type Pool struct {
@@ -65,6 +66,9 @@ type pooled struct {
 // first use. Call the returned release exactly once.
 func (p *Pool) acquire(servers []string, opts zk.Options, log *slog.Logger) (*pooled, func()) {
 	key := strings.Join(servers, ",")
+	if id := opts.Identity(); id != "" {
+		key += " " + id
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	e, ok := p.conns[key]

@@ -64,7 +64,7 @@ func (w *Watcher) Run(ctx context.Context, out chan<- watcher.Snapshot) error {
 // waits for the znode to be created.
 func (w *Watcher) ensurePath(ctx context.Context, c zk.Client) {
 	err := retry.Do(ctx, w.cfg.RetryPolicy.Policy(), retry.Options{}, func(ctx context.Context, _ int) error {
-		return zk.EnsurePath(ctx, c, w.cfg.parent())
+		return zk.EnsurePathACL(ctx, c, w.cfg.parent(), w.zkOpts.CreateACL())
 	})
 	if err != nil && ctx.Err() == nil {
 		w.log.Warn("could not create the service znode; waiting for it to appear", "err", err)

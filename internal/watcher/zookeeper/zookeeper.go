@@ -69,11 +69,14 @@ func newBase(service, method string, cfg *Config, opts watcher.Options) (*base, 
 	if err != nil {
 		log.Warn("zookeeper watcher metrics not exported", "err", err)
 	}
+	zkOpts := zk.Options{SessionTimeout: time.Duration(cfg.SessionTimeout), Logger: log}
+	if err := cfg.Apply(&zkOpts); err != nil {
+		return nil, err
+	}
 	b := &base{
 		service: service, method: method, cfg: cfg, format: f, servers: cfg.sortedHosts(),
 		log:     log.With("service", service, "method", method, "path", cfg.parent()),
-		baseLog: log, m: m, pool: defaultPool,
-		zkOpts: zk.Options{SessionTimeout: time.Duration(cfg.SessionTimeout), Logger: log},
+		baseLog: log, m: m, pool: defaultPool, zkOpts: zkOpts,
 	}
 	for _, w := range cfg.Warnings() {
 		b.log.Warn(w)
