@@ -75,16 +75,17 @@ func Write(path string, data []byte, o Options) error {
 			perm, chmod = fi.Mode().Perm(), true
 		}
 	}
+	// The messages leave the path to the os errors, which name it.
 	tmp, err := writeTemp(path, o.Temp, data, perm, chmod)
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write temp file: %w", err)
 	}
 	if o.Validate != nil {
 		if err := o.Validate(tmp); err != nil {
 			if !o.KeepRejected {
 				_ = os.Remove(tmp)
 			}
-			return fmt.Errorf("write %s: %w", path, err)
+			return fmt.Errorf("validate temp file %s: %w", tmp, err)
 		}
 	}
 	if filepath.Dir(tmp) != filepath.Dir(path) {
@@ -95,7 +96,7 @@ func Write(path string, data []byte, o Options) error {
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		_ = os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("replace file: %w", err)
 	}
 	syncDir(filepath.Dir(path))
 	return nil
@@ -191,7 +192,7 @@ func createTemp(path, named string, perm fs.FileMode) (*os.File, error) {
 			return f, err
 		}
 	}
-	return nil, fmt.Errorf("no free temp file name for %s", path)
+	return nil, fmt.Errorf("no free temp file name beside %s", path)
 }
 
 // syncDir makes the rename durable. It is best effort: some file systems
