@@ -7,6 +7,7 @@ package generator
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"strings"
 
@@ -49,6 +50,10 @@ type Generator interface {
 type Options struct {
 	Logger     *slog.Logger
 	Registerer prometheus.Registerer
+	// FileMode is the top-level file_mode: the exact permission bits of
+	// every file a generator writes. Zero keeps each generator's default
+	// (see docs/security.md).
+	FileMode fs.FileMode
 }
 
 // Type is one generator kind: New decodes its top-level section (through the

@@ -2,9 +2,7 @@ package nerve
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"path/filepath"
+	"io/fs"
 	"sort"
 	"time"
 
@@ -124,33 +122,18 @@ func (d *Daemon) MetricsAddr() string { return d.endpoint.Addr() }
 // exits, deregistering everything; registrations are worth more).
 func (d *Daemon) touchHeartbeat() {
 	d.mu.Lock()
-	path := ""
+	path, mode := "", fs.FileMode(0)
 	if d.current != nil {
-		path = d.current.HeartbeatPath
+		path, mode = d.current.HeartbeatPath, d.current.FileMode
 	}
 	d.mu.Unlock()
 	if path == "" {
 		return
 	}
-	if err := touch(path); err != nil {
+	if err := touch(path, mode); err != nil {
 		d.m.heartbeatFails.Inc()
 		d.log.Error("heartbeat touch failed", "path", path, "err", err)
 	}
-}
-
-func touch(path string) error {
-	now := time.Now()
-	if err := os.Chtimes(path, now, now); err == nil {
-		return nil
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("touch %s: %w", path, err)
-	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o644)
-	if err != nil {
-		return fmt.Errorf("touch %s: %w", path, err)
-	}
-	return f.Close()
 }
 
 func (d *Daemon) updateGauges() {

@@ -70,6 +70,7 @@ func New(opts Options) (*Daemon, error) {
 	}
 	setDefaults(&opts)
 	d := &Daemon{opts: opts, log: opts.Logger, workers: map[string]*supervisor{}, spool: spool{dir: opts.MaintenanceDir}}
+	d.spool.mode = d.fileMode
 	d.m = newMetrics(opts.Registerer, opts.Buckets)
 	d.env = env{log: opts.Logger, m: d.m, now: opts.Clock, maintenance: d.spool.down, stopTimeout: opts.StopTimeout}
 	d.backoff = backoff{min: opts.RestartBackoff, max: opts.MaxRestartBackoff, resetAfter: time.Minute}

@@ -3,9 +3,12 @@ package nerve
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/smartstack-go/smartstack/internal/atomicfile"
 )
 
 // spool is nerve's maintenance switch, after Yelp hacheck's spool directory
@@ -15,6 +18,9 @@ import (
 // and are read every round, so no state lives only in memory.
 type spool struct {
 	dir string
+	// mode returns the configured file_mode (0 when unset); it is read at
+	// each write because a reload may change it.
+	mode func() fs.FileMode
 }
 
 const spoolAll = "all"
@@ -50,10 +56,14 @@ func (s spool) set(service, reason string) error {
 	if err != nil {
 		return err
 	}
+	var mode fs.FileMode
+	if s.mode != nil {
+		mode = s.mode()
+	}
 	if err := os.MkdirAll(s.dir, 0o755); err != nil {
 		return fmt.Errorf("maintenance %s: %w", service, err)
 	}
-	if err := os.WriteFile(p, []byte(reason+"\n"), 0o644); err != nil {
+	if err := atomicfile.Write(p, []byte(reason+"\n"), fileOptions(mode)); err != nil {
 		return fmt.Errorf("maintenance %s: %w", service, err)
 	}
 	return nil

@@ -5,6 +5,7 @@
 package nerve
 
 import (
+	"io/fs"
 	"time"
 
 	"github.com/smartstack-go/smartstack/internal/check"
@@ -55,6 +56,9 @@ type Desired struct {
 	Prometheus    Prometheus
 	Statsd        *statsd.Config
 	Warnings      []string
+	// FileMode is file_mode: the exact mode of the heartbeat and the
+	// maintenance spool files; 0 keeps 0644 minus the umask.
+	FileMode fs.FileMode
 }
 
 // Prometheus is the prometheus block; Addr is empty when disabled.

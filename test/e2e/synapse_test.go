@@ -62,6 +62,7 @@ func TestSynapseFollowsZooKeeper(t *testing.T) {
 			"defaults": []string{"mode tcp", "timeout connect 1s", "timeout client 10s", "timeout server 10s"},
 		},
 		"file_output": map[string]any{"output_directory": filepath.Join(dir, "out")},
+		"file_mode":   "0640",
 	})
 	// Two instances, as nerve writes them; removing one must take it out
 	// of HAProxy (removing the last would keep it: use_previous_backends).
@@ -109,6 +110,15 @@ func TestSynapseFollowsZooKeeper(t *testing.T) {
 	}
 	if _, err := os.Stat(h.ConfigPath); err != nil {
 		t.Fatalf("haproxy.cfg removed on exit: %v", err)
+	}
+	for _, path := range []string{h.ConfigPath, filepath.Join(dir, "out", "web.json")} {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o640 {
+			t.Errorf("%s: mode %v, want 0640 from file_mode", path, fi.Mode().Perm())
+		}
 	}
 }
 

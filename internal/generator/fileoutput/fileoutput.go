@@ -8,11 +8,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/smartstack-go/smartstack/internal/atomicfile"
 	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/generator"
 )
@@ -29,6 +31,8 @@ type Config struct {
 	// OutputDirectory receives the files; it is created (mkdir -p) by
 	// NewGenerator.
 	OutputDirectory string
+	// FileMode is the files' exact mode; zero means 0644 minus the umask.
+	FileMode fs.FileMode
 }
 
 // ServiceConfig is a service's normalised file_output section. The original
@@ -49,6 +53,7 @@ type Generator struct {
 	// map when its file is not ours to keep, and on a failed write, so the
 	// next update retries it.
 	written map[string]uint64
+	files   atomicfile.Options
 }
 
 type rawConfig struct {
@@ -84,7 +89,7 @@ func New(d *config.Decoder, section *yaml.Node, path string, opts generator.Opti
 	case !raw.OutputDirectory.present:
 		return nil, fmt.Errorf("%s: flat file generation requires an output_directory key", path)
 	}
-	return NewGenerator(Config{OutputDirectory: raw.OutputDirectory.value}, opts)
+	return NewGenerator(Config{OutputDirectory: raw.OutputDirectory.value, FileMode: opts.FileMode}, opts)
 }
 
 // NewGenerator creates the output directory and the generator.
@@ -101,7 +106,8 @@ func NewGenerator(cfg Config, opts generator.Options) (*Generator, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Generator{dir: cfg.OutputDirectory, log: log.With("generator", Name), metrics: m, written: map[string]uint64{}}, nil
+	return &Generator{dir: cfg.OutputDirectory, log: log.With("generator", Name), metrics: m,
+		written: map[string]uint64{}, files: fileOptions(cfg.FileMode)}, nil
 }
 
 // Name implements generator.Generator.

@@ -73,7 +73,7 @@ func (g *Generator) updateService(svc generator.Service) error {
 		g.metrics.count(resultFail)
 		return fmt.Errorf("file_output: service %s: %w", svc.Name, err)
 	}
-	wrote, err := writeIfChanged(g.dir, svc.Name+".json", data)
+	wrote, err := writeIfChanged(g.dir, svc.Name+".json", data, g.files)
 	if err != nil {
 		g.metrics.count(resultFail)
 		return fmt.Errorf("file_output: service %s: %w", svc.Name, err)

@@ -105,10 +105,12 @@ func TestIntegrationDynamicWeight(t *testing.T) {
 	}
 }
 
-// With server_state_file, a weight set at run time survives a reload.
+// With server_state_file, a weight set at run time survives a reload, and
+// the file gets file_mode.
 func TestIntegrationServerStateFile(t *testing.T) {
 	r := startRealSetup(t)
 	r.cfg.ServerStateFile = r.h.Dir + "/servers.state"
+	r.g.files = fileOptions(0o640)
 	r.updateReloading(t, r.service(t, "", live("", "127.0.0.1", 2000)))
 	if _, err := r.h.Command("set server svc/127.0.0.1:2000 weight 77"); err != nil {
 		t.Fatal(err)
@@ -117,6 +119,9 @@ func TestIntegrationServerStateFile(t *testing.T) {
 	r.updateReloading(t, r.service(t, ", timeout server 5s", live("", "127.0.0.1", 2000)))
 	if s := r.servers(t)["127.0.0.1:2000"]; s.UWeight != 77 {
 		t.Errorf("weight %d after the reload, want 77 from the state file", s.UWeight)
+	}
+	if got := modeOf(t, r.cfg.ServerStateFile); got != 0o640 {
+		t.Errorf("server state file mode %v, want 0640", got)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/smartstack-go/smartstack/internal/atomicfile"
 	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/generator"
 	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
@@ -46,6 +47,7 @@ type Generator struct {
 	memo       *renderMemo
 	inputCache map[string]inputEntry // inputs.go
 	lastIn     []Service             // the last update's, for resyncStats
+	files      atomicfile.Options    // how haproxy.cfg and the state files are written
 
 	runtime // add/del server state, see runtime.go
 }
@@ -68,7 +70,7 @@ func New(cfg *Config, opts generator.Options, extra ...Option) (*Generator, erro
 	g := &Generator{
 		cfg: cfg, log: opts.Logger, now: time.Now, rand: rand.Float64,
 		socketDown: map[string]bool{}, ids: ServerIDs{}, runtime: newRuntime(),
-		memo: newRenderMemo(),
+		memo: newRenderMemo(), files: fileOptions(opts.FileMode),
 	}
 	if g.log == nil {
 		g.log = slog.New(slog.DiscardHandler)
@@ -92,6 +94,7 @@ func New(cfg *Config, opts generator.Options, extra ...Option) (*Generator, erro
 		}
 	}
 	g.reloads.add(reasonInitial, "first update since start")
+	g.applyFileMode()
 	g.loadState()
 	g.loadSlots()
 	return g, nil

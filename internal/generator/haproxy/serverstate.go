@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"strings"
+
+	"github.com/smartstack-go/smartstack/internal/atomicfile"
 )
 
 // withStateLine appends line to a section when server_state_file is set
@@ -30,7 +32,7 @@ func (g *Generator) saveServerState(ctx context.Context) {
 	}
 	state, err := g.clients[0].Run(ctx, "show servers state")
 	if err == nil {
-		err = writeAtomic(g.cfg.ServerStateFile, []byte(state+"\n"))
+		err = atomicfile.Write(g.cfg.ServerStateFile, []byte(state+"\n"), g.files)
 	}
 	if err != nil {
 		g.log.Warn("server state not saved before the reload", "path", g.cfg.ServerStateFile, "err", err)

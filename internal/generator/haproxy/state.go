@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/atomicfile"
 	"github.com/smartstack-go/smartstack/internal/generator"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
@@ -163,13 +164,13 @@ func (s *stateFile) expire(now time.Time) {
 }
 
 // flush writes the file when its content changed, or when the last write
-// is older than stateRefresh, atomically.
-func (s *stateFile) flush(now time.Time) error {
+// is older than stateRefresh, atomically, as o says.
+func (s *stateFile) flush(now time.Time, o atomicfile.Options) error {
 	fp := string(s.encode(false))
 	if fp == s.fingerprint && now.Sub(s.written) < stateRefresh && !s.written.IsZero() {
 		return nil
 	}
-	if err := writeAtomic(s.path, s.encode(true)); err != nil {
+	if err := atomicfile.Write(s.path, s.encode(true), o); err != nil {
 		return fmt.Errorf("write state file: %w", err)
 	}
 	s.fingerprint, s.written = fp, now

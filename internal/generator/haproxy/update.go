@@ -104,7 +104,7 @@ func (g *Generator) flushState() error {
 	}
 	now := g.now()
 	g.state.expire(now)
-	if err := g.state.flush(now); err != nil {
+	if err := g.state.flush(now, g.files); err != nil {
 		g.log.Error("state file not written", "path", g.state.path, "err", err)
 		return fmt.Errorf("haproxy generator: %w", err)
 	}

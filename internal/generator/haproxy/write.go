@@ -7,9 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/smartstack-go/smartstack/internal/atomicfile"
 )
 
 // CommandTimeout bounds check_command and reload_command. A reload that
@@ -53,106 +54,43 @@ func readLive(path string) (string, error) {
 
 // installConfig writes text to the candidate path, runs check_command when
 // do_checks is on, and renames it over config_file_path. On any failure
-// the live file is untouched: stale beats partial.
+// the live file is untouched: stale beats partial. A refused candidate
+// stays for a human to inspect, as in the original.
 func (g *Generator) installConfig(ctx context.Context, text string) error {
-	candidate := g.cfg.CandidatePath()
-	if err := writeSynced(candidate, []byte(text)); err != nil {
-		_ = os.Remove(candidate)
-		return err
-	}
+	o := g.files
+	o.Temp, o.KeepRejected = g.cfg.CandidatePath(), true
 	if g.cfg.DoChecks {
-		out, err := runShell(ctx, g.cfg.CheckCommand, CommandTimeout)
-		if err != nil {
-			// The candidate stays for a human to inspect, as in the original.
-			return fmt.Errorf("%w: %w: %s", errCheckFailed, err, out)
+		o.Validate = func(string) error {
+			out, err := runShell(ctx, g.cfg.CheckCommand, CommandTimeout)
+			if err != nil {
+				return fmt.Errorf("%w: %w: %s", errCheckFailed, err, out)
+			}
+			return nil
 		}
 	}
-	return installFile(candidate, g.cfg.ConfigFilePath, []byte(text))
+	return atomicfile.Write(g.cfg.ConfigFilePath, []byte(text), o)
 }
 
-// installFile moves candidate over path. A rename is atomic only within a
-// directory (and file system), so a candidate elsewhere is copied to a
-// temp file beside path first.
-func installFile(candidate, path string, data []byte) error {
-	if filepath.Dir(candidate) != filepath.Dir(path) {
-		if err := writeAtomic(path, data); err != nil {
-			return err
+// fileOptions is how every file of this generator is written: with mode
+// when the operator set file_mode, else keeping the mode the file has
+// (0644 for a new one), so that a chmod by hand survives rewrites.
+func fileOptions(mode fs.FileMode) atomicfile.Options {
+	if mode != 0 {
+		return atomicfile.Options{Perm: mode}
+	}
+	return atomicfile.Options{KeepPerm: true}
+}
+
+// applyFileMode gives the files that already exist the configured
+// file_mode at start-up, so a tightened mode does not wait for the next
+// change of their content.
+func (g *Generator) applyFileMode() {
+	for _, path := range []string{g.cfg.ConfigFilePath, g.cfg.StateFilePath, g.cfg.ServerStateFile} {
+		if path == "" {
+			continue
 		}
-		_ = os.Remove(candidate)
-		return nil
+		if err := atomicfile.SetPerm(path, g.files); err != nil {
+			g.log.Warn("file mode not applied", "path", path, "err", err)
+		}
 	}
-	if err := os.Rename(candidate, path); err != nil {
-		_ = os.Remove(candidate)
-		return fmt.Errorf("install config: %w", err)
-	}
-	return syncDir(filepath.Dir(path))
-}
-
-// writeAtomic replaces path with data through a synced temp file in the
-// same directory, so a reader (HAProxy reloading, a crash) sees the old
-// file or the new one, never a truncated one.
-func writeAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	err = writeAndSync(f, data)
-	if err == nil {
-		// CreateTemp makes 0600 files; readers such as a haproxy running
-		// as another user need the mode the file had.
-		err = os.Chmod(tmp, fileMode(path))
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return syncDir(filepath.Dir(path))
-}
-
-// fileMode is the mode of the file at path, 0644 when there is none.
-func fileMode(path string) fs.FileMode {
-	if fi, err := os.Stat(path); err == nil {
-		return fi.Mode().Perm()
-	}
-	return 0o644
-}
-
-// writeSynced writes path in place (the candidate, which check_command
-// reads by name) and syncs it, so the later rename cannot expose an empty
-// file after a crash.
-func writeSynced(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
-	if err != nil {
-		return fmt.Errorf("write candidate config: %w", err)
-	}
-	if err := writeAndSync(f, data); err != nil {
-		return fmt.Errorf("write candidate config %s: %w", path, err)
-	}
-	return nil
-}
-
-func writeAndSync(f *os.File, data []byte) error {
-	_, err := f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-// syncDir makes a rename durable. Some file systems refuse to sync a
-// directory; the rename itself has happened, so that is not an error.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return nil
-	}
-	_ = d.Sync()
-	return d.Close()
 }

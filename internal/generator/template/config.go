@@ -1,15 +1,10 @@
 package template
 
 import (
-	"errors"
 	"fmt"
 	"os"
-	"strconv"
-	"strings"
 	"text/template"
 	"time"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/smartstack-go/smartstack/internal/config"
 )
@@ -28,27 +23,7 @@ type rawOutput struct {
 	Path           string          `yaml:"path"`
 	Command        string          `yaml:"command"`
 	CommandTimeout config.Duration `yaml:"command_timeout"`
-	Mode           fileMode        `yaml:"mode"`
-}
-
-// fileMode reads its scalar's text as octal digits, like chmod, whatever
-// the YAML or JSON type: 0644, "0644", 644 and 0o644 are all rw-r--r--.
-type fileMode struct {
-	mode os.FileMode
-	set  bool
-}
-
-// UnmarshalConfig implements config.Unmarshaler.
-func (m *fileMode) UnmarshalConfig(_ *config.Decoder, n *yaml.Node, _ string) error {
-	if n.Kind != yaml.ScalarNode {
-		return errors.New("must be an octal file mode such as 0644")
-	}
-	v, err := strconv.ParseUint(strings.TrimPrefix(n.Value, "0o"), 8, 32)
-	if err != nil || v > 0o777 {
-		return fmt.Errorf("%q is not an octal file mode such as 0644", n.Value)
-	}
-	*m = fileMode{mode: os.FileMode(v), set: true}
-	return nil
+	Mode           config.FileMode `yaml:"mode"`
 }
 
 // output is one validated outputs entry.
@@ -63,7 +38,8 @@ type output struct {
 
 // buildOutput validates one entry and parses its template, so a bad
 // template is a config error at start-up rather than at the first update.
-func buildOutput(i int, r rawOutput, path string) (*output, error) {
+// An entry without mode gets mode (the top-level file_mode, else 0644).
+func buildOutput(i int, r rawOutput, path string, mode os.FileMode) (*output, error) {
 	label := fmt.Sprintf("%s[%d]", config.KeyPath(path, "outputs"), i)
 	if r.Path == "" {
 		return nil, fmt.Errorf("%s: path: missing; want the file to write", label)
@@ -85,9 +61,15 @@ func buildOutput(i int, r rawOutput, path string) (*output, error) {
 		return nil, fmt.Errorf("%s: bad template: %w", label, err)
 	}
 	o := &output{label: label, tmpl: t, path: r.Path, command: r.Command,
-		commandTimeout: time.Duration(r.CommandTimeout), mode: 0o644}
-	if r.Mode.set {
-		o.mode = r.Mode.mode
+		commandTimeout: time.Duration(r.CommandTimeout), mode: mode}
+	if o.mode == 0 {
+		o.mode = 0o644
+	}
+	if r.Mode.Set {
+		if err := config.CheckOwnerRW(r.Mode.Mode); err != nil {
+			return nil, fmt.Errorf("%s: mode: %w", label, err)
+		}
+		o.mode = r.Mode.Mode
 	}
 	if o.commandTimeout <= 0 {
 		o.commandTimeout = DefaultCommandTimeout

@@ -15,6 +15,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/smartstack-go/smartstack/internal/atomicfile"
 	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/generator"
 )
@@ -57,7 +58,7 @@ func New(d *config.Decoder, section *yaml.Node, path string, opts generator.Opti
 	g := &Generator{log: log.With("generator", Name), pending: map[int]bool{}}
 	var errs []error
 	for i, r := range raw.Outputs {
-		o, err := buildOutput(i, r, path)
+		o, err := buildOutput(i, r, path, opts.FileMode)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -107,7 +108,7 @@ func (g *Generator) updateOutput(ctx context.Context, i int, o *output, data Dat
 	if err := o.tmpl.Execute(&buf, data); err != nil {
 		return fmt.Errorf("render: %w", err)
 	}
-	changed, err := writeIfChanged(o.path, buf.Bytes(), o.mode)
+	changed, err := atomicfile.WriteIfChanged(o.path, buf.Bytes(), atomicfile.Options{Perm: o.mode})
 	if err != nil {
 		return err
 	}

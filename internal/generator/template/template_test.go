@@ -2,6 +2,7 @@ package template
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -129,11 +130,61 @@ func TestConfigErrors(t *testing.T) {
 		`outputs: [{template: /does/not/exist, path: /tmp/x}]`: "/does/not/exist",
 		`outputs: []`: "outputs: missing",
 		`outputs: [{text: a, path: /tmp/x, mode: rw}]`:                 "octal file mode",
+		`outputs: [{text: a, path: /tmp/x, mode: 0440}]`:               "outputs[0] (/tmp/x): mode: 0440 does not let the owner read and write",
 		`outputs: [{text: ok, path: /a}, {text: "{{end}}", path: /b}]`: "outputs[1] (/b): bad template",
 	} {
 		if _, err := newGen(t, doc); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: error %v, want %q", doc, err, want)
 		}
+	}
+}
+
+// An output's mode is its own mode, else the top-level file_mode, else
+// 0644; an unchanged output still gets its mode.
+func TestOutputMode(t *testing.T) {
+	tests := []struct {
+		name     string
+		mode     string // the output's mode key, "" for none
+		fileMode fs.FileMode
+		existing fs.FileMode // mode of an existing file with the same bytes
+		want     fs.FileMode
+	}{
+		{name: "default", want: 0o644},
+		{name: "file_mode", fileMode: 0o600, want: 0o600},
+		{name: "own mode wins", mode: "0640", fileMode: 0o600, want: 0o640},
+		{name: "unchanged output gets file_mode", fileMode: 0o600, existing: 0o644, want: 0o600},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "o")
+			if tt.existing != 0 {
+				if err := os.WriteFile(out, []byte("0"), tt.existing); err != nil {
+					t.Fatal(err)
+				}
+			}
+			doc := `outputs: [{text: "{{len .Services}}", path: ` + out
+			if tt.mode != "" {
+				doc += ", mode: " + tt.mode
+			}
+			var n yaml.Node
+			if err := yaml.Unmarshal([]byte(doc+"}]"), &n); err != nil {
+				t.Fatal(err)
+			}
+			g, err := New(config.NewDecoder("synapse.yaml"), n.Content[0], Name, generator.Options{FileMode: tt.fileMode})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := g.Update(context.Background(), nil); err != nil {
+				t.Fatal(err)
+			}
+			fi, err := os.Stat(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Mode().Perm() != tt.want {
+				t.Errorf("mode %v, want %v", fi.Mode().Perm(), tt.want)
+			}
+		})
 	}
 }
 

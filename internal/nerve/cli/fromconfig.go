@@ -31,6 +31,7 @@ func fromConfig(cfg *config.Config, ro reporterOptions) *nerve.Desired {
 	d := &nerve.Desired{
 		Services:      make(map[string]nerve.ServiceSpec, len(cfg.Services)),
 		HeartbeatPath: cfg.HeartbeatPath,
+		FileMode:      cfg.FileMode,
 		Prometheus: nerve.Prometheus{Enabled: cfg.Prometheus.Enabled, Addr: cfg.Prometheus.Addr(),
 			MainLoopBuckets: cfg.Prometheus.HistogramBucketsMainLoop},
 	}

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strconv"
 
@@ -169,11 +170,26 @@ func (l *loader) decode(root *yaml.Node, opts LoadOptions) *Config {
 		InstanceID:                top.InstanceID,
 		Services:                  l.services(&top.Services),
 		HeartbeatPath:             top.HeartbeatPath,
+		FileMode:                  l.fileMode(root, top.FileMode),
 		MaxRepeatedReportFailures: top.MaxRepeatedReportFailures,
 		Statsd:                    top.Statsd,
 		Prometheus:                top.Prometheus,
 		OverlayPath:               opts.OverlayPath,
 	}
+}
+
+// fileMode checks file_mode: nerve rewrites its own files, so the owner
+// must keep read and write.
+func (l *loader) fileMode(root *yaml.Node, m config.FileMode) fs.FileMode {
+	if !m.Set {
+		return 0
+	}
+	if err := config.CheckOwnerRW(m.Mode); err != nil {
+		n := lookup(root, "file_mode")
+		l.failf(n, "file_mode", "%q: %v", deref(n).Value, err)
+		return 0
+	}
+	return m.Mode
 }
 
 // services decodes each service in file order and expands

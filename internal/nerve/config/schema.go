@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"io/fs"
 	"math"
 	"net"
 
@@ -20,6 +21,9 @@ type Config struct {
 	Services map[string]Service
 	// HeartbeatPath is touched on every main-loop iteration; "" for none.
 	HeartbeatPath string
+	// FileMode is file_mode, the exact mode of the files nerve writes (the
+	// heartbeat, maintenance spool files); 0 when unset.
+	FileMode fs.FileMode
 	// MaxRepeatedReportFailures is global only; a per-service value is
 	// ignored, as in the original.
 	MaxRepeatedReportFailures int
@@ -123,6 +127,8 @@ type topKeys struct {
 	MaxRepeatedReportFailures int        `yaml:"max_repeated_report_failures"`
 	Statsd                    Statsd     `yaml:"statsd"`
 	Prometheus                Prometheus `yaml:"prometheus"`
+
+	FileMode config.FileMode `yaml:"file_mode"`
 }
 
 func defaultTop() topKeys {

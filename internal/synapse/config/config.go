@@ -8,6 +8,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"net"
 	"slices"
@@ -22,7 +23,7 @@ import (
 )
 
 // Reserved lists the top-level keys that are not generator names.
-var Reserved = []string{"prometheus", "service_conf_dir", "services", "statsd"}
+var Reserved = []string{"file_mode", "prometheus", "service_conf_dir", "services", "statsd"}
 
 // Defaults of the reserved sections.
 const (
@@ -44,6 +45,9 @@ type Config struct {
 	Generators map[string]Generator
 	Statsd     *Statsd // nil when the file has no statsd section
 	Prometheus Prometheus
+	// FileMode is the top-level file_mode, the exact mode of every file
+	// the generators write; 0 when unset (each keeps its default).
+	FileMode fs.FileMode
 }
 
 // Generator is one top-level generator section, and the generator Load
@@ -142,7 +146,12 @@ func (c *Config) Desired(warnings []config.Warning) *synapse.Desired {
 		Prometheus: synapse.Prometheus{Enabled: c.Prometheus.Enabled, Addr: c.Prometheus.Addr()},
 	}
 	for name, g := range c.Generators {
-		d.Generators[name] = synapse.GeneratorSpec{Name: name, Fingerprint: g.Fingerprint, New: g.rebuild(c.File)}
+		// file_mode is part of every generator's config: a change rebuilds them.
+		fp := g.Fingerprint
+		if c.FileMode != 0 {
+			fp += fmt.Sprintf("\x00file_mode=%#o", c.FileMode)
+		}
+		d.Generators[name] = synapse.GeneratorSpec{Name: name, Fingerprint: fp, New: g.rebuild(c.File, c.FileMode)}
 	}
 	if c.Statsd != nil {
 		d.Statsd = &statsd.Config{Host: c.Statsd.Host, Port: c.Statsd.Port}
@@ -153,10 +162,13 @@ func (c *Config) Desired(warnings []config.Warning) *synapse.Desired {
 	return d
 }
 
-// rebuild decodes the section again with the daemon's options: the loader's
-// instance was built without a logger or registerer.
-func (g Generator) rebuild(file string) func(generator.Options) (generator.Generator, error) {
+// rebuild decodes the section again with the daemon's options and
+// file_mode: the loader's instance was built without a logger or
+// registerer, and without file_mode so that checking a config changes no
+// file's mode.
+func (g Generator) rebuild(file string, mode fs.FileMode) func(generator.Options) (generator.Generator, error) {
 	return func(opts generator.Options) (generator.Generator, error) {
+		opts.FileMode = mode
 		t, ok := generator.Lookup(g.Name)
 		if !ok {
 			return nil, fmt.Errorf("generator %s is no longer registered", g.Name)

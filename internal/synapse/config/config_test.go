@@ -9,6 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/smartstack-go/smartstack/internal/config"
+	"github.com/smartstack-go/smartstack/internal/generator"
 )
 
 func envOf(kv map[string]string) func(string) (string, bool) {
@@ -126,7 +127,7 @@ func TestLoadBad(t *testing.T) {
 		want []string
 	}{
 		{"unknown top-level key", gens + "bogus: {}\n",
-			[]string{`bad.yaml:2: bogus: unknown config generator "bogus"; known generators: file_output, haproxy; reserved keys: prometheus, service_conf_dir, services, statsd`}},
+			[]string{`bad.yaml:2: bogus: unknown config generator "bogus"; known generators: file_output, haproxy; reserved keys: file_mode, prometheus, service_conf_dir, services, statsd`}},
 		{"no generators", "services: {}\n", []string{"bad.yaml: no config generators supplied"}},
 		{"missing discovery", gens + "services:\n  web:\n    haproxy: {port: 1}\n",
 			[]string{"bad.yaml:4: services.web: missing required option discovery"}},
@@ -152,6 +153,11 @@ func TestLoadBad(t *testing.T) {
 			[]string{"bad.yaml: service_conf_dir: service conf dir /nonexistent/dir does not exist"}},
 		{"erb", gens + "x: <% if %>\n", []string{"bad.yaml:2"}},
 		{"statsd port", gens + "statsd: {port: 70000}\n", []string{"bad.yaml:2: statsd.port: 70000 is not a port"}},
+		{"file_mode not octal", gens + "file_mode: 0648\n",
+			[]string{`bad.yaml:2: file_mode: "0648" is not an octal file mode such as 0644`}},
+		{"file_mode locks the owner out", gens + "file_mode: 0440\n",
+			[]string{`bad.yaml:2: file_mode: "0440": 0440 does not let the owner read and write`}},
+		{"file_mode a mapping", gens + "file_mode: {a: 1}\n", []string{"bad.yaml:2: file_mode: must be an octal file mode"}},
 		{"every problem", "services:\n  a: {discovery: {method: nope}}\n  b: {}\n",
 			[]string{"no config generators supplied", "services.a.discovery.method", "services.b: missing required option discovery"}},
 	}
@@ -206,4 +212,48 @@ discovery_multi:
 			t.Fatalf("rewritten = %s", c)
 		}
 	})
+}
+
+// file_mode reaches every generator the daemon builds, and changes their
+// fingerprint so a reload rebuilds them; the loader's own validation build
+// never gets it (checking a config must not chmod files).
+func TestFileMode(t *testing.T) {
+	const base = "haproxy: {config_file_path: /tmp/h.cfg}\nfile_output: {output_directory: /tmp/o}\n"
+	load := func(t *testing.T, src string) *Config {
+		t.Helper()
+		path := filepath.Join(t.TempDir(), "synapse.yaml")
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cfg, _, err := Load(path, envOf(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	plain := load(t, base).Desired(nil)
+	for _, tc := range []struct{ name, value string }{{"yaml octal", "0640"}, {"no zero", "640"}, {"string", `"0640"`}} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := load(t, base+"file_mode: "+tc.value+"\n")
+			if cfg.FileMode != 0o640 {
+				t.Fatalf("FileMode = %#o, want 0640", cfg.FileMode)
+			}
+			d := cfg.Desired(nil)
+			for _, name := range []string{"haproxy", "file_output"} {
+				if got := cfg.Generators[name].Built.(*fakeGen).opts.FileMode; got != 0 {
+					t.Errorf("%s: validation build got file_mode %#o", name, got)
+				}
+				g, err := d.Generators[name].New(generator.Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := g.(*fakeGen).opts.FileMode; got != 0o640 {
+					t.Errorf("%s: daemon build got file_mode %#o, want 0640", name, got)
+				}
+				if d.Generators[name].Fingerprint == plain.Generators[name].Fingerprint {
+					t.Errorf("%s: fingerprint does not change with file_mode", name)
+				}
+			}
+		})
+	}
 }

@@ -50,11 +50,12 @@ type fakeSection struct {
 type fakeGen struct {
 	name string
 	top  fakeTop
+	opts generator.Options
 }
 
 func newFakeGen(name, required string) func(*config.Decoder, *yaml.Node, string, generator.Options) (generator.Generator, error) {
-	return func(d *config.Decoder, n *yaml.Node, path string, _ generator.Options) (generator.Generator, error) {
-		g := &fakeGen{name: name}
+	return func(d *config.Decoder, n *yaml.Node, path string, opts generator.Options) (generator.Generator, error) {
+		g := &fakeGen{name: name, opts: opts}
 		d.Decode(n, path, &g.top)
 		if g.top.ConfigFilePath == "" && g.top.OutputDirectory == "" {
 			return nil, fmt.Errorf("missing %s", required)

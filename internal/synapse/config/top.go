@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"io/fs"
 	"maps"
 	"slices"
 	"strings"
@@ -19,6 +20,7 @@ type topLevel struct {
 	ServiceConfDir *string              `yaml:"service_conf_dir"`
 	Statsd         *Statsd              `yaml:"statsd"`
 	Prometheus     *Prometheus          `yaml:"prometheus"`
+	FileMode       config.FileMode      `yaml:"file_mode"`
 	Generators     map[string]yaml.Node `yaml:",inline"`
 }
 
@@ -28,6 +30,7 @@ func (l *loader) load(path string, root *yaml.Node) *Config {
 	cfg := &Config{File: path, Services: nil, Generators: l.generators(top.Generators)}
 	cfg.Statsd = statsdConfig(top.Statsd)
 	cfg.Prometheus = prometheusConfig(top.Prometheus)
+	cfg.FileMode = l.fileMode(root, top.FileMode)
 	l.validateReserved(root, cfg)
 	sources := l.serviceSources(top)
 	cfg.Services = l.services(sources, cfg.Generators)
@@ -77,6 +80,20 @@ func (l *loader) validateReserved(root *yaml.Node, cfg *Config) {
 	if p := cfg.Prometheus; p.Port < 0 || p.Port > 65535 {
 		l.main.Errorf(valueNode(root, "prometheus", "port"), "prometheus.port", "%d is not a port (0-65535)", p.Port)
 	}
+}
+
+// fileMode checks file_mode: the daemon reads back what it writes, so the
+// owner must keep read and write.
+func (l *loader) fileMode(root *yaml.Node, m config.FileMode) fs.FileMode {
+	if !m.Set {
+		return 0
+	}
+	if err := config.CheckOwnerRW(m.Mode); err != nil {
+		n := valueNode(root, "file_mode")
+		l.main.Errorf(n, "file_mode", "%q: %v", n.Value, err)
+		return 0
+	}
+	return m.Mode
 }
 
 func (s *Statsd) sampleRates() map[string]float64 {
