@@ -28,7 +28,7 @@ var Reserved = []string{"prometheus", "service_conf_dir", "services", "statsd"}
 const (
 	DefaultStatsdHost     = "localhost"
 	DefaultStatsdPort     = 8125
-	DefaultPrometheusBind = "0.0.0.0"
+	DefaultPrometheusBind = "127.0.0.1"
 	// DefaultPrometheusPort is one above nerve's 9292, so both daemons can
 	// serve on one host with their defaults.
 	DefaultPrometheusPort = 9293
