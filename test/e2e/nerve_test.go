@@ -2,15 +2,19 @@ package e2e
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/nerve/admin"
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
@@ -90,8 +94,9 @@ func TestNerveReload(t *testing.T) {
 	}
 }
 
-// Maintenance over HTTP: the znode goes away and comes back; /status and
-// /metrics answer on the same server.
+// Maintenance over the admin socket: the znode goes away and comes back,
+// /status shows it; an unknown service is refused. The metrics listener,
+// on its default address 127.0.0.1, serves /status and /metrics.
 func TestNerveMaintenance(t *testing.T) {
 	z := testutil.SharedZooKeeper(t)
 	zc := connectZK(t, z.Addrs())
@@ -102,24 +107,39 @@ func TestNerveMaintenance(t *testing.T) {
 	writeConfig(t, cfgPath, map[string]any{
 		"instance_id": "e2e-host",
 		"services":    map[string]any{"web": service(svc.port, z.ConnectString(), root+"/web")},
-		"prometheus":  map[string]any{"enabled": true, "port": port, "bind": "127.0.0.1"},
+		"prometheus":  map[string]any{"enabled": true, "port": port},
 	})
-	startNerve(t, "-c", cfgPath, "--maintenance-dir", t.TempDir())
+	sock := filepath.Join(t.TempDir(), "run", "nerve.sock")
+	p := startNerve(t, "-c", cfgPath, "--maintenance-dir", t.TempDir(), "--admin-socket", sock)
 	wantChildren(t, zc, root+"/web", payload(svc.port))
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	c, ctx := admin.NewClient(sock), t.Context()
 
-	httpDo(t, http.MethodPost, base+"/maintenance/web", "deploy", http.StatusNoContent)
+	if _, err := c.MaintenanceDown(ctx, "web", "deploy"); err != nil {
+		t.Fatal(err)
+	}
 	wantChildren(t, zc, root+"/web")
 	if body := httpDo(t, http.MethodGet, base+"/status", "", http.StatusOK); !strings.Contains(body, `"maintenance": true`) {
 		t.Fatalf("status does not show maintenance:\n%s", body)
 	}
-	httpDo(t, http.MethodDelete, base+"/maintenance/web", "", http.StatusNoContent)
+	var unknown *admin.UnknownServiceError
+	if _, err := c.MaintenanceDown(ctx, "anything", ""); !errors.As(err, &unknown) || !slices.Equal(unknown.Known, []string{"web"}) {
+		t.Fatalf("unknown service: %v", err)
+	}
+	if _, err := c.MaintenanceUp(ctx, "web"); err != nil {
+		t.Fatal(err)
+	}
 	wantChildren(t, zc, root+"/web", payload(svc.port))
 	body := httpDo(t, http.MethodGet, base+"/metrics", "", http.StatusOK)
 	for _, m := range []string{"nerve_build_info", "nerve_watchers_up 1", "nerve_check_runs_total"} {
 		if !strings.Contains(body, m) {
 			t.Errorf("/metrics lacks %q", m)
 		}
+	}
+	p.signal(t, syscall.SIGTERM)
+	<-p.done
+	if _, err := os.Lstat(sock); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("admin socket left after exit: %v", err)
 	}
 }
 
