@@ -3,7 +3,10 @@ package admin
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -131,3 +134,31 @@ func TestHandlerRefusesOtherRoutes(t *testing.T) {
 		}
 	}
 }
+
+// Every state change is logged with the uid and pid that asked for it.
+func TestStateChangeLogsPeer(t *testing.T) {
+	var logs strings.Builder
+	var mu sync.Mutex
+	w := writerFunc(func(p []byte) (int, error) { mu.Lock(); defer mu.Unlock(); return logs.Write(p) })
+	path := filepath.Join(t.TempDir(), "nerve.sock")
+	srv, err := Start(path, -1, newFake(), slog.New(slog.NewTextHandler(w, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewClient(path).MaintenanceDown(context.Background(), "a", "deploy"); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := fmt.Sprintf("peer_uid=%d peer_pid=%d service=a down=true reason=deploy", os.Getuid(), os.Getpid())
+	if !strings.Contains(logs.String(), want) {
+		t.Fatalf("log lacks %q:\n%s", want, logs.String())
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

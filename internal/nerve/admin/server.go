@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -44,7 +45,7 @@ func Start(path string, gid int, c Controller, log *slog.Logger) (*Server, error
 		return nil, err
 	}
 	s := &Server{path: path, fi: fi, done: make(chan error, 1),
-		srv: &http.Server{Handler: Handler(c, log), ReadHeaderTimeout: 10 * time.Second}}
+		srv: &http.Server{Handler: Handler(c, log), ReadHeaderTimeout: 10 * time.Second, ConnContext: withPeer}}
 	go func() { s.done <- s.srv.Serve(ln) }()
 	return s, nil
 }
@@ -107,12 +108,37 @@ func (h handler) maintenance(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	peer := peerAttrs(r.Context())
 	if err := h.c.SetMaintenance(res.Service, res.Maintenance, res.Reason); err != nil {
-		h.log.Warn("admin socket: maintenance refused", "service", res.Service, "down", res.Maintenance, "err", err)
+		h.log.Warn("admin socket: maintenance refused", append(peer, "service", res.Service, "down", res.Maintenance, "err", err)...)
 		writeError(w, statusOf(err), err)
 		return
 	}
+	h.log.Info("admin socket: maintenance set", append(peer, "service", res.Service, "down", res.Maintenance, "reason", res.Reason)...)
 	writeJSON(w, http.StatusOK, res)
+}
+
+type peerKey struct{}
+
+type peer struct {
+	pid int32
+	uid uint32
+}
+
+// withPeer remembers who connected, so each state change is logged with
+// the uid and pid that asked for it.
+func withPeer(ctx context.Context, c net.Conn) context.Context {
+	if pid, uid, ok := peerOf(c); ok {
+		return context.WithValue(ctx, peerKey{}, peer{pid: pid, uid: uid})
+	}
+	return ctx
+}
+
+func peerAttrs(ctx context.Context) []any {
+	if p, ok := ctx.Value(peerKey{}).(peer); ok {
+		return []any{"peer_uid", p.uid, "peer_pid", p.pid}
+	}
+	return nil
 }
 
 // decode reads one JSON object; an empty body is the zero request.
