@@ -58,7 +58,7 @@ func (d *Daemon) SetMaintenance(service string, down bool, reason string) error 
 	var err error
 	if down {
 		if reason == "" {
-			reason = "maintenance"
+			reason = admin.DefaultReason
 		}
 		err = d.spool.set(service, reason)
 	} else {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -94,8 +95,9 @@ func TestNerveReload(t *testing.T) {
 	}
 }
 
-// Maintenance over the admin socket: the znode goes away and comes back,
-// /status shows it; an unknown service is refused. The metrics listener,
+// Maintenance over the admin socket, with `nerve maint`: the znode goes
+// away and comes back, both status views show it; an unknown service is
+// refused. The metrics listener,
 // on its default address 127.0.0.1, serves /status and /metrics.
 func TestNerveMaintenance(t *testing.T) {
 	z := testutil.SharedZooKeeper(t)
@@ -115,10 +117,21 @@ func TestNerveMaintenance(t *testing.T) {
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	c, ctx := admin.NewClient(sock), t.Context()
 
-	if _, err := c.MaintenanceDown(ctx, "web", "deploy"); err != nil {
-		t.Fatal(err)
+	maint := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(buildNerve(t), append([]string{"maint", "--admin-socket", sock}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("nerve maint %q: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	if out := maint("down", "web", "--reason", "deploy"); !strings.Contains(out, "web: in maintenance (deploy)") {
+		t.Fatalf("maint down: %s", out)
 	}
 	wantChildren(t, zc, root+"/web")
+	if out := maint("status"); !regexp.MustCompile(`(?m)^web +down +yes `).MatchString(out) {
+		t.Fatalf("maint status:\n%s", out)
+	}
 	if body := httpDo(t, http.MethodGet, base+"/status", "", http.StatusOK); !strings.Contains(body, `"maintenance": true`) {
 		t.Fatalf("status does not show maintenance:\n%s", body)
 	}
@@ -126,9 +139,7 @@ func TestNerveMaintenance(t *testing.T) {
 	if _, err := c.MaintenanceDown(ctx, "anything", ""); !errors.As(err, &unknown) || !slices.Equal(unknown.Known, []string{"web"}) {
 		t.Fatalf("unknown service: %v", err)
 	}
-	if _, err := c.MaintenanceUp(ctx, "web"); err != nil {
-		t.Fatal(err)
-	}
+	maint("up", "web")
 	wantChildren(t, zc, root+"/web", payload(svc.port))
 	body := httpDo(t, http.MethodGet, base+"/metrics", "", http.StatusOK)
 	for _, m := range []string{"nerve_build_info", "nerve_watchers_up 1", "nerve_check_runs_total"} {

@@ -70,7 +70,7 @@ func TestClientRoundTrip(t *testing.T) {
 	if res, err := c.MaintenanceUp(ctx, "a"); err != nil || res.Maintenance {
 		t.Fatalf("MaintenanceUp = %+v, %v", res, err)
 	}
-	if got, want := f.got(), "down a deploy 1234; down all ; up a "; got != want {
+	if got, want := f.got(), "down a deploy 1234; down all maintenance; up a "; got != want {
 		t.Fatalf("calls %q, want %q", got, want)
 	}
 }

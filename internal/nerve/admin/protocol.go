@@ -23,6 +23,9 @@ const (
 // All names every service in a maintenance request.
 const All = "all"
 
+// DefaultReason is the reason of a maintenance asked for without one.
+const DefaultReason = "maintenance"
+
 // MaxReason bounds a maintenance reason, in bytes.
 const MaxReason = 1024
 

@@ -107,6 +107,9 @@ func (h handler) maintenance(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusBadRequest, err)
 			return
 		}
+		if res.Reason == "" {
+			res.Reason = DefaultReason
+		}
 	}
 	peer := peerAttrs(r.Context())
 	if err := h.c.SetMaintenance(res.Service, res.Maintenance, res.Reason); err != nil {
