@@ -68,7 +68,8 @@ const maxSocketPath = 107
 func listen(path string, gid int) (*net.UnixListener, os.FileInfo, error) {
 	tmp := fmt.Sprintf("%s.%d", path, os.Getpid())
 	if len(tmp) > maxSocketPath {
-		return nil, nil, fmt.Errorf("admin socket %s: path too long for a UNIX socket (at most %d bytes)", path, maxSocketPath-len(tmp)+len(path))
+		return nil, nil, fmt.Errorf("admin socket %s: path too long for a UNIX socket (%d bytes, at most %d)",
+			path, len(path), maxSocketPath-(len(tmp)-len(path)))
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, nil, fmt.Errorf("admin socket %s: %w", path, err)
