@@ -75,7 +75,7 @@ services:
     checks:
       - {type: http, uri: /health, timeout: 0.5, rise: 1, fall: 1}
 CFG
-  start "nerve-$b" "$BIN/nerve" -c "$D/nerve-$b.yaml" --maintenance-dir "$D/maint-$b"
+  start "nerve-$b" "$BIN/nerve" -c "$D/nerve-$b.yaml" --maintenance-dir "$D/maint-$b" --admin-socket "$D/nerve-$b.sock"
 done
 say "backends a, b, c started, each with its own nerve (configs in $D/nerve-*.yaml)"
 
@@ -124,7 +124,7 @@ traffic
 
 say "b recovers and nerve-c comes back: traffic spreads over all three again"
 kill -USR1 "$PID_backend_b"
-start nerve-c2 "$BIN/nerve" -c "$D/nerve-c.yaml" --maintenance-dir "$D/maint-c"
+start nerve-c2 "$BIN/nerve" -c "$D/nerve-c.yaml" --maintenance-dir "$D/maint-c" --admin-socket "$D/nerve-c.sock"
 sleep 3
 traffic
 

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 )
@@ -20,10 +22,16 @@ type Endpoint struct {
 }
 
 // Apply makes the server listen on addr, or stops it when addr is "". An
-// unchanged addr keeps the running server (and its connections).
+// unchanged addr keeps the running server (and its connections). Every
+// Apply of an address beyond loopback logs a warning, so the exposure is
+// in the log after each start and reload, not only the first.
 func (e *Endpoint) Apply(addr string, h http.Handler, log *slog.Logger) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if addr != "" && !IsLoopback(addr) {
+		log.Warn("metrics and status server listens beyond loopback; anyone who can reach it can read the daemon's state",
+			"addr", addr)
+	}
 	if addr == e.addr && (addr == "") == (e.server == nil) {
 		return nil
 	}
@@ -44,6 +52,21 @@ func (e *Endpoint) Apply(addr string, h http.Handler, log *slog.Logger) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// IsLoopback reports whether the host of addr (host:port) is "localhost"
+// or a loopback IP literal. An empty host, a wildcard or any other name is
+// not: a name could resolve anywhere.
+func IsLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 // Addr is the bound address, "" when off.

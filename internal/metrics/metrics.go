@@ -26,7 +26,7 @@ func NewRegistry() *prometheus.Registry {
 }
 
 // NewMux returns a mux serving g on /metrics; daemons add their own paths
-// (/status, /maintenance/) to it.
+// (/status) to it.
 func NewMux(g prometheus.Gatherer) *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", Handler(g))

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/smartstack-go/smartstack/internal/metrics"
+	"github.com/smartstack-go/smartstack/internal/nerve/admin"
 )
 
 // Options configures a Daemon. Zero values take the defaults noted.
@@ -37,6 +38,13 @@ type Options struct {
 	WatchFiles []string
 	// MaintenanceDir is the spool directory (see maintenance.go); "" disables.
 	MaintenanceDir string
+	// AdminSocket is the path of the admin socket (adminsock.go); ""
+	// disables it. AdminGroup (a name or gid, "" for the daemon's own)
+	// owns it; its mode is 0660. With AdminSocketOptional a socket that
+	// cannot be created is a warning, not a startup error.
+	AdminSocket         string
+	AdminGroup          string
+	AdminSocketOptional bool
 	// LoopInterval is the main loop tick (heartbeat, gauges); default 10 s.
 	LoopInterval time.Duration
 	// StopTimeout bounds each reporter's deregistration; default 1.5 s so
@@ -61,6 +69,7 @@ type Daemon struct {
 	workers  map[string]*supervisor
 	current  *Desired
 	endpoint metrics.Endpoint
+	admin    *admin.Server // nil when off; set in Run before any worker
 }
 
 // New checks the options and builds the metrics; nothing runs yet.
@@ -113,6 +122,9 @@ func setDefaults(o *Options) {
 func (d *Daemon) Run(ctx context.Context, reload <-chan struct{}) error {
 	cfg, err := d.opts.Load()
 	if err != nil {
+		return err
+	}
+	if err := d.openAdmin(); err != nil {
 		return err
 	}
 	defer d.shutdown()
@@ -173,9 +185,11 @@ func (d *Daemon) logWarnings(cfg *Desired) {
 	}
 }
 
-// shutdown stops every worker at once (each deregisters within
-// StopTimeout), then the metrics server and statsd.
+// shutdown closes the admin socket, so no command races the exit, stops
+// every worker at once (each deregisters within StopTimeout), then the
+// metrics server and statsd.
 func (d *Daemon) shutdown() {
+	d.closeAdmin()
 	d.mu.Lock()
 	all := make([]*supervisor, 0, len(d.workers))
 	for _, s := range d.workers {
@@ -201,8 +215,8 @@ func stopAll(ss []*supervisor) {
 	}
 }
 
-// Handler is the HTTP surface served on the prometheus port: /metrics,
-// /status and /maintenance/.
+// Handler is the HTTP surface served on the prometheus port: GET /metrics
+// and GET /status, nothing that changes state.
 func (d *Daemon) Handler() http.Handler {
 	mux := http.NewServeMux()
 	inner := metrics.Handler(d.opts.Gatherer)

@@ -8,5 +8,11 @@ import (
 )
 
 // TestMain shares one ZooKeeper among the integration tests; unit tests
-// never start it.
-func TestMain(m *testing.M) { os.Exit(testutil.ZooKeeperMain(m)) }
+// never start it. The test binary doubles as the admin-socket client that
+// adminperm_test.go runs under another uid.
+func TestMain(m *testing.M) {
+	if path := os.Getenv(clientEnv); path != "" {
+		os.Exit(runClient(path))
+	}
+	os.Exit(testutil.ZooKeeperMain(m))
+}

@@ -129,15 +129,26 @@ func settle(t *testing.T, ticks func() uint64) {
 	})
 }
 
+// setMtime gives path the modification time mtime. A missing file is
+// written beside it and renamed into place with its mtime already set:
+// written in place, the loop could see the write's own mtime first and
+// reload once too often.
 func setMtime(t *testing.T, path string, mtime time.Time) {
 	t.Helper()
+	target := path
 	if _, err := os.Stat(path); err != nil {
-		if err := os.WriteFile(path, []byte("{}\n"), 0o644); err != nil {
+		target = path + ".new"
+		if err := os.WriteFile(target, []byte("{}\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := os.Chtimes(path, mtime, mtime); err != nil {
+	if err := os.Chtimes(target, mtime, mtime); err != nil {
 		t.Fatal(err)
+	}
+	if target != path {
+		if err := os.Rename(target, path); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -14,8 +14,9 @@ import (
 // spool is nerve's maintenance switch, after Yelp hacheck's spool directory
 // (spec/nerve.md 4.5): a file named after a service (or "all") in the
 // directory takes that service out of rotation; its content is the reason.
-// Files survive a nerve restart, can be managed with touch/rm or over HTTP,
-// and are read every round, so no state lives only in memory.
+// Files survive a nerve restart, can be managed with touch/rm or through
+// the admin socket, and are read every round, so no state lives only in
+// memory.
 type spool struct {
 	dir string
 	// mode returns the configured file_mode (0 when unset); it is read at
@@ -38,8 +39,6 @@ func (s spool) down(service string) (bool, string) {
 	}
 	return false, ""
 }
-
-var errNoSpool = errors.New("maintenance is disabled: no maintenance directory configured")
 
 func (s spool) path(service string) (string, error) {
 	if s.dir == "" {

@@ -3,6 +3,8 @@ package nerve
 import (
 	"sync"
 	"time"
+
+	"github.com/smartstack-go/smartstack/internal/nerve/admin"
 )
 
 // serviceState is what a service's workers share with the status endpoint
@@ -25,31 +27,12 @@ type serviceState struct {
 	reported     chan struct{} // closed after the first report attempt
 }
 
-// CheckStatus is the last result of one check, for /status.
-type CheckStatus struct {
-	Name       string  `json:"name"`
-	Type       string  `json:"type"`
-	Up         bool    `json:"up"`
-	LastOK     bool    `json:"last_ok"`
-	LastError  string  `json:"last_error,omitempty"`
-	DurationS  float64 `json:"duration_seconds"`
-	Skipped    bool    `json:"skipped,omitempty"`
-	LastRunUTC string  `json:"last_run,omitempty"`
-}
-
-// ServiceStatus is one service in /status.
-type ServiceStatus struct {
-	Service             string        `json:"service"`
-	Running             bool          `json:"running"`
-	Reported            string        `json:"reported"` // up, down or unknown
-	ChecksUp            *bool         `json:"checks_up"`
-	Maintenance         bool          `json:"maintenance"`
-	Checks              []CheckStatus `json:"checks"`
-	ConsecutiveFailures int           `json:"consecutive_failures"`
-	Restarts            int           `json:"restarts"`
-	LastError           string        `json:"last_error,omitempty"`
-	Path                string        `json:"path,omitempty"`
-}
+// CheckStatus and ServiceStatus are the /status document's entries, shared
+// with the admin socket's status answer.
+type (
+	CheckStatus   = admin.CheckStatus
+	ServiceStatus = admin.ServiceStatus
+)
 
 func newServiceState(name string) *serviceState {
 	return &serviceState{name: name, reported: make(chan struct{})}

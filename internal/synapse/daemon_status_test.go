@@ -39,6 +39,26 @@ func TestStatusServer(t *testing.T) {
 	if m := get("/metrics"); !strings.Contains(m, `synapse_backends{service="web"} 1`) {
 		t.Fatalf("metrics lack synapse_backends:\n%s", m)
 	}
+
+	// The listener is read-only: no write method on any path answers 2xx
+	// (nerve's maintenance paths included, in case a config points a
+	// client at the wrong daemon), and the state is unchanged after.
+	for _, method := range []string{"POST", "PUT", "DELETE", "PATCH"} {
+		for _, path := range []string{"/status", "/metrics", "/", "/maintenance/web", "/maintenance/all", "/v1/maintenance/web"} {
+			req, _ := http.NewRequest(method, "http://"+h.d.MetricsAddr()+path, strings.NewReader("x"))
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode/100 == 2 {
+				t.Errorf("%s %s answered %d", method, path, resp.StatusCode)
+			}
+		}
+	}
+	if st := h.d.Status(); len(st.Services) != 1 || len(st.Services[0].Backends) != 1 || st.Services[0].Revision != 1 {
+		t.Fatalf("status after the write attempts = %+v", st)
+	}
 }
 
 func TestFirstConfigErrors(t *testing.T) {

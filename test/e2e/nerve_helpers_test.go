@@ -9,6 +9,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -75,8 +77,14 @@ type daemonProc struct {
 	err    error
 }
 
+// startNerve runs the nerve binary with its admin socket in the test's temp
+// directory unless args name one: the default, /run/nerve, is shared by
+// every nerve on the host.
 func startNerve(t *testing.T, args ...string) *daemonProc {
 	t.Helper()
+	if !slices.Contains(args, "--admin-socket") {
+		args = append(args, "--admin-socket", filepath.Join(t.TempDir(), "nerve.sock"))
+	}
 	return startDaemon(t, "nerve", buildNerve(t), args...)
 }
 

@@ -2,15 +2,20 @@ package e2e
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/nerve/admin"
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
@@ -90,8 +95,10 @@ func TestNerveReload(t *testing.T) {
 	}
 }
 
-// Maintenance over HTTP: the znode goes away and comes back; /status and
-// /metrics answer on the same server.
+// Maintenance over the admin socket, with `nerve maint`: the znode goes
+// away and comes back, both status views show it; an unknown service is
+// refused. The metrics listener,
+// on its default address 127.0.0.1, serves /status and /metrics.
 func TestNerveMaintenance(t *testing.T) {
 	z := testutil.SharedZooKeeper(t)
 	zc := connectZK(t, z.Addrs())
@@ -102,24 +109,48 @@ func TestNerveMaintenance(t *testing.T) {
 	writeConfig(t, cfgPath, map[string]any{
 		"instance_id": "e2e-host",
 		"services":    map[string]any{"web": service(svc.port, z.ConnectString(), root+"/web")},
-		"prometheus":  map[string]any{"enabled": true, "port": port, "bind": "127.0.0.1"},
+		"prometheus":  map[string]any{"enabled": true, "port": port},
 	})
-	startNerve(t, "-c", cfgPath, "--maintenance-dir", t.TempDir())
+	sock := filepath.Join(t.TempDir(), "run", "nerve.sock")
+	p := startNerve(t, "-c", cfgPath, "--maintenance-dir", t.TempDir(), "--admin-socket", sock)
 	wantChildren(t, zc, root+"/web", payload(svc.port))
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	c, ctx := admin.NewClient(sock), t.Context()
 
-	httpDo(t, http.MethodPost, base+"/maintenance/web", "deploy", http.StatusNoContent)
+	maint := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(buildNerve(t), append([]string{"maint", "--admin-socket", sock}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("nerve maint %q: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	if out := maint("down", "web", "--reason", "deploy"); !strings.Contains(out, "web: in maintenance (deploy)") {
+		t.Fatalf("maint down: %s", out)
+	}
 	wantChildren(t, zc, root+"/web")
+	if out := maint("status"); !regexp.MustCompile(`(?m)^web +down +yes `).MatchString(out) {
+		t.Fatalf("maint status:\n%s", out)
+	}
 	if body := httpDo(t, http.MethodGet, base+"/status", "", http.StatusOK); !strings.Contains(body, `"maintenance": true`) {
 		t.Fatalf("status does not show maintenance:\n%s", body)
 	}
-	httpDo(t, http.MethodDelete, base+"/maintenance/web", "", http.StatusNoContent)
+	var unknown *admin.UnknownServiceError
+	if _, err := c.MaintenanceDown(ctx, "anything", ""); !errors.As(err, &unknown) || !slices.Equal(unknown.Known, []string{"web"}) {
+		t.Fatalf("unknown service: %v", err)
+	}
+	maint("up", "web")
 	wantChildren(t, zc, root+"/web", payload(svc.port))
 	body := httpDo(t, http.MethodGet, base+"/metrics", "", http.StatusOK)
 	for _, m := range []string{"nerve_build_info", "nerve_watchers_up 1", "nerve_check_runs_total"} {
 		if !strings.Contains(body, m) {
 			t.Errorf("/metrics lacks %q", m)
 		}
+	}
+	p.signal(t, syscall.SIGTERM)
+	<-p.done
+	if _, err := os.Lstat(sock); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("admin socket left after exit: %v", err)
 	}
 }
 

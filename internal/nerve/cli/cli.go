@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/smartstack-go/smartstack/internal/cliutil"
+	"github.com/smartstack-go/smartstack/internal/nerve/admin"
 	"github.com/spf13/cobra"
 )
 
@@ -29,6 +30,12 @@ type options struct {
 	logLevel       string
 	logFormat      string
 	maintenanceDir string
+	// adminSocket is the admin socket's path ("" disables it); with
+	// adminExplicit false it is only the default, so failing to create it
+	// is a warning rather than a startup error.
+	adminSocket   string
+	adminExplicit bool
+	adminGroup    string
 	// zkSessionTimeout is the ZooKeeper session timeout nerve asks for;
 	// 0 keeps the reporter's default (the original's 32 s).
 	zkSessionTimeout time.Duration
@@ -62,6 +69,7 @@ func newRootCmd(stdout, stderr io.Writer, lookup lookupEnv) (*cobra.Command, *op
 			if o.config == "" {
 				return errors.New("no config file: pass -c FILE or set NERVE_CONFIG")
 			}
+			o.adminExplicit = o.adminExplicit || cmd.Flags().Changed("admin-socket")
 			if o.checkConfig {
 				return checkConfig(o, cmd.OutOrStdout())
 			}
@@ -80,8 +88,12 @@ func newRootCmd(stdout, stderr io.Writer, lookup lookupEnv) (*cobra.Command, *op
 	f.StringVar(&o.logLevel, "log-level", map[bool]string{true: "debug", false: "info"}[debug], "debug, info, warn or error; env DEBUG (any value) means debug")
 	f.StringVar(&o.logFormat, "log-format", "text", "text or json")
 	f.StringVar(&o.maintenanceDir, "maintenance-dir", envOr(lookup, "NERVE_MAINTENANCE_DIR", defaultMaintenanceDir), "maintenance spool directory; a file named after a service (or all) takes it out of rotation; env NERVE_MAINTENANCE_DIR")
+	f.StringVar(&o.adminSocket, "admin-socket", envOr(lookup, "NERVE_ADMIN_SOCKET", admin.DefaultSocket(lookup)),
+		"admin socket (UNIX, mode 0660) for maintenance and every other state change; \"\" disables it; env NERVE_ADMIN_SOCKET; default $RUNTIME_DIRECTORY/nerve.sock under systemd")
+	_, o.adminExplicit = lookup("NERVE_ADMIN_SOCKET")
+	f.StringVar(&o.adminGroup, "admin-group", getenv("NERVE_ADMIN_GROUP"), "group (name or gid) owning the admin socket; its members may change nerve's state; default the daemon's own group; env NERVE_ADMIN_GROUP")
 	f.DurationVar(&o.zkSessionTimeout, "zk-session-timeout", 0, "ZooKeeper session timeout to request (0: 32s, the original's)")
-	cmd.AddCommand(cliutil.VersionCmd("nerve"))
+	cmd.AddCommand(cliutil.VersionCmd("nerve"), maintCmd(lookup))
 	return cmd, o
 }
 

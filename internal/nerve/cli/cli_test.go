@@ -150,3 +150,35 @@ func TestHelpAndVersion(t *testing.T) {
 	wantRun(t, env{}, ExitOK, version.String("nerve"), "version")
 	wantRun(t, env{}, ExitError, "unknown flag", "--no-such-flag")
 }
+
+// The admin socket defaults under systemd's RuntimeDirectory or /run/nerve;
+// only a path from the flag or NERVE_ADMIN_SOCKET is explicit (a failure
+// to create it stops the start).
+func TestAdminSocketFlags(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		env         env
+		args        []string
+		path, group string
+		explicit    bool
+	}{
+		{"default", env{}, nil, "/run/nerve/nerve.sock", "", false},
+		{"systemd", env{"RUNTIME_DIRECTORY": "/run/nerve-x"}, nil, "/run/nerve-x/nerve.sock", "", false},
+		{"env", env{"NERVE_ADMIN_SOCKET": "/tmp/a.sock", "NERVE_ADMIN_GROUP": "nerve-admin"}, nil, "/tmp/a.sock", "nerve-admin", true},
+		{"env empty disables", env{"NERVE_ADMIN_SOCKET": ""}, nil, "", "", true},
+		{"flag wins", env{"NERVE_ADMIN_SOCKET": "/tmp/a.sock", "NERVE_ADMIN_GROUP": "x"},
+			[]string{"--admin-socket", "/tmp/b.sock", "--admin-group", "adm"}, "/tmp/b.sock", "adm", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			cmd, o := newRootCmd(&buf, &buf, tc.env.lookup)
+			if err := cmd.ParseFlags(tc.args); err != nil {
+				t.Fatal(err)
+			}
+			explicit := o.adminExplicit || cmd.Flags().Changed("admin-socket")
+			if o.adminSocket != tc.path || o.adminGroup != tc.group || explicit != tc.explicit {
+				t.Fatalf("socket %q group %q explicit %v; want %q %q %v", o.adminSocket, o.adminGroup, explicit, tc.path, tc.group, tc.explicit)
+			}
+		})
+	}
+}

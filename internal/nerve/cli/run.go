@@ -29,7 +29,8 @@ func run(ctx context.Context, o *options, stderr io.Writer) error {
 	var d *nerve.Daemon
 	sd := func() *statsd.Client { return d.Statsd() }
 	d, err = nerve.New(nerve.Options{Logger: log, Registerer: reg, Gatherer: reg,
-		Load: loader(o, log, reg, sd), WatchFiles: watch, MaintenanceDir: o.maintenanceDir})
+		Load: loader(o, log, reg, sd), WatchFiles: watch, MaintenanceDir: o.maintenanceDir,
+		AdminSocket: o.adminSocket, AdminGroup: o.adminGroup, AdminSocketOptional: !o.adminExplicit})
 	if err != nil {
 		return err
 	}

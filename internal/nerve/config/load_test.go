@@ -90,7 +90,7 @@ services:
 		t.Errorf("top level: %+v", cfg)
 	}
 	p := cfg.Prometheus
-	if p.Enabled || p.Addr() != "0.0.0.0:9292" || !slices.Equal(p.HistogramBucketsZK, DefaultHistogramBucketsZK) ||
+	if p.Enabled || p.Addr() != "127.0.0.1:9292" || !slices.Equal(p.HistogramBucketsZK, DefaultHistogramBucketsZK) ||
 		!slices.Equal(p.HistogramBucketsMainLoop, DefaultHistogramBucketsMainLoop) {
 		t.Errorf("prometheus: %+v", p)
 	}

@@ -40,7 +40,7 @@ const (
 	DefaultStatsdHost                = "localhost"
 	DefaultStatsdPort                = 8125
 	DefaultPrometheusPort            = 9292
-	DefaultPrometheusBind            = "0.0.0.0"
+	DefaultPrometheusBind            = "127.0.0.1"
 )
 
 // Default Prometheus histogram buckets (Yelp nerve), in seconds.

@@ -29,7 +29,7 @@ var Reserved = []string{"file_mode", "prometheus", "service_conf_dir", "services
 const (
 	DefaultStatsdHost     = "localhost"
 	DefaultStatsdPort     = 8125
-	DefaultPrometheusBind = "0.0.0.0"
+	DefaultPrometheusBind = "127.0.0.1"
 	// DefaultPrometheusPort is one above nerve's 9292, so both daemons can
 	// serve on one host with their defaults.
 	DefaultPrometheusPort = 9293

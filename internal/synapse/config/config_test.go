@@ -257,3 +257,20 @@ func TestFileMode(t *testing.T) {
 		})
 	}
 }
+
+// The /metrics and /status server binds loopback unless told otherwise
+// (Yelp's default was every interface); an explicit bind is kept.
+func TestPrometheusDefaults(t *testing.T) {
+	for _, tc := range []struct {
+		in   *Prometheus
+		want string
+	}{
+		{nil, "127.0.0.1:9293"},
+		{&Prometheus{Enabled: true}, "127.0.0.1:9293"},
+		{&Prometheus{Bind: "0.0.0.0", Port: 9000}, "0.0.0.0:9000"},
+	} {
+		if got := prometheusConfig(tc.in).Addr(); got != tc.want {
+			t.Errorf("prometheusConfig(%+v).Addr() = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}

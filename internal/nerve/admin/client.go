@@ -1,0 +1,108 @@
+package admin
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// Client talks to a nerve's admin socket. Errors from the socket itself
+// (missing, permission denied: syscall.ENOENT, syscall.EACCES) are
+// wrapped, so errors.Is finds them; a refused service name comes back as
+// *UnknownServiceError.
+type Client struct {
+	path string
+	hc   *http.Client
+}
+
+// NewClient returns a client of the socket at path; nothing connects yet.
+func NewClient(path string) *Client {
+	var d net.Dialer
+	tr := &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			return d.DialContext(ctx, "unix", path)
+		},
+		DisableKeepAlives: true,
+	}
+	return &Client{path: path, hc: &http.Client{Transport: tr, Timeout: 30 * time.Second}}
+}
+
+// Status is every configured service's state, sorted by name.
+func (c *Client) Status(ctx context.Context) ([]ServiceStatus, error) {
+	var res StatusResult
+	if err := c.do(ctx, http.MethodGet, PathStatus, nil, &res); err != nil {
+		return nil, err
+	}
+	return res.Services, nil
+}
+
+// MaintenanceDown takes service (or All) out of rotation; nerve reports it
+// down at once and keeps it down across restarts until MaintenanceUp.
+func (c *Client) MaintenanceDown(ctx context.Context, service, reason string) (MaintenanceResult, error) {
+	var res MaintenanceResult
+	err := c.do(ctx, http.MethodPost, PathMaintenance+url.PathEscape(service), MaintenanceRequest{Reason: reason}, &res)
+	return res, err
+}
+
+// MaintenanceUp ends service's (or All's) maintenance; its checks decide
+// again from the next round, which runs at once.
+func (c *Client) MaintenanceUp(ctx context.Context, service string) (MaintenanceResult, error) {
+	var res MaintenanceResult
+	err := c.do(ctx, http.MethodDelete, PathMaintenance+url.PathEscape(service), nil, &res)
+	return res, err
+}
+
+func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(b)
+	}
+	// The host is never dialled: DialContext always opens the socket.
+	req, err := http.NewRequestWithContext(ctx, method, "http://nerve"+path, rd)
+	if err != nil {
+		return err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("nerve admin socket %s: %w", c.path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if err != nil {
+		return fmt.Errorf("nerve admin socket %s: %w", c.path, err)
+	}
+	if resp.StatusCode/100 != 2 {
+		return answerError(resp.StatusCode, b)
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		return fmt.Errorf("nerve admin socket %s: answer: %w", c.path, err)
+	}
+	return nil
+}
+
+func answerError(code int, body []byte) error {
+	var e ErrorResult
+	if json.Unmarshal(body, &e) != nil || e.Error == "" {
+		return fmt.Errorf("nerve admin socket: %d %s", code, bytes.TrimSpace(body))
+	}
+	switch {
+	case code == http.StatusNotFound && e.Service != "":
+		return &UnknownServiceError{Service: e.Service, Known: e.Known}
+	case code == http.StatusConflict:
+		return Unavailable(e.Error)
+	}
+	return fmt.Errorf("nerve: %s", e.Error)
+}
