@@ -10,7 +10,7 @@ import (
 	"log/slog"
 	"strings"
 
-	gozk "github.com/go-zookeeper/zk"
+	gozk "github.com/smartstack-go/smartstack/third_party/go-zookeeper/zk"
 )
 
 // SchemeDigest is ZooKeeper's built-in user:password scheme, the only one

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	gozk "github.com/go-zookeeper/zk"
+	gozk "github.com/smartstack-go/smartstack/third_party/go-zookeeper/zk"
 )
 
 // Aliases so the daemons import this package alone; they are the library's

@@ -18,7 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	gozk "github.com/go-zookeeper/zk"
+	gozk "github.com/smartstack-go/smartstack/third_party/go-zookeeper/zk"
 )
 
 // DefaultConnectTimeout is how long Connect waits for the first session, as

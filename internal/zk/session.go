@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	gozk "github.com/go-zookeeper/zk"
+	gozk "github.com/smartstack-go/smartstack/third_party/go-zookeeper/zk"
 )
 
 // SessionState is what a consumer must know about the ZooKeeper session; it

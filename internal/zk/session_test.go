@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	gozk "github.com/go-zookeeper/zk"
+	gozk "github.com/smartstack-go/smartstack/third_party/go-zookeeper/zk"
 )
 
 // recorder collects published events.

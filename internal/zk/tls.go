@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	gozk "github.com/go-zookeeper/zk"
+	gozk "github.com/smartstack-go/smartstack/third_party/go-zookeeper/zk"
 )
 
 // TLS is how to reach ZooKeeper's secure client port: the CAs that may sign

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
-	gozk "github.com/go-zookeeper/zk"
+	gozk "github.com/smartstack-go/smartstack/third_party/go-zookeeper/zk"
 
 	"github.com/smartstack-go/smartstack/test/testutil"
 )

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"sync"
 
-	gozk "github.com/go-zookeeper/zk"
+	gozk "github.com/smartstack-go/smartstack/third_party/go-zookeeper/zk"
 
 	"github.com/smartstack-go/smartstack/internal/generator/haproxy"
 	"github.com/smartstack-go/smartstack/pkg/registration"

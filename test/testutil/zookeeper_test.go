@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-zookeeper/zk"
+	"github.com/smartstack-go/smartstack/third_party/go-zookeeper/zk"
 )
 
 func itoa(i int) string { return strconv.Itoa(i) }

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	gozk "github.com/go-zookeeper/zk"
+	gozk "github.com/smartstack-go/smartstack/third_party/go-zookeeper/zk"
 
 	"github.com/smartstack-go/smartstack/internal/reporter"
 	"github.com/smartstack-go/smartstack/internal/zk"
