@@ -77,11 +77,10 @@ func ValidHost(s string) bool { return hostProblem(s) == "" }
 
 // hostProblem returns why s is not a usable host, or "".
 //
-// Underscores are refused, as RFC 1123 says: besides keeping hosts to
-// what a resolver is sure to look up, a host without '_' keeps the
-// HAProxy server name "<name>_<host>:<port>" unambiguous, so two
-// registrations cannot reach the same server name through different
-// splits. An IPv6 zone ("fe80::1%eth0") is refused too: it names an
+// Underscores are accepted although RFC 1123 leaves them out: hosts such
+// as "default_server1" (the originals' own tests) and container names
+// carry them, resolvers look them up, and '_' splits nothing in HAProxy's
+// config or CLI. An IPv6 zone ("fe80::1%eth0") is refused: it names an
 // interface of the registering machine, meaningless to a reader on
 // another one, and '%' is not a server-name character.
 func hostProblem(s string) string {
@@ -108,8 +107,9 @@ func hostProblem(s string) string {
 	return hostnameProblem(s)
 }
 
-// hostnameProblem checks RFC 1123 labels: letters, digits and hyphens,
-// 1-63 characters, no hyphen first or last; one trailing dot allowed.
+// hostnameProblem checks RFC 1123 labels: letters, digits and hyphens
+// (and '_', see hostProblem), 1-63 characters, no hyphen first or last;
+// one trailing dot allowed.
 // IPv4 literals pass as all-digit labels.
 func hostnameProblem(s string) string {
 	if s[len(s)-1] == '.' {
@@ -119,7 +119,7 @@ func hostnameProblem(s string) string {
 	for i := 0; i <= len(s); i++ {
 		if i < len(s) && s[i] != '.' {
 			c := s[i]
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
 				return fmt.Sprintf("character %q not allowed in a hostname", rune(c))
 			}
 			continue

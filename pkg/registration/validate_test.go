@@ -20,7 +20,7 @@ func TestValidate(t *testing.T) {
 		{"newline in host", `{"host":"127.0.0.1 \n\thttp-request deny deny_status 403 #","port":80}`, "host"},
 		{"second server", `{"host":"1.2.3.4\n server evil 6.6.6.6:80","port":80}`, "host"},
 		{"space in host", `{"host":"a b","port":80}`, "host"},
-		{"underscore", `{"host":"a_b","port":80}`, "host"},
+		{"underscore", `{"host":"default_server1","port":80}`, ""},
 		{"64-char label", `{"host":"` + long + `a.b","port":80}`, "host"},
 		{"300-char host", `{"host":"` + strings.Repeat("a.", 150) + `","port":80}`, "host"},
 		{"unicode host", `{"host":"exämple.com","port":80}`, "host"},
