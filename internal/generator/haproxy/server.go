@@ -4,9 +4,11 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
+	"hash/fnv"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
@@ -22,13 +24,50 @@ type Backend struct {
 }
 
 // ServerName is the original's construct_name: "<host>:<port>", prefixed
-// with "<name>_" when the backend has a non-empty string name.
+// with "<name>_" when the backend has a non-empty string name. HAProxy
+// takes only [A-Za-z0-9._:-] in a name, and a registration's name may
+// hold anything, so a name with other bytes is rewritten by safeName.
 func ServerName(b registration.Backend) string {
 	name := b.Host + ":" + b.Port.String()
 	if n, ok := b.Name.AsString(); ok && n != "" {
 		name = n + "_" + name
 	}
-	return name
+	return safeName(name)
+}
+
+// safeName returns s when every byte is a server-name character (the
+// usual case, so the names the original writes stay byte for byte).
+// Otherwise each other character becomes '_' and "-" plus the FNV-1a hash
+// of s in 8 hex digits is appended: "a b;c_10.0.0.1:80" and "a;b c_..."
+// both replace to "a_b_c_..." and the hash keeps them apart, the same on
+// every render and on every host.
+func safeName(s string) string {
+	i := 0
+	for i < len(s) && nameChar(s[i]) {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 9)
+	b.WriteString(s[:i])
+	for _, r := range s[i:] {
+		if r < utf8.RuneSelf && nameChar(byte(r)) {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	fmt.Fprintf(&b, "-%08x", h.Sum32())
+	return b.String()
+}
+
+func nameChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+		c == '.' || c == '_' || c == ':' || c == '-'
 }
 
 // CookieValue is the cookie of a server line: the server name, or its
