@@ -21,7 +21,9 @@
 //     line within HAProxy's 64 words.
 //
 // CheckMode says whether the options also suit a backend of a given mode:
-// a few keywords (redir, proto, observe layer7) need mode http.
+// a few keywords (redir, proto, observe layer7) need mode http. StaticOnly
+// names a keyword the runtime API's "add server" refuses, so the server
+// must come with a reload instead.
 //
 // The list is narrow on purpose: it admits only keywords whose validity
 // does not depend on anything outside the option string. Keywords that

@@ -80,7 +80,8 @@ var accepted = []struct {
 	{in: "check check-send-proxy", want: "check check-send-proxy"},
 	{in: "no-check-send-proxy", want: "no-check-send-proxy"},
 	{in: "init-addr last,libc,none", want: "init-addr last,libc,none"},
-	{in: "init-addr none,10.0.0.1,::1", want: "init-addr none,10.0.0.1,::1"},
+	{in: "init-addr none,10.0.0.1", want: "init-addr none,10.0.0.1"},
+	{in: "init-addr ::1,libc", want: "init-addr ::1,libc"},
 	// HAProxy applies the last of duplicate keywords; so may we.
 	{in: "weight 10 weight 20", want: "weight 10 weight 20"},
 	{in: "disabled enabled", want: "disabled enabled"},
@@ -157,7 +158,9 @@ var refused = []struct{ name, in, want string }{
 	{"redir query", "redir http://h/?a=1", `haproxy_server_options: "redir" wants http:// or https:// and a host, from [A-Za-z0-9._:/+=,@-], got "http://h/?a=1"`},
 	{"alpn empty item", "alpn h2,,http/1.1", `haproxy_server_options: "alpn" wants a comma-separated list of protocol names such as h2,http/1.1, got "h2,,http/1.1"`},
 	{"check-sni underscore", "check-sni a_b.example", `haproxy_server_options: "check-sni" wants a host name, got "a_b.example"`},
-	{"init-addr bogus", "init-addr last,dns", `haproxy_server_options: "init-addr" wants a comma-separated list of last, libc, none or IP addresses, got "last,dns"`},
+	{"init-addr bogus", "init-addr last,dns", `haproxy_server_options: "init-addr" wants a comma-separated list of last, libc, none and one IP address, got "last,dns"`},
+	{"init-addr two ips", "init-addr 10.0.0.1,::1", `haproxy_server_options: "init-addr" wants a comma-separated list of last, libc, none and one IP address, got "10.0.0.1,::1"`},
+	{"init-addr repeated", "init-addr last,last", `haproxy_server_options: "init-addr" wants a comma-separated list of last, libc, none and one IP address, got "last,last"`},
 	{"proxy-v2-options bogus", "proxy-v2-options ssl,tlv", `haproxy_server_options: "proxy-v2-options" wants a comma-separated list of proxy-v2 options (ssl, cert-cn, ssl-cipher, cert-sig, cert-key, authority, crc32c, unique-id), got "ssl,tlv"`},
 
 	// Keywords HAProxy refuses without a companion.

@@ -152,4 +152,15 @@ var keywords = map[string]keyword{
 	"shard": with(v28, intShape(0, maxInt)),
 }
 
+// staticOnly are allowed keywords that HAProxy 2.6 to 2.8 refuse on the
+// runtime API's "add server" (dynamic_ok = 0 in their keyword tables).
+// HAProxy 2.4 refuses many more there, most health-check and TLS keywords
+// among them.
+var staticOnly = map[string]bool{
+	"cookie": true, "init-addr": true, "max-reuse": true, "non-stick": true, "redir": true,
+	"stick": true, "no-agent-check": true, "no-check": true, "no-check-send-proxy": true,
+	"no-check-ssl": true, "no-send-proxy-v2-ssl": true, "no-send-proxy-v2-ssl-cn": true,
+	"no-ssl": true, "ssl-reuse": true,
+}
+
 const needsVerify = `HAProxy refuses it without a CA file unless "verify none" is set`

@@ -153,6 +153,18 @@ func (o Options) CheckMode(mode string) error {
 	return nil
 }
 
+// StaticOnly returns the first keyword of the options that HAProxy 2.6 to
+// 2.8 refuse on the runtime API's "add server", "" when there is none: a
+// server with such options can only be added by a reload.
+func (o Options) StaticOnly() string {
+	for _, it := range o.items {
+		if staticOnly[it.kw] {
+			return it.kw
+		}
+	}
+	return ""
+}
+
 // Tokens returns the words, keywords and arguments in order.
 func (o Options) Tokens() []string {
 	out := make([]string, 0, 2*len(o.items))

@@ -144,3 +144,22 @@ func TestCheckModeNamesKeyword(t *testing.T) {
 		t.Errorf("error:\n got %v\nwant %s", err, want)
 	}
 }
+
+func TestStaticOnly(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"check inter 2s weight 10 ssl verify none", ""},
+		{"check cookie abc init-addr none", "cookie"},
+		{"max-reuse 10", "max-reuse"},
+		{"", ""},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			o, err := serveropt.Parse(tc.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := o.StaticOnly(); got != tc.want {
+				t.Errorf("StaticOnly() = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

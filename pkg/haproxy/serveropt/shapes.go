@@ -126,12 +126,22 @@ var addrShape = &shape{want: "an IPv4 address, IPv4:port or IPv6:port", ok: func
 }}
 
 // initAddrShape is "init-addr"'s comma-separated methods: last, libc, none
-// or an IP literal.
-var initAddrShape = &shape{want: "a comma-separated list of last, libc, none or IP addresses", ok: func(s string) bool {
+// and one IP literal (HAProxy refuses a second), each at most once (so the
+// list stays within HAProxy's ten slots).
+var initAddrShape = &shape{want: "a comma-separated list of last, libc, none and one IP address", ok: func(s string) bool {
+	seen := map[string]bool{}
 	for m := range strings.SplitSeq(s, ",") {
-		if m != "last" && m != "libc" && m != "none" && !isIP(m) {
+		kind := m
+		if m != "last" && m != "libc" && m != "none" {
+			if !isIP(m) {
+				return false
+			}
+			kind = "ip"
+		}
+		if seen[kind] {
 			return false
 		}
+		seen[kind] = true
 	}
 	return true
 }}
