@@ -83,16 +83,19 @@ func CookieValue(method, server string) string {
 
 // lineSpec is everything a server line is made from.
 type lineSpec struct {
-	service  string
-	server   string
-	backend  Backend
-	enabled  bool
-	id       int
-	hasID    bool
-	tcpMode  bool // the backend lines hold exactly "mode tcp": no cookie
-	cookie   string
-	options  string // the service's server_options
-	useNerve bool   // top-level use_nerve_weights
+	service string
+	server  string
+	backend Backend
+	enabled bool
+	id      int
+	hasID   bool
+	// dropOptID leaves out an "id N" of haproxy_server_options: another
+	// server has that id, or (slots) the slot's id is the server's.
+	dropOptID bool
+	tcpMode   bool // the backend lines hold exactly "mode tcp": no cookie
+	cookie    string
+	options   string // the service's server_options
+	useNerve  bool   // top-level use_nerve_weights
 }
 
 // serverLine builds one "\tserver ..." line in the original's token order:
@@ -100,6 +103,9 @@ type lineSpec struct {
 func serverLine(s lineSpec) (line string, warnings []string, err error) {
 	b := "\tserver " + s.server + " " + s.backend.Host + ":" + s.backend.Port.String()
 	hso, hsoOK := s.backend.HAProxyServerOptions.AsString()
+	if s.dropOptID && hsoOK {
+		hso = withoutID(hso)
+	}
 	if s.hasID && !(hsoOK && hasToken(hso, "id")) {
 		b += " id " + strconv.Itoa(s.id)
 	}

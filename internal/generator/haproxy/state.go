@@ -32,6 +32,7 @@ type stateFile struct {
 
 	written     time.Time // last successful write
 	fingerprint string    // the last write without timestamps
+	dropped     []error   // entries decode refused, for the caller to log
 }
 
 type cachedService struct {
@@ -125,6 +126,9 @@ func (s *stateFile) observe(services []generator.Service, ids ServerIDs, now tim
 	for _, svc := range services {
 		cs := s.service(svc.Name)
 		for _, b := range svc.Backends {
+			if checkOptions(b) != nil {
+				b.HAProxyServerOptions = registration.Value{} // as the config has it (inputs)
+			}
 			name := ServerName(b)
 			id := ids[svc.Name][name]
 			if id < 1 || id > maxStateServerID {
