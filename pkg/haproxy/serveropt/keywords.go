@@ -52,20 +52,8 @@ var (
 // HAProxy 2.4.0, 2.6.0 and 2.8.0 (none of these was removed by 2.8) and
 // against haproxy -c on 2.6. Bounds follow what HAProxy refuses (rise 0,
 // inter 0, weight 257, id 0) and are sometimes narrower (HAProxy takes
-// port 0 and ids past 2^31 silently wrap).
-//
-// Deliberately absent, because the same words can make a valid backend
-// invalid or depend on something outside the option string: ca-file, crt,
-// crl-file (file paths); track, resolvers, resolve-net, resolve-opts,
-// resolve-prefer, namespace (other sections, network namespaces); sni
-// (a sample expression); source, usesrc (a local address, privileges);
-// socks4, check-via-socks4 (a proxy hop the service owner does not run);
-// ciphers, ciphersuites, npn (depend on the OpenSSL build); ssl-min-ver,
-// ssl-max-ver, force-*, no-sslv3, no-tlsv1x (together they can disable
-// every TLS version, which HAProxy refuses); check-proto (refused unless
-// it matches the check type); log-proto (ring sections only); tcp-ut
-// (only where the OS has TCP_USER_TIMEOUT); verify required (needs a CA
-// file); proto none and fcgi (need mode tcp, an fcgi-app).
+// port 0 and ids past 2^31 silently wrap). Keywords left out on purpose are
+// in excluded.
 var keywords = map[string]keyword{
 	// Health checks.
 	"check":               flag(v18),
@@ -161,6 +149,31 @@ var staticOnly = map[string]bool{
 	"stick": true, "no-agent-check": true, "no-check": true, "no-check-send-proxy": true,
 	"no-check-ssl": true, "no-send-proxy-v2-ssl": true, "no-send-proxy-v2-ssl-cn": true,
 	"no-ssl": true, "ssl-reuse": true,
+}
+
+// excluded are server keywords HAProxy knows that the allow-list leaves
+// out, with the reason, which the error gives instead of "unknown".
+var excluded = map[string]string{}
+
+func init() {
+	for reason, names := range map[string][]string{
+		"names a file on the HAProxy host":                       {"ca-file", "crt", "crl-file"},
+		"refers to another section, server or network namespace": {"track", "resolvers", "namespace"},
+		"only matters with resolvers, which are left out":        {"resolve-net", "resolve-opts", "resolve-prefer"},
+		"takes a sample expression":                              {"sni"},
+		"needs a local address and privileges":                   {"source", "usesrc"},
+		"sends traffic through a proxy the service does not run": {"socks4", "check-via-socks4"},
+		"depends on the OpenSSL build":                           {"ciphers", "ciphersuites", "npn"},
+		"can disable every TLS version, which HAProxy refuses":   {"ssl-min-ver", "ssl-max-ver", "force-sslv3", "force-tlsv10", "force-tlsv11", "force-tlsv12", "force-tlsv13", "no-sslv3", "no-tlsv10", "no-tlsv11", "no-tlsv12", "no-tlsv13"},
+		"is refused unless it matches the backend's check type":  {"check-proto"},
+		"is meant for ring sections":                             {"log-proto"},
+		"exists only where the OS has TCP_USER_TIMEOUT":          {"tcp-ut"},
+		"names a format HAProxy 2.4 lacks":                       {"set-proxy-v2-tlv-fmt"},
+	} {
+		for _, n := range names {
+			excluded[n] = "is left out of the allow-list: it " + reason
+		}
+	}
 }
 
 const needsVerify = `HAProxy refuses it without a CA file unless "verify none" is set`

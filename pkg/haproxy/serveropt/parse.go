@@ -60,14 +60,18 @@ func Parse(s string) (Options, error) {
 	}
 	words := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' })
 	if len(words) > MaxTokens {
-		return Options{}, &Error{Value: s, Reason: "has " + strconv.Itoa(len(words)) + " words, more than " + strconv.Itoa(MaxTokens)}
+		return Options{}, &Error{Value: s, Reason: "too many words (" + strconv.Itoa(len(words)) + ", at most " + strconv.Itoa(MaxTokens) + ")"}
 	}
 	var o Options
 	for i := 0; i < len(words); i++ {
 		name := words[i]
 		kw, ok := keywords[name]
 		if !ok {
-			return Options{}, &Error{Keyword: name, Reason: reasonUnknown}
+			reason, known := excluded[name]
+			if !known {
+				reason = reasonUnknown
+			}
+			return Options{}, &Error{Keyword: name, Reason: reason}
 		}
 		if kw.since.after(oldest) {
 			return Options{}, &Error{Keyword: name, Reason: "needs HAProxy " + kw.since.String() + " or later, and " + oldest.String() + " is still supported"}
@@ -96,7 +100,7 @@ func Parse(s string) (Options, error) {
 // before any word is looked at, so the error shows the raw token.
 func checkBytes(s string) error {
 	if len(s) > MaxLen {
-		return &Error{Value: s[:40] + "...", Reason: "is " + strconv.Itoa(len(s)) + " bytes, more than " + strconv.Itoa(MaxLen)}
+		return &Error{Value: s[:40] + "...", Reason: "too long (" + strconv.Itoa(len(s)) + " bytes, at most " + strconv.Itoa(MaxLen) + ")"}
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
