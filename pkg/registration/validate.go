@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"unicode/utf8"
 )
 
 // MaxWeight is the largest server weight HAProxy accepts.
@@ -120,7 +121,8 @@ func hostnameProblem(s string) string {
 		if i < len(s) && s[i] != '.' {
 			c := s[i]
 			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-				return fmt.Sprintf("character %q not allowed in a hostname", rune(c))
+				r, _ := utf8.DecodeRuneInString(s[i:])
+				return fmt.Sprintf("character %q not allowed in a hostname", r)
 			}
 			continue
 		}
