@@ -2,6 +2,8 @@ package haproxy
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -141,5 +143,31 @@ func TestStateFileDropsInvalidEntries(t *testing.T) {
 	}
 	if len(s.dropped) != 2 || !strings.Contains(s.dropped[0].Error()+s.dropped[1].Error(), `"host"`) {
 		t.Errorf("dropped = %v, want the bad host and the bad options", s.dropped)
+	}
+}
+
+// Refused options reach neither the config nor the state file, so a
+// restart cannot bring them back as a cached server's.
+func TestRefusedOptionsNotCached(t *testing.T) {
+	clock := newFakeClock()
+	path := filepath.Join(t.TempDir(), "state.json")
+	g, cfg := stateGenerator(t, clock, path, nil)
+	bad, good := live("i-1", "10.0.0.1", 80), live("i-2", "10.0.0.2", 80)
+	bad.HAProxyServerOptions = registration.StringValue("check; disable server x/y")
+	good.HAProxyServerOptions = registration.StringValue("backup")
+	mustUpdate(t, g, svc(g, t, "one", "port: 3000", bad, good))
+	st := readState(t, path)
+	if got := st["one"]["i-1_10.0.0.1:80"]["haproxy_server_options"]; got != nil {
+		t.Errorf("cached options of the bad server = %v, want null", got)
+	}
+	if got := st["one"]["i-2_10.0.0.2:80"]["haproxy_server_options"]; got != "backup" {
+		t.Errorf("cached options of the good server = %v, want backup", got)
+	}
+	text, err := os.ReadFile(cfg.ConfigFilePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(text), "disable server") || !strings.Contains(string(text), "backup") {
+		t.Errorf("config:\n%s", text)
 	}
 }

@@ -122,12 +122,15 @@ func (s *stateFile) serverIDs() ServerIDs {
 
 // observe records every live backend of every service (disabled ones and
 // those without a haproxy section too, as the original does) as seen now.
-func (s *stateFile) observe(services []generator.Service, ids ServerIDs, now time.Time) {
+// refused reports the haproxy_server_options the intake dropped (inputs):
+// they are not cached either.
+func (s *stateFile) observe(services []generator.Service, ids ServerIDs, now time.Time, refused optionsWarner) {
 	for _, svc := range services {
 		cs := s.service(svc.Name)
+		bad := refused[svc.Name]
 		for _, b := range svc.Backends {
-			if checkOptions(b) != nil {
-				b.HAProxyServerOptions = registration.Value{} // as the config has it (inputs)
+			if hso, ok := b.HAProxyServerOptions.AsString(); ok && bad[hso] {
+				b.HAProxyServerOptions = registration.Value{}
 			}
 			name := ServerName(b)
 			id := ids[svc.Name][name]
