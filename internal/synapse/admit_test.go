@@ -69,3 +69,21 @@ func BenchmarkAdmitValid(b *testing.B) {
 		}
 	}
 }
+
+// A watcher that discovers no port (ec2tag) relies on
+// backend_port_override, which applies before the check.
+func TestAdmitAfterPortOverride(t *testing.T) {
+	cfg := NewServiceConfig()
+	cfg.BackendPortOverride = &PortOverride{registration.NumberPort(8600)}
+	s, err := NewServiceState("svc", cfg, StateOptions{Rejected: func(r string) { t.Errorf("rejected (%s)", r) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	portless := registration.Backend{Name: registration.StringValue("i-1"), Host: "ip-10-0-0-1.ec2.internal"}
+	if _, err := s.SetBackends([]registration.Backend{portless}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Unfiltered(); len(got) != 1 || got[0].Port.String() != "8600" {
+		t.Errorf("backends = %v, want the one with port 8600", got)
+	}
+}

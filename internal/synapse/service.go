@@ -132,7 +132,9 @@ func (s *ServiceState) Apply(snap watcher.Snapshot) (changed bool, err error) {
 // generator config was rejected and the previous one kept; the backends
 // are applied regardless.
 func (s *ServiceState) SetBackends(discovered []registration.Backend, genCfg map[string]*yaml.Node) (changed bool, err error) {
-	backendsChanged := s.updateBackends(s.prepare(s.admit(discovered)))
+	// admit after prepare: backend_port_override supplies the port of
+	// watchers that discover none (ec2tag).
+	backendsChanged := s.updateBackends(s.admit(s.prepare(discovered)))
 	cfgChanged, err := s.updateGeneratorConfig(genCfg)
 	if backendsChanged || cfgChanged {
 		s.revision++
