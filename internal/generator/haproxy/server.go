@@ -35,24 +35,32 @@ func ServerName(b registration.Backend) string {
 	return safeName(name)
 }
 
-// safeName returns s when every byte is a server-name character (the
-// usual case, so the names the original writes stay byte for byte).
-// Otherwise each other character becomes '_' and "-" plus the FNV-1a hash
-// of s in 8 hex digits is appended: "a b;c_10.0.0.1:80" and "a;b c_..."
-// both replace to "a_b_c_..." and the hash keeps them apart, the same on
-// every render and on every host.
+// maxServerName bounds a server name: a registration's name has no
+// length limit, and every runtime command and stats line carries it.
+const maxServerName = 200
+
+// safeName returns s when every byte is a server-name character and it is
+// at most maxServerName long (the usual case, so the names the original
+// writes stay byte for byte). Otherwise each other character becomes '_',
+// the result is cut to leave room, and "-" plus the FNV-1a hash of s in 8
+// hex digits is appended: "a b;c_10.0.0.1:80" and "a;b c_..." both
+// replace to "a_b_c_..." and the hash keeps them apart, the same on every
+// render and on every host.
 func safeName(s string) string {
 	i := 0
 	for i < len(s) && nameChar(s[i]) {
 		i++
 	}
-	if i == len(s) {
+	if i == len(s) && len(s) <= maxServerName {
 		return s
 	}
 	var b strings.Builder
-	b.Grow(len(s) + 9)
-	b.WriteString(s[:i])
+	b.Grow(min(len(s), maxServerName))
+	b.WriteString(s[:min(i, maxServerName-9)])
 	for _, r := range s[i:] {
+		if b.Len() >= maxServerName-9 {
+			break
+		}
 		if r < utf8.RuneSelf && nameChar(byte(r)) {
 			b.WriteRune(r)
 		} else {
