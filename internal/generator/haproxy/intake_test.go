@@ -171,3 +171,22 @@ func TestRefusedOptionsNotCached(t *testing.T) {
 		t.Errorf("config:\n%s", text)
 	}
 }
+
+// Every keyword serveropt lets through but "add server" refuses keeps the
+// backend off the dynamic path, so such a server comes with a reload.
+func TestStaticOnlyOptionsRefuseDynamic(t *testing.T) {
+	for _, opts := range []string{"no-check", "ssl-reuse", "max-reuse 3", "cookie x"} {
+		o, err := serveropt.Parse(opts)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", opts, err)
+		}
+		if o.StaticOnly() == "" {
+			t.Fatalf("%q: serveropt no longer calls it static-only; update the test", opts)
+		}
+		b := &renderedBackend{servers: map[string]renderedServer{}, order: []string{"s"}}
+		b.servers["s"] = parseServerLine("server s 10.0.0.1:80 id 1 " + opts)
+		if r := b.dynamicRefusal(nil); !strings.Contains(r, "refused on dynamic servers") {
+			t.Errorf("options %q: dynamicRefusal = %q, want a refusal", opts, r)
+		}
+	}
+}
