@@ -104,7 +104,10 @@ func (d *Daemon) plan(cfg *Desired, gensChanged bool, norm Normalizer) ([]change
 		}
 		c := change{spec: spec}
 		var err error
-		c.state, err = NewServiceState(name, spec.Config, StateOptions{Generators: spec.Sections, Normalize: norm, Logger: d.log})
+		c.state, err = NewServiceState(name, spec.Config, StateOptions{
+			Generators: spec.Sections, Normalize: norm, Logger: d.log,
+			Rejected: func(reason string) { d.m.rejected.WithLabelValues(name, reason).Inc() },
+		})
 		errs = append(errs, err)
 		if old == nil || old.spec.WatchKey != spec.WatchKey {
 			c.w, err = d.opts.NewWatcher(spec.Method, name, spec.Discovery, d.watcherOptions(spec))

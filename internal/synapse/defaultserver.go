@@ -84,5 +84,16 @@ func (s DefaultServer) validate() error {
 	} else if _, err := s.Port.Int(); err != nil {
 		errs = append(errs, fmt.Errorf("port: %w", err))
 	}
-	return errors.Join(errs...)
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	// The same check every discovered registration passes: a default
+	// server reaches the same config lines.
+	var ie *registration.InvalidError
+	if err := s.Backend.Validate(); errors.As(err, &ie) {
+		return fmt.Errorf("%s: invalid value %q: %s", ie.Key, ie.Value, ie.Reason)
+	} else if err != nil {
+		return err
+	}
+	return nil
 }

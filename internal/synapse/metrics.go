@@ -19,6 +19,7 @@ type daemonMetrics struct {
 	generation     *prometheus.HistogramVec
 	generatorErrs  *prometheus.CounterVec
 	reloads        *prometheus.CounterVec
+	rejected       *prometheus.CounterVec
 	sd             atomic.Pointer[statsd.Client]
 }
 
@@ -43,8 +44,12 @@ func newMetrics(reg prometheus.Registerer) *daemonMetrics {
 		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "synapse_config_reloads_total", Help: "Config reloads (SIGHUP), by result.",
 		}, []string{"result"}),
+		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "synapse_registrations_rejected_total",
+			Help: "Registrations skipped because a value could not be used as data, by the key that failed; each counted once when it appears.",
+		}, []string{"service", "reason"}),
 	}
-	for _, c := range []prometheus.Collector{m.backends, m.watcherUpdates, m.watcherRestart, m.generation, m.generatorErrs, m.reloads} {
+	for _, c := range []prometheus.Collector{m.backends, m.watcherUpdates, m.watcherRestart, m.generation, m.generatorErrs, m.reloads, m.rejected} {
 		_ = reg.Register(c)
 	}
 	return m

@@ -25,6 +25,9 @@ type StateOptions struct {
 	Normalize Normalizer
 	Logger    *slog.Logger     // nil: discard
 	Now       func() time.Time // nil: time.Now; paces the leader-election warning
+	// Rejected counts a newly rejected registration, by the key that
+	// failed (registration.InvalidError.Field); nil: not counted.
+	Rejected func(reason string)
 }
 
 // ServiceState is one service's backends and generator config: the single
@@ -48,6 +51,8 @@ type ServiceState struct {
 	known          map[string]bool // generators configured at start
 	log            *slog.Logger
 	now            func() time.Time
+	onReject       func(reason string)
+	rejected       map[string]bool // backendKey of the registrations rejected last time
 
 	backends   []registration.Backend
 	genCfg     map[string]any
@@ -76,6 +81,7 @@ func NewServiceState(name string, cfg ServiceConfig, opts StateOptions) (*Servic
 		normalize:      opts.Normalize,
 		log:            opts.Logger,
 		now:            opts.Now,
+		onReject:       opts.Rejected,
 	}
 	if cfg.BackendPortOverride != nil {
 		s.portOverride = &cfg.BackendPortOverride.Port
@@ -126,7 +132,9 @@ func (s *ServiceState) Apply(snap watcher.Snapshot) (changed bool, err error) {
 // generator config was rejected and the previous one kept; the backends
 // are applied regardless.
 func (s *ServiceState) SetBackends(discovered []registration.Backend, genCfg map[string]*yaml.Node) (changed bool, err error) {
-	backendsChanged := s.updateBackends(s.prepare(discovered))
+	// admit after prepare: backend_port_override supplies the port of
+	// watchers that discover none (ec2tag).
+	backendsChanged := s.updateBackends(s.admit(s.prepare(discovered)))
 	cfgChanged, err := s.updateGeneratorConfig(genCfg)
 	if backendsChanged || cfgChanged {
 		s.revision++

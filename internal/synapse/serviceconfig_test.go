@@ -86,6 +86,8 @@ func TestServiceConfigErrors(t *testing.T) {
 		{"server without host", `default_servers: [{port: 1}]`, `default_servers[0]: missing host`},
 		{"server without port", `default_servers: [{host: h}]`, `default_servers[0]: missing port`},
 		{"server bad port", `default_servers: [{host: h, port: http}]`, `default_servers[0]: port: `},
+		{"server bad host", `default_servers: [{host: "a b", port: 1}]`, `default_servers[0]: host: invalid value "a b": character ' ' not allowed in a hostname`},
+		{"server name newline", `default_servers: [{host: h, port: 1, name: "a\nb"}]`, `default_servers[0]: name: invalid value "a\nb": control character '\n'`},
 		{"server list host", `default_servers: [{host: [h], port: 1}]`, `host: cannot use ["h"], want string`},
 		{"server labels not a map", `default_servers: [{host: h, port: 1, labels: x}]`, `labels: cannot use "x", want object`},
 		{"server float id", `default_servers: [{host: h, port: 1, id: 1.5}]`, `id: cannot use 1.5, want an integer`},

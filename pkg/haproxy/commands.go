@@ -3,7 +3,6 @@ package haproxy
 import (
 	"context"
 	"strconv"
-	"strings"
 )
 
 // ServerAdmin is a target of "set server <b>/<s> state".
@@ -17,74 +16,73 @@ const (
 )
 
 // The *Command functions build command lines for Exec and Do batches, with
-// names escaped. The Client methods below send one of them alone.
+// names escaped. The Client methods below send one of them alone. Every
+// name and argument must be one word (CheckArg): one that is not makes the
+// builder return a command that Exec and Do refuse with ErrInvalidCommand,
+// naming the argument, before anything is sent. So no value, whatever it
+// carries, can start a second command or add words to its own.
 
-// ServerRef is "<backend>/<server>" with both names escaped.
+// ServerRef is "<backend>/<server>" with both names escaped. It does not
+// check them: the *Command functions do.
 func ServerRef(backend, server string) string { return Escape(backend) + "/" + Escape(server) }
 
 // EnableServerCommand is "enable server <b>/<s>" (leave maintenance).
 func EnableServerCommand(backend, server string) string {
-	return "enable server " + ServerRef(backend, server)
+	return command("enable server", backend, server)
 }
 
 // DisableServerCommand is "disable server <b>/<s>" (enter maintenance).
 func DisableServerCommand(backend, server string) string {
-	return "disable server " + ServerRef(backend, server)
+	return command("disable server", backend, server)
 }
 
 // SetServerStateCommand is "set server <b>/<s> state <state>".
 func SetServerStateCommand(backend, server string, state ServerAdmin) string {
-	return "set server " + ServerRef(backend, server) + " state " + Escape(string(state))
+	return command("set server", backend, server, "state", string(state))
 }
 
 // SetWeightCommand is "set server <b>/<s> weight <w>" (0-256).
 func SetWeightCommand(backend, server string, weight int) string {
-	return "set server " + ServerRef(backend, server) + " weight " + strconv.Itoa(weight)
+	return command("set server", backend, server, "weight", strconv.Itoa(weight))
 }
 
 // SetAddrCommand is "set server <b>/<s> addr <ip> [port <port>]"; port 0
 // keeps the current port.
 func SetAddrCommand(backend, server, addr string, port int) string {
-	cmd := "set server " + ServerRef(backend, server) + " addr " + Escape(addr)
 	if port > 0 {
-		cmd += " port " + strconv.Itoa(port)
+		return command("set server", backend, server, "addr", addr, "port", strconv.Itoa(port))
 	}
-	return cmd
+	return command("set server", backend, server, "addr", addr)
 }
 
 // AddServerCommand is "add server <b>/<s> [args]*". args are server keywords
-// and values ("127.0.0.1:8080", "id", "42", "check"); each is escaped, and
-// spaces inside one still split words. On 2.6 the server starts in
-// maintenance and its checks disabled.
+// and values ("127.0.0.1:8080", "id", "42", "check"), one word each. On
+// 2.6 the server starts in maintenance and its checks disabled.
 func AddServerCommand(backend, server string, args ...string) string {
-	words := []string{"add server", ServerRef(backend, server)}
-	for _, a := range args {
-		words = append(words, Escape(a))
-	}
-	return strings.Join(words, " ")
+	return command("add server", backend, server, args...)
 }
 
 // DelServerCommand is "del server <b>/<s>"; HAProxy wants the server in
 // maintenance and without connections.
 func DelServerCommand(backend, server string) string {
-	return "del server " + ServerRef(backend, server)
+	return command("del server", backend, server)
 }
 
 // EnableHealthCommand is "enable health <b>/<s>", needed after add server.
 func EnableHealthCommand(backend, server string) string {
-	return "enable health " + ServerRef(backend, server)
+	return command("enable health", backend, server)
 }
 
 // EnableAgentCommand is "enable agent <b>/<s>": resume the server's agent
 // check. HAProxy refuses it for a server configured without agent-check.
 func EnableAgentCommand(backend, server string) string {
-	return "enable agent " + ServerRef(backend, server)
+	return command("enable agent", backend, server)
 }
 
 // DisableAgentCommand is "disable agent <b>/<s>": stop the server's agent
 // check, whose "ready" answer would end a maintenance set at run time.
 func DisableAgentCommand(backend, server string) string {
-	return "disable agent " + ServerRef(backend, server)
+	return command("disable agent", backend, server)
 }
 
 // EnableServer takes a server out of maintenance.

@@ -36,13 +36,16 @@ func (b Backend) PortInt() (int, error) { return b.Port.Int() }
 // A string such as "1", a float, a negative number or anything else
 // reports false: the server line is written without a weight, as the
 // original does for non-integers. (The original would write a negative
-// integer and make HAProxy reject the whole config.)
+// integer and make HAProxy reject the whole config.) A weight above
+// MaxWeight reads as MaxWeight: HAProxy refuses a larger one, which would
+// make the whole config invalid, and the registrant asked for the most
+// traffic a server can get.
 func (b Backend) WeightInt() (int, bool) {
 	n, ok := b.Weight.AsInt()
-	if !ok || n < 0 || int64(int(n)) != n {
+	if !ok || n < 0 {
 		return 0, false
 	}
-	return int(n), true
+	return int(min(n, MaxWeight)), true
 }
 
 // Equal reports whether b and o hold the same values (see Value.Equal).

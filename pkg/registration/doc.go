@@ -44,6 +44,14 @@
 // types; Parse fails only where a proxy could not use the data, and the
 // caller skips that child.
 //
+// # Validating
+//
+// Parse accepts what the originals could read. Backend.Validate is the
+// stricter check a reader applies before a value reaches a config line, a
+// command or a template: host an IP literal or RFC 1123 hostname, port
+// 0-65535, no control character in any string. Synapse applies it to
+// every watcher's snapshot and skips what fails.
+//
 // # Differences from the Ruby originals
 //
 //   - A base64 child name is validated like node data (the original used

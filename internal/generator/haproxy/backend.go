@@ -77,19 +77,21 @@ func (r *renderer) assignIDs(svc *Service, servers []server) *idAllocator {
 			a.remember(s.name, s.backend.ServerID)
 		}
 	}
+	present := make(map[string]bool, len(servers))
+	for _, s := range servers {
+		present[s.name] = true
+	}
 	for _, s := range servers {
 		if s.enabled {
-			a.pin(s.name, *s.backend)
+			if err := a.pin(svc.Name, s.name, *s.backend, present); err != nil {
+				r.res.Warnings = append(r.res.Warnings, err.Error())
+			}
 		}
 	}
 	for _, b := range svc.Backends {
 		if err := a.next(svc.Name, ServerName(b.Backend)); err != nil {
 			r.res.Warnings = append(r.res.Warnings, err.Error())
 		}
-	}
-	present := map[string]bool{}
-	for _, s := range servers {
-		present[s.name] = true
 	}
 	a.keep(present)
 	r.res.ServerIDs[svc.Name] = a.ids
@@ -153,7 +155,7 @@ func (r *renderer) backendServers(svc *Service, backendLines []string) ([]string
 		hasID = hasID && id > 0 // HAProxy refuses id 0, which Ruby's to_i can leave
 		line, warnings, err := serverLine(lineSpec{
 			service: svc.Name, server: s.name, backend: *s.backend, enabled: s.enabled,
-			id: id, hasID: hasID, tcpMode: tcp, cookie: svc.Config.CookieValueMethod,
+			id: id, hasID: hasID, dropOptID: ids.dropped[s.name], tcpMode: tcp, cookie: svc.Config.CookieValueMethod,
 			options: svc.Config.ServerOptions, useNerve: r.in.Config.UseNerveWeights,
 		})
 		if err != nil {

@@ -46,6 +46,7 @@ type Generator struct {
 	state      *stateFile // nil without state_file_path
 	memo       *renderMemo
 	inputCache map[string]inputEntry // inputs.go
+	optWarn    optionsWarner         // intake.go
 	lastIn     []Service             // the last update's, for resyncStats
 	files      atomicfile.Options    // how haproxy.cfg and the state files are written
 
@@ -108,6 +109,10 @@ func (g *Generator) loadState() {
 	if err != nil {
 		g.log.Warn("ignoring the state file, it will be rebuilt", "path", g.cfg.StateFilePath, "err", err)
 	}
+	for _, err := range s.dropped {
+		g.log.Warn("dropping an invalid state file entry", "path", g.cfg.StateFilePath, "err", err)
+	}
+	s.dropped = nil
 	s.expire(g.now())
 	g.state = s
 	g.ids = s.serverIDs()

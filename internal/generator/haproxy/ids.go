@@ -29,18 +29,24 @@ func (s ServerIDs) Clone() ServerIDs {
 
 // idAllocator assigns ids for one service.
 type idAllocator struct {
-	ids  map[string]int // server name -> id
-	used map[int]bool
-	max  int
+	ids   map[string]int // server name -> id
+	used  map[int]bool
+	owner map[int]string // the server that last took each id
+	max   int
+	// dropped holds the servers whose own id (haproxy_server_options'
+	// "id N") another server of the backend already has: their line
+	// must not carry it, as HAProxy refuses a config with two equal ids.
+	dropped map[string]bool
 }
 
 func newIDAllocator(prev map[string]int, maxID int) *idAllocator {
-	a := &idAllocator{ids: maps.Clone(prev), used: map[int]bool{}, max: maxID}
+	a := &idAllocator{ids: maps.Clone(prev), used: map[int]bool{}, owner: map[int]string{}, max: maxID}
 	if a.ids == nil {
 		a.ids = map[string]int{}
 	}
-	for _, id := range a.ids {
+	for name, id := range a.ids {
 		a.used[id] = true
+		a.owner[id] = name
 	}
 	return a
 }
@@ -48,6 +54,13 @@ func newIDAllocator(prev map[string]int, maxID int) *idAllocator {
 func (a *idAllocator) set(name string, id int) {
 	a.ids[name] = id
 	a.used[id] = true
+	a.owner[id] = name
+}
+
+// taken reports whether another server of the backend holds id.
+func (a *idAllocator) taken(name string, id int, present map[string]bool) bool {
+	owner, ok := a.owner[id]
+	return ok && a.used[id] && owner != name && present[owner] && a.ids[owner] == id
 }
 
 // remember takes a cached server's id unless one is already known.
@@ -59,16 +72,38 @@ func (a *idAllocator) remember(name string, cachedID int) {
 
 // pin applies a live backend's own id: a haproxy_server_id, overridden by
 // an "id N" token in haproxy_server_options (which is what the server line
-// will carry, so the map must agree).
-func (a *idAllocator) pin(name string, b Backend) {
+// will carry, so the map must agree). An id another present server holds
+// is not taken (ids must be unique in a backend, or HAProxy refuses the
+// whole config): the server gets a generated one, and the error says so.
+func (a *idAllocator) pin(service, name string, b Backend, present map[string]bool) error {
+	var err error
 	if b.ServerID > 0 {
-		a.set(name, b.ServerID)
-	}
-	if hso, ok := b.HAProxyServerOptions.AsString(); ok {
-		if id, ok := optionsID(hso); ok {
-			a.set(name, id)
+		if a.taken(name, b.ServerID, present) {
+			err = fmt.Errorf("service %s: server %s: haproxy_server_id %d is taken by %s; using another", service, name, b.ServerID, a.owner[b.ServerID])
+		} else {
+			a.set(name, b.ServerID)
 		}
 	}
+	hso, ok := b.HAProxyServerOptions.AsString()
+	if !ok {
+		return err
+	}
+	id, ok := optionsID(hso)
+	if !ok {
+		return err
+	}
+	if id > 0 && a.taken(name, id, present) {
+		if a.dropped == nil {
+			a.dropped = map[string]bool{}
+		}
+		a.dropped[name] = true
+		if a.ids[name] == id {
+			delete(a.ids, name)
+		}
+		return fmt.Errorf("service %s: server %s: ignoring \"id %d\" of its haproxy_server_options, server %s has that id", service, name, id, a.owner[id])
+	}
+	a.set(name, id)
+	return nil
 }
 
 // next gives a live server without an id the lowest free id from 1, or

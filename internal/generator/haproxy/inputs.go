@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/smartstack-go/smartstack/internal/generator"
+	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
 // inputEntry is one service's converted backends, kept while the synapse
@@ -31,7 +32,7 @@ func (g *Generator) inputs(services []generator.Service) ([]Service, error) {
 		}
 		e, ok := g.inputCache[s.Name]
 		if !ok || svc.source == (memoSource{}) || e.source != svc.source {
-			e = convertBackends(s, svc.source)
+			e = convertBackends(s, svc.source, g.vetOptions(s))
 		}
 		svc.Backends, svc.names = e.backends, e.names
 		cache[s.Name] = e
@@ -41,9 +42,22 @@ func (g *Generator) inputs(services []generator.Service) ([]Service, error) {
 	return out, nil
 }
 
-func convertBackends(s generator.Service, source memoSource) inputEntry {
-	e := inputEntry{source: source, backends: make([]Backend, 0, len(s.Backends)), names: make([]string, 0, len(s.Backends))}
-	for _, b := range s.Backends {
+// vetOptions returns the service's backends with the haproxy_server_options
+// that checkOptions refuses removed: the registration is still used,
+// without them, and one warning names the keyword.
+func (g *Generator) vetOptions(s generator.Service) []registration.Backend {
+	if g.optWarn == nil {
+		g.optWarn = optionsWarner{}
+	}
+	return g.optWarn.intake(s.Name, s.Backends, func(value string, err error) {
+		g.log.Warn("using a registration without its haproxy_server_options", "service", s.Name,
+			"haproxy_server_options", value, "err", err)
+	})
+}
+
+func convertBackends(s generator.Service, source memoSource, backends []registration.Backend) inputEntry {
+	e := inputEntry{source: source, backends: make([]Backend, 0, len(backends)), names: make([]string, 0, len(backends))}
+	for _, b := range backends {
 		e.backends = append(e.backends, Backend{Backend: b})
 		e.names = append(e.names, ServerName(b))
 	}

@@ -29,9 +29,15 @@ const (
 // (dynamic_ok = 0 in src/server.c), or that we refuse because the result
 // could differ from the same line read from haproxy.cfg ("track" of a
 // dynamic server is refused, and a tracked server cannot be deleted).
+// The second line is the rest of what 2.6 to 2.8 refuse there among the
+// keywords a registration's haproxy_server_options may carry
+// (serveropt.Options.StaticOnly), so such a server is added by a reload
+// rather than by a command HAProxy answers with an error.
 var dynamicKeywords = []string{
 	"cookie", "resolvers", "resolve-prefer", "resolve-net", "resolve-opts",
 	"init-addr", "namespace", "non-stick", "redir", "track",
+	"max-reuse", "stick", "no-agent-check", "no-check", "no-check-send-proxy", "no-check-ssl",
+	"no-send-proxy-v2-ssl", "no-send-proxy-v2-ssl-cn", "no-ssl", "ssl-reuse",
 }
 
 // staticHashes are the balance algorithms that use a map (static) unless

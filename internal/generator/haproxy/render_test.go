@@ -93,9 +93,29 @@ func TestIDAllocation(t *testing.T) {
 		a := newIDAllocator(nil, 10)
 		b := withOptions(backend("", "h", 1), "id 12")
 		b.ServerID = 4
-		a.pin("h:1", b)
+		if err := a.pin("svc", "h:1", b, map[string]bool{"h:1": true}); err != nil {
+			t.Fatal(err)
+		}
 		if id, _ := a.lookup("h:1"); id != 12 {
 			t.Errorf("id = %d, want 12", id)
+		}
+	})
+	t.Run("options id taken by another server", func(t *testing.T) {
+		a := newIDAllocator(map[string]int{"x": 12, "gone": 3}, 20)
+		present := map[string]bool{"x": true, "h:1": true, "h:2": true}
+		err := a.pin("svc", "h:1", withOptions(backend("", "h", 1), "id 12"), present)
+		if err == nil || !strings.Contains(err.Error(), `ignoring "id 12"`) || !a.dropped["h:1"] {
+			t.Errorf("pin = %v, dropped %v; want the id ignored", err, a.dropped)
+		}
+		// An id only a server no longer present held is free.
+		if err := a.pin("svc", "h:2", withOptions(backend("", "h", 2), "id 3"), present); err != nil {
+			t.Errorf("pin of a departed server's id = %v", err)
+		}
+		if err := a.next("svc", "h:1"); err != nil {
+			t.Fatal(err)
+		}
+		if id, _ := a.lookup("h:1"); id == 12 || id == 3 || id < 1 {
+			t.Errorf("h:1 got id %d, want a fresh one", id)
 		}
 	})
 	t.Run("exhausted", func(t *testing.T) {

@@ -4,9 +4,11 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
+	"hash/fnv"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
@@ -22,13 +24,58 @@ type Backend struct {
 }
 
 // ServerName is the original's construct_name: "<host>:<port>", prefixed
-// with "<name>_" when the backend has a non-empty string name.
+// with "<name>_" when the backend has a non-empty string name. HAProxy
+// takes only [A-Za-z0-9._:-] in a name, and a registration's name may
+// hold anything, so a name with other bytes is rewritten by safeName.
 func ServerName(b registration.Backend) string {
 	name := b.Host + ":" + b.Port.String()
 	if n, ok := b.Name.AsString(); ok && n != "" {
 		name = n + "_" + name
 	}
-	return name
+	return safeName(name)
+}
+
+// maxServerName bounds a server name: a registration's name has no
+// length limit, and every runtime command and stats line carries it.
+const maxServerName = 200
+
+// safeName returns s when every byte is a server-name character and it is
+// at most maxServerName long (the usual case, so the names the original
+// writes stay byte for byte). Otherwise each other character becomes '_',
+// the result is cut to leave room, and "-" plus the FNV-1a hash of s in 8
+// hex digits is appended: "a b;c_10.0.0.1:80" and "a;b c_..." both
+// replace to "a_b_c_..." and the hash keeps them apart, the same on every
+// render and on every host.
+func safeName(s string) string {
+	i := 0
+	for i < len(s) && nameChar(s[i]) {
+		i++
+	}
+	if i == len(s) && len(s) <= maxServerName {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(min(len(s), maxServerName))
+	b.WriteString(s[:min(i, maxServerName-9)])
+	for _, r := range s[i:] {
+		if b.Len() >= maxServerName-9 {
+			break
+		}
+		if r < utf8.RuneSelf && nameChar(byte(r)) {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	fmt.Fprintf(&b, "-%08x", h.Sum32())
+	return b.String()
+}
+
+func nameChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+		c == '.' || c == '_' || c == ':' || c == '-'
 }
 
 // CookieValue is the cookie of a server line: the server name, or its
@@ -44,16 +91,19 @@ func CookieValue(method, server string) string {
 
 // lineSpec is everything a server line is made from.
 type lineSpec struct {
-	service  string
-	server   string
-	backend  Backend
-	enabled  bool
-	id       int
-	hasID    bool
-	tcpMode  bool // the backend lines hold exactly "mode tcp": no cookie
-	cookie   string
-	options  string // the service's server_options
-	useNerve bool   // top-level use_nerve_weights
+	service string
+	server  string
+	backend Backend
+	enabled bool
+	id      int
+	hasID   bool
+	// dropOptID leaves out an "id N" of haproxy_server_options: another
+	// server has that id, or (slots) the slot's id is the server's.
+	dropOptID bool
+	tcpMode   bool // the backend lines hold exactly "mode tcp": no cookie
+	cookie    string
+	options   string // the service's server_options
+	useNerve  bool   // top-level use_nerve_weights
 }
 
 // serverLine builds one "\tserver ..." line in the original's token order:
@@ -61,6 +111,9 @@ type lineSpec struct {
 func serverLine(s lineSpec) (line string, warnings []string, err error) {
 	b := "\tserver " + s.server + " " + s.backend.Host + ":" + s.backend.Port.String()
 	hso, hsoOK := s.backend.HAProxyServerOptions.AsString()
+	if s.dropOptID && hsoOK {
+		hso = withoutID(hso)
+	}
 	if s.hasID && !(hsoOK && hasToken(hso, "id")) {
 		b += " id " + strconv.Itoa(s.id)
 	}

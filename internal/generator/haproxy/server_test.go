@@ -32,6 +32,11 @@ func TestServerName(t *testing.T) {
 		{"named", backend("i-1", "10.0.0.1", 80).Backend, "i-1_10.0.0.1:80"},
 		{"string port", registration.Backend{Host: "h", Port: registration.StringPort("3001")}, "h:3001"},
 		{"null name", registration.Backend{Name: registration.NullValue(), Host: "h", Port: registration.NumberPort(2)}, "h:2"},
+		{"every name character", backend("aZ09._:-", "h", 1).Backend, "aZ09._:-_h:1"},
+		{"space ; $() #", backend("a b;$(x)#", "h", 1).Backend, "a_b___x___h:1-d8b0a4bb"},
+		{"same replacement, other hash", backend("a;b;$(x)#", "h", 1).Backend, "a_b___x___h:1-6cb267b0"},
+		{"unicode is one character", backend("é", "h", 1).Backend, "__h:1-9abaf5af"},
+		{"200 characters kept", backend(strings.Repeat("a", 196), "h", 1).Backend, strings.Repeat("a", 196) + "_h:1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -40,6 +45,19 @@ func TestServerName(t *testing.T) {
 			}
 		})
 	}
+	t.Run("long names cut, still apart", func(t *testing.T) {
+		a := ServerName(backend(strings.Repeat("a", 5000)+"x", "h", 1).Backend)
+		b := ServerName(backend(strings.Repeat("a", 5000)+"y", "h", 1).Backend)
+		c := ServerName(backend(strings.Repeat("é", 5000), "h", 1).Backend)
+		for _, n := range []string{a, b, c} {
+			if len(n) != maxServerName {
+				t.Errorf("len(%q) = %d, want %d", n, len(n), maxServerName)
+			}
+		}
+		if a == b {
+			t.Errorf("two long names both %q", a)
+		}
+	})
 }
 
 func TestCookieValue(t *testing.T) {

@@ -24,7 +24,7 @@ func (r *renderer) slotServers(svc *Service, backendLines []string) ([]string, e
 	lines := make([]string, size)
 	ids := map[string]int{}
 	spec := lineSpec{
-		service: svc.Name, tcpMode: slices.Contains(backendLines, "mode tcp"), hasID: true,
+		service: svc.Name, tcpMode: slices.Contains(backendLines, "mode tcp"), hasID: true, dropOptID: true,
 		cookie: svc.Config.CookieValueMethod, options: svc.Config.ServerOptions,
 		useNerve: r.in.Config.UseNerveWeights,
 	}

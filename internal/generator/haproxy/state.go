@@ -33,6 +33,7 @@ type stateFile struct {
 
 	written     time.Time // last successful write
 	fingerprint string    // the last write without timestamps
+	dropped     []error   // entries decode refused, for the caller to log
 }
 
 type cachedService struct {
@@ -122,10 +123,16 @@ func (s *stateFile) serverIDs() ServerIDs {
 
 // observe records every live backend of every service (disabled ones and
 // those without a haproxy section too, as the original does) as seen now.
-func (s *stateFile) observe(services []generator.Service, ids ServerIDs, now time.Time) {
+// refused reports the haproxy_server_options the intake dropped (inputs):
+// they are not cached either.
+func (s *stateFile) observe(services []generator.Service, ids ServerIDs, now time.Time, refused optionsWarner) {
 	for _, svc := range services {
 		cs := s.service(svc.Name)
+		bad := refused[svc.Name]
 		for _, b := range svc.Backends {
+			if hso, ok := b.HAProxyServerOptions.AsString(); ok && bad[hso] {
+				b.HAProxyServerOptions = registration.Value{}
+			}
 			name := ServerName(b)
 			id := ids[svc.Name][name]
 			if id < 1 || id > maxStateServerID {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 
 	"github.com/smartstack-go/smartstack/pkg/registration"
@@ -80,7 +81,12 @@ func (s *stateFile) decode(data []byte) error {
 				cs.config = m.Value
 				continue
 			}
-			if srv, ok := decodeServer(m.Key, m.Value); ok {
+			srv, err := decodeServer(m.Key, m.Value)
+			if err != nil {
+				s.dropped = append(s.dropped, fmt.Errorf("service %q, server %q: %w", svc.Key, m.Key, err))
+				continue
+			}
+			if srv != nil {
 				cs.put(srv)
 			}
 		}
@@ -88,26 +94,38 @@ func (s *stateFile) decode(data []byte) error {
 	return nil
 }
 
-func decodeServer(name string, v registration.Value) (*cachedServer, bool) {
+// decodeServer reads one cached server: nil without host or port (as
+// the original skips them), an error when the values fail the checks a
+// discovered registration passes (the file is as untrusted as the
+// registrations it was written from, and an older version wrote them
+// unchecked). The server's name is rebuilt from its values, so a key
+// the current rules would not produce cannot reach a config line.
+func decodeServer(key string, v registration.Value) (*cachedServer, error) {
 	host, ok := member(v, "host").AsString()
 	port, err := registration.PortFromValue(member(v, "port"))
 	if !ok || host == "" || err != nil {
-		return nil, false
+		return nil, nil
 	}
 	b := registration.Backend{
 		Name: member(v, "name"), Host: host, Port: port,
 		Weight: member(v, "weight"), HAProxyServerOptions: member(v, "haproxy_server_options"),
 		Labels: member(v, "labels"),
 	}
+	if err := b.Validate(); err != nil {
+		return nil, err
+	}
+	if err := checkOptions(b); err != nil {
+		return nil, err
+	}
 	if id, ok := member(v, "id").AsInt(); ok {
 		b.ID = &id
 	}
-	srv := &cachedServer{name: name, backend: b}
+	srv := &cachedServer{name: ServerName(b), backend: b}
 	if id, ok := member(v, "haproxy_server_id").AsInt(); ok && id > 0 && id <= maxStateServerID {
 		srv.id = int(id)
 	}
 	srv.seen, _ = member(v, "timestamp").AsInt()
-	return srv, true
+	return srv, nil
 }
 
 // member reads an object key; null reads as absent, as both are nil in

@@ -154,7 +154,7 @@ func TestStateWrittenWhenChangedOrDue(t *testing.T) {
 func TestStateFileFormat(t *testing.T) {
 	s := newStateFile("x", time.Hour)
 	s.observe([]generator.Service{{Name: "svc1", Backends: []registration.Backend{live("i-abc", "10.0.0.1", 3000)}}},
-		ServerIDs{"svc1": {"i-abc_10.0.0.1:3000": 1}}, time.Unix(1604956000, 0))
+		ServerIDs{"svc1": {"i-abc_10.0.0.1:3000": 1}}, time.Unix(1604956000, 0), nil)
 	want := `{
   "svc1": {
     "i-abc_10.0.0.1:3000": {

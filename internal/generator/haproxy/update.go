@@ -91,7 +91,7 @@ func (g *Generator) updateState(services []generator.Service) error {
 	if g.state == nil {
 		return nil
 	}
-	g.state.observe(services, g.ids, g.now())
+	g.state.observe(services, g.ids, g.now(), g.optWarn)
 	return g.flushState()
 }
 

@@ -56,7 +56,7 @@ func buildOutput(i int, r rawOutput, path string, mode os.FileMode) (*output, er
 		}
 		src, name = string(b), r.Template
 	}
-	t, err := template.New(name).Option("missingkey=error").Parse(src)
+	t, err := template.New(name).Option("missingkey=error").Funcs(funcs).Parse(src)
 	if err != nil {
 		return nil, fmt.Errorf("%s: bad template: %w", label, err)
 	}
