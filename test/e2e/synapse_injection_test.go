@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	gozk "github.com/go-zookeeper/zk"
+	gozk "github.com/smartstack-go/smartstack/third_party/go-zookeeper/zk"
 
 	"github.com/smartstack-go/smartstack/internal/generator/haproxy"
 	"github.com/smartstack-go/smartstack/pkg/registration"
