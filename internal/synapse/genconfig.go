@@ -53,6 +53,10 @@ func (s *ServiceState) updateGeneratorConfig(raw map[string]*yaml.Node) (bool, e
 			s.log.Warn("ignoring discovered config of a generator that is not configured", "generator", name)
 			continue
 		}
+		if err := checkOneLine(raw[name], name); err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		v, err := s.normalize(s.name, name, raw[name])
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", name, err))
@@ -80,3 +84,35 @@ func (s *ServiceState) GeneratorConfig(generator string) (any, bool) {
 // GeneratorConfigs returns a copy of the map of normalised configs. The
 // values are shared: treat them as read-only.
 func (s *ServiceState) GeneratorConfigs() map[string]any { return maps.Clone(s.genCfg) }
+
+// checkOneLine refuses a discovered section any of whose strings (keys or
+// values, at any depth) holds a control character other than TAB. Config
+// that arrives over the network may say what its own lines say, but a
+// newline inside one value would let it write lines of its choosing
+// elsewhere in the file (another section, global), and NUL or CR would
+// make the file something HAProxy reads differently from us.
+func checkOneLine(n *yaml.Node, path string) error {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.ScalarNode {
+		for i := 0; i < len(n.Value); i++ {
+			if c := n.Value[i]; (c < ' ' && c != '\t') || c == 0x7f {
+				return fmt.Errorf("%s: control character %q in %q (line %d): each value must stay on one line", path, c, n.Value, n.Line)
+			}
+		}
+		return nil
+	}
+	for i, c := range n.Content {
+		p := path
+		if n.Kind == yaml.MappingNode && i%2 == 1 {
+			p = path + "." + n.Content[i-1].Value
+		} else if n.Kind == yaml.SequenceNode {
+			p = fmt.Sprintf("%s[%d]", path, i)
+		}
+		if err := checkOneLine(c, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
