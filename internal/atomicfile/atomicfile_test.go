@@ -2,6 +2,7 @@ package atomicfile
 
 import (
 	"errors"
+	"github.com/smartstack-go/smartstack/test/testutil"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -64,18 +65,18 @@ func TestWriteMode(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, "f")
 			if tt.existing != 0 {
-				writeMode(t, path, "old", tt.existing)
+				testutil.WriteFileMode(t, path, "old", tt.existing)
 			}
 			if tt.opts.Temp != "" {
 				tt.opts.Temp = filepath.Join(dir, tt.opts.Temp)
 			}
 			if tt.stale != 0 {
-				writeMode(t, tt.opts.Temp, "stale", tt.stale)
+				testutil.WriteFileMode(t, tt.opts.Temp, "stale", tt.stale)
 			}
 			if err := Write(path, []byte("new"), tt.opts); err != nil {
 				t.Fatal(err)
 			}
-			if got := modeOf(t, path); got != tt.want {
+			if got := testutil.FileMode(t, path); got != tt.want {
 				t.Errorf("mode %v, want %v", got, tt.want)
 			}
 			if b, _ := os.ReadFile(path); string(b) != "new" {
@@ -108,7 +109,7 @@ func TestWriteValidate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir, other := t.TempDir(), t.TempDir()
 			path := filepath.Join(dir, "f")
-			writeMode(t, path, "old", 0o644)
+			testutil.WriteFileMode(t, path, "old", 0o644)
 			o := Options{KeepRejected: tt.keep}
 			switch tt.temp {
 			case "same":
@@ -153,7 +154,7 @@ func TestWriteValidate(t *testing.T) {
 func TestWriteFailureKeepsTarget(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "f")
-	writeMode(t, path, "old", 0o644)
+	testutil.WriteFileMode(t, path, "old", 0o644)
 	err := Write(path, []byte("new"), Options{Temp: filepath.Join(dir, "missing", "t")})
 	if err == nil {
 		t.Fatal("no error for a temp file in a missing directory")
@@ -184,7 +185,7 @@ func TestWriteIfChanged(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "f")
-			writeMode(t, path, "same", 0o666)
+			testutil.WriteFileMode(t, path, "same", 0o666)
 			if err := os.Chtimes(path, old, old); err != nil {
 				t.Fatal(err)
 			}
@@ -209,7 +210,7 @@ func TestWriteIfChanged(t *testing.T) {
 func TestSame(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "f")
-	writeMode(t, path, "abc", 0o644)
+	testutil.WriteFileMode(t, path, "abc", 0o644)
 	tests := []struct {
 		path, want string
 		same       bool
@@ -228,23 +229,4 @@ func TestSame(t *testing.T) {
 			}
 		})
 	}
-}
-
-func writeMode(t *testing.T, path, data string, mode fs.FileMode) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(data), mode); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(path, mode); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func modeOf(t *testing.T, path string) fs.FileMode {
-	t.Helper()
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fi.Mode().Perm()
 }

@@ -38,12 +38,12 @@ func TestTouchMode(t *testing.T) {
 				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 					t.Fatal(err)
 				}
-				writeMode(t, path, tt.existing)
+				testutil.WriteFileMode(t, path, "", tt.existing)
 			}
 			if err := touch(path, tt.mode); err != nil {
 				t.Fatal(err)
 			}
-			if got := modeOf(t, path); got != tt.want {
+			if got := testutil.FileMode(t, path); got != tt.want {
 				t.Errorf("mode %v, want %v", got, tt.want)
 			}
 		})
@@ -85,23 +85,4 @@ func fmtMode(path string, fi fs.FileInfo, err error, want fs.FileMode) error {
 		return err
 	}
 	return fmt.Errorf("%s: mode %v, want %v", path, fi.Mode().Perm(), want)
-}
-
-func writeMode(t *testing.T, path string, mode fs.FileMode) {
-	t.Helper()
-	if err := os.WriteFile(path, nil, mode); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(path, mode); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func modeOf(t *testing.T, path string) fs.FileMode {
-	t.Helper()
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fi.Mode().Perm()
 }

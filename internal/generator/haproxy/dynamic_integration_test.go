@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/smartstack-go/smartstack/pkg/registration"
+	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
 // reloads is the master's reload counter.
@@ -120,7 +121,7 @@ func TestIntegrationServerStateFile(t *testing.T) {
 	if s := r.servers(t)["127.0.0.1:2000"]; s.UWeight != 77 {
 		t.Errorf("weight %d after the reload, want 77 from the state file", s.UWeight)
 	}
-	if got := modeOf(t, r.cfg.ServerStateFile); got != 0o640 {
+	if got := testutil.FileMode(t, r.cfg.ServerStateFile); got != 0o640 {
 		t.Errorf("server state file mode %v, want 0640", got)
 	}
 }

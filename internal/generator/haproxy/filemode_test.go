@@ -1,8 +1,8 @@
 package haproxy
 
 import (
+	"github.com/smartstack-go/smartstack/test/testutil"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -44,13 +44,13 @@ func TestFileMode(t *testing.T) {
 				cfg.CandidateConfigFilePath = cfg.ConfigFilePath + ".candidate"
 			}
 			if tt.existing != 0 {
-				writeMode(t, cfg.ConfigFilePath, "old\n", tt.existing)
-				writeMode(t, cfg.StateFilePath, "{}", tt.existing)
+				testutil.WriteFileMode(t, cfg.ConfigFilePath, "old\n", tt.existing)
+				testutil.WriteFileMode(t, cfg.StateFilePath, "{}", tt.existing)
 			}
 			g := newModeGenerator(t, cfg, tt.fileMode)
 			mustUpdate(t, g, svc(g, t, "svc", "port: 3000", live("", "a", 1)))
 			for _, p := range []string{cfg.ConfigFilePath, cfg.StateFilePath} {
-				if got := modeOf(t, p); got != tt.want {
+				if got := testutil.FileMode(t, p); got != tt.want {
 					t.Errorf("%s: mode %v, want %v", filepath.Base(p), got, tt.want)
 				}
 			}
@@ -68,11 +68,11 @@ func TestFileModeAtStart(t *testing.T) {
 	cfg.StateFilePath = filepath.Join(dir, "state.json")
 	cfg.ServerStateFile = filepath.Join(dir, "server-state")
 	for _, p := range []string{cfg.ConfigFilePath, cfg.StateFilePath, cfg.ServerStateFile} {
-		writeMode(t, p, "{}", 0o644)
+		testutil.WriteFileMode(t, p, "{}", 0o644)
 	}
 	newModeGenerator(t, cfg, 0o600)
 	for _, p := range []string{cfg.ConfigFilePath, cfg.StateFilePath, cfg.ServerStateFile} {
-		if got := modeOf(t, p); got != 0o600 {
+		if got := testutil.FileMode(t, p); got != 0o600 {
 			t.Errorf("%s: mode %v, want 0600", filepath.Base(p), got)
 		}
 	}
@@ -85,23 +85,4 @@ func newModeGenerator(t *testing.T, cfg *Config, mode fs.FileMode) *Generator {
 		t.Fatal(err)
 	}
 	return g
-}
-
-func writeMode(t *testing.T, path, data string, mode fs.FileMode) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(data), mode); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(path, mode); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func modeOf(t *testing.T, path string) fs.FileMode {
-	t.Helper()
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fi.Mode().Perm()
 }
