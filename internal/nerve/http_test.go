@@ -89,19 +89,20 @@ func waitAddr(t *testing.T, d *Daemon) string {
 
 func status(t *testing.T, method, url, body string) int {
 	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode
+	code, _ := request(t, method, url, body)
+	return code
 }
 
 func do(t *testing.T, method, url, body string, want int) string {
+	t.Helper()
+	code, b := request(t, method, url, body)
+	if code != want {
+		t.Fatalf("%s %s: %d %s", method, url, code, b)
+	}
+	return b
+}
+
+func request(t *testing.T, method, url, body string) (int, string) {
 	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
@@ -113,8 +114,5 @@ func do(t *testing.T, method, url, body string, want int) string {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != want {
-		t.Fatalf("%s %s: %d %s", method, url, resp.StatusCode, b)
-	}
-	return string(b)
+	return resp.StatusCode, string(b)
 }
