@@ -19,7 +19,7 @@ func mustWorker(t *testing.T, spec ServiceSpec, e env) *worker {
 	return w
 }
 
-// Cases 43, 44, 46, 49, 51 and the ping/gone rules of spec 3.1.
+// The original's check_and_report rules, and what a failed ping or a gone node does.
 func TestRound(t *testing.T) {
 	for _, tc := range []struct {
 		name      string

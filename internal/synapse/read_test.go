@@ -12,7 +12,7 @@ func filter(label, value, cond string) LabelFilter {
 	return LabelFilter{Label: label, Value: registration.StringValue(value), Condition: cond}
 }
 
-// TestLabelFilters translates spec 7.3 cases 25 and 26.
+// TestLabelFilters translates the original's label filter tests.
 func TestLabelFilters(t *testing.T) {
 	var (
 		east1 = withLabels(be("e1", 1), "az", "us-east-1a", "region", "region1")

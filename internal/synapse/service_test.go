@@ -35,7 +35,7 @@ type call struct {
 	want     bool
 }
 
-// TestBaseWatcherAcceptance translates spec/synapse.md 7.3 (cases 14-24, 27).
+// TestBaseWatcherAcceptance translates the original's base watcher tests.
 func TestBaseWatcherAcceptance(t *testing.T) {
 	withDefaults := ServiceConfig{DefaultServers: defaultServers(d1, d2), UsePreviousBackends: true}
 	noDefaults := NewServiceConfig()

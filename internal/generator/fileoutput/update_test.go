@@ -21,9 +21,9 @@ func TestFileBytes(t *testing.T) {
 	tests := []struct {
 		name     string
 		backends []registration.Backend
-		want     string // copied from spec/synapse.md 5 and 7.11, not computed
+		want     string // Ruby's to_json output, not computed
 	}{
-		{"spec 5 example", []registration.Backend{{
+		{"full backend", []registration.Backend{{
 			Name: registration.StringValue("i-1"), Host: "10.0.0.1", Port: registration.NumberPort(3000), ID: &id7,
 			Labels: registration.ObjectValue(registration.Member{Key: "az", Value: registration.StringValue("a")}),
 		}}, `[{"name":"i-1","host":"10.0.0.1","port":3000,"id":7,"weight":null,"haproxy_server_options":null,"labels":{"az":"a"}}]`},

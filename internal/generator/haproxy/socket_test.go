@@ -94,7 +94,7 @@ func TestNoSocketAlwaysReload(t *testing.T) {
 	}
 }
 
-// Fix of spec 4.2: servers of backends synapse does not manage (static
+// Fix of an original bug: servers of backends synapse does not manage (static
 // servers in extra_sections, services without a haproxy section) are left
 // alone, and a custom backend_name is the proxy that is reconciled.
 func TestSocketLeavesUnmanagedBackends(t *testing.T) {
