@@ -108,7 +108,7 @@ func TestS3ToggleFirstFetchFails(t *testing.T) {
 	}
 }
 
-// Spec 7.9 case 75: resolvers naming the same object share one poller,
+// Resolvers naming the same object share one poller,
 // one fetch and one pick; it stops when the last resolver stops.
 func TestS3PollerShared(t *testing.T) {
 	t.Cleanup(func() {
