@@ -5,7 +5,7 @@ import (
 	"errors"
 )
 
-// noop is "nerve running means registered" (spec/nerve.md 2.4).
+// noop is "nerve running means registered", as in the original.
 type noop struct{}
 
 func (noop) Check(context.Context) error { return nil }

@@ -23,7 +23,7 @@ type Check interface {
 }
 
 // Common is what every check config has, with the service's host and port
-// already applied as defaults (spec/nerve.md 1.5).
+// already applied as defaults, as in the original.
 type Common struct {
 	Type    string
 	Name    string // "<service> <type>-<host>:<port>" unless configured

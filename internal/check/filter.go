@@ -1,7 +1,7 @@
 package check
 
 // Filter applies rise/fall to raw results exactly as the original does
-// (spec/nerve.md 2.1), quirks included: the first result is adopted at once;
+// (docs/nerve.md, Check keys), quirks included: the first result is adopted at once;
 // rise 0 never goes up after that; fall 0 goes down every round (then rise may
 // put it straight back up). It is not safe for concurrent use: one service
 // worker owns it.
@@ -59,7 +59,7 @@ func noneTrue(b []bool) bool {
 }
 
 // allTrue is false for an empty window, so that rise 0 never goes up again
-// after the first result, as spec/nerve.md 2.1 records of the original.
+// after the first result, as in the original.
 func allTrue(b []bool) bool {
 	if len(b) == 0 {
 		return false

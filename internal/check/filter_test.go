@@ -12,8 +12,8 @@ func TestFilter(t *testing.T) {
 		raw        string // T/F per round
 		want       string
 	}{
-		// The worked example of spec/nerve.md 2.1.
-		{"spec worked example", 3, 2, "FTTTFF", "FFFTTF"},
+		// rise 3, fall 2: the first result is taken, then the windows decide.
+		{"worked example", 3, 2, "FTTTFF", "FFFTTF"},
 		{"first result adopted", 3, 3, "TFF", "TTT"},
 		{"rise 1 fall 1 follows raw", 1, 1, "TFTF", "TFTF"},
 		{"fall 2 needs two failures", 1, 2, "TFTFF", "TTTTF"},

@@ -46,7 +46,7 @@ func TestServeAndShutdown(t *testing.T) {
 	}
 }
 
-// Case 71: a bound port is the caller's error.
+// A bound port is the caller's error.
 func TestAddressInUse(t *testing.T) {
 	s, err := Start("127.0.0.1:0", http.NewServeMux(), Options{})
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 	"github.com/smartstack-go/smartstack/internal/statsd"
 )
 
-// apply moves the running services to cfg (spec/nerve.md 4.2): removed
+// apply moves the running services to cfg (docs/nerve.md, Reloads): removed
 // services stop and deregister, new ones start, unchanged ones are left
 // alone (their znodes stay), changed ones are replaced make-before-break.
 func (d *Daemon) apply(ctx context.Context, cfg *Desired) error {

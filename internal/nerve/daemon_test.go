@@ -121,7 +121,7 @@ func want(t *testing.T, f *fleet, exp string) {
 	})
 }
 
-// Case 64 and the reload rules of spec 4.2: unchanged services keep their
+// The original's reload rules: unchanged services keep their
 // worker, removed ones deregister, changed ones are replaced, and a bad
 // config keeps everything running.
 func TestReloadDiff(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 )
 
 // evaluate runs the checks in config order through their rise/fall filters
-// and short-circuits on the first one that is down (spec/nerve.md 2.2).
+// and short-circuits on the first one that is down, as the original does.
 func (w *worker) evaluate(ctx context.Context) bool {
 	if w.spec.CheckMocked {
 		w.setChecksUp(true, false)

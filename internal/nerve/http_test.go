@@ -14,7 +14,7 @@ import (
 )
 
 // /status and /metrics are served on the metrics listener; a reload can
-// turn the server off (case 66).
+// turn the server off.
 func TestStatusAndMetrics(t *testing.T) {
 	f := &fleet{reps: map[string][]*fakeReporter{}}
 	slow := func(s ServiceSpec) ServiceSpec { s.CheckInterval = time.Hour; return s } // only a wake runs a round

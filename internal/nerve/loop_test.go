@@ -11,7 +11,7 @@ import (
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
-// Case 52: with shutdown already requested the reporter is still started
+// With shutdown already requested the reporter is still started
 // (and stopped), and no round runs.
 func TestRunAlreadyCancelled(t *testing.T) {
 	rep := newFakeReporter()
@@ -26,7 +26,7 @@ func TestRunAlreadyCancelled(t *testing.T) {
 	}
 }
 
-// Case 53: interval 0, shutdown during round 2 → exactly 2 rounds.
+// Interval 0, shutdown during round 2 → exactly 2 rounds.
 func TestRunStopsAfterCurrentRound(t *testing.T) {
 	rep := newFakeReporter()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -46,7 +46,7 @@ func TestRunStopsAfterCurrentRound(t *testing.T) {
 	}
 }
 
-// Case 54: a long interval does not delay shutdown.
+// A long interval does not delay shutdown.
 func TestRunPromptWithLongInterval(t *testing.T) {
 	rep := newFakeReporter()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -75,7 +75,7 @@ func TestRunPromptWithLongInterval(t *testing.T) {
 	}
 }
 
-// Cases 55 and 56: the failure counter ends the worker after exactly
+// The failure counter ends the worker after exactly
 // max_repeated_report_failures consecutive failures, and a success resets it.
 func TestFailureCounter(t *testing.T) {
 	for _, tc := range []struct {

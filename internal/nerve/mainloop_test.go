@@ -56,7 +56,7 @@ func (c *seqClock) now() time.Time {
 	return t
 }
 
-// Case 65: a clock reading 10.0 then 12.5 makes the main-loop histogram
+// A clock reading 10.0 then 12.5 makes the main-loop histogram
 // observe 2.5 s; the first config's buckets are used.
 func TestMainLoopHistogramObservesLoop(t *testing.T) {
 	base := time.Unix(0, 0)
@@ -152,7 +152,7 @@ func setMtime(t *testing.T, path string, mtime time.Time) {
 	}
 }
 
-// Case 67: the overlay's mtime is polled every main-loop iteration; any
+// The overlay's mtime is polled every main-loop iteration; any
 // change, appearing and vanishing included, reloads.
 func TestOverlayMtimeReloads(t *testing.T) {
 	T := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)

@@ -12,7 +12,7 @@ import (
 )
 
 // spool is nerve's maintenance switch, after Yelp hacheck's spool directory
-// (spec/nerve.md 4.5): a file named after a service (or "all") in the
+// (docs/nerve.md, Maintenance): a file named after a service (or "all") in the
 // directory takes that service out of rotation; its content is the reason.
 // Files survive a nerve restart, can be managed with touch/rm or through
 // the admin socket, and are read every round, so no state lives only in

@@ -11,7 +11,7 @@ import (
 	"github.com/smartstack-go/smartstack/internal/version"
 )
 
-// nerveMetrics holds the Prometheus metrics of spec/nerve.md 4.7 (Yelp's
+// nerveMetrics holds nerve's Prometheus metrics (Yelp's nerve fork's
 // names) and sends the original's DogStatsD metrics beside them.
 type nerveMetrics struct {
 	desired, running, up, down, failuresMax prometheus.Gauge

@@ -23,7 +23,8 @@ const (
 // check implementation cannot freeze a service forever.
 const roundSafety = 30 * time.Second
 
-// round is the original's check_and_report (spec/nerve.md 3.1).
+// round is the original's check_and_report: ping, checks, then a report
+// only when the status differs from the last one reported.
 func (w *worker) round(ctx context.Context, rep reporter.Reporter) result {
 	ctx, cancel := context.WithTimeout(ctx, w.roundTimeout())
 	defer cancel()

@@ -42,7 +42,7 @@ type CheckSpec struct {
 	Check   check.Check
 }
 
-// RateLimit is a service's rate_limit block (spec/nerve.md 2.6).
+// RateLimit is a service's rate_limiting block (docs/nerve.md).
 type RateLimit struct {
 	ShadowMode  bool
 	AverageRate float64

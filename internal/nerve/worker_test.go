@@ -19,7 +19,7 @@ func mustWorker(t *testing.T, spec ServiceSpec, e env) *worker {
 	return w
 }
 
-// Cases 43, 44, 46, 49, 51 and the ping/gone rules of spec 3.1.
+// The original's check_and_report rules, and what a failed ping or a gone node does.
 func TestRound(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
@@ -75,7 +75,7 @@ func TestRound(t *testing.T) {
 	}
 }
 
-// Spec 2.2: the first down check short-circuits the rest.
+// The first down check short-circuits the rest.
 func TestShortCircuit(t *testing.T) {
 	rep := newFakeReporter()
 	a, b, c := newCheck(true), newCheck(false), newCheck(true)
@@ -90,7 +90,7 @@ func limited(shadow bool) *RateLimit {
 	return &RateLimit{ShadowMode: shadow, AverageRate: 10, MaxBurst: 100}
 }
 
-// Cases 45, 47, 48, 50: the limiter only acts on changes; throttled rounds
+// The limiter only acts on changes; throttled rounds
 // report nothing and leave the failure counter alone unless in shadow mode.
 func TestRoundRateLimit(t *testing.T) {
 	for _, tc := range []struct {
@@ -141,7 +141,7 @@ func TestRoundRateLimit(t *testing.T) {
 	}
 }
 
-// Case 49: failed pings never count as throttled.
+// Failed pings never count as throttled.
 func TestPingFailuresNeverThrottled(t *testing.T) {
 	rep := newFakeReporter()
 	rep.pingErr = reporter.ErrNotConnected

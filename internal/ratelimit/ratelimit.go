@@ -1,5 +1,5 @@
 // Package ratelimit is nerve's per-service report limiter: a token bucket with
-// the original's exact semantics (spec/nerve.md 2.6), so a flapping service
+// the original's exact semantics (docs/nerve.md, rate_limiting), so a flapping service
 // cannot flood ZooKeeper with writes.
 package ratelimit
 

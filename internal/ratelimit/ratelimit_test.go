@@ -20,7 +20,7 @@ func mustNew(t *testing.T, r, b float64, c *fakeClock) *Limiter {
 	return l
 }
 
-// Case 36: invalid parameters. Strings cannot reach a float64; the config
+// Invalid parameters. Strings cannot reach a float64; the config
 // layer rejects them by type.
 func TestNewValidates(t *testing.T) {
 	for _, tc := range []struct {
@@ -43,14 +43,14 @@ func TestNewValidates(t *testing.T) {
 	}
 }
 
-// Case 37.
+// A fresh limiter allows the first report.
 func TestFreshLimiterAllows(t *testing.T) {
 	if !mustNew(t, 100, 500, newClock()).Allow() {
 		t.Fatal("first take refused")
 	}
 }
 
-// Case 38: a long idle period fills the bucket to max_burst, no more.
+// A long idle period fills the bucket to max_burst, no more.
 func TestBurstCap(t *testing.T) {
 	c := newClock()
 	l := mustNew(t, 100, 500, c)
@@ -65,7 +65,7 @@ func TestBurstCap(t *testing.T) {
 	}
 }
 
-// Case 39.
+// An empty bucket refuses, and refills with time.
 func TestRefill(t *testing.T) {
 	c := newClock()
 	l := mustNew(t, 100, 500, c)
@@ -80,7 +80,7 @@ func TestRefill(t *testing.T) {
 	}
 }
 
-// Case 40.
+// An infinite rate never throttles.
 func TestInfiniteRate(t *testing.T) {
 	l := mustNew(t, math.Inf(1), 1, newClock())
 	for i := range 1000 {
@@ -99,7 +99,7 @@ func TestZeroRateNeverAllows(t *testing.T) {
 	}
 }
 
-// Case 41: draining every second for 250 s settles at the average rate.
+// Draining every second for 250 s settles at the average rate.
 func TestAverageRate(t *testing.T) {
 	c := newClock()
 	l := mustNew(t, 100, 500, c)

@@ -16,7 +16,7 @@ func unnamed(b registration.Backend) registration.Backend {
 	return b
 }
 
-// TestSetBackendsRules covers each step of set_backends (spec 2.1).
+// TestSetBackendsRules covers each step of the original's set_backends.
 func TestSetBackendsRules(t *testing.T) {
 	num, str := registration.NumberPort(8081), registration.StringPort("8081")
 	tests := []struct {

@@ -16,7 +16,7 @@ import (
 // while the daemon is running (with an error, or without one, which the
 // contract does not allow) is rebuilt and run again after a backoff: the
 // original exited the process instead, and a fleet restarting at once is
-// what overloaded ZooKeeper (spec 8 item 2).
+// what overloaded ZooKeeper (airbnb/synapse#299).
 type runner struct {
 	service, method string
 	build           func() (watcher.Watcher, error)

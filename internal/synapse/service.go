@@ -31,7 +31,7 @@ type StateOptions struct {
 }
 
 // ServiceState is one service's backends and generator config: the single
-// home of the original's set_backends semantics (spec/synapse.md 2.1).
+// home of the original's set_backends semantics.
 // Watchers report raw sets; the state applies default servers, the port
 // override, dedupe and the empty-result rules, and counts changes in
 // Revision.

@@ -17,7 +17,7 @@ var (
 	s1, s2 = be("server1", 123), be("server2", 123)
 )
 
-// haproxyZK is spec case 15's generator config.
+// haproxyZK is the generator config of the original's base watcher test.
 const haproxyZK = `{"haproxy": {"frontend": ["binding ::1:1111"],
 	"listen": ["mode http", "option httpchk GET /health", "timeout  client  300s", "timeout  server  300s", "option httplog"],
 	"port": 1111, "server_options": "check inter 60s fastinter 2s downinter 5s rise 3 fall 2"}}`
@@ -35,7 +35,7 @@ type call struct {
 	want     bool
 }
 
-// TestBaseWatcherAcceptance translates spec/synapse.md 7.3 (cases 14-24, 27).
+// TestBaseWatcherAcceptance translates the original's base watcher tests.
 func TestBaseWatcherAcceptance(t *testing.T) {
 	withDefaults := ServiceConfig{DefaultServers: defaultServers(d1, d2), UsePreviousBackends: true}
 	noDefaults := NewServiceConfig()
@@ -47,41 +47,41 @@ func TestBaseWatcherAcceptance(t *testing.T) {
 		wantRevision uint64
 		wantHAProxy  any // nil: the defaults
 	}{
-		{"14 sets backends", withDefaults, []call{{[]registration.Backend{s1, s2}, "", true}},
+		{"sets backends", withDefaults, []call{{[]registration.Backend{s1, s2}, "", true}},
 			[]registration.Backend{s1, s2}, 1, nil},
-		{"15 sets backends with generator config", withDefaults,
+		{"sets backends with generator config", withDefaults,
 			[]call{{[]registration.Backend{s1, s2}, haproxyZK, true}},
 			[]registration.Backend{s1, s2}, 1, haproxyZKNormalised},
-		{"16 same backends, new generator config", withDefaults, []call{
+		{"same backends, new generator config", withDefaults, []call{
 			{[]registration.Backend{s1, s2}, "", true},
 			{[]registration.Backend{s2, s1}, haproxyZK, true},
 		}, []registration.Backend{s1, s2}, 2, haproxyZKNormalised},
-		{"17 removes duplicates", withDefaults, []call{{[]registration.Backend{s1, s2, s1, s2}, "", true}},
+		{"removes duplicates", withDefaults, []call{{[]registration.Backend{s1, s2, s1, s2}, "", true}},
 			[]registration.Backend{s1, s2}, 1, nil},
-		{"18 empty discovery uses default servers", withDefaults, []call{{nil, "", true}},
+		{"empty discovery uses default servers", withDefaults, []call{{nil, "", true}},
 			[]registration.Backend{d1, d2}, 1, nil},
-		{"19 empty generator config keeps the current one", withDefaults, []call{
+		{"empty generator config keeps the current one", withDefaults, []call{
 			{[]registration.Backend{s1, s2}, haproxyZK, true},
 			{[]registration.Backend{s1, s2}, "{}", false},
 		}, []registration.Backend{s1, s2}, 1, haproxyZKNormalised},
-		{"20 no default servers: previous backends kept", noDefaults, []call{
+		{"no default servers: previous backends kept", noDefaults, []call{
 			{[]registration.Backend{s1, s2}, "", true},
 			{nil, "", false},
 		}, []registration.Backend{s1, s2}, 1, nil},
-		{"21 use_previous_backends false empties", ServiceConfig{}, []call{
+		{"use_previous_backends false empties", ServiceConfig{}, []call{
 			{[]registration.Backend{s1, s2}, "", true},
 			{[]registration.Backend{}, "", true},
 		}, nil, 2, nil},
-		{"22 same backends and config twice", withDefaults, []call{
+		{"same backends and config twice", withDefaults, []call{
 			{[]registration.Backend{s1, s2}, haproxyZK, true},
 			{[]registration.Backend{s1, s2}, haproxyZK, false},
 		}, []registration.Backend{s1, s2}, 1, haproxyZKNormalised},
-		{"23 keep_default_servers appends them", ServiceConfig{DefaultServers: defaultServers(d1, d2), KeepDefaultServers: true},
+		{"keep_default_servers appends them", ServiceConfig{DefaultServers: defaultServers(d1, d2), KeepDefaultServers: true},
 			[]call{{[]registration.Backend{s1, s2}, "", true}},
 			[]registration.Backend{s1, s2, d1, d2}, 1, nil},
-		{"24 nil generator config", withDefaults, []call{{[]registration.Backend{s1, s2}, "null", true}},
+		{"nil generator config", withDefaults, []call{{[]registration.Backend{s1, s2}, "null", true}},
 			[]registration.Backend{s1, s2}, 1, nil},
-		{"27 each change adds exactly one revision", noDefaults, []call{
+		{"each change adds exactly one revision", noDefaults, []call{
 			{[]registration.Backend{s1}, "", true},
 			{[]registration.Backend{s1, s2}, haproxyZK, true},
 			{[]registration.Backend{s2}, "", true},
@@ -121,9 +121,9 @@ func TestBaseWatcherAcceptance(t *testing.T) {
 	}
 }
 
-// TestNewServiceState covers case 12 and the initial state.
+// TestNewServiceState covers the required name and the initial state.
 func TestNewServiceState(t *testing.T) {
-	t.Run("12 missing name", func(t *testing.T) {
+	t.Run("missing name", func(t *testing.T) {
 		_, err := NewServiceState("", NewServiceConfig(), StateOptions{})
 		if err == nil || err.Error() != "missing required option name" {
 			t.Fatalf("err = %v", err)

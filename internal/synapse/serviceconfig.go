@@ -12,7 +12,7 @@ import (
 )
 
 // ServiceConfig holds the keys of a `services.<name>` section that shape its
-// backend list (spec/synapse.md 1.3). The synapse config loader decodes the
+// backend list (docs/synapse.md, services.<name>). The synapse config loader decodes the
 // rest (discovery, per-generator sections) and sets LabelFilters from the
 // discovery section (see DiscoveryFilters).
 type ServiceConfig struct {

@@ -6,24 +6,24 @@ import (
 	"testing"
 )
 
-// Expected names: the first is spec/nerve.md 3.3 verbatim; the others were
+// Expected names: the first is the original's path-encoding example verbatim; the others were
 // computed outside Go with `printf %s PAYLOAD | base64 -w0 | tr '+/' '-_'`.
 var encodedNames = []struct {
 	name, payload, prefix string
 }{
-	{"spec 3.3 macbook-pro (53 bytes -> 72)",
+	{"original's example macbook-pro (53 bytes -> 72)",
 		`{"host":"127.0.0.1","port":6007,"name":"macbook-pro"}`,
 		"base64_72_eyJob3N0IjoiMTI3LjAuMC4xIiwicG9ydCI6NjAwNywibmFtZSI6Im1hY2Jvb2stcHJvIn0=_"},
-	{"spec 3.2 mymachine weight 2",
+	{"zookeeper_service1.json mymachine weight 2",
 		`{"host":"1.2.3.4","port":3000,"name":"mymachine","weight":2}`,
 		"base64_80_eyJob3N0IjoiMS4yLjMuNCIsInBvcnQiOjMwMDAsIm5hbWUiOiJteW1hY2hpbmUiLCJ3ZWlnaHQiOjJ9_"},
-	{"spec 26 host/port/instance_id",
+	{"original's reporter test host/port/instance_id",
 		`{"host":"host","port":"port","name":"instance_id"}`,
 		"base64_68_eyJob3N0IjoiaG9zdCIsInBvcnQiOiJwb3J0IiwibmFtZSI6Imluc3RhbmNlX2lkIn0=_"},
-	{"spec 28 with labels",
+	{"original's path-encoding test with labels",
 		`{"host":"127.0.0.1","port":3000,"name":"i-xxxxxx","labels":{"region":"us-east-1","az":"us-east-1a"}}`,
 		"base64_136_eyJob3N0IjoiMTI3LjAuMC4xIiwicG9ydCI6MzAwMCwibmFtZSI6ImkteHh4eHh4IiwibGFiZWxzIjp7InJlZ2lvbiI6InVzLWVhc3QtMSIsImF6IjoidXMtZWFzdC0xYSJ9fQ==_"},
-	{"spec 28 without labels",
+	{"original's path-encoding test without labels",
 		`{"host":"127.0.0.1","port":3000,"name":"i-xxxxxx"}`,
 		"base64_68_eyJob3N0IjoiMTI3LjAuMC4xIiwicG9ydCI6MzAwMCwibmFtZSI6ImkteHh4eHh4In0=_"},
 	{"URL-safe alphabet (- and _)",
@@ -90,8 +90,8 @@ func TestSequenceID(t *testing.T) {
 		want   int64
 		wantOK bool
 	}{
-		{"i-xxxxxxx_0000000005", 5, true}, // synapse spec 50
-		{"i-xxxxxxx_60da", 0, false},      // synapse spec 50
+		{"i-xxxxxxx_0000000005", 5, true}, // as in synapse's watcher tests
+		{"i-xxxxxxx_60da", 0, false},      // as in synapse's watcher tests
 		{"mymachine_0000000012", 12, true},
 		{"test_child_1", 1, true},
 		{"mymachine_", 0, false},    // non-sequential node

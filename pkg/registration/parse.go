@@ -55,7 +55,7 @@ type Format struct {
 //     "labels" present but not an object (null counts as absent).
 //
 // "weight" is never a reason to fail: it passes through as it came (the
-// spec's own ZooKeeper example has "weight":"1"); WeightInt decides.
+// original's own ZooKeeper test data has "weight":"1"); WeightInt decides.
 func Parse(data []byte, f Format) (Backend, error) {
 	var b Backend
 	var err error

@@ -6,7 +6,7 @@ import (
 
 func id(n int64) *int64 { return &n }
 
-// spec/synapse.md 7.5 test 34/36: node data as other tools write it.
+// Node data as other tools write it (from synapse's zookeeper watcher tests).
 const zkData = `{"host":"server","port":"8888","name":"server","weight":"1","haproxy_server_options":"backup","labels":{"az":"us-east-1a"}}`
 
 func TestParseChildSpecExamples(t *testing.T) {
@@ -15,10 +15,10 @@ func TestParseChildSpecExamples(t *testing.T) {
 		f                 Format
 		want              Backend
 	}{
-		{"spec 34 decoded unchanged", "test_child_1", zkData, Format{},
+		{"decoded unchanged", "test_child_1", zkData, Format{},
 			Backend{Name: StringValue("server"), Host: "server", Port: StringPort("8888"), ID: id(1),
 				Weight: StringValue("1"), HAProxyServerOptions: StringValue("backup"), Labels: strMembers("az", "us-east-1a")}},
-		{"spec 36 extra field dropped", "i-xxxxxxx_0000000005",
+		{"extra field dropped", "i-xxxxxxx_0000000005",
 			`{"host":"server","port":"8888","name":"server","weight":"1","haproxy_server_options":"backup","labels":{"az":"us-east-1a"},"skipGc":true,"haproxy_server_id":9}`,
 			Format{},
 			Backend{Name: StringValue("server"), Host: "server", Port: StringPort("8888"), ID: id(5),
@@ -58,7 +58,7 @@ const serversetData = `{"additionalEndpoints":{"serverset":{"host":"somehostname
 	`"serviceEndpoint":{"host":"somehostname","port":31943},"shard":0,"status":"ALIVE"}`
 
 func TestParseChildName(t *testing.T) {
-	// spec/synapse.md 7.5 test 49, names computed with coreutils base64.
+	// As in synapse's zookeeper watcher tests; names computed with coreutils base64.
 	labelled := "base64_112_eyJob3N0IjoiMTI3LjAuMC4xIiwicG9ydCI6IjMwMDAiLCJsYWJlbHMiOnsicmVnaW9uIjoidXMtZWFzdC0xIiwiYXoiOiJ1cy1lYXN0LTFhIn19_"
 	plain := "base64_48_eyJob3N0IjoiMTI3LjAuMC4xIiwicG9ydCI6IjMwMDAifQ==_"
 	labels := strMembers("region", "us-east-1", "az", "us-east-1a")

@@ -15,20 +15,20 @@ func strMembers(kv ...string) Value {
 	return ObjectValue(members...)
 }
 
-// Expected bytes come from spec/nerve.md 3.2, 3.3 and 7 (tests 14-16, 26,
-// 28); the escaping cases from Ruby's JSON.generate rules.
+// Expected bytes come from the original's README, example services and
+// reporter tests; the escaping cases from Ruby's JSON.generate rules.
 var marshalCases = []struct {
 	name string
 	reg  Registration
 	want string
 }{
-	{"spec 3.3 path encoding example",
+	{"original's path encoding example",
 		Registration{Host: "127.0.0.1", Port: NumberPort(6007), Name: "macbook-pro"},
 		`{"host":"127.0.0.1","port":6007,"name":"macbook-pro"}`},
 	{"zookeeper_service1.json weight 2",
 		Registration{Host: "1.2.3.4", Port: NumberPort(3000), Name: "mymachine", Weight: intp(2)},
 		`{"host":"1.2.3.4","port":3000,"name":"mymachine","weight":2}`},
-	{"spec 26 string port",
+	{"original's reporter test, string port",
 		Registration{Host: "host", Port: StringPort("port"), Name: "instance_id"},
 		`{"host":"host","port":"port","name":"instance_id"}`},
 	{"weight 0 is written",

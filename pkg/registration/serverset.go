@@ -14,7 +14,7 @@ import "fmt"
 // in the original.
 //
 // "status" is ignored, so DEAD and STARTING members are used too. That is
-// the original's behaviour (spec/synapse.md 2.3 marks it [QUIRK]); it is
+// the original's behaviour (a quirk, not a design); it is
 // kept because a fleet switching implementations must see the same
 // backends, and changing it belongs in the watcher behind an option.
 func parseServerSet(data []byte, endpointName string) (Backend, error) {

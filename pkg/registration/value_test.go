@@ -160,7 +160,7 @@ func TestValueEqual(t *testing.T) {
 	}
 }
 
-// spec/synapse.md 5: file_output writes backends as Ruby's to_json does.
+// file_output writes backends as Ruby's to_json does.
 func TestBackendJSON(t *testing.T) {
 	b := Backend{Name: StringValue("i-1"), Host: "10.0.0.1", Port: NumberPort(3000), ID: id(7), Labels: strMembers("az", "a")}
 	want := `{"name":"i-1","host":"10.0.0.1","port":3000,"id":7,"weight":null,"haproxy_server_options":null,"labels":{"az":"a"}}`

@@ -4,7 +4,7 @@
 // private ZooKeeper, private HAProxys and the synapse binary on loopback,
 // in one temp dir, and stops them all by PID on exit or Ctrl-C. It prints a
 // table and writes JSON; it fails only when it cannot run, never on a
-// number (design.md section 4). Run it with `make bench`.
+// number (timings on a shared machine are not a verdict). Run it with `make bench`.
 package main
 
 import (

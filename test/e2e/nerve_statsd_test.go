@@ -84,7 +84,7 @@ func (s *udpSink) want(t *testing.T, patterns ...string) {
 	}
 }
 
-// The original's DogStatsD metrics (spec/nerve.md 4.7) over a real UDP
+// The original's DogStatsD metrics (docs/nerve.md, Metrics) over a real UDP
 // socket: a healthy run, a reload that drops a service, and SIGTERM.
 func TestNerveStatsd(t *testing.T) {
 	z := testutil.SharedZooKeeper(t)

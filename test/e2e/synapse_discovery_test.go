@@ -93,8 +93,8 @@ func (s *discoverySources) etcdRegister(t *testing.T, name string, port int) {
 	}
 }
 
-// discoveryServices is one service per discovery method of spec section
-// 2, each pointed at its local source; polling methods poll fast.
+// discoveryServices is one service per discovery method synapse has
+// (docs/synapse.md), each pointed at its local source; polling methods poll fast.
 func (s *discoverySources) discoveryServices() map[string]any {
 	zk := func(sub string) map[string]any {
 		return map[string]any{"method": "zookeeper", "hosts": s.zkHosts, "path": s.zkRoot + "/" + sub}

@@ -1,5 +1,5 @@
 // Package exec implements the `exec` check, our answer to the requests for
-// custom checks without forking nerve (spec/nerve.md 6 item 15): run a
+// custom checks without forking nerve (airbnb/nerve#36, #65): run a
 // command, healthy when it exits 0. The original had no such type; its
 // plugin mechanism loaded Ruby code, which a Go binary cannot.
 //

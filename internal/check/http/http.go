@@ -1,6 +1,6 @@
 // Package http implements the `http` check: `GET <uri>`, healthy on a status
 // of 200 to 399 (redirects are not followed) whose body contains `expect`
-// when that is set (spec/nerve.md 2.4, 6 items 13 and 14).
+// when that is set (airbnb/nerve#78 for 3xx, #48 and #60 for expect and headers).
 package http
 
 import (
@@ -16,7 +16,7 @@ import (
 	"github.com/smartstack-go/smartstack/internal/check"
 )
 
-// Defaults of the original (spec/nerve.md 1.5); read_timeout defaults to
+// Defaults of the original; read_timeout defaults to
 // the check's `timeout`.
 const (
 	DefaultOpenTimeout = 200 * time.Millisecond

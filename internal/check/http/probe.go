@@ -112,7 +112,7 @@ func (h *Check) dial(ctx context.Context, network, addr string) (net.Conn, error
 // self-signed or internal certificates to a check on their own host. NOTE:
 // Ruby's ssl_timeout is really the TLS session lifetime and the original's
 // handshake ran under open_timeout; we give the key the meaning its name and
-// the spec give it.
+// docs/nerve.md give it.
 func (h *Check) dialTLS(ctx context.Context, network, addr string) (net.Conn, error) {
 	d := net.Dialer{Timeout: h.s.open}
 	raw, err := d.DialContext(ctx, network, addr)

@@ -1,6 +1,6 @@
 // Package rabbitmq implements the `rabbitmq` check, the original's round
-// trip modelled on the management plugin's aliveness test (spec/nerve.md
-// 2.4): connect, open a channel, declare the queue `nerve`, publish a
+// trip modelled on the management plugin's aliveness test:
+// connect, open a channel, declare the queue `nerve`, publish a
 // message to it through the default exchange, fetch it back with basic.get
 // and ack it. Healthy when the message (or an earlier one still queued) was
 // fetched. The queue is left on the broker, as the original leaves it.
@@ -15,7 +15,7 @@ import (
 	"github.com/smartstack-go/smartstack/internal/check"
 )
 
-// Defaults of the original (spec/nerve.md 1.5).
+// Defaults of the original.
 const (
 	DefaultUsername = "guest"
 	DefaultPassword = "guest"

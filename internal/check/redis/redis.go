@@ -1,7 +1,7 @@
 // Package redis implements the `redis` check: connect, `PING`, then `EXISTS
 // nerve-redis-service-check`; healthy when both get a proper reply (the key
 // need not exist). The EXISTS reaches the backend when nerve talks to a
-// proxy such as twemproxy, which answers PING itself (spec/nerve.md 2.4).
+// proxy such as twemproxy, which answers PING itself.
 //
 // The two commands are spoken with a few lines of RESP below rather than a
 // Redis client library: a client would be a large dependency with its own

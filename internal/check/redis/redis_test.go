@@ -96,7 +96,7 @@ func TestHealthy(t *testing.T) {
 	if err := build(t, r.Port, time.Second).Check(context.Background()); err != nil {
 		t.Fatalf("want healthy, got %v", err)
 	}
-	// Both commands reached the server (spec/nerve.md case 58).
+	// Both commands reached the server.
 	if n := calls(t, r.Addr(), "ping"); n != pings+1 {
 		t.Fatalf("PING calls went from %d to %d, want one more", pings, n)
 	}
@@ -128,7 +128,7 @@ func TestStopped(t *testing.T) {
 }
 
 // A hung server (SIGSTOP: the kernel still accepts) times out the PING and
-// the connection is closed anyway (spec/nerve.md case 59).
+// the connection is closed anyway.
 func TestPingTimeout(t *testing.T) {
 	noFinalizers(t)
 	r := testutil.StartRedis(t)
@@ -171,6 +171,6 @@ func TestContextCancels(t *testing.T) {
 func TestMissingPort(t *testing.T) {
 	_, err := check.New(check.Common{Type: "redis", Host: "127.0.0.1"}, nil)
 	if err == nil || err.Error() != "missing required argument 'port' in redis check" {
-		t.Fatalf("got %v, want the original's message (spec/nerve.md case 60)", err)
+		t.Fatalf("got %v, want the original's message", err)
 	}
 }

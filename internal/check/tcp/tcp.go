@@ -1,6 +1,6 @@
 // Package tcp implements the `tcp` check: healthy when a TCP connection to
 // host:port is established within the check's timeout. Nothing is sent and
-// the connection is closed at once (spec/nerve.md 2.4).
+// the connection is closed at once, as in the original.
 package tcp
 
 import (

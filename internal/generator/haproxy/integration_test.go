@@ -89,7 +89,7 @@ func TestIntegrationSocketFirst(t *testing.T) {
 	r.cfg.DynamicServers = DynamicOff // the original's path
 	a, b, c := live("a", "127.0.0.1", 1001), live("b", "127.0.0.1", 1002), live("c", "127.0.0.1", 1003)
 
-	// The first update writes the config and reloads (spec 4.3 (a)).
+	// The first update writes the config and reloads, as in the original.
 	r.updateReloading(t, r.service(t, "", a, b))
 	if s := r.servers(t); len(s) != 2 || s["b_127.0.0.1:1002"].AdminState.Maint() {
 		t.Fatalf("after the first reload: %+v", s)

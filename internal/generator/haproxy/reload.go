@@ -10,7 +10,7 @@ import (
 // synapse_haproxy_reloads_total, so the set stays small.
 type reasonKind string
 
-// The reload reasons of spec/synapse.md 4.3, minus the state-file bug.
+// The original's reload reasons (docs/haproxy.md), minus its state-file bug.
 const (
 	reasonInitial       reasonKind = "initial"        // (a) first update after start
 	reasonNoSocket      reasonKind = "no_socket"      // (b) do_socket false

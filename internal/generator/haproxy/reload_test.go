@@ -24,7 +24,7 @@ func reloadGenerator(t *testing.T, clock *fakeClock, command string, edit func(*
 	return newTestGenerator(t, cfg, clock)
 }
 
-// Spec 4.4: the first reload is immediate, then at most one per
+// The first reload is immediate, then at most one per
 // restart_interval; Tick runs the pending one when the window opens.
 func TestReloadRateLimit(t *testing.T) {
 	clock := newFakeClock()

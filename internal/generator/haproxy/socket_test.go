@@ -31,7 +31,7 @@ func svc(g *Generator, t testing.TB, name, section string, backends ...registrat
 	return generator.Service{Name: name, Config: normalized(t, g, name, section), Backends: backends}
 }
 
-// Acceptance 82: a DOWN server that is live is enabled, no reload.
+// A DOWN server that is live is enabled, no reload.
 func TestSocketEnablesLiveServer(t *testing.T) {
 	sock := newFakeSocket(t, statCSV("example_service,BACKEND,UP", "example_service,somehost:5555,DOWN"))
 	g := socketGenerator(t, sock)
@@ -44,7 +44,7 @@ func TestSocketEnablesLiveServer(t *testing.T) {
 	}
 }
 
-// Acceptance 83: the server of a disabled service is disabled; an UP live
+// The server of a disabled service is disabled; an UP live
 // server gets no command.
 func TestSocketDisablesDisabledService(t *testing.T) {
 	sock := newFakeSocket(t, statCSV(
@@ -66,7 +66,7 @@ func TestSocketDisablesDisabledService(t *testing.T) {
 	}
 }
 
-// Acceptance 84: every socket of socket_file_path is updated.
+// Every socket of socket_file_path is updated.
 func TestSocketEveryPath(t *testing.T) {
 	s1 := newFakeSocket(t, statCSV("svc,a:1,MAINT"))
 	s2 := newFakeSocket(t, statCSV("svc,a:1,UP"))
@@ -83,7 +83,7 @@ func TestSocketEveryPath(t *testing.T) {
 	}
 }
 
-// Acceptance 84/85: without do_socket nothing is sent and every update
+// Without do_socket nothing is sent and every update
 // makes a reload pending.
 func TestNoSocketAlwaysReload(t *testing.T) {
 	g := newTestGenerator(t, baseConfig(), newFakeClock())
@@ -94,7 +94,7 @@ func TestNoSocketAlwaysReload(t *testing.T) {
 	}
 }
 
-// Fix of spec 4.2: servers of backends synapse does not manage (static
+// Fix of an original bug: servers of backends synapse does not manage (static
 // servers in extra_sections, services without a haproxy section) are left
 // alone, and a custom backend_name is the proxy that is reconciled.
 func TestSocketLeavesUnmanagedBackends(t *testing.T) {
@@ -123,7 +123,7 @@ func TestSocketSkipsMaintServers(t *testing.T) {
 	}
 }
 
-// Spec 4.3 (d), (e): a backend or server HAProxy does not run needs a
+// A backend or server HAProxy does not run needs a
 // reload; an empty service does not.
 func TestSocketUnknownBackendOrServer(t *testing.T) {
 	sock := newFakeSocket(t, statCSV("svc,a:1,UP", "empty,BACKEND,UP"))

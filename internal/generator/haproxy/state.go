@@ -41,7 +41,8 @@ type cachedService struct {
 	servers []*cachedServer // file order: it is the order of Render's Cached
 	byName  map[string]*cachedServer
 	// config is watcher_config_for_generator: written for the file's
-	// readers (and the Ruby original), never compared (spec 3.2 bug).
+	// readers (and the Ruby original), never compared: comparing it reloaded
+	// on every update without a state file, a bug of the original.
 	config registration.Value
 }
 

@@ -37,7 +37,7 @@ func readState(t *testing.T, path string) map[string]map[string]map[string]any {
 	return out
 }
 
-// Acceptance 89: the cache is keyed by service and server name with a
+// The cache is keyed by service and server name with a
 // timestamp and the service's map; dropping to zero backends keeps it;
 // ttl+1 s later it is empty.
 func TestStateFileTTL(t *testing.T) {
@@ -126,7 +126,7 @@ func TestStateIDsAcrossRestart(t *testing.T) {
 	}
 }
 
-// Acceptance 88 (adapted): the file is rewritten when it changes, else
+// The file is rewritten when it changes, else
 // once per stateRefresh to keep timestamps and mtime current.
 func TestStateWrittenWhenChangedOrDue(t *testing.T) {
 	clock := newFakeClock()

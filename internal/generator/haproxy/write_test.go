@@ -23,7 +23,7 @@ func writeGenerator(t *testing.T, clock *fakeClock, edit func(*Config)) (*Genera
 	return newTestGenerator(t, cfg, clock), cfg
 }
 
-// Acceptance 85/100: a changed config is written through the candidate
+// A changed config is written through the candidate
 // <config_file_path>.tmp and renamed; an unchanged one (even with a new
 // timestamp) is not touched at all.
 func TestWriteOnlyWhenChanged(t *testing.T) {
@@ -59,7 +59,7 @@ func TestWriteOnlyWhenChanged(t *testing.T) {
 	}
 }
 
-// Acceptance 85: do_writes false writes nothing.
+// do_writes false writes nothing.
 func TestNoWrites(t *testing.T) {
 	g, cfg := writeGenerator(t, newFakeClock(), func(c *Config) { c.DoWrites = false })
 	mustUpdate(t, g, svc(g, t, "svc", "{}", live("", "a", 1)))
@@ -68,7 +68,7 @@ func TestNoWrites(t *testing.T) {
 	}
 }
 
-// Acceptance 100/101: a failing check keeps the live file and the
+// A failing check keeps the live file and the
 // candidate; it is not re-run for the same config; a passing one installs.
 func TestCheckCommand(t *testing.T) {
 	dir := t.TempDir()

@@ -12,7 +12,7 @@ import (
 	"github.com/smartstack-go/smartstack/internal/config"
 )
 
-// checkKeys are the keys every check has (spec/nerve.md 1.5); the type's
+// checkKeys are the keys every check has (docs/nerve.md, Check keys); the type's
 // own keys share the mapping and are decoded by check.New's Decoder.
 type checkKeys struct {
 	Type    string          `yaml:"type"`

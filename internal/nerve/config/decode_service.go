@@ -79,7 +79,7 @@ func (l *loader) decodeService(n *yaml.Node, path string) *draft {
 	return s
 }
 
-// reporterConfig picks the reporter type (spec/nerve.md 1.4) and returns
+// reporterConfig picks the reporter type (zookeeper by default) and returns
 // its config with defaults, nil when the type is unknown.
 func (l *loader) reporterConfig(n *yaml.Node, path string) (string, any) {
 	name, at := "zookeeper", n

@@ -19,7 +19,7 @@ services:
     labels: {a: 1, b: 2}
 `
 
-// Spec 4.2: a reload replaces a service's worker only when its configured
+// A reload replaces a service's worker only when its configured
 // mapping, instance_id, name or max_repeated_report_failures changed. Key
 // order does not count, number spelling does (Ruby's Hash#==).
 func TestFingerprint(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 
 const exampleConf = "testdata/example/nerve.conf.json"
 
-// Spec cases 1 and 3: the original's example config with -i testid.
+// The original's example config with -i testid.
 func TestLoadExample(t *testing.T) {
 	cfg := mustLoad(t, LoadOptions{Path: exampleConf, InstanceID: "testid"})
 	want := []string{"etcd_service1", "rabbitmq_service", "your_http_service", "your_tcp_service", "zookeeper_service1"}
@@ -54,7 +54,7 @@ func TestLoadOptionsFromEnv(t *testing.T) {
 		{name: "empty env id is no override", opts: LoadOptions{Path: exampleConf}, env: map[string]string{"NERVE_INSTANCE_ID": ""}, instance: "mymachine"},
 		{name: "flag wins over env", opts: LoadOptions{Path: exampleConf, InstanceID: "flag"}, env: map[string]string{"NERVE_INSTANCE_ID": "envid"}, instance: "flag"},
 		{name: "config from env", env: map[string]string{"NERVE_CONFIG": exampleConf}, instance: "mymachine"},
-		// Spec case 2: nothing says where the config is.
+		// Nothing says where the config is.
 		{name: "no config", err: ErrNoConfig},
 	}
 	for _, tc := range tests {

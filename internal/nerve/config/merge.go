@@ -17,7 +17,7 @@ import (
 
 // expandServiceConfDir adds a service for every *.yaml, then every *.json
 // file of service_conf_dir, named by its basename and replacing an inline
-// service of that name (spec/nerve.md 1.1). The tree is rebuilt, not
+// service of that name, as the original does. The tree is rebuilt, not
 // changed in place.
 func (l *loader) expandServiceConfDir(root *yaml.Node) *yaml.Node {
 	if root.Kind != yaml.MappingNode {
@@ -102,8 +102,8 @@ func expandPath(p string) (string, error) {
 	return abs, nil
 }
 
-// applyOverlay deep-merges the Yelp overlay file onto root (spec/nerve.md
-// 1.1): a missing or unreadable overlay is a warning, a blank one is {},
+// applyOverlay deep-merges the Yelp overlay file onto root (nested maps
+// key by key, anything else replaced): a missing or unreadable overlay is a warning, a blank one is {},
 // one that is not valid YAML is an error.
 func (l *loader) applyOverlay(root *yaml.Node, path string) *yaml.Node {
 	data, err := os.ReadFile(path)

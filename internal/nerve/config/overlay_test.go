@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Spec cases 4 to 8 (Yelp overlay) and the deep merge of 1.1.
+// The Yelp overlay and its deep merge (maps key by key, anything else replaced).
 func TestOverlay(t *testing.T) {
 	example := []string{"etcd_service1", "rabbitmq_service", "your_http_service", "your_tcp_service", "zookeeper_service1"}
 	tests := []struct {
@@ -94,7 +94,7 @@ func TestOverlayDeepMerge(t *testing.T) {
 	}
 }
 
-// Spec case 9: the main loop polls the overlay's modification time.
+// The main loop polls the overlay's modification time.
 func TestOverlayModTime(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "overlay.json")
 	if _, ok := OverlayModTime(""); ok {

@@ -12,7 +12,7 @@ func service(keys string) string {
 		"    " + strings.ReplaceAll(strings.TrimSpace(keys), "\n", "\n    ") + "\n"
 }
 
-// Spec cases 13 to 16 and the payload rules of 3.2: key order, optional
+// The payload rules: key order, optional
 // keys only when configured, the port in its configured JSON type, labels
 // in file order.
 func TestPayload(t *testing.T) {
@@ -59,7 +59,7 @@ func TestPayload(t *testing.T) {
 	}
 }
 
-// Spec case 13: instance_id is required as well.
+// instance_id is required as well.
 func TestPayloadNeedsInstanceID(t *testing.T) {
 	_, _, err := loadString(t, "nerve.yaml", "services: {s: {host: h, port: 1, zk_hosts: [z], zk_path: /p}}")
 	if err == nil || !strings.HasSuffix(err.Error(), "instance_id: you need to specify required argument instance_id") {
@@ -67,7 +67,7 @@ func TestPayloadNeedsInstanceID(t *testing.T) {
 	}
 }
 
-// Spec cases 10 to 12: each example service file loads with instance_id
+// Each example service file loads with instance_id
 // "1", gets its reporter and checks, and writes weight 2; labels added by
 // an overlay reach the payload.
 func TestExampleServices(t *testing.T) {

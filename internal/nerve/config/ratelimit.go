@@ -8,7 +8,7 @@ import (
 	"github.com/smartstack-go/smartstack/internal/config"
 )
 
-// RateLimit is a service's `rate_limiting` (spec/nerve.md 2.6): a token
+// RateLimit is a service's `rate_limiting` (docs/nerve.md): a token
 // bucket consulted when the service's status changes. The defaults (rate
 // and burst infinite) never throttle.
 type RateLimit struct {

@@ -5,14 +5,14 @@ import (
 	"testing"
 )
 
-// Spec cases 18 to 20: reporter_type selects the reporter, zookeeper by
+// reporter_type selects the reporter, zookeeper by
 // default and case-insensitively; its keys share the service's mapping.
 func TestReporterSelection(t *testing.T) {
 	tests := []struct {
 		name, keys, typ string
 		check           func(any) bool
 	}{
-		// The spec's zk_path is "zk_path"; ZooKeeper paths must be absolute.
+		// The original's test uses zk_path "zk_path"; ZooKeeper paths must be absolute.
 		{"default zookeeper", "zk_hosts: [zkhost1, zkhost2]\nzk_path: /zk_path", "zookeeper", func(r any) bool {
 			zk, ok := r.(*fakeZK)
 			return ok && slices.Equal(zk.ZKHosts, []string{"zkhost1", "zkhost2"}) && zk.ZKPath == "/zk_path"

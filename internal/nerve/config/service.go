@@ -12,7 +12,7 @@ import (
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
-// Service is one service to watch and register (spec/nerve.md 1.4).
+// Service is one service to watch and register (docs/nerve.md, Service keys).
 type Service struct {
 	// Name is the services key, or <name>_<i> for a load_test_concurrency
 	// copy. It names logs and metrics; it is not in the payload.
@@ -80,7 +80,7 @@ func (s Service) ReporterService() reporter.Service {
 }
 
 // Fingerprint identifies the service's configuration as the original's
-// reload compares it (spec/nerve.md 4.2): the service's mapping as
+// reload compares it: the service's mapping as
 // configured (after service_conf_dir and overlay), plus instance_id, name
 // and max_repeated_report_failures. Like the original's Hash comparison it
 // ignores key order and tells 1 from 1.0. Equal fingerprints mean the

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// service_conf_dir (spec 1.1): *.yaml and *.json files, named by basename,
+// service_conf_dir: *.yaml and *.json files, named by basename,
 // replace inline services; with x.yaml and x.json, x.json wins.
 func TestServiceConfDir(t *testing.T) {
 	dir := t.TempDir()

@@ -1,4 +1,4 @@
-// Package etcd is nerve's experimental etcd reporter (spec/nerve.md 3.4):
+// Package etcd is nerve's experimental etcd reporter (docs/nerve.md):
 // one in-order key per registration under <etcd_path>/<instance_id>, with a
 // TTL of five check intervals that every Ping refreshes, on the etcd v2
 // keys API.

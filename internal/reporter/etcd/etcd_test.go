@@ -40,7 +40,7 @@ func TestConfig(t *testing.T) {
 	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "etcd_port: 0 is not a TCP port") {
 		t.Fatalf("Validate with port 0 = %v", err)
 	}
-	// Spec case 20.
+	// The etcd type is registered and builds from its config.
 	typ, ok := reporter.Lookup("etcd")
 	if !ok {
 		t.Fatal("etcd reporter type not registered")

@@ -107,7 +107,7 @@ func TestRegisteredType(t *testing.T) {
 	if !ok || cfg.NodeType != EphemeralSequential {
 		t.Fatalf("NewConfig() = %#v", typ.NewConfig())
 	}
-	cfg.ZKHosts, cfg.ZKPath = []string{"zkhost1", "zkhost2"}, "/zk_path" // spec case 18
+	cfg.ZKHosts, cfg.ZKPath = []string{"zkhost1", "zkhost2"}, "/zk_path"
 	r, err := reporter.New("zookeeper", reporter.Service{Name: "s", InstanceID: "i", Payload: []byte("{}")}, cfg, reporter.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,6 @@
 // Package zookeeper is nerve's default reporter: one znode per healthy
 // service instance under zk_path, written the way airbnb nerve 0.9.7 writes
-// it (spec/nerve.md 3.3), on a ZooKeeper session shared by every service
+// it (docs/nerve.md, ZooKeeper reporter), on a ZooKeeper session shared by every service
 // that names the same host set.
 //
 // Beyond the original: a node lost to session expiry comes back as soon as

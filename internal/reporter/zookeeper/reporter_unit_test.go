@@ -24,7 +24,7 @@ func must(t *testing.T, err error) {
 	}
 }
 
-// Spec case 21: a missing zk_path is created with its parents; Stop deletes
+// A missing zk_path is created with its parents; Stop deletes
 // exactly the node that was created.
 func TestUnitCreatesParentsAndStopDeletesNode(t *testing.T) {
 	e := newFakeEnv()
@@ -46,7 +46,7 @@ func TestUnitCreatesParentsAndStopDeletesNode(t *testing.T) {
 	}
 }
 
-// Spec cases 22 and 26: up, ping, down on a connected client; the default
+// Up, ping, down on a connected client; the default
 // node is ephemeral_sequential with the payload as data.
 func TestUnitUpPingDown(t *testing.T) {
 	e := newFakeEnv()
@@ -64,7 +64,7 @@ func TestUnitUpPingDown(t *testing.T) {
 	must(t, r.ReportDown(ctx)) // nothing registered is not an error
 }
 
-// Spec case 23: with the client not connected nothing is sent.
+// With the client not connected nothing is sent.
 func TestUnitNotConnectedSendsNothing(t *testing.T) {
 	e := newFakeEnv()
 	r := e.start(t, testConfig())
@@ -84,7 +84,7 @@ func TestUnitNotConnectedSendsNothing(t *testing.T) {
 	}
 }
 
-// Spec cases 24 and 25: connection-class errors are transient; anything
+// connection-class errors are transient; anything
 // else is returned as is. Session expiry is transient here (the original
 // let it kill the watcher).
 func TestUnitErrorClassification(t *testing.T) {
@@ -116,7 +116,7 @@ func TestUnitErrorClassification(t *testing.T) {
 	}
 }
 
-// Spec case 24, operation timeout: a call that does not answer in time.
+// Operation timeout: a call that does not answer in time.
 func TestUnitOperationTimeoutIsTransient(t *testing.T) {
 	e := newFakeEnv()
 	r := e.start(t, testConfig())
@@ -158,7 +158,7 @@ func TestUnitAbandonedCreateIsUndone(t *testing.T) {
 	}
 }
 
-// Spec cases 26, 27, 29 and 28: node type flags, names and data.
+// Node type flags, names and data.
 func TestUnitNodeTypesAndNames(t *testing.T) {
 	for _, tc := range []struct {
 		nodeType, name string
@@ -186,7 +186,7 @@ func TestUnitNodeTypesAndNames(t *testing.T) {
 	}
 }
 
-// Spec case 30: a non-sequential create that finds the node sets its data
+// A non-sequential create that finds the node sets its data
 // once and adopts it. (Sequential creates cannot collide; the original's
 // set on the bare prefix there would fail, so they return the error.)
 func TestUnitNodeExistsIsAdopted(t *testing.T) {
@@ -208,7 +208,7 @@ func TestUnitNodeExistsIsAdopted(t *testing.T) {
 	}
 }
 
-// Spec case 31: ping asks exists once; a vanished node is ErrGone and
+// Ping asks exists once; a vanished node is ErrGone and
 // forgotten, and the next ReportUp creates a new node.
 func TestUnitPingVanishedNode(t *testing.T) {
 	e := newFakeEnv()

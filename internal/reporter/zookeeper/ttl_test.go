@@ -39,7 +39,7 @@ func ttlConfig(nodeType string, ttl time.Duration) *Config {
 	})
 }
 
-// Spec cases 32 and 33: only persistent types with ttl_seconds get a
+// Only persistent types with ttl_seconds get a
 // refresher; Stop ends it (and is fine without one).
 func TestUnitTTLRefresherOnlyForPersistentTypes(t *testing.T) {
 	for _, tc := range []struct {
@@ -75,7 +75,7 @@ func TestUnitTTLRefresherOnlyForPersistentTypes(t *testing.T) {
 	}
 }
 
-// Spec cases 34 and 35: renewIfDue with a frozen clock.
+// renewIfDue with a frozen clock.
 func TestUnitTTLRenewIfDue(t *testing.T) {
 	const ttl = 360 * time.Second
 	for _, tc := range []struct {

@@ -1,4 +1,4 @@
-// Package config loads synapse's config file (spec/synapse.md 1): ERB, then
+// Package config loads synapse's config file (docs/synapse.md): ERB, then
 // YAML or JSON; reserved top-level keys (services, service_conf_dir, statsd,
 // and our prometheus); every other top-level key names a generator; one
 // polymorphic discovery section per service. Load reports every problem at

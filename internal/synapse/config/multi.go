@@ -6,7 +6,7 @@ import (
 )
 
 // rewriteMulti turns discovery_multi into the discovery section of a multi
-// watcher (spec/synapse.md 1.3): {method: discovery_multi.method or multi,
+// watcher, as the original does: {method: discovery_multi.method or multi,
 // watchers: discovery_multi.watchers with primary set to the service's own
 // discovery, resolver: discovery_multi.resolver}. Nil when multi is not a
 // mapping (reported).

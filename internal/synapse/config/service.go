@@ -61,7 +61,7 @@ func (l *loader) service(src source, gens map[string]Generator) []synapse.Servic
 	}
 	l.portOverrideFallback(src, path, &sc, sections["haproxy"])
 	if disc.method == "ec2tag" && sc.BackendPortOverride == nil {
-		// EC2 knows addresses, not ports (spec 2.8, acceptance 63).
+		// EC2 knows addresses, not ports; the original requires it too.
 		d.Errorf(n, path, "missing backend_port_override: the ec2tag method does not know which port the service listens on")
 	}
 	if disc.method == "base" && len(sc.DefaultServers) == 0 {

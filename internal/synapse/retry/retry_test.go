@@ -58,13 +58,13 @@ func TestDo(t *testing.T) {
 		wantErr   error
 		wantCalls int
 	}{
-		{"28 defaults succeed", Default(), nil, 0, errBoom, nil, 1},
-		{"28 defaults always failing", Default(), nil, 99, errBoom, errBoom, 1},
-		{"29 three attempts, two failures", three, nil, 2, errBoom, nil, 3},
-		{"29 three attempts, always failing", three, nil, 99, errBoom, errBoom, 3},
-		{"30 max_delay 0 stops after one", Policy{MaxAttempts: 3}, nil, 99, errBoom, errBoom, 1},
-		{"31 non-retriable fails at once", three, onlyEOF, 99, errBoom, errBoom, 1},
-		{"31 retriable twice then success", three, onlyEOF, 2, io.EOF, nil, 3},
+		{"defaults succeed", Default(), nil, 0, errBoom, nil, 1},
+		{"defaults always failing", Default(), nil, 99, errBoom, errBoom, 1},
+		{"three attempts, two failures", three, nil, 2, errBoom, nil, 3},
+		{"three attempts, always failing", three, nil, 99, errBoom, errBoom, 3},
+		{"max_delay 0 stops after one", Policy{MaxAttempts: 3}, nil, 99, errBoom, errBoom, 1},
+		{"non-retriable fails at once", three, onlyEOF, 99, errBoom, errBoom, 1},
+		{"retriable twice then success", three, onlyEOF, 2, io.EOF, nil, 3},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

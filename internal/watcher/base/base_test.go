@@ -19,8 +19,8 @@ func TestRegisteredAndConfig(t *testing.T) {
 }
 
 // The one snapshot is an empty good set: the core's default_servers rule
-// makes the default servers the backends (acceptance: base watcher
-// returns default_servers).
+// makes the default servers the backends (as the original's base watcher
+// does).
 func TestRunSendsOneEmptySet(t *testing.T) {
 	w := watchertest.New[watcher.Watcher](t, Method, NewConfig(), watcher.Options{})
 	r := watchertest.Run(t, w)

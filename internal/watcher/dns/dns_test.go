@@ -15,7 +15,7 @@ import (
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
-// Spec 7.8 case 58: literals are used as written, only names are asked.
+// Literals are used as written, only names are asked.
 func TestSpecLiteralsAndNames(t *testing.T) {
 	f := testutil.StartDNS(t)
 	f.Set("localhost", "127.0.0.2")

@@ -12,7 +12,7 @@ import (
 
 func TestRegistered(t *testing.T) { watchertest.Registered[*Config](t, Method) }
 
-// Acceptance case 59: check_interval defaults to 15 s. container_port may
+// check_interval defaults to 15 s. container_port may
 // be a number or a string, as the original compares its to_s.
 func TestDecodeDefaults(t *testing.T) {
 	for _, port := range []string{"6379", `"6379"`, "06379"} {

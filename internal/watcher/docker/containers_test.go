@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// Acceptance case 60.
+// Both forms of a container's Ports give the same private-to-public map.
 func TestPortMap(t *testing.T) {
 	want := map[string]string{"6379": "49153", "6390": "49154"}
 	for _, raw := range []string{

@@ -15,7 +15,7 @@ import (
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
-// Acceptance case 62, over the wire: the Engine API's listing becomes
+// Over the wire: the Engine API's listing becomes
 // {name: server name, host: server host, port: public port string} for
 // matching images with container_port published, in listing order.
 func TestBackendsFromContainers(t *testing.T) {
@@ -78,7 +78,7 @@ func TestDropFailedServers(t *testing.T) {
 	r.Await(t, "a dropped", backends(backendJSON("b", sb.Host, "40000")))
 }
 
-// Acceptance case 59 (errors are swallowed): when no server answers, the
+// Errors are swallowed: when no server answers, the
 // round is stale, never a crash; timeouts and refused connections alike.
 func TestAllServersFailingIsStale(t *testing.T) {
 	f := newFakeDocker(t, watchertest.Testdata(t, "containers.json"))
@@ -98,7 +98,7 @@ func TestAllServersFailingIsStale(t *testing.T) {
 	r.Await(t, "recovered", func(s watcher.Snapshot) error { return countIs(s, 3) })
 }
 
-// Acceptance case 61: no port means 4243.
+// No port means 4243.
 func TestServerURL(t *testing.T) {
 	if got := (Server{Host: "server1.local", Name: "mainserver"}).baseURL(); got != "http://server1.local:4243" {
 		t.Errorf("baseURL = %s", got)

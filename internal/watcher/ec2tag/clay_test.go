@@ -17,8 +17,9 @@ import (
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
-// The Clay.io config (../../../../shared/seeds/002_7203f380ccfdd82f.txt)
-// is in testdata/clay.synapse.conf.json with its // comments removed and
+// Clay.io's published synapse config (blog post "10x: Service Discovery at
+// Clay.io", see testdata/README.md) is in testdata/clay.synapse.conf.json
+// with its // comments removed and
 // the lines the blog rendering lost put back: only the opening and closing
 // braces and brackets. The test then swaps the two file paths for a temp
 // directory and makes the two edits HAProxy 2.6 needs (see clayEdits).
@@ -51,7 +52,7 @@ func clayConfig(t *testing.T, dir string) string {
 	return path
 }
 
-// clayEdits make the seed's own HAProxy lines valid for HAProxy 2.6:
+// clayEdits make the blog config's own HAProxy lines valid for HAProxy 2.6:
 //   - `log local0` / `log local1 notice` lack the address every HAProxy
 //     version requires; the blog rendering most likely lost the
 //     `127.0.0.1` of HAProxy's classic sample config, restored here.

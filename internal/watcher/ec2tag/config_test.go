@@ -15,7 +15,7 @@ func TestConfigDefaults(t *testing.T) {
 	}
 }
 
-// Missing region and credentials construct fine (spec 7.8 #63): the SDK's
+// Missing region and credentials construct fine, as in the original: the SDK's
 // default chain may supply them at poll time.
 func TestConfigValidate(t *testing.T) {
 	ok := NewConfig()

@@ -81,7 +81,7 @@ func randomSplay(interval time.Duration) time.Duration {
 }
 
 // Run polls after a random splay in [0, check_interval), as the original
-// (spec 2.9), so a fleet restarted together does not poll Marathon in
+// does, so a fleet restarted together does not poll Marathon in
 // step; then every check_interval, counted from the start of the previous
 // poll, until ctx ends.
 func (w *Watcher) Run(ctx context.Context, out chan<- watcher.Snapshot) error {

@@ -12,7 +12,7 @@ import (
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
-// Acceptance case 65: one GET of /v2/apps/foo/tasks with
+// One GET of /v2/apps/foo/tasks with
 // Accept: application/json; marathon_api_path is templated.
 func TestRequestsTasksEndpoint(t *testing.T) {
 	for _, tc := range []struct{ apiPath, want string }{
@@ -41,7 +41,7 @@ func TestRequestsTasksEndpoint(t *testing.T) {
 	}
 }
 
-// Acceptance case 66: started tasks become {name: host, host, port:
+// Started tasks become {name: host, host, port:
 // ports[port_index]} sorted by name; startedAt null is filtered; a missing
 // port index gives no backend.
 func TestBackendsFromTasks(t *testing.T) {
@@ -99,7 +99,7 @@ func TestConnectionRefusedIsStale(t *testing.T) {
 	start(t, testConfig(url)).Await(t, "refused", stale("connection refused"))
 }
 
-// Acceptance case 66: a 10 s poll with check_interval 11 sleeps 1 s.
+// A 10 s poll with check_interval 11 sleeps 1 s.
 func TestNextDelay(t *testing.T) {
 	for _, tc := range []struct{ interval, elapsed, want time.Duration }{
 		{11 * time.Second, 10 * time.Second, time.Second},

@@ -42,7 +42,7 @@ func (c *fakeClock) next(t *testing.T) time.Duration {
 	}
 }
 
-// Spec 2.9: the first poll waits the random splay drawn in
+// The first poll waits the random splay drawn in
 // [0, check_interval); later polls wait check_interval less the poll's
 // time.
 func TestFirstPollAfterSplay(t *testing.T) {

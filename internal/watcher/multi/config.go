@@ -14,7 +14,7 @@ import (
 	"github.com/smartstack-go/smartstack/internal/watcher"
 )
 
-// Resolver methods (spec/synapse.md 2.10). base is the original's stub: it
+// Resolver methods (docs/synapse.md, multi). base is the original's stub: it
 // always resolves to no backends.
 const (
 	ResolverBase       = "base"

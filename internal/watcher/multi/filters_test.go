@@ -17,7 +17,7 @@ func labelled(host, az string) registration.Backend {
 	return b
 }
 
-// Spec 2.10: each child applies the label filters of its own discovery
+// Each child applies the label filters of its own discovery
 // section before the resolver merges; a child without filters keeps all.
 func TestChildLabelFilters(t *testing.T) {
 	p, s := fake(t, "p"), fake(t, "s")

@@ -19,7 +19,7 @@ func s3Res(keys string) string {
 const twoFakes = "{method: multi, watchers: {primary: {method: " + fakeMethod + ", id: p}, " +
 	"secondary: {method: " + fakeMethod + ", id: s}}, "
 
-// Spec 7.9 cases 67, 71 and 73: each a configuration error.
+// Each is a configuration error.
 func TestConfigErrors(t *testing.T) {
 	child := "{method: " + fakeMethod + ", id: x}"
 	tests := []struct{ name, src, want string }{
@@ -78,7 +78,7 @@ func TestConfigOrderAndMethods(t *testing.T) {
 	}
 }
 
-// Spec 7.9 case 72: config order, duplicates kept, first non-empty
+// Config order, duplicates kept, first non-empty
 // generator config; and a failing child keeps its last good set.
 func TestUnion(t *testing.T) {
 	p, s := fake(t, "p"), fake(t, "s")
@@ -117,7 +117,7 @@ func TestNothingKnownYet(t *testing.T) {
 	}
 }
 
-// Spec 7.9 case 73, with our stale rule: a failing or empty child gives way.
+// Sequential, with our stale rule: a failing or empty child gives way.
 func TestSequential(t *testing.T) {
 	p, s := fake(t, "p"), fake(t, "s")
 	w, out := start(t, twoFakes+"resolver: {method: sequential, sequential_order: [primary, secondary]}}")

@@ -115,7 +115,7 @@ func TestParseWeights(t *testing.T) {
 	}
 }
 
-// Spec 7.9 case 76: the weighted draw.
+// The weighted draw.
 func TestPickWeighted(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	draw := func(ws []weight, n int) map[string]int {
@@ -147,7 +147,7 @@ func TestPickWeighted(t *testing.T) {
 	}
 }
 
-// Spec 7.9 case 76: identical weights draw once; changed weights (order
+// Identical weights draw once; changed weights (order
 // aside) draw again; weights that pick nothing keep the pick.
 func TestToggleApply(t *testing.T) {
 	draws := 0

@@ -33,8 +33,8 @@ func want(t *testing.T, out <-chan watcher.Snapshot, hosts ...string) {
 
 // The resolver follows the object through the real SDK: a new content
 // switches child and sends its set; a 403, a 404 NoSuchKey, an invalid
-// object or an unknown watcher name keep the current child (spec 2.10,
-// case 74), and polling goes on.
+// object or an unknown watcher name keep the current child (as in the
+// original), and polling goes on.
 func TestS3ToggleFollowsObject(t *testing.T) {
 	f := newFakeS3(t, "primary: 100\nsecondary: 0\n")
 	p, s := fake(t, "p"), fake(t, "s")
@@ -108,7 +108,7 @@ func TestS3ToggleFirstFetchFails(t *testing.T) {
 	}
 }
 
-// Spec 7.9 case 75: resolvers naming the same object share one poller,
+// Resolvers naming the same object share one poller,
 // one fetch and one pick; it stops when the last resolver stops.
 func TestS3PollerShared(t *testing.T) {
 	t.Cleanup(func() {

@@ -24,7 +24,7 @@ func decodePoll(t *testing.T, src string) (*PollConfig, error) {
 	return cfg, cfg.Validate()
 }
 
-// Acceptance 52 (zookeeper_poll config) and the shared zookeeper keys.
+// The zookeeper_poll config and the shared zookeeper keys.
 func TestConfig(t *testing.T) {
 	cfg, err := decodePoll(t, "hosts: [b:2181, a:2181]\npath: /svc\n")
 	if err != nil {
@@ -77,7 +77,7 @@ func TestConfigDefaultsAndKeys(t *testing.T) {
 	}
 }
 
-// Acceptance 47: discovery_jitter 25 s. Ours waits the remainder, not the
+// discovery_jitter 25 s. Ours waits the remainder, not the
 // whole jitter (see docs/compatibility.md).
 func TestThrottle(t *testing.T) {
 	now := time.Unix(1000, 0)
@@ -106,7 +106,7 @@ func TestThrottle(t *testing.T) {
 	}
 }
 
-// Acceptance 34, 36, 49, 50: the fixed schema, ids, base64_ names.
+// The fixed schema, ids, base64_ names.
 func TestDecodeChildren(t *testing.T) {
 	d := newDecoder(registration.Format{}, "/p", slog.New(slog.DiscardHandler), nil)
 	data := `{"host":"server","port":"8888","name":"server","weight":"1","haproxy_server_options":"backup","labels":{"az":"us-east-1a"},"skipGc":true}`
@@ -128,7 +128,7 @@ func TestDecodeChildren(t *testing.T) {
 	}
 }
 
-// Acceptance 40, 51: a missing parent that was never seen is "nothing
+// A missing parent that was never seen is "nothing
 // registered"; a vanished child is skipped.
 func TestStateNeverExisted(t *testing.T) {
 	st := newState(newDecoder(registration.Format{}, "/p", slog.New(slog.DiscardHandler), nil), slog.New(slog.DiscardHandler), true)
