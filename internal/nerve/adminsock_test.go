@@ -43,7 +43,7 @@ func TestAdminSocketMaintenance(t *testing.T) {
 	waitSocket(t, sock)
 	c, ctx := admin.NewClient(sock), context.Background()
 
-	if _, err := c.MaintenanceDown(ctx, "a", "deploy 1234"); err != nil {
+	if _, err := c.MaintenanceDown(ctx, "a", "deploy 1234", 0); err != nil {
 		t.Fatal(err)
 	}
 	want(t, f, "b@1")
@@ -58,7 +58,7 @@ func TestAdminSocketMaintenance(t *testing.T) {
 		t.Fatal(err)
 	}
 	want(t, f, "a@1 b@1")
-	if _, err := c.MaintenanceDown(ctx, admin.All, ""); err != nil {
+	if _, err := c.MaintenanceDown(ctx, admin.All, "", 0); err != nil {
 		t.Fatal(err)
 	}
 	want(t, f, "")
@@ -85,7 +85,7 @@ func TestAdminSocketRefusals(t *testing.T) {
 	waitSocket(t, sock)
 	c, ctx := admin.NewClient(sock), context.Background()
 	for _, svc := range []string{"anything", "a/b", "A"} {
-		_, err := c.MaintenanceDown(ctx, svc, "x")
+		_, err := c.MaintenanceDown(ctx, svc, "x", 0)
 		var unknown *admin.UnknownServiceError
 		if !errors.As(err, &unknown) || strings.Join(unknown.Known, " ") != "a b" {
 			t.Fatalf("%q: %v, want unknown service listing a b", svc, err)
@@ -99,7 +99,7 @@ func TestAdminSocketRefusals(t *testing.T) {
 	sock2 := filepath.Join(t.TempDir(), "nerve.sock")
 	startDaemon(t, services(f.spec("c", "1")), func(o *Options) { o.AdminSocket = sock2 })
 	waitSocket(t, sock2)
-	if _, err := admin.NewClient(sock2).MaintenanceDown(ctx, "c", ""); !errors.Is(err, admin.ErrUnavailable) {
+	if _, err := admin.NewClient(sock2).MaintenanceDown(ctx, "c", "", 0); !errors.Is(err, admin.ErrUnavailable) {
 		t.Fatalf("maintenance without a spool: %v", err)
 	}
 }
