@@ -22,7 +22,6 @@ type serviceState struct {
 	failures   int
 	restarts   int
 	lastErr    string
-	weight     weightState // the live weight as of the last iteration
 	// registeredWeight is the weight in the reporter's payload.
 	registeredWeight *int
 	path             string
