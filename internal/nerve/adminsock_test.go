@@ -156,3 +156,47 @@ func TestAdminSocketStartup(t *testing.T) {
 		})
 	}
 }
+
+// --for over the socket: the expiry is the daemon's clock plus the
+// duration, stored in hacheck's format, shown in status; once the clock
+// passes it the service is back without anyone asking.
+func TestAdminSocketMaintenanceFor(t *testing.T) {
+	clock := &frozenClock{t: time.Date(2026, 12, 7, 4, 0, 0, 0, time.UTC)}
+	f := &fleet{reps: map[string][]*fakeReporter{}}
+	spool, sock := t.TempDir(), filepath.Join(t.TempDir(), "nerve.sock")
+	startDaemon(t, services(f.spec("a", "1")), func(o *Options) {
+		o.MaintenanceDir, o.AdminSocket, o.Clock = spool, sock, clock.now
+	})
+	want(t, f, "a@1")
+	waitSocket(t, sock)
+	c, ctx := admin.NewClient(sock), context.Background()
+	res, err := c.MaintenanceDown(ctx, "a", "reboot", 30*time.Minute)
+	if err != nil || res.Expires != "2026-12-07T04:30:00Z" {
+		t.Fatalf("MaintenanceDown = %+v, %v", res, err)
+	}
+	want(t, f, "")
+	if b, _ := os.ReadFile(filepath.Join(spool, "a")); !strings.Contains(string(b), `"expiration":1796617800`) {
+		t.Errorf("spool file %s", b)
+	}
+	testutil.Eventually(t, 5*time.Second, func() error {
+		if st, _ := c.Status(ctx); len(st) != 1 || st[0].MaintenanceExpires != res.Expires || st[0].MaintenanceReason != "reboot" {
+			return fmt.Errorf("status %+v", st)
+		}
+		return nil
+	})
+	for _, bad := range []time.Duration{-time.Second, 31 * 24 * time.Hour} {
+		_, err := c.MaintenanceDown(ctx, "a", "x", bad)
+		if bad < 0 && err != nil {
+			t.Errorf("a negative duration is no expiry, as 0: %v", err)
+		}
+		if bad > 0 && (err == nil || !strings.Contains(err.Error(), "at most 720h0m0s")) {
+			t.Errorf("for %s: %v", bad, err)
+		}
+	}
+	_, _ = c.MaintenanceDown(ctx, "a", "reboot", 30*time.Minute)
+	clock.add(30 * time.Minute)
+	want(t, f, "a@1")
+	if _, err := os.Stat(filepath.Join(spool, "a")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("expired spool file left: %v", err)
+	}
+}
