@@ -36,12 +36,26 @@ func mustCLI(t *testing.T, sock string, args ...string) string {
 
 func statusJSON(t *testing.T, sock string) admin.ServiceStatus {
 	t.Helper()
-	var st admin.StatusResult
-	out := mustCLI(t, sock, "status", "-o", "json")
-	if err := json.Unmarshal([]byte(out), &st); err != nil || len(st.Services) != 1 {
-		t.Fatalf("status -o json: %v\n%s", err, out)
+	st, err := tryStatusJSON(t, sock)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return st.Services[0]
+	return st
+}
+
+// tryStatusJSON is `nerve status -o json` of a nerve with one service; an
+// error when the socket is not up yet.
+func tryStatusJSON(t *testing.T, sock string) (admin.ServiceStatus, error) {
+	t.Helper()
+	var st admin.StatusResult
+	out, err := nerveCLI(t, sock, "status", "-o", "json")
+	if err != nil {
+		return admin.ServiceStatus{}, fmt.Errorf("nerve status: %w\n%s", err, out)
+	}
+	if err := json.Unmarshal([]byte(out), &st); err != nil || len(st.Services) != 1 {
+		return admin.ServiceStatus{}, fmt.Errorf("status -o json: %v\n%s", err, out)
+	}
+	return st.Services[0], nil
 }
 
 // `maint down --for` survives a nerve restart (the expiry is in the spool
@@ -63,7 +77,7 @@ func TestNerveMaintForSurvivesRestart(t *testing.T) {
 	wantChildren(t, zc, root+"/web", payload(svc.port))
 
 	var res admin.MaintenanceResult
-	out := mustCLI(t, sock, "maint", "down", "web", "--reason", "kernel upgrade", "--for", "6s", "-o", "json")
+	out := mustCLI(t, sock, "maint", "down", "web", "--reason", "kernel upgrade", "--for", "8s", "-o", "json")
 	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Expires == "" || res.Reason != "kernel upgrade" {
 		t.Fatalf("maint down -o json: %v\n%s", err, out)
 	}
@@ -77,7 +91,10 @@ func TestNerveMaintForSurvivesRestart(t *testing.T) {
 	<-p.done
 	p2 := startNerve(t, args...)
 	testutil.Eventually(t, 5*time.Second, func() error {
-		st := statusJSON(t, sock)
+		st, err := tryStatusJSON(t, sock)
+		if err != nil {
+			return err
+		}
 		if !st.Maintenance || st.Reported != "down" || st.MaintenanceReason != "kernel upgrade" || st.MaintenanceExpires != res.Expires {
 			return fmt.Errorf("after restart: %+v", st)
 		}
