@@ -30,7 +30,7 @@ const (
 func runClient(path string) int {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	_, err := admin.NewClient(path).MaintenanceDown(ctx, "a", "intruder")
+	_, err := admin.NewClient(path).MaintenanceDown(ctx, "a", "intruder", 0)
 	fmt.Println(err)
 	switch {
 	case err == nil:

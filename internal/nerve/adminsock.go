@@ -48,26 +48,36 @@ func (d *Daemon) closeAdmin() {
 }
 
 // SetMaintenance takes service ("all" for every one) out of rotation or
-// back, and runs its worker's next round at once. A name the running
-// config does not have is refused (*admin.UnknownServiceError) and leaves
-// no spool file behind.
-func (d *Daemon) SetMaintenance(service string, down bool, reason string) error {
+// back, and runs its worker's next round at once. A positive dur is stored
+// in the spool file as its expiry, so it survives a restart. A name the
+// running config does not have is refused (*admin.UnknownServiceError)
+// and leaves no spool file behind.
+func (d *Daemon) SetMaintenance(service string, down bool, reason string, dur time.Duration) (time.Time, error) {
 	if err := d.knownService(service); err != nil {
-		return err
+		return time.Time{}, err
 	}
+	var expires time.Time
 	var err error
 	if down {
 		if reason == "" {
 			reason = admin.DefaultReason
 		}
-		err = d.spool.set(service, reason)
+		if dur > 0 {
+			expires = d.opts.Clock().Add(dur).Truncate(time.Millisecond)
+		}
+		err = d.spool.set(service, reason, expires)
 	} else {
 		err = d.spool.clear(service)
 	}
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
-	d.log.Info("maintenance changed", "service", service, "down", down, "reason", reason)
+	d.log.Info("maintenance changed", "service", service, "down", down, "reason", reason, "expires", fmtExpiry(expires))
+	d.wakeWorkers(service)
+	return expires, nil
+}
+
+func (d *Daemon) wakeWorkers(service string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for name, s := range d.workers {
@@ -75,7 +85,6 @@ func (d *Daemon) SetMaintenance(service string, down bool, reason string) error 
 			s.wake()
 		}
 	}
-	return nil
 }
 
 func (d *Daemon) knownService(service string) error {
@@ -83,10 +92,18 @@ func (d *Daemon) knownService(service string) error {
 		return nil
 	}
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	if _, ok := d.workers[service]; ok {
+	_, ok := d.workers[service]
+	d.mu.Unlock()
+	if ok {
 		return nil
 	}
+	return d.unknown(service)
+}
+
+// unknown is the refusal of service, listing the configured ones.
+func (d *Daemon) unknown(service string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	known := make([]string, 0, len(d.workers))
 	for name := range d.workers {
 		known = append(known, name)

@@ -43,7 +43,7 @@ func TestAdminSocketMaintenance(t *testing.T) {
 	waitSocket(t, sock)
 	c, ctx := admin.NewClient(sock), context.Background()
 
-	if _, err := c.MaintenanceDown(ctx, "a", "deploy 1234"); err != nil {
+	if _, err := c.MaintenanceDown(ctx, "a", "deploy 1234", 0); err != nil {
 		t.Fatal(err)
 	}
 	want(t, f, "b@1")
@@ -58,7 +58,7 @@ func TestAdminSocketMaintenance(t *testing.T) {
 		t.Fatal(err)
 	}
 	want(t, f, "a@1 b@1")
-	if _, err := c.MaintenanceDown(ctx, admin.All, ""); err != nil {
+	if _, err := c.MaintenanceDown(ctx, admin.All, "", 0); err != nil {
 		t.Fatal(err)
 	}
 	want(t, f, "")
@@ -85,7 +85,7 @@ func TestAdminSocketRefusals(t *testing.T) {
 	waitSocket(t, sock)
 	c, ctx := admin.NewClient(sock), context.Background()
 	for _, svc := range []string{"anything", "a/b", "A"} {
-		_, err := c.MaintenanceDown(ctx, svc, "x")
+		_, err := c.MaintenanceDown(ctx, svc, "x", 0)
 		var unknown *admin.UnknownServiceError
 		if !errors.As(err, &unknown) || strings.Join(unknown.Known, " ") != "a b" {
 			t.Fatalf("%q: %v, want unknown service listing a b", svc, err)
@@ -99,7 +99,7 @@ func TestAdminSocketRefusals(t *testing.T) {
 	sock2 := filepath.Join(t.TempDir(), "nerve.sock")
 	startDaemon(t, services(f.spec("c", "1")), func(o *Options) { o.AdminSocket = sock2 })
 	waitSocket(t, sock2)
-	if _, err := admin.NewClient(sock2).MaintenanceDown(ctx, "c", ""); !errors.Is(err, admin.ErrUnavailable) {
+	if _, err := admin.NewClient(sock2).MaintenanceDown(ctx, "c", "", 0); !errors.Is(err, admin.ErrUnavailable) {
 		t.Fatalf("maintenance without a spool: %v", err)
 	}
 }
@@ -154,5 +154,49 @@ func TestAdminSocketStartup(t *testing.T) {
 				t.Fatalf("want the service run and one %q warning:\n%s", tc.wantWarn, logs.String())
 			}
 		})
+	}
+}
+
+// --for over the socket: the expiry is the daemon's clock plus the
+// duration, stored in hacheck's format, shown in status; once the clock
+// passes it the service is back without anyone asking.
+func TestAdminSocketMaintenanceFor(t *testing.T) {
+	clock := &frozenClock{t: time.Date(2026, 12, 7, 4, 0, 0, 0, time.UTC)}
+	f := &fleet{reps: map[string][]*fakeReporter{}}
+	spool, sock := t.TempDir(), filepath.Join(t.TempDir(), "nerve.sock")
+	startDaemon(t, services(f.spec("a", "1")), func(o *Options) {
+		o.MaintenanceDir, o.AdminSocket, o.Clock = spool, sock, clock.now
+	})
+	want(t, f, "a@1")
+	waitSocket(t, sock)
+	c, ctx := admin.NewClient(sock), context.Background()
+	res, err := c.MaintenanceDown(ctx, "a", "reboot", 30*time.Minute)
+	if err != nil || res.Expires != "2026-12-07T04:30:00Z" {
+		t.Fatalf("MaintenanceDown = %+v, %v", res, err)
+	}
+	want(t, f, "")
+	if b, _ := os.ReadFile(filepath.Join(spool, "a")); !strings.Contains(string(b), `"expiration":1796617800`) {
+		t.Errorf("spool file %s", b)
+	}
+	testutil.Eventually(t, 5*time.Second, func() error {
+		if st, _ := c.Status(ctx); len(st) != 1 || st[0].MaintenanceExpires != res.Expires || st[0].MaintenanceReason != "reboot" {
+			return fmt.Errorf("status %+v", st)
+		}
+		return nil
+	})
+	for _, bad := range []time.Duration{-time.Second, 31 * 24 * time.Hour} {
+		_, err := c.MaintenanceDown(ctx, "a", "x", bad)
+		if bad < 0 && err != nil {
+			t.Errorf("a negative duration is no expiry, as 0: %v", err)
+		}
+		if bad > 0 && (err == nil || !strings.Contains(err.Error(), "at most 720h0m0s")) {
+			t.Errorf("for %s: %v", bad, err)
+		}
+	}
+	_, _ = c.MaintenanceDown(ctx, "a", "reboot", 30*time.Minute)
+	clock.add(30 * time.Minute)
+	want(t, f, "a@1")
+	if _, err := os.Stat(filepath.Join(spool, "a")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("expired spool file left: %v", err)
 	}
 }

@@ -78,10 +78,10 @@ func New(opts Options) (*Daemon, error) {
 		return nil, errors.New("nerve: Options.Load is required")
 	}
 	setDefaults(&opts)
-	d := &Daemon{opts: opts, log: opts.Logger, workers: map[string]*supervisor{}, spool: spool{dir: opts.MaintenanceDir}}
+	d := &Daemon{opts: opts, log: opts.Logger, workers: map[string]*supervisor{}, spool: spool{dir: opts.MaintenanceDir, now: opts.Clock, log: opts.Logger}}
 	d.spool.mode = d.fileMode
 	d.m = newMetrics(opts.Registerer, opts.Buckets)
-	d.env = env{log: opts.Logger, m: d.m, now: opts.Clock, maintenance: d.spool.down, stopTimeout: opts.StopTimeout}
+	d.env = env{log: opts.Logger, m: d.m, now: opts.Clock, maintenance: d.spool.lookup, stopTimeout: opts.StopTimeout}
 	d.backoff = backoff{min: opts.RestartBackoff, max: opts.MaxRestartBackoff, resetAfter: time.Minute}
 	return d, nil
 }

@@ -9,14 +9,14 @@ import (
 // and short-circuits on the first one that is down, as the original does.
 func (w *worker) evaluate(ctx context.Context) bool {
 	if w.spec.CheckMocked {
-		w.setChecksUp(true, false)
+		w.setChecksUp(true)
 		return true
 	}
-	if down, reason := w.env.maintenance(w.spec.Name); down {
+	if m, down := w.env.maintenance(w.spec.Name); down {
 		if !w.st.snapshot().Maintenance {
-			w.log.Warn("service in maintenance; reporting down", "reason", reason)
+			w.log.Warn("service in maintenance; reporting down", "reason", m.Reason, "file", m.Source, "expires", fmtExpiry(m.Expires))
 		}
-		w.setChecksUp(false, true)
+		w.setMaintenance(&m)
 		return false
 	}
 	statuses := make([]CheckStatus, len(w.spec.Checks))
@@ -30,7 +30,8 @@ func (w *worker) evaluate(ctx context.Context) bool {
 		up = statuses[i].Up
 	}
 	w.st.update(func(s *serviceState) { s.checks = statuses })
-	w.setChecksUp(up, false)
+	w.setMaintenance(nil)
+	w.setChecksUp(up)
 	return up
 }
 
@@ -52,9 +53,26 @@ func (w *worker) runCheck(ctx context.Context, i int) CheckStatus {
 	return st
 }
 
-func (w *worker) setChecksUp(up, maintenance bool) {
+func (w *worker) setChecksUp(up bool) {
+	w.st.update(func(s *serviceState) { s.checksUp = &up })
+}
+
+// setMaintenance records the spool entry that holds the service down (nil:
+// none); the checks do not run meanwhile, so checksUp says down.
+func (w *worker) setMaintenance(m *maintenance) {
 	w.st.update(func(s *serviceState) {
-		s.checksUp = &up
-		s.maintenance = maintenance
+		if m != nil {
+			down := false
+			s.checksUp = &down
+		}
+		s.maint = m
 	})
+}
+
+// fmtExpiry is an expiry for logs and status: RFC 3339, "" for none.
+func fmtExpiry(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
 }

@@ -137,7 +137,7 @@ func (c *frozenClock) add(d time.Duration) {
 func testEnv() env {
 	return env{
 		log: discard(), m: newMetrics(nil, nil), now: time.Now,
-		maintenance: func(string) (bool, string) { return false, "" },
+		maintenance: func(string) (maintenance, bool) { return maintenance{}, false },
 		stopTimeout: time.Second,
 	}
 }

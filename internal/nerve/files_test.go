@@ -67,7 +67,7 @@ func TestDaemonFileMode(t *testing.T) {
 			td.load(next, nil)
 		}
 		testutil.Eventually(t, 5*time.Second, func() error {
-			if err := td.d.SetMaintenance("a", true, "deploy"); err != nil {
+			if _, err := td.d.SetMaintenance("a", true, "deploy", 0); err != nil {
 				return err
 			}
 			for _, p := range []string{heartbeat, filepath.Join(spoolDir, "a")} {

@@ -22,8 +22,11 @@ func (d *Daemon) Status() []ServiceStatus {
 	}
 	d.mu.Unlock()
 	out := make([]ServiceStatus, 0, len(ss))
+	now := d.opts.Clock()
 	for _, s := range ss {
-		out = append(out, s.st.snapshot())
+		st := s.st.snapshot()
+		s.weightStatus(&st.Weight, now)
+		out = append(out, st)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Service < out[j].Service })
 	return out

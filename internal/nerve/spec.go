@@ -28,6 +28,11 @@ type ServiceSpec struct {
 	// Fingerprint identifies the service's whole effective config: equal
 	// fingerprints on reload mean "unchanged, keep the worker and its znode".
 	Fingerprint string
+	// Weight is the configured weight (nil: none in the payload).
+	Weight *int
+	// Payload builds the registration with another weight, for a live
+	// weight change; nil means the weight cannot be changed live.
+	Payload func(weight *int) ([]byte, error)
 	// NewReporter builds a fresh reporter; each worker (re)start calls it.
 	NewReporter func() (reporter.Reporter, error)
 }

@@ -11,20 +11,22 @@ import (
 // and the gauges. It outlives worker restarts, so /status shows the restart
 // count and last error of a crash-looping worker.
 type serviceState struct {
-	mu           sync.Mutex
-	name         string
-	running      bool
-	known        bool // a report was made (or attempted) since the last reset
-	reportedUp   bool
-	checksUp     *bool
-	maintenance  bool
-	checks       []CheckStatus
-	failures     int
-	restarts     int
-	lastErr      string
-	path         string
-	reportedOnce sync.Once
-	reported     chan struct{} // closed after the first report attempt
+	mu         sync.Mutex
+	name       string
+	running    bool
+	known      bool // a report was made (or attempted) since the last reset
+	reportedUp bool
+	checksUp   *bool
+	maint      *maintenance // the entry holding it down, nil when none
+	checks     []CheckStatus
+	failures   int
+	restarts   int
+	lastErr    string
+	// registeredWeight is the weight in the reporter's payload.
+	registeredWeight *int
+	path             string
+	reportedOnce     sync.Once
+	reported         chan struct{} // closed after the first report attempt
 }
 
 // CheckStatus and ServiceStatus are the /status document's entries, shared
@@ -52,13 +54,17 @@ func (s *serviceState) snapshot() ServiceStatus {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := ServiceStatus{
-		Service: s.name, Running: s.running, Reported: "unknown", Maintenance: s.maintenance,
+		Service: s.name, Running: s.running, Reported: "unknown", Maintenance: s.maint != nil,
 		Checks: append([]CheckStatus(nil), s.checks...), ConsecutiveFailures: s.failures,
 		Restarts: s.restarts, LastError: s.lastErr, Path: s.path,
 	}
 	if s.checksUp != nil {
 		up := *s.checksUp
 		st.ChecksUp = &up
+	}
+	st.Weight.Registered = cloneInt(s.registeredWeight)
+	if m := s.maint; m != nil {
+		st.MaintenanceReason, st.MaintenanceSource, st.MaintenanceExpires = m.Reason, m.Source, fmtExpiry(m.Expires)
 	}
 	if s.known {
 		st.Reported = map[bool]string{true: "up", false: "down"}[s.reportedUp]

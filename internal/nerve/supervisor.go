@@ -17,6 +17,7 @@ type supervisor struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	nudge  chan struct{}
+	live   liveWeight
 }
 
 // backoff bounds the restart delay; a worker that ran for resetAfter is
@@ -86,7 +87,7 @@ func (s *supervisor) runOnce(ctx context.Context, e env) (err error) {
 			err = fmt.Errorf("worker panic: %v\n%s", r, debug.Stack())
 		}
 	}()
-	w, err := newWorker(s.spec, e, s.st)
+	w, err := newWorker(s.spec, e, s.st, &s.live)
 	if err != nil {
 		return err
 	}

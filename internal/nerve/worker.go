@@ -17,7 +17,7 @@ type env struct {
 	log         *slog.Logger
 	m           *nerveMetrics
 	now         func() time.Time
-	maintenance func(service string) (down bool, reason string)
+	maintenance func(service string) (maintenance, bool)
 	stopTimeout time.Duration
 }
 
@@ -36,10 +36,14 @@ type worker struct {
 	limiter *ratelimit.Limiter
 	known   bool // whether reportedUp holds a state the registry has
 	up      bool
+	live    *liveWeight
+	// synced tells that the reporter's payload carries sent as its weight.
+	synced bool
+	sent   *int
 }
 
-func newWorker(spec ServiceSpec, e env, st *serviceState) (*worker, error) {
-	w := &worker{spec: spec, env: e, st: st, log: e.log.With("service", spec.Name)}
+func newWorker(spec ServiceSpec, e env, st *serviceState, live *liveWeight) (*worker, error) {
+	w := &worker{spec: spec, env: e, st: st, live: live, log: e.log.With("service", spec.Name)}
 	for _, c := range spec.Checks {
 		w.filters = append(w.filters, check.NewFilter(c.Rise, c.Fall))
 	}
@@ -79,6 +83,7 @@ func (w *worker) loop(ctx context.Context, rep reporter.Reporter, nudge <-chan s
 	}
 	failures := 0
 	for ctx.Err() == nil {
+		next := w.syncWeight(ctx, rep)
 		switch w.round(ctx, rep) {
 		case resultOK:
 			failures = 0
@@ -93,7 +98,11 @@ func (w *worker) loop(ctx context.Context, rep reporter.Reporter, nudge <-chan s
 		if failures >= max {
 			return fmt.Errorf("%w (%d)", errTooManyFailures, failures)
 		}
-		sleep(ctx, w.spec.CheckInterval, wake, nudge)
+		d := w.spec.CheckInterval
+		if next > 0 && (d <= 0 || next < d) {
+			d = next // a ramp step is due first
+		}
+		sleep(ctx, d, wake, nudge)
 	}
 	return nil
 }

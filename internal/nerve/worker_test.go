@@ -12,7 +12,7 @@ import (
 
 func mustWorker(t *testing.T, spec ServiceSpec, e env) *worker {
 	t.Helper()
-	w, err := newWorker(spec, e, newServiceState(spec.Name))
+	w, err := newWorker(spec, e, newServiceState(spec.Name), &liveWeight{})
 	if err != nil {
 		t.Fatal(err)
 	}

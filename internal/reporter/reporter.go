@@ -47,6 +47,16 @@ type Waker interface {
 	Wake() <-chan struct{}
 }
 
+// Updater is implemented by reporters that can change what they register
+// without deregistering (a live weight change).
+type Updater interface {
+	// SetPayload replaces the payload. A current registration is rewritten
+	// in place (same znode, same key: watchers see a data change, never a
+	// removal); later registrations use the new payload. On error the
+	// payload is still replaced, and calling again retries the rewrite.
+	SetPayload(ctx context.Context, payload []byte) error
+}
+
 var (
 	// ErrGone: the registration the reporter made no longer exists.
 	ErrGone = errors.New("registration is gone")

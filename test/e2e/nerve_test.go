@@ -136,7 +136,7 @@ func TestNerveMaintenance(t *testing.T) {
 		t.Fatalf("status does not show maintenance:\n%s", body)
 	}
 	var unknown *admin.UnknownServiceError
-	if _, err := c.MaintenanceDown(ctx, "anything", ""); !errors.As(err, &unknown) || !slices.Equal(unknown.Known, []string{"web"}) {
+	if _, err := c.MaintenanceDown(ctx, "anything", "", 0); !errors.As(err, &unknown) || !slices.Equal(unknown.Known, []string{"web"}) {
 		t.Fatalf("unknown service: %v", err)
 	}
 	maint("up", "web")

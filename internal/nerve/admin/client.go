@@ -44,9 +44,33 @@ func (c *Client) Status(ctx context.Context) ([]ServiceStatus, error) {
 
 // MaintenanceDown takes service (or All) out of rotation; nerve reports it
 // down at once and keeps it down across restarts until MaintenanceUp.
-func (c *Client) MaintenanceDown(ctx context.Context, service, reason string) (MaintenanceResult, error) {
+// A positive dur ends it by itself after that long, across restarts too.
+func (c *Client) MaintenanceDown(ctx context.Context, service, reason string, dur time.Duration) (MaintenanceResult, error) {
+	req := MaintenanceRequest{Reason: reason}
+	if dur > 0 {
+		req.For = dur.String()
+	}
 	var res MaintenanceResult
-	err := c.do(ctx, http.MethodPost, PathMaintenance+url.PathEscape(service), MaintenanceRequest{Reason: reason}, &res)
+	err := c.do(ctx, http.MethodPost, PathMaintenance+url.PathEscape(service), req, &res)
+	return res, err
+}
+
+// SetWeight changes service's registered weight live, in steps from 1
+// over ramp when ramp is positive.
+func (c *Client) SetWeight(ctx context.Context, service string, weight int, ramp time.Duration) (WeightResult, error) {
+	req := WeightRequest{Weight: &weight}
+	if ramp > 0 {
+		req.Ramp = ramp.String()
+	}
+	var res WeightResult
+	err := c.do(ctx, http.MethodPut, PathWeight+url.PathEscape(service), req, &res)
+	return res, err
+}
+
+// ResetWeight drops service's live weight: the configured one applies.
+func (c *Client) ResetWeight(ctx context.Context, service string) (WeightResult, error) {
+	var res WeightResult
+	err := c.do(ctx, http.MethodDelete, PathWeight+url.PathEscape(service), nil, &res)
 	return res, err
 }
 

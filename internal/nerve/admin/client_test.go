@@ -8,9 +8,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // fakeController knows services "a" and "b" and records calls.
@@ -26,19 +28,39 @@ func (f fakeController) Status() []ServiceStatus {
 	return []ServiceStatus{{Service: "a", Reported: "up"}, {Service: "b", Reported: "down", Maintenance: true}}
 }
 
-func (f fakeController) SetMaintenance(service string, down bool, reason string) error {
+func (f fakeController) SetMaintenance(service string, down bool, reason string, dur time.Duration) (time.Time, error) {
 	if f.err != nil {
-		return f.err
+		return time.Time{}, f.err
 	}
 	if service != "a" && service != "b" && service != All {
-		return &UnknownServiceError{Service: service, Known: []string{"a", "b"}}
+		return time.Time{}, &UnknownServiceError{Service: service, Known: []string{"a", "b"}}
 	}
 	if f.mu != nil {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		*f.calls = append(*f.calls, map[bool]string{true: "down", false: "up"}[down]+" "+service+" "+reason)
 	}
-	return nil
+	if dur > 0 {
+		return time.Unix(1700000000, 0).Add(dur), nil
+	}
+	return time.Time{}, nil
+}
+
+func (f fakeController) SetWeight(service string, weight *int, ramp time.Duration) (time.Time, *int, error) {
+	if service != "a" && service != "b" {
+		return time.Time{}, nil, &UnknownServiceError{Service: service, Known: []string{"a", "b"}}
+	}
+	if f.mu != nil {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		w := "config"
+		if weight != nil {
+			w = strconv.Itoa(*weight)
+		}
+		*f.calls = append(*f.calls, "weight "+service+" "+w+" "+ramp.String())
+	}
+	conf := 10
+	return time.Unix(1700000000, 0).Add(ramp), &conf, nil
 }
 
 func (f fakeController) got() string {
@@ -60,11 +82,11 @@ func TestClientRoundTrip(t *testing.T) {
 	if err != nil || len(st) != 2 || st[1].Service != "b" || !st[1].Maintenance {
 		t.Fatalf("Status = %+v, %v", st, err)
 	}
-	res, err := c.MaintenanceDown(ctx, "a", "  deploy 1234 ")
+	res, err := c.MaintenanceDown(ctx, "a", "  deploy 1234 ", 0)
 	if err != nil || res != (MaintenanceResult{Service: "a", Maintenance: true, Reason: "deploy 1234"}) {
 		t.Fatalf("MaintenanceDown = %+v, %v", res, err)
 	}
-	if _, err := c.MaintenanceDown(ctx, All, ""); err != nil {
+	if _, err := c.MaintenanceDown(ctx, All, "", 0); err != nil {
 		t.Fatal(err)
 	}
 	if res, err := c.MaintenanceUp(ctx, "a"); err != nil || res.Maintenance {
@@ -82,11 +104,11 @@ func TestClientErrors(t *testing.T) {
 	c, ctx := NewClient(path), context.Background()
 
 	// The mux cleans ".." out of the path: refused, though not by name.
-	if _, err := c.MaintenanceDown(ctx, "..", "x"); err == nil {
+	if _, err := c.MaintenanceDown(ctx, "..", "x", 0); err == nil {
 		t.Fatal(`".." accepted`)
 	}
 	for _, svc := range []string{"nope", "a/b", "a b", "all/../a"} {
-		_, err := c.MaintenanceDown(ctx, svc, "x")
+		_, err := c.MaintenanceDown(ctx, svc, "x", 0)
 		var unknown *UnknownServiceError
 		if !errors.As(err, &unknown) || unknown.Service != svc || strings.Join(unknown.Known, ",") != "a,b" {
 			t.Fatalf("%q: %v, want an UnknownServiceError listing a,b", svc, err)
@@ -96,7 +118,7 @@ func TestClientErrors(t *testing.T) {
 		}
 	}
 	for _, reason := range []string{"two\nlines", "esc\x1b[2J", strings.Repeat("r", MaxReason+1)} {
-		if _, err := c.MaintenanceDown(ctx, "a", reason); err == nil || !contains(err.Error(), "reason") {
+		if _, err := c.MaintenanceDown(ctx, "a", reason, 0); err == nil || !contains(err.Error(), "reason") {
 			t.Fatalf("reason %q accepted: %v", reason, err)
 		}
 	}
@@ -145,7 +167,7 @@ func TestStateChangeLogsPeer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := NewClient(path).MaintenanceDown(context.Background(), "a", "deploy"); err != nil {
+	if _, err := NewClient(path).MaintenanceDown(context.Background(), "a", "deploy", 0); err != nil {
 		t.Fatal(err)
 	}
 	if err := srv.Close(context.Background()); err != nil {

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Routes, relative to the socket. {service} is a configured service name
@@ -18,6 +19,7 @@ import (
 const (
 	PathStatus      = "/v1/status"
 	PathMaintenance = "/v1/maintenance/" // + {service}
+	PathWeight      = "/v1/weight/"      // + {service}
 )
 
 // All names every service in a maintenance request.
@@ -30,15 +32,52 @@ const DefaultReason = "maintenance"
 const MaxReason = 1024
 
 // MaintenanceRequest is the JSON body of POST /v1/maintenance/{service}.
+// For, a Go duration ("30m"), ends the maintenance by itself that long
+// after the request; "" keeps it until DELETE.
 type MaintenanceRequest struct {
 	Reason string `json:"reason"`
+	For    string `json:"for,omitempty"`
 }
 
 // MaintenanceResult answers POST and DELETE /v1/maintenance/{service}.
+// Expires is RFC 3339 UTC, absent when the maintenance has no end.
 type MaintenanceResult struct {
 	Service     string `json:"service"`
 	Maintenance bool   `json:"maintenance"`
 	Reason      string `json:"reason,omitempty"`
+	Expires     string `json:"expires,omitempty"`
+}
+
+// MaxMaintenanceFor bounds --for: longer is a permanent maintenance and
+// should say so.
+const MaxMaintenanceFor = 30 * 24 * time.Hour
+
+// Weight limits: HAProxy's server weights.
+const (
+	MinWeight = 0
+	MaxWeight = 256
+	// MaxRamp bounds a ramp's duration.
+	MaxRamp = 24 * time.Hour
+)
+
+// WeightRequest is the JSON body of PUT /v1/weight/{service}: Weight from
+// MinWeight to MaxWeight, reached through go-nerve's warm-up steps from 1
+// over Ramp (a Go duration; "" or "0s" sets it at once). DELETE
+// /v1/weight/{service} drops the live weight: the configured one applies.
+type WeightRequest struct {
+	Weight *int   `json:"weight"`
+	Ramp   string `json:"ramp,omitempty"`
+}
+
+// WeightResult answers PUT and DELETE /v1/weight/{service}: the live
+// weight just set (absent after DELETE), and the configured one (absent
+// when the config has none).
+type WeightResult struct {
+	Service    string `json:"service"`
+	Weight     *int   `json:"weight,omitempty"`
+	Configured *int   `json:"configured,omitempty"`
+	Ramp       string `json:"ramp,omitempty"`
+	RampEnds   string `json:"ramp_ends,omitempty"`
 }
 
 // StatusResult answers GET /v1/status; the same document as GET /status
@@ -54,11 +93,28 @@ type ServiceStatus struct {
 	Reported            string        `json:"reported"` // up, down or unknown
 	ChecksUp            *bool         `json:"checks_up"`
 	Maintenance         bool          `json:"maintenance"`
+	MaintenanceReason   string        `json:"maintenance_reason,omitempty"`
+	MaintenanceSource   string        `json:"maintenance_source,omitempty"` // the spool file: the service or "all"
+	MaintenanceExpires  string        `json:"maintenance_expires,omitempty"`
+	Weight              WeightStatus  `json:"weight"`
 	Checks              []CheckStatus `json:"checks"`
 	ConsecutiveFailures int           `json:"consecutive_failures"`
 	Restarts            int           `json:"restarts"`
 	LastError           string        `json:"last_error,omitempty"`
 	Path                string        `json:"path,omitempty"`
+}
+
+// WeightStatus is a service's weight: Configured from the config (absent:
+// none), Registered in the registration's payload now, and while a live
+// weight is set (nerve weight) its Target and ramp progress.
+type WeightStatus struct {
+	Configured *int   `json:"configured"`
+	Registered *int   `json:"registered"`
+	Live       bool   `json:"live"`
+	Target     *int   `json:"target,omitempty"`
+	Step       int    `json:"ramp_step,omitempty"`
+	Steps      int    `json:"ramp_steps,omitempty"`
+	RampEnds   string `json:"ramp_ends,omitempty"`
 }
 
 // CheckStatus is the last result of one check.

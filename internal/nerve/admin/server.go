@@ -22,7 +22,14 @@ type Controller interface {
 	// SetMaintenance takes service (or All) out of rotation (down) or
 	// back. An unknown service is an *UnknownServiceError; a refusal that
 	// depends on how nerve runs wraps ErrUnavailable.
-	SetMaintenance(service string, down bool, reason string) error
+	// A positive dur ends the maintenance by itself that long from now;
+	// it returns when (zero: no end).
+	SetMaintenance(service string, down bool, reason string, dur time.Duration) (expires time.Time, err error)
+	// SetWeight sets service's live weight, reached over ramp; a nil
+	// weight drops the live weight (the configured one applies). It
+	// returns when the ramp ends (zero without a ramp) and the configured
+	// weight.
+	SetWeight(service string, weight *int, ramp time.Duration) (rampEnds time.Time, configured *int, err error)
 }
 
 // Server is a running admin socket. Its serving goroutine is owned by it
@@ -82,6 +89,8 @@ func Handler(c Controller, log *slog.Logger) http.Handler {
 	mux.HandleFunc("GET "+PathStatus, h.status)
 	mux.HandleFunc("POST "+PathMaintenance+"{service}", h.maintenance)
 	mux.HandleFunc("DELETE "+PathMaintenance+"{service}", h.maintenance)
+	mux.HandleFunc("PUT "+PathWeight+"{service}", h.weight)
+	mux.HandleFunc("DELETE "+PathWeight+"{service}", h.weight)
 	return mux
 }
 
@@ -96,6 +105,8 @@ func (h handler) status(w http.ResponseWriter, _ *http.Request) {
 
 func (h handler) maintenance(w http.ResponseWriter, r *http.Request) {
 	res := MaintenanceResult{Service: r.PathValue("service"), Maintenance: r.Method == http.MethodPost}
+	var dur time.Duration
+	var err error
 	if res.Maintenance {
 		var req MaintenanceRequest
 		if err := decode(w, r, &req); err != nil {
@@ -110,14 +121,22 @@ func (h handler) maintenance(w http.ResponseWriter, r *http.Request) {
 		if res.Reason == "" {
 			res.Reason = DefaultReason
 		}
+		if dur, err = parseFor(req.For); err != nil {
+			writeError(w, http.StatusBadRequest, err)
+			return
+		}
 	}
 	peer := peerAttrs(r.Context())
-	if err := h.c.SetMaintenance(res.Service, res.Maintenance, res.Reason); err != nil {
+	expires, err := h.c.SetMaintenance(res.Service, res.Maintenance, res.Reason, dur)
+	if !expires.IsZero() {
+		res.Expires = expires.UTC().Format(time.RFC3339)
+	}
+	if err != nil {
 		h.log.Warn("admin socket: maintenance refused", append(peer, "service", res.Service, "down", res.Maintenance, "err", err)...)
 		writeError(w, statusOf(err), err)
 		return
 	}
-	h.log.Info("admin socket: maintenance set", append(peer, "service", res.Service, "down", res.Maintenance, "reason", res.Reason)...)
+	h.log.Info("admin socket: maintenance set", append(peer, "service", res.Service, "down", res.Maintenance, "reason", res.Reason, "expires", res.Expires)...)
 	writeJSON(w, http.StatusOK, res)
 }
 

@@ -93,7 +93,7 @@ func newRootCmd(stdout, stderr io.Writer, lookup lookupEnv) (*cobra.Command, *op
 	_, o.adminExplicit = lookup("NERVE_ADMIN_SOCKET")
 	f.StringVar(&o.adminGroup, "admin-group", getenv("NERVE_ADMIN_GROUP"), "group (name or gid) owning the admin socket; its members may change nerve's state; default the daemon's own group; env NERVE_ADMIN_GROUP")
 	f.DurationVar(&o.zkSessionTimeout, "zk-session-timeout", 0, "ZooKeeper session timeout to request (0: 32s, the original's)")
-	cmd.AddCommand(cliutil.VersionCmd("nerve"), maintCmd(lookup))
+	cmd.AddCommand(cliutil.VersionCmd("nerve"), maintCmd(lookup), weightCmd(lookup), statusCmd(lookup))
 	return cmd, o
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/smartstack-go/smartstack/internal/nerve/config"
 	"github.com/smartstack-go/smartstack/internal/reporter"
 	"github.com/smartstack-go/smartstack/internal/statsd"
+	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
 // reporterOptions is shared by every reporter the daemon builds.
@@ -47,7 +48,12 @@ func fromConfig(cfg *config.Config, ro reporterOptions) *nerve.Desired {
 func serviceSpec(s config.Service, maxFailures int, ro reporterOptions) nerve.ServiceSpec {
 	spec := nerve.ServiceSpec{
 		Name: s.Name, CheckInterval: s.CheckInterval, CheckMocked: s.CheckMocked,
-		MaxFailures: maxFailures, Fingerprint: s.Fingerprint(),
+		MaxFailures: maxFailures, Fingerprint: s.Fingerprint(), Weight: s.Weight,
+		Payload: func(weight *int) ([]byte, error) {
+			r := s.Registration()
+			r.Weight = weight
+			return registration.Marshal(r)
+		},
 		NewReporter: func() (reporter.Reporter, error) {
 			return reporter.New(s.ReporterType, s.ReporterService(), s.Reporter, reporter.Options{
 				Logger: ro.Logger, Registerer: ro.Registerer, Pool: ro.Pool, SessionTimeout: ro.SessionTimeout,

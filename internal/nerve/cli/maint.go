@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -24,23 +25,34 @@ func maintCmd(lookup lookupEnv) *cobra.Command {
 		Short: "take services of the running nerve out of rotation and back, over its admin socket",
 		Args:  cobra.NoArgs,
 	}
-	cmd.PersistentFlags().StringVar(&socket, "admin-socket", envOr(lookup, "NERVE_ADMIN_SOCKET", admin.DefaultSocket(lookup)),
-		"the running nerve's admin socket; env NERVE_ADMIN_SOCKET")
-	var reason string
+	socketFlag(cmd, &socket, lookup)
+	var reason, format string
+	var dur time.Duration
 	down := &cobra.Command{
 		Use:   "down <service>|all",
-		Short: "report a service (or every one) down until `maint up`, across nerve restarts",
+		Short: "report a service (or every one) down until `maint up` or --for ends, across nerve restarts",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			res, err := client().MaintenanceDown(cmdContext(cmd), args[0], reason)
+			if dur < 0 {
+				return fmt.Errorf("--for %s: want a positive duration", dur)
+			}
+			res, err := client().MaintenanceDown(cmdContext(cmd), args[0], reason, dur)
 			if err != nil {
 				return socketHint(socket, err)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: in maintenance (%s)\n", res.Service, res.Reason)
-			return nil
+			return emit(cmd.OutOrStdout(), format, res, func() error {
+				until := ""
+				if res.Expires != "" {
+					until = ", until " + res.Expires
+				}
+				_, err := fmt.Fprintf(cmd.OutOrStdout(), "%s: in maintenance (%s)%s\n", res.Service, res.Reason, until)
+				return err
+			})
 		},
 	}
 	down.Flags().StringVar(&reason, "reason", "", "why, kept in the maintenance file and the log (default \"maintenance\")")
+	down.Flags().DurationVar(&dur, "for", 0, "end the maintenance by itself after this long (e.g. 30m), across restarts too; default: until `maint up`")
+	outputFlag(down, &format)
 	up := &cobra.Command{
 		Use:   "up <service>|all",
 		Short: "end a service's (or all's) maintenance; its checks decide again",
@@ -50,10 +62,13 @@ func maintCmd(lookup lookupEnv) *cobra.Command {
 			if err != nil {
 				return socketHint(socket, err)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: maintenance ended\n", res.Service)
-			return nil
+			return emit(cmd.OutOrStdout(), format, res, func() error {
+				_, err := fmt.Fprintf(cmd.OutOrStdout(), "%s: maintenance ended\n", res.Service)
+				return err
+			})
 		},
 	}
+	outputFlag(up, &format)
 	status := &cobra.Command{
 		Use:   "status",
 		Short: "print each service's reported state and maintenance",
@@ -63,11 +78,17 @@ func maintCmd(lookup lookupEnv) *cobra.Command {
 			if err != nil {
 				return socketHint(socket, err)
 			}
-			return printStatus(cmd.OutOrStdout(), st)
+			return emit(cmd.OutOrStdout(), format, maintView(st), func() error { return printMaint(cmd.OutOrStdout(), st) })
 		},
 	}
+	outputFlag(status, &format)
 	cmd.AddCommand(down, up, status)
 	return cmd
+}
+
+func socketFlag(cmd *cobra.Command, socket *string, lookup lookupEnv) {
+	cmd.PersistentFlags().StringVar(socket, "admin-socket", envOr(lookup, "NERVE_ADMIN_SOCKET", admin.DefaultSocket(lookup)),
+		"the running nerve's admin socket; env NERVE_ADMIN_SOCKET")
 }
 
 func cmdContext(cmd *cobra.Command) context.Context {
@@ -77,20 +98,52 @@ func cmdContext(cmd *cobra.Command) context.Context {
 	return context.Background()
 }
 
-// printStatus is one line per service; a maintenance is the spool file's
-// state as of the service's last round.
-func printStatus(w io.Writer, st []admin.ServiceStatus) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SERVICE\tREPORTED\tMAINTENANCE\tCHECKS\tZNODE")
+// maintEntry is one service in `maint status -o json`.
+type maintEntry struct {
+	Service     string `json:"service"`
+	Reported    string `json:"reported"`
+	Maintenance bool   `json:"maintenance"`
+	Reason      string `json:"reason,omitempty"`
+	Source      string `json:"source,omitempty"`
+	Expires     string `json:"expires,omitempty"`
+}
+
+func maintView(st []admin.ServiceStatus) map[string][]maintEntry {
+	out := make([]maintEntry, 0, len(st))
 	for _, s := range st {
-		checks := "-"
-		if s.ChecksUp != nil {
-			checks = map[bool]string{true: "up", false: "down"}[*s.ChecksUp]
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Service, s.Reported, map[bool]string{true: "yes", false: "no"}[s.Maintenance],
-			checks, orDash(s.Path))
+		out = append(out, maintEntry{Service: s.Service, Reported: s.Reported, Maintenance: s.Maintenance,
+			Reason: s.MaintenanceReason, Source: s.MaintenanceSource, Expires: s.MaintenanceExpires})
+	}
+	return map[string][]maintEntry{"services": out}
+}
+
+// printMaint is one line per service; a maintenance is the spool file's
+// state as of the service's last round.
+func printMaint(w io.Writer, st []admin.ServiceStatus) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SERVICE\tREPORTED\tMAINTENANCE\tCHECKS\tEXPIRES\tREASON")
+	for _, s := range st {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Service, s.Reported, maintWord(s), checksWord(s.ChecksUp),
+			orDash(s.MaintenanceExpires), orDash(s.MaintenanceReason))
 	}
 	return tw.Flush()
+}
+
+func maintWord(s admin.ServiceStatus) string {
+	switch {
+	case !s.Maintenance:
+		return "no"
+	case s.MaintenanceSource == admin.All:
+		return "yes (all)"
+	}
+	return "yes"
+}
+
+func checksWord(up *bool) string {
+	if up == nil {
+		return "-"
+	}
+	return map[bool]string{true: "up", false: "down"}[*up]
 }
 
 func orDash(s string) string {

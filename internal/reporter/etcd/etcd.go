@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"math"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -189,6 +190,17 @@ func (r *Reporter) ReportDown(ctx context.Context) error {
 	return err
 }
 
+// SetPayload implements reporter.Updater: the same key is set again with
+// the new payload (a key that expired meanwhile is replaced by a new one,
+// as ReportUp does).
+func (r *Reporter) SetPayload(ctx context.Context, payload []byte) error {
+	r.svc.Payload = slices.Clone(payload)
+	if r.c == nil || r.key == "" {
+		return nil
+	}
+	return r.ReportUp(ctx)
+}
+
 // Stop deregisters and drops idle connections.
 func (r *Reporter) Stop(ctx context.Context) error {
 	if r.c == nil {
@@ -202,4 +214,7 @@ func (r *Reporter) Stop(ctx context.Context) error {
 
 var errNotStarted = fmt.Errorf("etcd reporter not started: %w", reporter.ErrNotConnected)
 
-var _ reporter.Reporter = (*Reporter)(nil)
+var (
+	_ reporter.Reporter = (*Reporter)(nil)
+	_ reporter.Updater  = (*Reporter)(nil)
+)

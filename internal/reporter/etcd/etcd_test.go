@@ -119,7 +119,8 @@ func TestEtcdReal(t *testing.T) {
 		"up creates an in-order key with payload and ttl": testUp,
 		"ping refreshes the ttl":                          testPingRefreshes,
 		"down deletes and ping does not re-create":        testDownStaysDown,
-		"stop deletes": testStopDeletes,
+		"stop deletes":                      testStopDeletes,
+		"set payload rewrites the same key": testSetPayload,
 	} {
 		t.Run(name, func(t *testing.T) {
 			fn(t, etcdEnv{e: e, dir: "/nerve/" + url.PathEscape(strings.ReplaceAll(name, " ", "_"))})
@@ -241,5 +242,21 @@ func TestEtcdDownWhileUnreachable(t *testing.T) {
 	}
 	if err := r.Ping(ctx); !errors.Is(err, reporter.ErrNotConnected) {
 		t.Fatalf("Ping with etcd stopped = %v", err)
+	}
+}
+
+func testSetPayload(t *testing.T, env etcdEnv) {
+	r := env.reporter(t, 500*time.Millisecond)
+	const weighted = `{"host":"127.0.0.1","port":3000,"name":"mymachine","weight":3}`
+	must(t, r.SetPayload(ctx, []byte(weighted))) // not registered: stored only
+	if keys := env.list(t); len(keys) != 0 {
+		t.Fatalf("SetPayload before ReportUp: %+v", keys)
+	}
+	must(t, r.ReportUp(ctx))
+	keys := env.list(t)
+	must(t, r.SetPayload(ctx, []byte(payload)))
+	again := env.list(t)
+	if len(keys) != 1 || keys[0].Value != weighted || len(again) != 1 || again[0].Key != keys[0].Key || again[0].Value != payload {
+		t.Fatalf("before %+v, after %+v: want the same key with the new value", keys, again)
 	}
 }

@@ -33,7 +33,7 @@ func (r *Reporter) ReportUp(ctx context.Context) error {
 
 func (r *Reporter) save(ctx context.Context, c zk.Client, node string) error {
 	start := time.Now()
-	st, err := setData(ctx, c, node, r.svc.Payload)
+	st, err := setData(ctx, c, node, r.data())
 	r.m.observe("save", start, err)
 	switch {
 	case errors.Is(err, zk.ErrNoNode):
@@ -51,13 +51,13 @@ func (r *Reporter) save(ctx context.Context, c zk.Client, node string) error {
 // round trip in the common case.
 func (r *Reporter) create(ctx context.Context, c zk.Client) error {
 	start := time.Now()
-	node, err := createNode(ctx, c, r.prefix, r.svc.Payload, r.flags, r.acl)
+	node, err := createNode(ctx, c, r.prefix, r.data(), r.flags, r.acl)
 	if errors.Is(err, zk.ErrNoNode) {
 		if err := ensurePath(ctx, c, r.cfg.parent(), r.acl); err != nil {
 			r.m.observe("create", start, err)
 			return wrap("create parents of", r.prefix, err)
 		}
-		node, err = createNode(ctx, c, r.prefix, r.svc.Payload, r.flags, r.acl)
+		node, err = createNode(ctx, c, r.prefix, r.data(), r.flags, r.acl)
 	}
 	if errors.Is(err, zk.ErrNodeExists) && r.flags&zk.FlagSequence == 0 {
 		r.m.observe("create", start, nil)
@@ -74,7 +74,7 @@ func (r *Reporter) create(ctx context.Context, c zk.Client) error {
 		owner = c.SessionID()
 	}
 	r.remember(c, node, owner)
-	r.m.childBytes(len(r.svc.Payload))
+	r.m.childBytes(len(r.data()))
 	r.log.Info("wrote new ZK node", "node_type", r.cfg.nodeType(), "path", node)
 	return nil
 }
@@ -83,7 +83,7 @@ func (r *Reporter) create(ctx context.Context, c zk.Client) error {
 // type, writing our payload to it, as airbnb nerve does.
 func (r *Reporter) adopt(ctx context.Context, c zk.Client) error {
 	start := time.Now()
-	st, err := setData(ctx, c, r.prefix, r.svc.Payload)
+	st, err := setData(ctx, c, r.prefix, r.data())
 	r.m.observe("save", start, err)
 	if err != nil {
 		return wrap("set existing", r.prefix, err)
@@ -162,7 +162,7 @@ func (r *Reporter) touch(ctx context.Context) {
 		return
 	}
 	start := time.Now()
-	_, err = setData(ctx, c, node, r.svc.Payload)
+	_, err = setData(ctx, c, node, r.data())
 	r.m.observe("save", start, err)
 	switch {
 	case err == nil:

@@ -269,5 +269,6 @@ func (r *Reporter) client() (conn, error) {
 var (
 	_ reporter.Reporter = (*Reporter)(nil)
 	_ reporter.Waker    = (*Reporter)(nil)
+	_ reporter.Updater  = (*Reporter)(nil)
 	_ io.Closer         = (*session)(nil)
 )
