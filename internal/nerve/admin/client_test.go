@@ -162,3 +162,14 @@ func TestStateChangeLogsPeer(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// start serves c on a socket and closes it on cleanup.
+func start(t *testing.T, path string, gid int, c Controller) *Server {
+	t.Helper()
+	srv, err := Start(path, gid, c, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close(context.Background()) })
+	return srv
+}
