@@ -10,6 +10,7 @@ import (
 
 	"github.com/smartstack-go/smartstack/internal/cliutil"
 	"github.com/smartstack-go/smartstack/internal/synapse"
+	"github.com/smartstack-go/smartstack/internal/synapse/config"
 )
 
 // onceFlags are --once and its companions.
@@ -36,7 +37,11 @@ func runOnce(cmd *cobra.Command, o *options) error {
 	if err != nil {
 		return err
 	}
-	d, err := load(o.config)
+	loadFn := config.Load
+	if o.once.dryRun {
+		loadFn = config.LoadDryRun
+	}
+	d, err := loadWith(loadFn, o.config)
 	if err != nil {
 		cliutil.PrintProblems(stderr, "synapse", err)
 		return cliutil.CodeError{Code: ExitConfig}
