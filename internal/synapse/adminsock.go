@@ -19,25 +19,15 @@ var _ admin.Controller = (*Daemon)(nil)
 // /run/synapse still works, without `synapse status`. An unknown group is
 // always an error: it was asked for explicitly.
 func (d *Daemon) openAdmin() error {
-	if d.opts.AdminSocket == "" {
-		return nil
-	}
-	gid, err := adminsock.LookupGroup(d.opts.AdminGroup)
+	srv, err := adminsock.Open(adminsock.Options{Path: d.opts.AdminSocket, Group: d.opts.AdminGroup,
+		Optional: d.opts.AdminSocketOptional, Log: d.log,
+		Without: "`synapse status` will not reach this synapse"}, admin.Handler(d))
 	if err != nil {
-		return err
-	}
-	srv, err := admin.Start(d.opts.AdminSocket, gid, d)
-	if err != nil {
-		if d.opts.AdminSocketOptional {
-			d.log.Warn("running without the admin socket: `synapse status` will not reach this synapse", "err", err)
-			return nil
-		}
 		return err
 	}
 	d.mu.Lock()
 	d.admin = srv
 	d.mu.Unlock()
-	d.log.Info("serving the admin socket", "path", srv.Path(), "group", d.opts.AdminGroup)
 	return nil
 }
 

@@ -1,14 +1,12 @@
 package cli
 
 import (
-	"errors"
-	"fmt"
 	"os"
-	"syscall"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/smartstack-go/smartstack/internal/adminsock"
 	"github.com/smartstack-go/smartstack/internal/synapse/admin"
 )
 
@@ -41,12 +39,4 @@ func envOr(name, def string) string {
 }
 
 // socketHint says what to do about the usual socket errors.
-func socketHint(path string, err error) error {
-	switch {
-	case errors.Is(err, syscall.EACCES):
-		return fmt.Errorf("%w (run as root, as synapse's user or as a member of the socket's group)", err)
-	case errors.Is(err, syscall.ENOENT), errors.Is(err, syscall.ECONNREFUSED):
-		return fmt.Errorf("%w (is synapse running with --admin-socket %s?)", err, path)
-	}
-	return err
-}
+func socketHint(path string, err error) error { return adminsock.Hint("synapse", path, err) }
