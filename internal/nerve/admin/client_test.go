@@ -48,7 +48,6 @@ func (f fakeController) got() string {
 }
 
 func contains(s, sub string) bool   { return strings.Contains(s, sub) }
-func repeat(s string, n int) string { return strings.Repeat(s, n) }
 
 func TestClientRoundTrip(t *testing.T) {
 	f := newFake()
