@@ -47,7 +47,7 @@ func (f fakeController) got() string {
 	return strings.Join(*f.calls, "; ")
 }
 
-func contains(s, sub string) bool   { return strings.Contains(s, sub) }
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
 func TestClientRoundTrip(t *testing.T) {
 	f := newFake()
