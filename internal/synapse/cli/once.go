@@ -20,8 +20,8 @@ type onceFlags struct {
 }
 
 func (f *onceFlags) register(fs *pflag.FlagSet) {
-	fs.BoolVar(&f.enabled, "once", false,
-		"discover every service, write haproxy.cfg (through check_command) and the other generators' outputs, and exit; HAProxy is not reloaded nor told (0 written, 78 config error, 1 otherwise)")
+	fs.BoolVar(&f.enabled, "once", false, fmt.Sprintf("discover every service, write haproxy.cfg (through check_command) and the other generators' outputs, and exit; "+
+		"HAProxy is neither reloaded nor told (exit %d written, %d config error, %d otherwise)", ExitOK, ExitConfig, ExitError))
 	fs.BoolVar(&f.dryRun, "dry-run", false, "with --once: print haproxy.cfg to stdout and write nothing")
 	fs.DurationVar(&f.timeout, "once-timeout", synapse.DefaultOnceTimeout, "with --once: how long to wait for every service's first discovery")
 }
