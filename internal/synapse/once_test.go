@@ -135,3 +135,20 @@ func TestOnceDryRun(t *testing.T) {
 		t.Fatalf("generator options %+v, want Once and DryRun", opts)
 	}
 }
+
+// A stop (SIGTERM) while waiting is not reported as a timeout.
+func TestOnceStopped(t *testing.T) {
+	var builds []*fakeGen
+	var mu sync.Mutex
+	hub := newHub()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- Once(ctx, desired(genSpec("g", &builds, &mu), spec("web", "w", "")), OnceOptions{NewWatcher: hub.New, Timeout: time.Minute})
+	}()
+	hub.latest(t, "web")
+	cancel()
+	if err := wait(t, done); err == nil || !strings.Contains(err.Error(), "stopped before every service was discovered") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -24,8 +24,8 @@ type watcherExit struct {
 // snapshot, applied to its state, then stops them all. A watcher that
 // gives up, or a service still undiscovered at timeout, is an error
 // naming the service and the last discovery problem seen.
-func discoverAll(ctx context.Context, states map[string]*ServiceState, watchers map[string]watcher.Watcher, timeout time.Duration, log *slog.Logger) error {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+func discoverAll(parent context.Context, states map[string]*ServiceState, watchers map[string]watcher.Watcher, timeout time.Duration, log *slog.Logger) error {
+	ctx, cancel := context.WithTimeout(parent, timeout)
 	snaps := make(chan watcher.Snapshot)
 	exits := make(chan watcherExit, len(watchers))
 	var wg sync.WaitGroup
@@ -61,6 +61,9 @@ func discoverAll(ctx context.Context, states map[string]*ServiceState, watchers 
 			}
 			return fmt.Errorf("service %s: discovery failed: %w", e.service, e.err)
 		case <-ctx.Done():
+			if err := parent.Err(); err != nil {
+				return fmt.Errorf("stopped before every service was discovered: %w", err)
+			}
 			return notDiscovered(pending, problems, timeout)
 		}
 	}

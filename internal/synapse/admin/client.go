@@ -2,9 +2,6 @@ package admin
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"net/http"
 
 	"github.com/smartstack-go/smartstack/internal/adminsock"
@@ -22,12 +19,5 @@ func NewClient(path string) *Client { return &Client{sock: adminsock.NewClient("
 func (c *Client) Status(ctx context.Context) (StatusResult, error) {
 	var res StatusResult
 	err := c.sock.Do(ctx, http.MethodGet, PathStatus, nil, &res)
-	var answer *adminsock.StatusError
-	if errors.As(err, &answer) {
-		var e ErrorResult
-		if json.Unmarshal(answer.Body, &e) == nil && e.Error != "" {
-			return res, fmt.Errorf("synapse: %s", e.Error)
-		}
-	}
 	return res, err
 }

@@ -47,8 +47,3 @@ type WatcherHealth struct {
 	LastSnapshot time.Time `json:"last_snapshot,omitzero"`
 	Discovered   bool      `json:"discovered"` // a good snapshot has arrived
 }
-
-// ErrorResult is the body of every answer that is not 2xx.
-type ErrorResult struct {
-	Error string `json:"error"`
-}

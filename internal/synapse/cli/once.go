@@ -3,6 +3,8 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -49,7 +51,10 @@ func runOnce(cmd *cobra.Command, o *options) error {
 	for _, w := range d.Warnings {
 		log.Warn("config warning: " + w)
 	}
-	err = synapse.Once(cmdContext(cmd), d, synapse.OnceOptions{Logger: log, Timeout: o.once.timeout,
+	// SIGTERM or SIGINT stops the watchers and exits without writing.
+	ctx, stop := signal.NotifyContext(cmdContext(cmd), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	err = synapse.Once(ctx, d, synapse.OnceOptions{Logger: log, Timeout: o.once.timeout,
 		DryRun: o.once.dryRun, Out: cmd.OutOrStdout()})
 	var cfgErr *synapse.ConfigError
 	switch {

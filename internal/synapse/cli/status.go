@@ -73,8 +73,8 @@ func printStatus(w io.Writer, st admin.StatusResult, now time.Time) error {
 			if srv.Status != "" {
 				weight = fmt.Sprint(srv.Weight)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Name, srv.Name, orDash(srv.Addr), yesNo(srv.Discovered),
-				orDash(srv.Status), weight, ago(srv.LastChange, now))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Name, oneLine(srv.Name), orDash(oneLine(srv.Addr)), yesNo(srv.Discovered),
+				orDash(oneLine(srv.Status)), weight, ago(srv.LastChange, now))
 		}
 	}
 	for _, p := range st.Proxies {
@@ -146,8 +146,9 @@ func orDash(s string) string {
 	return s
 }
 
-// oneLine keeps an error from another process (a watcher's, a reload
-// command's output) from breaking the table or the terminal.
+// oneLine keeps what came from elsewhere (a registration's name, a
+// watcher's error, a reload command's output) from breaking the table or
+// driving the terminal.
 func oneLine(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
