@@ -85,10 +85,13 @@ type Daemon struct {
 	genMu sync.Mutex
 	gens  map[string]generator.Generator // swapped whole on reload, under genMu
 
-	mu        sync.Mutex // guards view, reporters and the server fields
-	view      view
+	mu       sync.Mutex // guards view and the server fields
+	view     view
+	endpoint metrics.Endpoint
+
+	// Under mu too: the generators that can report their proxy's state,
+	// and the admin socket.
 	reporters []generator.Reporter
-	endpoint  metrics.Endpoint
 	admin     *admin.Server
 }
 
