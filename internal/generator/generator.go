@@ -54,6 +54,19 @@ type Options struct {
 	// every file a generator writes. Zero keeps each generator's default
 	// (see docs/security.md).
 	FileMode fs.FileMode
+	// Once is set by `synapse --once`: write the outputs, but leave the
+	// running proxy alone (no runtime API, no reload).
+	Once bool
+	// DryRun, with Once, writes nothing at all, not even a file's mode:
+	// only Previewers are called.
+	DryRun bool
+}
+
+// Previewer is a generator that can render its main output without
+// writing it, for `synapse --once --dry-run`.
+type Previewer interface {
+	// Preview returns what Update would write, and where.
+	Preview(ctx context.Context, services []Service) (path string, content []byte, err error)
 }
 
 // Type is one generator kind: New decodes its top-level section (through the

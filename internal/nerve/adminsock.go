@@ -5,6 +5,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/adminsock"
 	"github.com/smartstack-go/smartstack/internal/nerve/admin"
 )
 
@@ -14,24 +15,13 @@ import (
 // nerve run by a user who cannot write /run/nerve still works, without it.
 // An unknown group is always an error: it was asked for explicitly.
 func (d *Daemon) openAdmin() error {
-	if d.opts.AdminSocket == "" {
-		return nil
-	}
-	gid, err := admin.LookupGroup(d.opts.AdminGroup)
+	srv, err := adminsock.Open(adminsock.Options{Path: d.opts.AdminSocket, Group: d.opts.AdminGroup,
+		Optional: d.opts.AdminSocketOptional, Log: d.log,
+		Without: "maintenance can only be changed through the maintenance directory"}, admin.Handler(d, d.log))
 	if err != nil {
-		return err
-	}
-	srv, err := admin.Start(d.opts.AdminSocket, gid, d, d.log)
-	if err != nil {
-		if d.opts.AdminSocketOptional {
-			d.log.Warn("running without the admin socket: maintenance can only be changed through the maintenance directory",
-				"err", err)
-			return nil
-		}
 		return err
 	}
 	d.admin = srv
-	d.log.Info("serving the admin socket", "path", srv.Path(), "group", d.opts.AdminGroup)
 	return nil
 }
 

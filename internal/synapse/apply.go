@@ -39,6 +39,7 @@ func (d *Daemon) apply(ctx context.Context, cfg *Desired) error {
 	d.genMu.Lock()
 	d.gens = gens
 	d.genMu.Unlock()
+	d.setReporters(gens)
 	d.genSpecs = cfg.Generators
 	d.commit(ctx, cfg, changes)
 	d.applyStatsd(cfg.Statsd)

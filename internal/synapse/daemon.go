@@ -11,6 +11,7 @@ import (
 
 	"github.com/smartstack-go/smartstack/internal/generator"
 	"github.com/smartstack-go/smartstack/internal/metrics"
+	"github.com/smartstack-go/smartstack/internal/synapse/admin"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 )
 
@@ -50,6 +51,12 @@ type Options struct {
 	CoalesceWindow, FirstUpdateTimeout, TickInterval time.Duration
 	// RestartBackoff and MaxRestartBackoff bound watcher restarts; 1 s, 30 s.
 	RestartBackoff, MaxRestartBackoff time.Duration
+	// AdminSocket is the admin socket's path, "" for none; AdminGroup its
+	// group (name or gid, "" the daemon's). With AdminSocketOptional a
+	// socket that cannot be created is a warning, not a start-up error:
+	// it is only the default path (see openAdmin).
+	AdminSocket, AdminGroup string
+	AdminSocketOptional     bool
 }
 
 // Daemon is a running synapse. Create it with New, then call Run once.
@@ -81,6 +88,11 @@ type Daemon struct {
 	mu       sync.Mutex // guards view and the server fields
 	view     view
 	endpoint metrics.Endpoint
+
+	// Under mu too: the generators that can report their proxy's state,
+	// and the admin socket.
+	reporters []generator.Reporter
+	admin     *admin.Server
 }
 
 // New checks the options and registers the metrics; nothing runs yet.
@@ -139,6 +151,10 @@ func (d *Daemon) Run(ctx context.Context, reload <-chan struct{}) error {
 		return err
 	}
 	d.logWarnings(cfg)
+	if err := d.openAdmin(); err != nil {
+		return err
+	}
+	defer d.closeAdmin()
 	if err := d.apply(ctx, cfg); err != nil {
 		d.stopWatchers()
 		return err

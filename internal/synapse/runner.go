@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/synapse/admin"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 )
 
@@ -33,14 +34,7 @@ type runner struct {
 }
 
 // WatcherHealth is what /status shows of a watcher.
-type WatcherHealth struct {
-	Running      bool      `json:"running"`
-	Restarts     int       `json:"restarts"`
-	LastError    string    `json:"last_error,omitempty"`
-	Snapshots    uint64    `json:"snapshots"`
-	LastSnapshot time.Time `json:"last_snapshot,omitzero"`
-	Discovered   bool      `json:"discovered"` // a good snapshot has arrived
-}
+type WatcherHealth = admin.WatcherHealth
 
 func (r *runner) start(ctx context.Context, out chan<- watcher.Snapshot) {
 	ctx, r.cancel = context.WithCancel(ctx)

@@ -6,24 +6,16 @@ import (
 
 	"github.com/smartstack-go/smartstack/internal/metrics"
 	"github.com/smartstack-go/smartstack/internal/statsd"
+	"github.com/smartstack-go/smartstack/internal/synapse/admin"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
 // ServiceStatus is one service in /status.
-type ServiceStatus struct {
-	Name     string                 `json:"name"`
-	Method   string                 `json:"method"`
-	Ready    bool                   `json:"ready"`
-	Revision uint64                 `json:"revision"`
-	Backends []registration.Backend `json:"backends"`
-	Watcher  WatcherHealth          `json:"watcher"`
-}
+type ServiceStatus = admin.ServiceStatus
 
-// Status is the /status document: what synapse believes right now.
-type Status struct {
-	Ready    bool            `json:"ready"`
-	Services []ServiceStatus `json:"services"`
-}
+// Status is the /status document: what synapse believes right now. The
+// admin socket's GET /v1/status adds HAProxy's live state (AdminStatus).
+type Status = admin.StatusResult
 
 // Status returns the current picture; safe from any goroutine.
 func (d *Daemon) Status() Status {

@@ -34,7 +34,7 @@ func mustCLI(t *testing.T, sock string, args ...string) string {
 	return out
 }
 
-func statusJSON(t *testing.T, sock string) admin.ServiceStatus {
+func nerveStatusJSON(t *testing.T, sock string) admin.ServiceStatus {
 	t.Helper()
 	st, err := tryStatusJSON(t, sock)
 	if err != nil {
@@ -114,7 +114,7 @@ func TestNerveMaintForSurvivesRestart(t *testing.T) {
 	if !strings.Contains(p2.stderr.String(), "maintenance expired; back to its checks") {
 		t.Errorf("no expiry log line:\n%s", p2.stderr.String())
 	}
-	if st := statusJSON(t, sock); st.Maintenance || st.Reported != "up" {
+	if st := nerveStatusJSON(t, sock); st.Maintenance || st.Reported != "up" {
 		t.Errorf("after expiry: %+v", st)
 	}
 }
@@ -164,7 +164,7 @@ func TestNerveWeightLive(t *testing.T) {
 	}
 	wantChildren(t, zc, root+"/web", weighted(40))
 
-	st := statusJSON(t, sock)
+	st := nerveStatusJSON(t, sock)
 	if st.Path != node || st.Reported != "up" || len(st.Checks) != 1 || !st.Checks[0].LastOK ||
 		*st.Weight.Registered != 40 || *st.Weight.Configured != 10 || !st.Weight.Live || *st.Weight.Target != 40 {
 		t.Errorf("status -o json: %+v (weight %+v)", st, st.Weight)

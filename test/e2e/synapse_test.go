@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -122,8 +123,13 @@ func TestSynapseFollowsZooKeeper(t *testing.T) {
 	}
 }
 
-// startSynapse runs the synapse binary; it is killed on cleanup.
+// startSynapse runs the synapse binary; it is killed on cleanup. Its admin
+// socket is in the test's temp directory unless args name one: the
+// default, /run/synapse, is shared by every synapse on the host.
 func startSynapse(t *testing.T, args ...string) *daemonProc {
 	t.Helper()
+	if !slices.Contains(args, "--admin-socket") {
+		args = append(args, "--admin-socket", filepath.Join(t.TempDir(), "synapse.sock"))
+	}
 	return startDaemon(t, "synapse", buildSynapse(t), args...)
 }

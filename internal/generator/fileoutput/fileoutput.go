@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 
 	"gopkg.in/yaml.v3"
 
@@ -92,10 +93,10 @@ func New(d *config.Decoder, section *yaml.Node, path string, opts generator.Opti
 	return NewGenerator(Config{OutputDirectory: raw.OutputDirectory.value, FileMode: opts.FileMode}, opts)
 }
 
-// NewGenerator creates the output directory and the generator.
+// NewGenerator creates the output directory and the generator; with
+// opts.DryRun it only checks that the directory could be created.
 func NewGenerator(cfg Config, opts generator.Options) (*Generator, error) {
-	// 0o777 and the umask give the mode Ruby's FileUtils.mkdir_p gives.
-	if err := os.MkdirAll(cfg.OutputDirectory, 0o777); err != nil {
+	if err := makeDir(cfg.OutputDirectory, opts.DryRun); err != nil {
 		return nil, fmt.Errorf("provided output directory %s is not present or creatable: %w", cfg.OutputDirectory, err)
 	}
 	m, err := metricsFor(opts.Registerer)
@@ -135,3 +136,25 @@ func (g *Generator) Normalize(service string, section *yaml.Node) (any, error) {
 func (g *Generator) Tick(context.Context) error { return nil }
 
 var _ generator.Generator = (*Generator)(nil)
+
+// makeDir is mkdir -p dir (0o777 and the umask give the mode Ruby's
+// FileUtils.mkdir_p gives). With dryRun it creates nothing and only
+// refuses a dir whose nearest existing ancestor is not a directory.
+func makeDir(dir string, dryRun bool) error {
+	if !dryRun {
+		return os.MkdirAll(dir, 0o777)
+	}
+	for p := filepath.Clean(dir); ; p = filepath.Dir(p) {
+		fi, err := os.Stat(p)
+		switch {
+		case err == nil && fi.IsDir():
+			return nil
+		case err == nil:
+			return fmt.Errorf("%s: not a directory", p)
+		case !errors.Is(err, fs.ErrNotExist):
+			return err
+		case p == filepath.Dir(p):
+			return err
+		}
+	}
+}

@@ -95,7 +95,12 @@ func New(cfg *Config, opts generator.Options, extra ...Option) (*Generator, erro
 		}
 	}
 	g.reloads.add(reasonInitial, "first update since start")
-	g.applyFileMode()
+	if opts.Once {
+		g.cfg = onceConfig(cfg)
+	}
+	if !opts.DryRun {
+		g.applyFileMode()
+	}
 	g.loadState()
 	g.loadSlots()
 	return g, nil

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"time"
+
+	"github.com/smartstack-go/smartstack/internal/generator"
 )
 
 // reasonKind is why HAProxy must reload; it is the `reason` label of
@@ -36,6 +38,24 @@ type reloads struct {
 	pending []reloadReason
 	dropped int       // reasons beyond maxReasons
 	next    time.Time // no reload before this
+	// For `synapse status`: runs of the reload command and the last one.
+	runs, failures int
+	last           *generator.ReloadEvent
+}
+
+// ran records a run of the reload command.
+func (r *reloads) ran(at time.Time, err error, out string) {
+	ev := &generator.ReloadEvent{Time: at, Reasons: r.details(), OK: err == nil}
+	if err != nil {
+		ev.Error = err.Error()
+		if out != "" {
+			ev.Error += ": " + out
+		}
+		r.failures++
+	} else {
+		r.runs++
+	}
+	r.last = ev
 }
 
 func (r *reloads) add(kind reasonKind, detail string) {
@@ -89,6 +109,7 @@ func (g *Generator) maybeReload(ctx context.Context) {
 	reason := string(r.pending[0].kind)
 	g.saveServerState(ctx)
 	out, err := runShell(ctx, g.cfg.ReloadCommand, CommandTimeout)
+	r.ran(now, err, out)
 	if err != nil {
 		g.m.reloads.WithLabelValues(reason, "failure").Inc()
 		g.log.Error("haproxy reload failed, retrying after the rate limit", "err", err,

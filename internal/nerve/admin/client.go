@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/smartstack-go/smartstack/internal/adminsock"
 )
 
 // Client talks to a nerve's admin socket. Errors from the socket itself
@@ -17,20 +18,14 @@ import (
 // wrapped, so errors.Is finds them; a refused service name comes back as
 // *UnknownServiceError.
 type Client struct {
-	path string
+	sock *adminsock.Client
 	hc   *http.Client
 }
 
 // NewClient returns a client of the socket at path; nothing connects yet.
 func NewClient(path string) *Client {
-	var d net.Dialer
-	tr := &http.Transport{
-		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-			return d.DialContext(ctx, "unix", path)
-		},
-		DisableKeepAlives: true,
-	}
-	return &Client{path: path, hc: &http.Client{Transport: tr, Timeout: 30 * time.Second}}
+	sock := adminsock.NewClient("nerve", path)
+	return &Client{sock: sock, hc: sock.HTTP}
 }
 
 // Status is every configured service's state, sorted by name.
@@ -83,38 +78,12 @@ func (c *Client) MaintenanceUp(ctx context.Context, service string) (Maintenance
 }
 
 func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return err
-		}
-		rd = bytes.NewReader(b)
+	err := c.sock.Do(ctx, method, path, body, out)
+	var answer *adminsock.StatusError
+	if errors.As(err, &answer) {
+		return answerError(answer.Code, answer.Body)
 	}
-	// The host is never dialled: DialContext always opens the socket.
-	req, err := http.NewRequestWithContext(ctx, method, "http://nerve"+path, rd)
-	if err != nil {
-		return err
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return fmt.Errorf("nerve admin socket %s: %w", c.path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
-	if err != nil {
-		return fmt.Errorf("nerve admin socket %s: %w", c.path, err)
-	}
-	if resp.StatusCode/100 != 2 {
-		return answerError(resp.StatusCode, b)
-	}
-	if err := json.Unmarshal(b, out); err != nil {
-		return fmt.Errorf("nerve admin socket %s: answer: %w", c.path, err)
-	}
-	return nil
+	return err
 }
 
 func answerError(code int, body []byte) error {

@@ -69,8 +69,7 @@ func (f fakeController) got() string {
 	return strings.Join(*f.calls, "; ")
 }
 
-func contains(s, sub string) bool   { return strings.Contains(s, sub) }
-func repeat(s string, n int) string { return strings.Repeat(s, n) }
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
 func TestClientRoundTrip(t *testing.T) {
 	f := newFake()
@@ -184,3 +183,14 @@ func TestStateChangeLogsPeer(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// start serves c on a socket and closes it on cleanup.
+func start(t *testing.T, path string, gid int, c Controller) *Server {
+	t.Helper()
+	srv, err := Start(path, gid, c, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close(context.Background()) })
+	return srv
+}

@@ -2,17 +2,13 @@ package admin
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"log/slog"
-	"net"
 	"net/http"
-	"os"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/smartstack-go/smartstack/internal/adminsock"
 )
 
 // Controller is what the socket drives; nerve's Daemon implements it. New
@@ -32,54 +28,13 @@ type Controller interface {
 	SetWeight(service string, weight *int, ramp time.Duration) (rampEnds time.Time, configured *int, err error)
 }
 
-// Server is a running admin socket. Its serving goroutine is owned by it
-// and ends in Close.
-type Server struct {
-	path string
-	fi   os.FileInfo
-	srv  *http.Server
-	done chan error
+// Server is a running admin socket; Close stops it and removes the file.
+type Server = adminsock.Server
 
-	closeOnce sync.Once
-	closeErr  error
-}
-
-// Start creates the socket at path (see listen: mode 0660, group gid, -1
-// keeps the process's) and serves c on it.
+// Start creates the socket at path (mode 0660, group gid, -1 keeps the
+// process's) and serves c on it.
 func Start(path string, gid int, c Controller, log *slog.Logger) (*Server, error) {
-	ln, fi, err := listen(path, gid)
-	if err != nil {
-		return nil, err
-	}
-	s := &Server{path: path, fi: fi, done: make(chan error, 1),
-		srv: &http.Server{Handler: Handler(c, log), ReadHeaderTimeout: 10 * time.Second, ConnContext: withPeer}}
-	go func() { s.done <- s.srv.Serve(ln) }()
-	return s, nil
-}
-
-// Path is the socket's path.
-func (s *Server) Path() string { return s.path }
-
-// Close stops serving (requests in flight get until ctx ends) and removes
-// the socket file, unless another process has replaced it meanwhile. Later
-// calls return the first one's result.
-func (s *Server) Close(ctx context.Context) error {
-	s.closeOnce.Do(func() { s.closeErr = s.close(ctx) })
-	return s.closeErr
-}
-
-func (s *Server) close(ctx context.Context) error {
-	err := s.srv.Shutdown(ctx)
-	if err != nil {
-		err = errors.Join(err, s.srv.Close())
-	}
-	if serr := <-s.done; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
-		err = errors.Join(err, serr)
-	}
-	if fi, serr := os.Lstat(s.path); serr == nil && os.SameFile(fi, s.fi) {
-		err = errors.Join(err, os.Remove(s.path))
-	}
-	return err
+	return adminsock.Serve(path, gid, Handler(c, log))
 }
 
 // Handler serves the protocol (docs/nerve.md "Admin socket") for c.
@@ -140,37 +95,10 @@ func (h handler) maintenance(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, res)
 }
 
-type peerKey struct{}
+func peerAttrs(ctx context.Context) []any { return adminsock.PeerAttrs(ctx) }
 
-type peer struct {
-	pid int32
-	uid uint32
-}
-
-// withPeer remembers who connected, so each state change is logged with
-// the uid and pid that asked for it.
-func withPeer(ctx context.Context, c net.Conn) context.Context {
-	if pid, uid, ok := peerOf(c); ok {
-		return context.WithValue(ctx, peerKey{}, peer{pid: pid, uid: uid})
-	}
-	return ctx
-}
-
-func peerAttrs(ctx context.Context) []any {
-	if p, ok := ctx.Value(peerKey{}).(peer); ok {
-		return []any{"peer_uid", p.uid, "peer_pid", p.pid}
-	}
-	return nil
-}
-
-// decode reads one JSON object; an empty body is the zero request.
 func decode(w http.ResponseWriter, r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("request body: %w", err)
-	}
-	return nil
+	return adminsock.DecodeJSON(w, r, v)
 }
 
 func statusOf(err error) int {
@@ -193,10 +121,4 @@ func writeError(w http.ResponseWriter, code int, err error) {
 	writeJSON(w, code, res)
 }
 
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
-}
+func writeJSON(w http.ResponseWriter, code int, v any) { adminsock.WriteJSON(w, code, v) }

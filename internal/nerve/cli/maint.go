@@ -2,16 +2,15 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/smartstack-go/smartstack/internal/adminsock"
 	"github.com/smartstack-go/smartstack/internal/nerve/admin"
 )
 
@@ -154,12 +153,4 @@ func orDash(s string) string {
 }
 
 // socketHint says what to do about the two usual socket errors.
-func socketHint(path string, err error) error {
-	switch {
-	case errors.Is(err, syscall.EACCES):
-		return fmt.Errorf("%w (run as root, as nerve's user or as a member of the socket's group)", err)
-	case errors.Is(err, syscall.ENOENT), errors.Is(err, syscall.ECONNREFUSED):
-		return fmt.Errorf("%w (is nerve running with --admin-socket %s?)", err, path)
-	}
-	return err
-}
+func socketHint(path string, err error) error { return adminsock.Hint("nerve", path, err) }

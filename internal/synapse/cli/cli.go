@@ -25,6 +25,8 @@ type options struct {
 	checkConfig bool
 	logLevel    string
 	logFormat   string
+	admin       adminFlags
+	once        onceFlags
 }
 
 // NewRootCmd builds the synapse command. Env vars are the original's defaults,
@@ -44,6 +46,10 @@ func NewRootCmd(stdout, stderr io.Writer) *cobra.Command {
 			if o.checkConfig {
 				return checkConfig(o, cmd.OutOrStdout())
 			}
+			o.admin.resolve(cmd)
+			if o.once.enabled || o.once.dryRun {
+				return runOnce(cmd, o)
+			}
 			return run(cmd.Context(), o, cmd.ErrOrStderr())
 		},
 	}
@@ -55,7 +61,9 @@ func NewRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	_, debug := os.LookupEnv("DEBUG")
 	f.StringVar(&o.logLevel, "log-level", map[bool]string{true: "debug", false: "info"}[debug], "debug, info, warn or error; env DEBUG (any value) means debug")
 	f.StringVar(&o.logFormat, "log-format", "text", "text or json")
-	cmd.AddCommand(cliutil.VersionCmd("synapse"))
+	o.admin.register(f)
+	o.once.register(f)
+	cmd.AddCommand(cliutil.VersionCmd("synapse"), statusCmd())
 	return cmd
 }
 

@@ -4,14 +4,18 @@ import (
 	"errors"
 	"fmt"
 
+	icfg "github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/synapse"
 	"github.com/smartstack-go/smartstack/internal/synapse/config"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 )
 
 // load reads and validates the whole config; it connects nothing.
-func load(path string) (*synapse.Desired, error) {
-	cfg, warnings, err := config.Load(path, nil)
+func load(path string) (*synapse.Desired, error) { return loadWith(config.Load, path) }
+
+// loadWith is load with config.Load or config.LoadDryRun.
+func loadWith(loadFn func(string, func(string) (string, bool)) (*config.Config, []icfg.Warning, error), path string) (*synapse.Desired, error) {
+	cfg, warnings, err := loadFn(path, nil)
 	if err != nil {
 		d := &synapse.Desired{}
 		for _, w := range warnings {

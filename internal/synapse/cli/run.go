@@ -19,7 +19,8 @@ func run(ctx context.Context, o *options, stderr io.Writer) error {
 	}
 	reg := metrics.NewRegistry()
 	d, err := synapse.New(synapse.Options{Logger: log, Registerer: reg, Gatherer: reg,
-		Load: func() (*synapse.Desired, error) { return load(o.config) }})
+		Load:        func() (*synapse.Desired, error) { return load(o.config) },
+		AdminSocket: o.admin.socket, AdminGroup: o.admin.group, AdminSocketOptional: !o.admin.explicit})
 	if err != nil {
 		return err
 	}

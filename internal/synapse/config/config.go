@@ -83,11 +83,21 @@ func (p Prometheus) Addr() string { return net.JoinHostPort(p.Bind, strconv.Itoa
 // and the services' sections for it, and decodes every discovery section.
 // Nothing connects. The error joins every problem found.
 func Load(path string, env func(string) (string, bool)) (*Config, []config.Warning, error) {
+	return load(path, env, generator.Options{})
+}
+
+// LoadDryRun is Load for `synapse --once --dry-run`: the generators built
+// to check their sections create nothing (file_output's directory).
+func LoadDryRun(path string, env func(string) (string, bool)) (*Config, []config.Warning, error) {
+	return load(path, env, generator.Options{DryRun: true})
+}
+
+func load(path string, env func(string) (string, bool), check generator.Options) (*Config, []config.Warning, error) {
 	root, err := readFile(path, env)
 	if err != nil {
 		return nil, nil, err
 	}
-	l := &loader{env: env, file: path, main: config.NewDecoder(path)}
+	l := &loader{env: env, file: path, main: config.NewDecoder(path), check: check}
 	cfg := l.load(path, root)
 	warnings, err := l.result()
 	if err != nil {
@@ -117,6 +127,7 @@ type loader struct {
 	others []*config.Decoder
 	errs   []error // problems outside any decoder (an unreadable file)
 	warns  []config.Warning
+	check  generator.Options // for the generators built to check their sections
 }
 
 func (l *loader) warn(d *config.Decoder, file string, n *yaml.Node, path, msg string) {

@@ -114,7 +114,7 @@ func (l *loader) generators(sections map[string]yaml.Node) map[string]Generator 
 			l.main.Errorf(&node, name, "%v%s", generator.UnknownError(name, Reserved), singularHint(name, &node))
 			continue
 		}
-		gen, err := t.New(l.main, &node, name, generator.Options{})
+		gen, err := t.New(l.main, &node, name, l.check)
 		if err != nil {
 			l.main.Errorf(&node, name, "%v", err)
 			continue

@@ -1,24 +1,41 @@
-package admin
+package adminsock
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
-	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
 )
 
-// start serves c on a socket under a fresh directory and closes it on cleanup.
-func start(t *testing.T, path string, gid int, c Controller) *Server {
+// ok answers every request with {"ok": true}.
+var ok = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { WriteJSON(w, http.StatusOK, map[string]bool{"ok": true}) })
+
+// ping is one request to the socket at path.
+func ping(path string) error {
+	var out map[string]bool
+	if err := NewClient("test", path).Do(context.Background(), http.MethodGet, "/", nil, &out); err != nil {
+		return err
+	}
+	if !out["ok"] {
+		return fmt.Errorf("answer %v", out)
+	}
+	return nil
+}
+
+// start serves ok on a socket and closes it on cleanup.
+func start(t *testing.T, path string, gid int) *Server {
 	t.Helper()
-	srv, err := Start(path, gid, c, slog.New(slog.DiscardHandler))
+	srv, err := Serve(path, gid, ok)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,8 +69,8 @@ func TestSocketModeAndGroup(t *testing.T) {
 	if byID, err := LookupGroup(strconv.Itoa(want)); err != nil || byID != want {
 		t.Fatalf("LookupGroup(%d) = %d, %v", want, byID, err)
 	}
-	path := filepath.Join(t.TempDir(), "sub", "nerve.sock")
-	srv := start(t, path, gid, fakeController{})
+	path := filepath.Join(t.TempDir(), "sub", "d.sock")
+	srv := start(t, path, gid)
 	fi, err := os.Lstat(path)
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +93,7 @@ func TestSocketModeAndGroup(t *testing.T) {
 }
 
 func TestLookupGroupUnknown(t *testing.T) {
-	if _, err := LookupGroup("no-such-group-xyz"); err == nil || !contains(err.Error(), `admin socket group "no-such-group-xyz"`) {
+	if _, err := LookupGroup("no-such-group-xyz"); err == nil || !strings.Contains(err.Error(), `admin socket group "no-such-group-xyz"`) {
 		t.Fatalf("unknown group: %v", err)
 	}
 	if gid, err := LookupGroup(""); err != nil || gid != -1 {
@@ -95,15 +112,15 @@ func TestSocketExistingFile(t *testing.T) {
 	}
 	ln.SetUnlinkOnClose(false)
 	_ = ln.Close()
-	start(t, stale, -1, fakeController{})
-	if _, err := NewClient(stale).Status(context.Background()); err != nil {
+	start(t, stale, -1)
+	if err := ping(stale); err != nil {
 		t.Fatalf("stale socket not replaced: %v", err)
 	}
 
-	if _, err := Start(stale, -1, fakeController{}, slog.New(slog.DiscardHandler)); !errors.Is(err, ErrInUse) {
+	if _, err := Serve(stale, -1, ok); !errors.Is(err, ErrInUse) {
 		t.Fatalf("second server on a live socket: %v, want ErrInUse", err)
 	}
-	if _, err := NewClient(stale).Status(context.Background()); err != nil {
+	if err := ping(stale); err != nil {
 		t.Fatalf("the first server lost its socket: %v", err)
 	}
 
@@ -111,7 +128,7 @@ func TestSocketExistingFile(t *testing.T) {
 	if err := os.WriteFile(plain, []byte("keep"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Start(plain, -1, fakeController{}, slog.New(slog.DiscardHandler)); err == nil || !contains(err.Error(), "not a socket") {
+	if _, err := Serve(plain, -1, ok); err == nil || !strings.Contains(err.Error(), "not a socket") {
 		t.Fatalf("regular file: %v", err)
 	}
 	if b, err := os.ReadFile(plain); err != nil || string(b) != "keep" {
@@ -121,23 +138,23 @@ func TestSocketExistingFile(t *testing.T) {
 
 // Close leaves a socket alone that another process put at the path.
 func TestCloseKeepsReplacedSocket(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "nerve.sock")
-	srv := start(t, path, -1, fakeController{})
+	path := filepath.Join(t.TempDir(), "d.sock")
+	srv := start(t, path, -1)
 	if err := os.Remove(path); err != nil {
 		t.Fatal(err)
 	}
-	other := start(t, path, -1, fakeController{})
+	other := start(t, path, -1)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	if err := srv.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := NewClient(other.Path()).Status(ctx); err != nil {
+	if err := ping(other.Path()); err != nil {
 		t.Fatalf("closing the first server removed the second's socket: %v", err)
 	}
 }
 
-func TestDefaultSocket(t *testing.T) {
+func TestDefaultPath(t *testing.T) {
 	for _, tc := range []struct {
 		env  map[string]string
 		want string
@@ -148,15 +165,50 @@ func TestDefaultSocket(t *testing.T) {
 		{map[string]string{"RUNTIME_DIRECTORY": "/run/a:/run/b"}, "/run/a/nerve.sock"},
 	} {
 		lookup := func(k string) (string, bool) { v, ok := tc.env[k]; return v, ok }
-		if got := DefaultSocket(lookup); got != tc.want {
+		if got := DefaultPath(lookup, "nerve"); got != tc.want {
 			t.Errorf("env %v: %s, want %s", tc.env, got, tc.want)
 		}
 	}
 }
 
 func TestSocketPathTooLong(t *testing.T) {
-	long := filepath.Join(t.TempDir(), filepath.Join(repeat("d", 60), repeat("s", 60)))
-	if _, err := Start(long, -1, fakeController{}, slog.New(slog.DiscardHandler)); err == nil || !contains(err.Error(), "too long") {
+	long := filepath.Join(t.TempDir(), filepath.Join(strings.Repeat("d", 60), strings.Repeat("s", 60)))
+	if _, err := Serve(long, -1, ok); err == nil || !strings.Contains(err.Error(), "too long") {
 		t.Fatalf("long path: %v", err)
+	}
+}
+
+// A request's context carries the caller's uid and pid.
+func TestPeerAttrs(t *testing.T) {
+	got := make(chan []any, 1)
+	path := filepath.Join(t.TempDir(), "d.sock")
+	srv, err := Serve(path, -1, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- PeerAttrs(r.Context())
+		WriteJSON(w, http.StatusOK, map[string]bool{"ok": true})
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close(context.Background()) })
+	if err := ping(path); err != nil {
+		t.Fatal(err)
+	}
+	if a := fmt.Sprint(<-got); a != fmt.Sprint([]any{"peer_uid", uint32(os.Getuid()), "peer_pid", int32(os.Getpid())}) {
+		t.Fatalf("PeerAttrs = %s", a)
+	}
+}
+
+// An answer that is not 2xx is a *StatusError with its body.
+func TestClientStatusError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "d.sock")
+	srv, err := Serve(path, -1, http.NotFoundHandler())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close(context.Background()) })
+	err = ping(path)
+	var se *StatusError
+	if !errors.As(err, &se) || se.Code != http.StatusNotFound || !strings.Contains(string(se.Body), "not found") {
+		t.Fatalf("err = %v", err)
 	}
 }

@@ -1,0 +1,37 @@
+package haproxy
+
+import (
+	"context"
+
+	"github.com/smartstack-go/smartstack/internal/generator"
+)
+
+var _ generator.Previewer = (*Generator)(nil)
+
+// onceConfig is cfg for `synapse --once`: the config file (checked by
+// check_command, as always) and the state file are written, but the
+// running HAProxy is neither told nor reloaded. The daemon started after
+// it does both.
+func onceConfig(cfg *Config) *Config {
+	c := *cfg
+	c.DoSocket, c.DoReloads = false, false
+	return &c
+}
+
+// Preview renders the config Update would write for services, touching
+// nothing: no file, no socket, no state of the generator's but the
+// render memo.
+func (g *Generator) Preview(_ context.Context, services []generator.Service) (string, []byte, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	in, err := g.inputs(services)
+	if err != nil {
+		return "", nil, err
+	}
+	res, err := render(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now(), slots: g.slotPools(), memo: g.memo})
+	if err != nil {
+		return "", nil, err
+	}
+	res.join()
+	return g.cfg.ConfigFilePath, []byte(res.Text), nil
+}
