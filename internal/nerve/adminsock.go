@@ -5,6 +5,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/cliutil"
 	"github.com/smartstack-go/smartstack/internal/nerve/admin"
 )
 
@@ -19,7 +20,7 @@ func (d *Daemon) openAdmin() error {
 	}
 	gid, err := admin.LookupGroup(d.opts.AdminGroup)
 	if err != nil {
-		return err
+		return cliutil.ConfigError(err)
 	}
 	srv, err := admin.Start(d.opts.AdminSocket, gid, d, d.log)
 	if err != nil {
@@ -28,7 +29,7 @@ func (d *Daemon) openAdmin() error {
 				"err", err)
 			return nil
 		}
-		return err
+		return cliutil.StartupError(err)
 	}
 	d.admin = srv
 	d.log.Info("serving the admin socket", "path", srv.Path(), "group", d.opts.AdminGroup)
