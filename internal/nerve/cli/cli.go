@@ -60,8 +60,8 @@ func newRootCmd(stdout, stderr io.Writer, lookup lookupEnv) (*cobra.Command, *op
 	getenv := func(name string) string { v, _ := lookup(name); return v }
 	o := &options{env: lookup}
 	cmd := &cobra.Command{
-		Use:           "nerve -c nerve.conf.json",
-		Short:         "nerve health-checks local services and registers the healthy ones in ZooKeeper",
+		Use:   "nerve -c nerve.conf.json",
+		Short: "nerve health-checks local services and registers the healthy ones in ZooKeeper",
 		Long: "nerve health-checks local services and registers the healthy ones in ZooKeeper.\n\n" +
 			"Under systemd (Type=notify) it sends READY=1 once every service's first check round has\n" +
 			"been reported, WATCHDOG=1 while its main loop runs, and RELOADING=1/READY=1 around SIGHUP.\n\n" +

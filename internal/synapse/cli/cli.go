@@ -32,8 +32,8 @@ type options struct {
 func NewRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	o := &options{}
 	cmd := &cobra.Command{
-		Use:           "synapse -c synapse.conf.json",
-		Short:         "synapse watches service discovery and keeps a local HAProxy pointed at the healthy backends",
+		Use:   "synapse -c synapse.conf.json",
+		Short: "synapse watches service discovery and keeps a local HAProxy pointed at the healthy backends",
 		Long: "synapse watches service discovery and keeps a local HAProxy pointed at the healthy backends.\n\n" +
 			"Under systemd (Type=notify) it sends READY=1 once its first haproxy.cfg is written and\n" +
 			"HAProxy runs it, WATCHDOG=1 while its loops run, and RELOADING=1/READY=1 around SIGHUP.\n\n" +
