@@ -24,7 +24,7 @@ func (d *Daemon) generatorLoop(ctx context.Context) {
 	for {
 		d.genBeat.Mark()
 		if updated && !retry {
-			d.checkReady()
+			d.checkReady(ctx)
 		}
 		select {
 		case <-ctx.Done():

@@ -1,36 +1,39 @@
 package synapse
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
 )
 
-// pendingReloader is a generator that can say it still owes HAProxy a
-// reload (the haproxy generator): until it has none, HAProxy does not run
-// the config just written.
-type pendingReloader interface {
-	PendingReload() []string
+// syncChecker is a generator that can tell whether what it wrote is in
+// effect (the haproxy generator: HAProxy reloaded and runs it).
+type syncChecker interface {
+	InSync(ctx context.Context) error
 }
 
 // checkReady makes the daemon ready (READY=1, /ready 200) after the first
-// successful Update of every generator, once no generator has a reload
-// pending: haproxy.cfg is written and HAProxy runs it. Called from the
-// generator loop only.
-func (d *Daemon) checkReady() {
+// successful Update of every generator, once every generator that can
+// tell says its output is in effect: haproxy.cfg is written and HAProxy
+// runs it. Called from the generator loop only.
+func (d *Daemon) checkReady(ctx context.Context) {
 	if d.life.Ready() {
 		return
 	}
 	d.genMu.Lock()
-	var waiting []string
+	var errs []error
 	for _, name := range slices.Sorted(maps.Keys(d.gens)) {
-		if p, ok := d.gens[name].(pendingReloader); ok && len(p.PendingReload()) > 0 {
-			waiting = append(waiting, name)
+		if c, ok := d.gens[name].(syncChecker); ok {
+			if err := c.InSync(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("generator %s: %w", name, err))
+			}
 		}
 	}
 	d.genMu.Unlock()
-	if len(waiting) > 0 {
-		if st := fmt.Sprintf("config written; waiting for the reload of %v", waiting); st != d.readyWait {
+	if err := errors.Join(errs...); err != nil {
+		if st := "config written; waiting for it to take effect: " + err.Error(); st != d.readyWait {
 			d.readyWait = st
 			d.life.Status(st)
 		}
