@@ -19,9 +19,9 @@ const DefaultStaleAfter = 60 * time.Second
 type Lifecycle struct {
 	n          Notifier
 	staleAfter time.Duration
-	now        func() time.Time
 	ready      atomic.Bool
-	mu         sync.Mutex
+	now        func() time.Time
+	mu         sync.Mutex // guards now and beats
 	beats      []*Beat
 }
 
@@ -36,6 +36,14 @@ func New(n Notifier, staleAfter time.Duration) *Lifecycle {
 		staleAfter = DefaultStaleAfter
 	}
 	return &Lifecycle{n: n, staleAfter: staleAfter, now: time.Now}
+}
+
+// SetClock replaces time.Now for judging ages, for tests that make a
+// loop look hung.
+func (l *Lifecycle) SetClock(now func() time.Time) {
+	l.mu.Lock()
+	l.now = now
+	l.mu.Unlock()
 }
 
 // StaleAfter is the age at which a loop counts as hung.
@@ -96,9 +104,9 @@ func (l *Lifecycle) NewBeat(name string) *Beat {
 // Alive is nil while every loop iterated within StaleAfter, else an error
 // naming the stale loop.
 func (l *Lifecycle) Alive() error {
-	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	now := l.now()
 	for _, b := range l.beats {
 		if age := now.Sub(time.Unix(0, b.last.Load())); age > l.staleAfter {
 			return fmt.Errorf("%s has not run for %s (bound %s)", b.name, age.Round(time.Millisecond), l.staleAfter)

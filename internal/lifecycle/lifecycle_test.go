@@ -53,7 +53,7 @@ func TestReadyAndReload(t *testing.T) {
 	l.Reloaded("config error: x\nline two")
 	got := r.all()
 	want := []string{"READY=1\nSTATUS=up", "", "READY=1\nSTATUS=config error: x; line two"}
-	if got[2] != want[0] || !strings.HasPrefix(got[3], "RELOADING=1\nMONOTONIC_USEC=") || got[4] != want[2] {
+	if got[2] != want[0] || !strings.HasPrefix(got[3], "RELOADING=1\nMONOTONIC_USEC=") || strings.Contains(got[3], "\n\n") || got[4] != want[2] {
 		t.Fatalf("messages %q", got)
 	}
 }

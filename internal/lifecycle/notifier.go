@@ -52,7 +52,7 @@ const (
 // Reloading is RELOADING=1 with the MONOTONIC_USEC systemd wants beside it
 // (Type=notify-reload refuses a reload message without it).
 func Reloading() string {
-	return daemon.SdNotifyReloading + "\n" + daemon.SdNotifyMonotonicUsec()
+	return daemon.SdNotifyReloading + "\n" + strings.TrimSpace(daemon.SdNotifyMonotonicUsec())
 }
 
 // Status is a STATUS= line; newlines would start new assignments, so they
