@@ -82,7 +82,9 @@ func TestReadyAndMetrics(t *testing.T) {
 
 	h.hub.send(t, "web", 5)
 	eventually(t, "first update", func() bool { return len(g.updates()) > 0 })
-	eventually(t, "a waiting status", func() bool { return n.has("STATUS=config written; waiting for it to take effect: generator gen: reload pending") })
+	eventually(t, "a waiting status", func() bool {
+		return n.has("STATUS=config written; waiting for it to take effect: generator gen: reload pending")
+	})
 	if code, _ := httpGet(t, base+"/ready"); code != 503 || n.has("READY=1") {
 		t.Fatalf("/ready %d (messages %q) while the generator's output is not in effect", code, n.all())
 	}
@@ -125,7 +127,10 @@ func (r *recordNotes) has(msg string) bool {
 
 type pingWatcher struct{ err atomic.Pointer[error] }
 
-func (w *pingWatcher) Run(ctx context.Context, _ chan<- watcher.Snapshot) error { <-ctx.Done(); return nil }
+func (w *pingWatcher) Run(ctx context.Context, _ chan<- watcher.Snapshot) error {
+	<-ctx.Done()
+	return nil
+}
 func (w *pingWatcher) Ping(context.Context) error {
 	if p := w.err.Load(); p != nil {
 		return *p

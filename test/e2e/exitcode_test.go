@@ -58,7 +58,7 @@ func TestExitCodeConfig(t *testing.T) {
 	writeConfig(t, synapseBad, map[string]any{"services": map[string]any{}, "nginx": map[string]any{}})
 	for _, d := range []struct {
 		name, bin, cfg, want string
-		extra             []string
+		extra                []string
 	}{
 		{"nerve", buildNerve(t), nerveBad, "services.web", []string{"--admin-socket", ""}},
 		{"synapse", buildSynapse(t), synapseBad, "nginx", nil},
