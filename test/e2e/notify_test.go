@@ -15,8 +15,8 @@ import (
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
-// watchdogUsec is the test's WatchdogSec: short, so pings repeat quickly.
-const watchdogUsec = 600 * time.Millisecond
+// testWatchdog is the test's WatchdogSec: short, so pings repeat quickly.
+const testWatchdog = 600 * time.Millisecond
 
 // nerve under a notify socket: status lines, READY=1 only once the
 // registration exists, WATCHDOG=1 repeating, RELOADING=1 then READY=1
@@ -43,7 +43,7 @@ func TestNerveNotify(t *testing.T) {
 		}
 		return nil
 	})
-	p := startDaemonEnv(t, "nerve", buildNerve(t), ns.env(watchdogUsec),
+	p := startDaemonEnv(t, "nerve", buildNerve(t), ns.env(testWatchdog),
 		"-c", cfgPath, "--admin-socket", filepath.Join(t.TempDir(), "nerve.sock"))
 	ns.wantEvents(t, [2]string{"READY", "1 services reported"})
 	ns.wantReadyChecks(t)
@@ -123,7 +123,7 @@ func TestSynapseNotify(t *testing.T) {
 		}
 		return nil
 	})
-	p := startDaemonEnv(t, "synapse", buildSynapse(t), ns.env(watchdogUsec), "-c", cfgPath)
+	p := startDaemonEnv(t, "synapse", buildSynapse(t), ns.env(testWatchdog), "-c", cfgPath)
 	ns.wantEvents(t, [2]string{"READY", "1 services"})
 	ns.wantReadyChecks(t)
 	ns.wantStatusBeforeReady(t)
