@@ -11,10 +11,15 @@ import (
 // no reload is pending and, with do_socket, every stats socket answers
 // with every backend synapse manages that has live servers. A reload
 // command like `kill -USR2` returns before HAProxy has reloaded; this is
-// what tells synapse the new config is in effect (its readiness).
+// what tells synapse the new config is in effect (its readiness). With
+// do_reloads false synapse does not reload HAProxy, so there is nothing
+// of its own to wait for.
 func (g *Generator) InSync(ctx context.Context) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	if !g.cfg.DoReloads {
+		return nil
+	}
 	if len(g.reloads.pending) > 0 {
 		return fmt.Errorf("haproxy reload pending: %s", strings.Join(g.reloads.details(), "; "))
 	}
