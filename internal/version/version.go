@@ -16,21 +16,22 @@ import (
 var Version = ""
 
 // Revision is the VCS commit the binary was built from ("" when unknown),
-// with "+dirty" when the work tree had uncommitted changes.
+// with "+dirty" when the work tree had uncommitted changes. -ldflags may
+// set it too (-X ...version.Revision=...), for builds without VCS stamping.
 var Revision = ""
 
 func init() {
 	info, ok := debug.ReadBuildInfo()
-	Version, Revision = fromBuildInfo(Version, info, ok)
+	Version, Revision = fromBuildInfo(Version, Revision, info, ok)
 }
 
-func fromBuildInfo(ldVersion string, info *debug.BuildInfo, ok bool) (version, revision string) {
+func fromBuildInfo(ldVersion, ldRevision string, info *debug.BuildInfo, ok bool) (version, revision string) {
 	version = ldVersion
 	if !ok {
 		if version == "" {
 			version = "dev"
 		}
-		return version, ""
+		return version, ldRevision
 	}
 	var modified bool
 	for _, s := range info.Settings {
@@ -43,6 +44,9 @@ func fromBuildInfo(ldVersion string, info *debug.BuildInfo, ok bool) (version, r
 	}
 	if revision != "" && modified {
 		revision += "+dirty"
+	}
+	if ldRevision != "" {
+		revision = ldRevision
 	}
 	if version == "" {
 		version = info.Main.Version

@@ -11,19 +11,20 @@ func TestFromBuildInfo(t *testing.T) {
 			{Key: "vcs.revision", Value: rev}, {Key: "vcs.modified", Value: modified}}}
 	}
 	for _, c := range []struct {
-		name, ld      string
+		name, ld, ldR string
 		info          *debug.BuildInfo
 		ok            bool
 		wantV, wantRv string
 	}{
-		{"no build info", "", nil, false, "dev", ""},
-		{"ldflags win", "v1.2.3", vcs("abc", "false"), true, "v1.2.3", "abc"},
-		{"checkout, clean", "", vcs("abc", "false"), true, "dev", "abc"},
-		{"checkout, modified", "", vcs("abc", "true"), true, "dev", "abc+dirty"},
-		{"go install @version", "", &debug.BuildInfo{Main: debug.Module{Version: "v0.9.0"}}, true, "v0.9.0", ""},
+		{"no build info", "", "", nil, false, "dev", ""},
+		{"ldflags win", "v1.2.3", "", vcs("abc", "false"), true, "v1.2.3", "abc"},
+		{"ldflags revision", "v1.2.3", "def", vcs("abc", "true"), true, "v1.2.3", "def"},
+		{"checkout, clean", "", "", vcs("abc", "false"), true, "dev", "abc"},
+		{"checkout, modified", "", "", vcs("abc", "true"), true, "dev", "abc+dirty"},
+		{"go install @version", "", "", &debug.BuildInfo{Main: debug.Module{Version: "v0.9.0"}}, true, "v0.9.0", ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			v, rv := fromBuildInfo(c.ld, c.info, c.ok)
+			v, rv := fromBuildInfo(c.ld, c.ldR, c.info, c.ok)
 			if v != c.wantV || rv != c.wantRv {
 				t.Fatalf("got %q %q, want %q %q", v, rv, c.wantV, c.wantRv)
 			}
