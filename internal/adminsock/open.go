@@ -3,6 +3,7 @@ package adminsock
 import (
 	"errors"
 	"fmt"
+	"github.com/smartstack-go/smartstack/internal/cliutil"
 	"log/slog"
 	"net/http"
 	"syscall"
@@ -42,6 +43,16 @@ func Open(opts Options, h http.Handler) (*Server, error) {
 	}
 	opts.Log.Info("serving the admin socket", "path", srv.Path(), "group", opts.Group)
 	return srv, nil
+}
+
+// ExitError marks an Open error for the daemon's exit code: an unknown
+// group is the config's fault, a socket that cannot be created is a
+// start-up failure.
+func ExitError(err error) error {
+	if errors.Is(err, ErrGroup) {
+		return cliutil.ConfigError(err)
+	}
+	return cliutil.StartupError(err)
 }
 
 // Hint adds what to do about the usual errors of daemon's socket at path.

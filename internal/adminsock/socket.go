@@ -36,8 +36,12 @@ func DefaultPath(lookup func(string) (string, bool), daemon string) string {
 	return filepath.Join("/run", daemon, daemon+".sock")
 }
 
+// ErrGroup marks a group that cannot be resolved: a config problem, where
+// a socket that cannot be created is a start-up one.
+var ErrGroup = errors.New("unknown admin socket group")
+
 // LookupGroup resolves the socket's group, a name or a numeric id; "" is
-// -1, which keeps the daemon's own group.
+// -1, which keeps the daemon's own group. Its errors wrap ErrGroup.
 func LookupGroup(name string) (int, error) {
 	if name == "" {
 		return -1, nil
@@ -45,15 +49,15 @@ func LookupGroup(name string) (int, error) {
 	g, err := user.LookupGroup(name)
 	if err != nil {
 		if _, numErr := strconv.Atoi(name); numErr != nil {
-			return 0, fmt.Errorf("admin socket group %q: %w", name, err)
+			return 0, fmt.Errorf("%w %q: %w", ErrGroup, name, err)
 		}
 		if g, err = user.LookupGroupId(name); err != nil {
-			return 0, fmt.Errorf("admin socket group %q: %w", name, err)
+			return 0, fmt.Errorf("%w %q: %w", ErrGroup, name, err)
 		}
 	}
 	gid, err := strconv.Atoi(g.Gid)
 	if err != nil {
-		return 0, fmt.Errorf("admin socket group %q: gid %q: %w", name, g.Gid, err)
+		return 0, fmt.Errorf("%w %q: gid %q: %w", ErrGroup, name, g.Gid, err)
 	}
 	return gid, nil
 }

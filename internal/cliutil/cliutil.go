@@ -19,13 +19,60 @@ import (
 	"github.com/smartstack-go/smartstack/internal/version"
 )
 
-// Exit codes. ExitConfig is what the originals return for a config they
-// cannot load, so supervisors that special-case it keep working.
+// Exit codes, sysexits.h where one fits, so a unit can say
+// RestartPreventExitStatus=78: restarting does not fix a config. The
+// originals exit 1 for everything (docs/compatibility.md).
 const (
-	ExitOK     = 0
-	ExitError  = 1
-	ExitConfig = 1
+	// ExitOK: stopped cleanly (SIGTERM, SIGINT), or a command succeeded.
+	ExitOK = 0
+	// ExitError: a fatal error at run time, or a command that failed.
+	ExitError = 1
+	// ExitUnavailable (EX_UNAVAILABLE): start-up failed for a reason that
+	// is not the config: a listener's port in use, a socket path that
+	// cannot be created. A restart may succeed.
+	ExitUnavailable = 69
+	// ExitConfig (EX_CONFIG): the config file or the command line is
+	// wrong; also what -k returns for a bad config.
+	ExitConfig = 78
 )
+
+// ExitCodesHelp is the exit code paragraph of both daemons' --help.
+const ExitCodesHelp = `Exit codes:
+  0   stopped cleanly (SIGTERM or SIGINT), or -k found the config valid
+  1   fatal error while running
+  69  start-up failed for a reason other than the config (a port in use,
+      the admin socket's path); a restart may succeed
+  78  config error (the file or the command line), also -k on a bad config;
+      a restart does not help`
+
+// codedError gives an error its exit code.
+type codedError struct {
+	code int
+	err  error
+}
+
+func (e *codedError) Error() string { return e.err.Error() }
+func (e *codedError) Unwrap() error { return e.err }
+
+// ConfigError marks err as a config problem (ExitConfig).
+func ConfigError(err error) error { return &codedError{ExitConfig, err} }
+
+// StartupError marks err as a start-up failure that is not the config
+// (ExitUnavailable).
+func StartupError(err error) error { return &codedError{ExitUnavailable, err} }
+
+// ExitCode is err's exit code: ExitOK for nil, the code ConfigError or
+// StartupError gave it, else ExitError.
+func ExitCode(err error) int {
+	var ce *codedError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &ce):
+		return ce.code
+	}
+	return ExitError
+}
 
 // CodeError carries an exit code for an error that was already printed.
 type CodeError struct{ Code int }
@@ -36,7 +83,7 @@ func (e CodeError) Error() string { return fmt.Sprintf("exit %d", e.Code) }
 func NewLogger(level, format string, w io.Writer) (*slog.Logger, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
-		return nil, fmt.Errorf("--log-level: %w", err)
+		return nil, ConfigError(fmt.Errorf("--log-level: %w", err))
 	}
 	ho := &slog.HandlerOptions{Level: l}
 	switch format {
@@ -45,7 +92,7 @@ func NewLogger(level, format string, w io.Writer) (*slog.Logger, error) {
 	case "json":
 		return slog.New(slog.NewJSONHandler(w, ho)), nil
 	}
-	return nil, fmt.Errorf("--log-format: %q is not text or json", format)
+	return nil, ConfigError(fmt.Errorf("--log-format: %q is not text or json", format))
 }
 
 // RunDaemon runs fn until SIGTERM or SIGINT cancels its context, turning each
@@ -94,8 +141,32 @@ func PrintProblems(w io.Writer, daemon string, err error) {
 	}
 }
 
-// VersionCmd is the `version` subcommand.
-func VersionCmd(daemon string) *cobra.Command {
+// RunFailed prints a daemon's fatal error (one line per problem, config
+// errors as PrintProblems does) and returns the CodeError of its exit code.
+func RunFailed(w io.Writer, daemon string, err error) error {
+	code := ExitCode(err)
+	if code == ExitConfig {
+		PrintProblems(w, daemon, err)
+		return CodeError{Code: code}
+	}
+	for _, line := range strings.Split(err.Error(), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			fmt.Fprintln(w, daemon+":", line)
+		}
+	}
+	return CodeError{Code: code}
+}
+
+// AddVersion gives cmd the `version` subcommand and the --version flag,
+// both printing the same line.
+func AddVersion(cmd *cobra.Command, daemon string) {
+	cmd.Version = version.String(daemon)
+	cmd.SetVersionTemplate("{{.Version}}\n") // cobra adds --version (and -v)
+	cmd.AddCommand(versionCmd(daemon))
+}
+
+// versionCmd is the `version` subcommand.
+func versionCmd(daemon string) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "print the version",
@@ -110,15 +181,16 @@ func VersionCmd(daemon string) *cobra.Command {
 // errors that were not printed already.
 func Execute(cmd *cobra.Command, daemon string, args []string, stderr io.Writer) int {
 	cmd.SetArgs(args)
+	// A flag the command line gets wrong is config too: restarting with
+	// the same unit does not fix it.
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return ConfigError(err) })
 	err := cmd.Execute()
 	var ee CodeError
-	switch {
-	case err == nil:
-		return ExitOK
-	case errors.As(err, &ee):
+	if errors.As(err, &ee) {
 		return ee.Code
-	default:
-		fmt.Fprintln(stderr, daemon+":", err)
-		return ExitError
 	}
+	if err != nil {
+		fmt.Fprintln(stderr, daemon+":", err)
+	}
+	return ExitCode(err)
 }

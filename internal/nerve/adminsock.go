@@ -19,7 +19,7 @@ func (d *Daemon) openAdmin() error {
 		Optional: d.opts.AdminSocketOptional, Log: d.log,
 		Without: "maintenance can only be changed through the maintenance directory"}, admin.Handler(d, d.log))
 	if err != nil {
-		return err
+		return adminsock.ExitError(err)
 	}
 	d.admin = srv
 	return nil

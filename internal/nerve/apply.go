@@ -64,14 +64,30 @@ func (d *Daemon) waitReported(ctx context.Context, ss []*supervisor) {
 	}
 	t := time.NewTimer(d.opts.UpdateWait)
 	defer t.Stop()
+	// The main loop waits here, alive: keep its beat fresh for the watchdog.
+	alive := time.NewTicker(time.Second)
+	defer alive.Stop()
 	for _, s := range ss {
+		if !d.waitOne(ctx, s, t.C, alive.C) {
+			return
+		}
+	}
+}
+
+// waitOne waits for s's first report; false when the deadline or ctx
+// ended the wait.
+func (d *Daemon) waitOne(ctx context.Context, s *supervisor, deadline, alive <-chan time.Time) bool {
+	for {
 		select {
 		case <-s.st.reported:
-		case <-t.C:
+			return true
+		case <-alive:
+			d.beat.Mark()
+		case <-deadline:
 			d.log.Warn("replacement worker has not reported yet; stopping the old one anyway", "service", s.spec.Name)
-			return
+			return false
 		case <-ctx.Done():
-			return
+			return false
 		}
 	}
 }

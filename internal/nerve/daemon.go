@@ -3,6 +3,7 @@ package nerve
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/smartstack-go/smartstack/internal/cliutil"
+	"github.com/smartstack-go/smartstack/internal/lifecycle"
 	"github.com/smartstack-go/smartstack/internal/metrics"
 	"github.com/smartstack-go/smartstack/internal/nerve/admin"
 )
@@ -54,6 +57,13 @@ type Options struct {
 	UpdateWait time.Duration
 	// RestartBackoff and MaxRestartBackoff bound worker restarts; 1 s, 30 s.
 	RestartBackoff, MaxRestartBackoff time.Duration
+	// Notifier receives the sd_notify messages (ready, reloading,
+	// stopping, status, watchdog); nil sends none.
+	Notifier lifecycle.Notifier
+	// WatchdogInterval is how often to send WATCHDOG=1 (half of systemd's
+	// WatchdogSec); 0 sends none. The main loop then ticks at least this
+	// often, and counts as hung after twice this.
+	WatchdogInterval time.Duration
 }
 
 // Daemon is a running nerve. Create it with New, then call Run once.
@@ -70,6 +80,8 @@ type Daemon struct {
 	current  *Desired
 	endpoint metrics.Endpoint
 	admin    *admin.Server // nil when off; set in Run before any worker
+	life     *lifecycle.Lifecycle
+	beat     *lifecycle.Beat // the main loop's
 }
 
 // New checks the options and builds the metrics; nothing runs yet.
@@ -83,6 +95,8 @@ func New(opts Options) (*Daemon, error) {
 	d.m = newMetrics(opts.Registerer, opts.Buckets)
 	d.env = env{log: opts.Logger, m: d.m, now: opts.Clock, maintenance: d.spool.lookup, stopTimeout: opts.StopTimeout}
 	d.backoff = backoff{min: opts.RestartBackoff, max: opts.MaxRestartBackoff, resetAfter: time.Minute}
+	d.life = lifecycle.New(opts.Notifier, 2*opts.WatchdogInterval)
+	d.beat = d.life.NewBeat("nerve main loop")
 	return d, nil
 }
 
@@ -113,26 +127,42 @@ func setDefaults(o *Options) {
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
+	if o.WatchdogInterval > 0 {
+		o.LoopInterval = min(o.LoopInterval, o.WatchdogInterval)
+	}
 }
 
 // Run loads the config, starts every service and serves until ctx ends;
 // each receive on reload re-reads the config. An error loading the first
 // config is returned; a bad reload is logged and the running config kept.
-// On return every worker has deregistered.
+// On return every worker has deregistered. Errors are marked for the exit
+// code: cliutil.ConfigError for the config, cliutil.StartupError for a
+// listener that cannot be opened.
 func (d *Daemon) Run(ctx context.Context, reload <-chan struct{}) error {
+	d.life.Status("loading the config")
 	cfg, err := d.opts.Load()
 	if err != nil {
-		return err
+		return cliutil.ConfigError(err)
 	}
 	if err := d.openAdmin(); err != nil {
 		return err
 	}
 	defer d.shutdown()
+	// Listeners before any registry connection: a port in use fails at
+	// once, with nothing registered.
+	if err := d.applyPrometheus(cfg.Prometheus); err != nil {
+		return cliutil.StartupError(err)
+	}
 	d.m.initMainLoop(d.opts.Registerer, cfg.Prometheus.MainLoopBuckets)
 	d.logWarnings(cfg)
+	d.life.Status(fmt.Sprintf("starting %d services; waiting for their first reports", len(cfg.Services)))
 	if err := d.apply(ctx, cfg); err != nil {
 		return err
 	}
+	wctx, wcancel := context.WithCancel(ctx)
+	wdone := make(chan struct{})
+	go func() { defer close(wdone); d.life.RunWatchdog(wctx, d.opts.WatchdogInterval) }()
+	defer func() { wcancel(); <-wdone }()
 	return d.loop(ctx, reload)
 }
 
@@ -141,6 +171,8 @@ func (d *Daemon) loop(ctx context.Context, reload <-chan struct{}) error {
 	defer tick.Stop()
 	mtimes := statAll(d.opts.WatchFiles)
 	for {
+		d.beat.Mark()
+		d.checkReady()
 		start := d.opts.Clock()
 		if next := statAll(d.opts.WatchFiles); !equalTimes(next, mtimes) {
 			mtimes = next
@@ -152,10 +184,12 @@ func (d *Daemon) loop(ctx context.Context, reload <-chan struct{}) error {
 		d.observeLoop(d.opts.Clock().Sub(start))
 		select {
 		case <-ctx.Done():
+			d.life.Stopping("stopping: deregistering every service")
 			return nil
 		case <-reload:
 			d.reload(ctx)
 		case <-tick.C:
+		case <-d.nextUnreported():
 		}
 	}
 }
@@ -163,20 +197,26 @@ func (d *Daemon) loop(ctx context.Context, reload <-chan struct{}) error {
 // reload applies a new config only if it loads completely: a bad config
 // keeps the running one (the original deregistered everything and exited).
 func (d *Daemon) reload(ctx context.Context) {
+	d.life.Reloading()
 	cfg, err := d.opts.Load()
 	if err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			d.log.Error("config reload failed; keeping the running config", "err", line)
 		}
+		d.m.reloads.WithLabelValues("failure").Inc()
+		d.life.Reloaded("config reload failed; the previous config keeps running: " + err.Error())
 		return
 	}
 	d.logWarnings(cfg)
+	status := fmt.Sprintf("config reloaded: %d services", len(cfg.Services))
 	if err := d.apply(ctx, cfg); err != nil {
 		d.log.Error("config reload partly applied", "err", err)
+		status += "; " + err.Error()
 	}
-	d.m.reloads.Inc()
+	d.m.reloads.WithLabelValues("success").Inc()
 	d.m.statsd().Incr("nerve.config.update")
 	d.log.Info("config reloaded", "services", len(cfg.Services))
+	d.life.Reloaded(status)
 }
 
 func (d *Daemon) logWarnings(cfg *Desired) {
@@ -215,8 +255,8 @@ func stopAll(ss []*supervisor) {
 	}
 }
 
-// Handler is the HTTP surface served on the prometheus port: GET /metrics
-// and GET /status, nothing that changes state.
+// Handler is the HTTP surface served on the prometheus port: GET
+// /metrics, /status, /ready and /healthz, nothing that changes state.
 func (d *Daemon) Handler() http.Handler {
 	mux := http.NewServeMux()
 	inner := metrics.Handler(d.opts.Gatherer)
@@ -226,6 +266,7 @@ func (d *Daemon) Handler() http.Handler {
 		inner.ServeHTTP(w, r)
 	})
 	d.routes(mux)
+	d.life.Routes(mux)
 	return mux
 }
 

@@ -18,7 +18,8 @@ type nerveMetrics struct {
 	buildInfo                               *prometheus.GaugeVec
 	reportResults, pingResults              *prometheus.CounterVec
 	stops, launches                         *prometheus.CounterVec
-	throttledTotal, reloads, heartbeatFails prometheus.Counter
+	throttledTotal, heartbeatFails          prometheus.Counter
+	reloads                                 *prometheus.CounterVec
 	mainLoop                                prometheus.Histogram
 	checkDuration                           *prometheus.HistogramVec
 	checkRuns                               *prometheus.CounterVec
@@ -50,13 +51,18 @@ func newMetrics(reg prometheus.Registerer, buckets []float64) *nerveMetrics {
 		stops:          cv("nerve_watcher_stops_total", "Service worker stops by reason.", "reason"),
 		launches:       cv("nerve_watcher_launches_total", "Service worker launches by reason.", "reason"),
 		throttledTotal: c("nerve_watcher_throttled_total", "Reports throttled by rate_limit (shadow mode included)."),
-		reloads:        c("nerve_config_reloads_total", "Config reloads applied."),
+		reloads:        cv("nerve_config_reloads_total", "Config reloads (SIGHUP or a watched file), by result: success or failure (the previous config kept running).", "result"),
 		heartbeatFails: c("nerve_heartbeat_failures_total", "Failed heartbeat_path touches."),
 		checkDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "nerve_check_duration_seconds",
 			Help: "Health check latency.", Buckets: buckets}, []string{"service", "check_type"}),
 		checkRuns: cv("nerve_check_runs_total", "Health check runs by raw result.", "service", "check_type", "result"),
 	}
 	m.buildInfo.WithLabelValues(version.Version).Set(1)
+	// Known label values exist from the first scrape, so rate() and
+	// absent() alerts work before the first reload.
+	for _, r := range []string{"success", "failure"} {
+		m.reloads.WithLabelValues(r)
+	}
 	if reg != nil {
 		reg.MustRegister(m.desired, m.running, m.up, m.down, m.failuresMax, m.buildInfo,
 			m.reportResults, m.pingResults, m.stops, m.launches, m.throttledTotal, m.reloads,

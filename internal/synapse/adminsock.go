@@ -23,7 +23,7 @@ func (d *Daemon) openAdmin() error {
 		Optional: d.opts.AdminSocketOptional, Log: d.log,
 		Without: "`synapse status` will not reach this synapse"}, admin.Handler(d))
 	if err != nil {
-		return err
+		return adminsock.ExitError(err)
 	}
 	d.mu.Lock()
 	d.admin = srv

@@ -207,20 +207,24 @@ func (d *Daemon) newRunner(spec ServiceSpec, first watcher.Watcher) *runner {
 // reload applies a new config only if it loads and builds completely: a
 // bad config keeps the running one (the original had no reload at all).
 func (d *Daemon) reload(ctx context.Context) {
+	d.life.Reloading()
 	cfg, err := d.opts.Load()
 	if err == nil {
 		d.logWarnings(cfg)
 		err = d.apply(ctx, cfg)
 	}
+	status := ""
 	if errors.Is(err, errServer) {
 		d.log.Error("metrics server", "err", err)
-		err = nil
+		status, err = "; "+err.Error(), nil
 	}
 	if err != nil {
 		d.m.reloads.WithLabelValues("failure").Inc()
 		d.logProblems("config reload failed; keeping the running config", err)
+		d.life.Reloaded("config reload failed; the previous config keeps running: " + err.Error())
 		return
 	}
 	d.m.reloads.WithLabelValues("success").Inc()
 	d.log.Info("config reloaded", "services", len(cfg.Services), "generators", len(cfg.Generators))
+	d.life.Reloaded(fmt.Sprintf("config reloaded: %d services", len(cfg.Services)) + status)
 }

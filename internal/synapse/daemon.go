@@ -3,13 +3,16 @@ package synapse
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/smartstack-go/smartstack/internal/cliutil"
 	"github.com/smartstack-go/smartstack/internal/generator"
+	"github.com/smartstack-go/smartstack/internal/lifecycle"
 	"github.com/smartstack-go/smartstack/internal/metrics"
 	"github.com/smartstack-go/smartstack/internal/synapse/admin"
 	"github.com/smartstack-go/smartstack/internal/watcher"
@@ -57,6 +60,12 @@ type Options struct {
 	// it is only the default path (see openAdmin).
 	AdminSocket, AdminGroup string
 	AdminSocketOptional     bool
+	// Notifier receives the sd_notify messages (ready, reloading,
+	// stopping, status, watchdog); nil sends none.
+	Notifier lifecycle.Notifier
+	// WatchdogInterval is how often to send WATCHDOG=1 (half of systemd's
+	// WatchdogSec); 0 sends none. A loop counts as hung after twice this.
+	WatchdogInterval time.Duration
 }
 
 // Daemon is a running synapse. Create it with New, then call Run once.
@@ -91,8 +100,11 @@ type Daemon struct {
 
 	// Under mu too: the generators that can report their proxy's state,
 	// and the admin socket.
-	reporters []generator.Reporter
-	admin     *admin.Server
+	reporters          []generator.Reporter
+	admin              *admin.Server
+	life               *lifecycle.Lifecycle
+	ownerBeat, genBeat *lifecycle.Beat
+	readyWait          string // the last waiting status sent; the generator loop's
 }
 
 // New checks the options and registers the metrics; nothing runs yet.
@@ -101,11 +113,15 @@ func New(opts Options) (*Daemon, error) {
 		return nil, errors.New("synapse: Options.Load is required")
 	}
 	setDefaults(&opts)
-	return &Daemon{
+	life := lifecycle.New(opts.Notifier, 2*opts.WatchdogInterval)
+	d := &Daemon{
 		opts: opts, log: opts.Logger, m: newMetrics(opts.Registerer), swapReg: newSwapRegisterer(opts.Registerer),
 		snaps: make(chan watcher.Snapshot), trigger: make(chan struct{}, 1),
 		clock: realClock{}, services: map[string]*entry{},
-	}, nil
+		life: life, ownerBeat: life.NewBeat("synapse state owner loop"), genBeat: life.NewBeat("synapse generator loop"),
+	}
+	_ = opts.Registerer.Register(discoveryAge{d})
+	return d, nil
 }
 
 func setDefaults(o *Options) {
@@ -144,30 +160,43 @@ func setDefaults(o *Options) {
 // serves until ctx ends; each receive on reload re-reads the config. An
 // error in the first config is returned; a bad reload is logged and the
 // running config kept. On return every watcher and the generator loop
-// have stopped; HAProxy and its config file are left as they are.
+// have stopped; HAProxy and its config file are left as they are. Errors
+// are marked for the exit code: cliutil.ConfigError for the config,
+// cliutil.StartupError for a listener that cannot be opened.
 func (d *Daemon) Run(ctx context.Context, reload <-chan struct{}) error {
+	d.life.Status("loading the config")
 	cfg, err := d.opts.Load()
 	if err != nil {
-		return err
+		return cliutil.ConfigError(err)
+	}
+	// Listeners before any discovery connection: a port in use fails at
+	// once.
+	if err := d.applyPrometheus(cfg.Prometheus); err != nil {
+		return cliutil.StartupError(err)
 	}
 	d.logWarnings(cfg)
 	if err := d.openAdmin(); err != nil {
+		d.endpoint.Close(300 * time.Millisecond)
 		return err
 	}
 	defer d.closeAdmin()
+	d.life.Status(fmt.Sprintf("discovering %d services", len(cfg.Services)))
 	if err := d.apply(ctx, cfg); err != nil {
 		d.stopWatchers()
-		return err
+		d.endpoint.Close(300 * time.Millisecond)
+		return cliutil.ConfigError(err)
 	}
 	d.m.statsd().Incr("synapse.start")
 	loopStart := time.Now()
 	gctx, gcancel := context.WithCancel(ctx)
-	gdone := make(chan struct{})
-	go func() { defer close(gdone); d.generatorLoop(gctx) }()
+	var loops sync.WaitGroup
+	loops.Go(func() { d.generatorLoop(gctx) })
+	loops.Go(func() { d.life.RunWatchdog(gctx, d.opts.WatchdogInterval) })
 	d.ownerLoop(ctx, reload)
+	d.life.Stopping("stopping; HAProxy keeps running with its current config")
 	d.stopWatchers()
 	gcancel()
-	<-gdone
+	loops.Wait()
 	d.observeMainLoop(loopStart)
 	d.shutdown()
 	return nil

@@ -22,6 +22,10 @@ func (d *Daemon) generatorLoop(ctx context.Context) {
 	defer flush.disarm()
 	updated, retry := false, false
 	for {
+		d.genBeat.Mark()
+		if updated && !retry {
+			d.checkReady(ctx)
+		}
 		select {
 		case <-ctx.Done():
 			return

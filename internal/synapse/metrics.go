@@ -1,14 +1,36 @@
 package synapse
 
 import (
+	"context"
 	"errors"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/smartstack-go/smartstack/internal/statsd"
+	"github.com/smartstack-go/smartstack/internal/version"
 )
+
+var discoveryAgeDesc = prometheus.NewDesc("synapse_discovery_age_seconds",
+	"Seconds since each service's discovery was last known good (a good snapshot, or a watcher whose source answers); 0 while it is current.",
+	[]string{"service"}, nil)
+
+// discoveryAge collects synapse_discovery_age_seconds at scrape time from
+// the published view's watchers.
+type discoveryAge struct{ d *Daemon }
+
+func (c discoveryAge) Describe(ch chan<- *prometheus.Desc) { ch <- discoveryAgeDesc }
+
+func (c discoveryAge) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	now := time.Now()
+	for name, r := range c.d.currentView().health {
+		ch <- prometheus.MustNewConstMetric(discoveryAgeDesc, prometheus.GaugeValue, r.discoveryAge(ctx, now).Seconds(), name)
+	}
+}
 
 // daemonMetrics are synapse's own Prometheus metrics and its DogStatsD
 // client (nil when the config has no statsd section).
@@ -20,6 +42,7 @@ type daemonMetrics struct {
 	generatorErrs  *prometheus.CounterVec
 	reloads        *prometheus.CounterVec
 	rejected       *prometheus.CounterVec
+	buildInfo      *prometheus.GaugeVec
 	sd             atomic.Pointer[statsd.Client]
 }
 
@@ -48,8 +71,17 @@ func newMetrics(reg prometheus.Registerer) *daemonMetrics {
 			Name: "synapse_registrations_rejected_total",
 			Help: "Registrations skipped because a value could not be used as data, by the key that failed; each counted once when it appears.",
 		}, []string{"service", "reason"}),
+		buildInfo: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "synapse_build_info", Help: "Always 1; the labels are the build.",
+		}, []string{"version", "revision", "goversion"}),
 	}
-	for _, c := range []prometheus.Collector{m.backends, m.watcherUpdates, m.watcherRestart, m.generation, m.generatorErrs, m.reloads, m.rejected} {
+	m.buildInfo.WithLabelValues(version.Version, version.Revision, version.GoVersion()).Set(1)
+	// Known label values exist from the first scrape, so rate() and
+	// absent() alerts work before the first reload.
+	for _, r := range []string{"success", "failure"} {
+		m.reloads.WithLabelValues(r)
+	}
+	for _, c := range []prometheus.Collector{m.backends, m.watcherUpdates, m.watcherRestart, m.generation, m.generatorErrs, m.reloads, m.rejected, m.buildInfo} {
 		_ = reg.Register(c)
 	}
 	return m

@@ -51,11 +51,16 @@ type serviceView struct {
 func (d *Daemon) ownerLoop(ctx context.Context, reload <-chan struct{}) {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
+	// alive wakes an idle loop so its beat shows it still runs.
+	alive := time.NewTicker(d.opts.TickInterval)
+	defer alive.Stop()
 	for {
+		d.ownerBeat.Mark()
 		d.resetPromotionTimer(timer)
 		select {
 		case <-ctx.Done():
 			return
+		case <-alive.C:
 		case s := <-d.snaps:
 			d.handleSnapshot(s)
 			d.drainSnapshots()

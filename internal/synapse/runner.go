@@ -28,9 +28,12 @@ type runner struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 
-	mu     sync.Mutex
-	health WatcherHealth
-	first  watcher.Watcher // built before start, so a bad config fails the reload
+	mu       sync.Mutex
+	health   WatcherHealth
+	first    watcher.Watcher // built before start, so a bad config fails the reload
+	cur      watcher.Watcher // the running one, nil between lives
+	started  time.Time       // when start ran
+	lastGood time.Time       // the last good snapshot or successful ping
 }
 
 // WatcherHealth is what /status shows of a watcher.
@@ -39,6 +42,9 @@ type WatcherHealth = admin.WatcherHealth
 func (r *runner) start(ctx context.Context, out chan<- watcher.Snapshot) {
 	ctx, r.cancel = context.WithCancel(ctx)
 	r.done = make(chan struct{})
+	r.mu.Lock()
+	r.started = time.Now()
+	r.mu.Unlock()
 	go r.loop(ctx, out)
 }
 
@@ -90,19 +96,21 @@ func (r *runner) runOnce(ctx context.Context, out chan<- watcher.Snapshot) (err 
 			return fmt.Errorf("rebuild watcher: %w", err)
 		}
 	}
-	r.setRunning()
+	r.setRunning(w)
 	return w.Run(ctx, out)
 }
 
-func (r *runner) setRunning() {
+func (r *runner) setRunning(w watcher.Watcher) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.health.Running = true
+	r.cur = w
 }
 
 func (r *runner) setFailed(err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.cur = nil
 	r.health.Running = false
 	r.health.Restarts++
 	r.health.LastError = err.Error()
@@ -119,6 +127,28 @@ func (r *runner) noteSnapshot(now time.Time, err error) {
 		return
 	}
 	r.health.Discovered = true
+	r.lastGood = now
+}
+
+// discoveryAge is how long ago the service's discovery was last known
+// good: a good snapshot, or, once discovered, a watcher that answers its
+// Ping now (a watch-based source sends nothing while nothing changes, and
+// a live session means its data is current). Never discovered counts from
+// the watcher's start, so a service that never resolves shows a growing age.
+func (r *runner) discoveryAge(ctx context.Context, now time.Time) time.Duration {
+	r.mu.Lock()
+	w, good, since := r.cur, r.health.Discovered, r.lastGood
+	if since.IsZero() {
+		since = r.started
+	}
+	r.mu.Unlock()
+	if p, ok := w.(watcher.Pinger); ok && good && p.Ping(ctx) == nil {
+		r.mu.Lock()
+		r.lastGood = now
+		r.mu.Unlock()
+		return 0
+	}
+	return max(now.Sub(since), 0)
 }
 
 func (r *runner) healthNow() WatcherHealth {

@@ -36,7 +36,7 @@ func (d *Daemon) Status() Status {
 	return st
 }
 
-// Handler serves /metrics and /status.
+// Handler serves /metrics, /status, /ready and /healthz.
 func (d *Daemon) Handler() http.Handler {
 	mux := metrics.NewMux(d.opts.Gatherer)
 	mux.HandleFunc("GET /status", func(w http.ResponseWriter, _ *http.Request) {
@@ -45,6 +45,7 @@ func (d *Daemon) Handler() http.Handler {
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(d.Status())
 	})
+	d.life.Routes(mux)
 	return mux
 }
 

@@ -27,7 +27,9 @@ func buildBinary(t *testing.T, name string) string {
 	b := v.(*build)
 	b.once.Do(func() {
 		b.path = filepath.Join(binDir, name)
-		out, err := exec.Command("go", "build", "-o", b.path, "../../cmd/"+name).CombinedOutput()
+		// -buildvcs=auto beats a GOFLAGS=-buildvcs=false: --version shows
+		// the revision of a checkout, as a user's go build would.
+		out, err := exec.Command("go", "build", "-buildvcs=auto", "-o", b.path, "../../cmd/"+name).CombinedOutput()
 		if err != nil {
 			b.err = fmt.Errorf("go build %s: %w\n%s", name, err, out)
 		}

@@ -92,10 +92,16 @@ func startNerve(t *testing.T, args ...string) *daemonProc {
 // its output logged if the test failed.
 func startDaemon(t *testing.T, name, bin string, args ...string) *daemonProc {
 	t.Helper()
+	return startDaemonEnv(t, name, bin, nil, args...)
+}
+
+// startDaemonEnv is startDaemon with extra environment variables.
+func startDaemonEnv(t *testing.T, name, bin string, env []string, args ...string) *daemonProc {
+	t.Helper()
 	p := &daemonProc{cmd: exec.Command(bin, args...), stderr: &testutil.SyncBuffer{}, done: make(chan struct{})}
 	p.cmd.Stderr = p.stderr
 	p.cmd.Stdout = p.stderr
-	p.cmd.Env = append(os.Environ(), "DEBUG=1")
+	p.cmd.Env = append(append(os.Environ(), "DEBUG=1"), env...)
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

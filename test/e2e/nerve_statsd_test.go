@@ -117,6 +117,8 @@ func TestNerveStatsd(t *testing.T) {
 		`nerve\.reporter\.zk\.client\.reused:1\|c\|#`+zkc,
 		`nerve\.reporter\.zk\.create\.elapsed_time:`+num+`\|ms\|#`+zkc+`,zk_path:`+regexp.QuoteMeta(root+"/web"),
 		fmt.Sprintf(`nerve\.reporter\.zk\.child\.bytes:%d\|g\|#%s,zk_path:%s`, len(payload(svc.port)), zkc, regexp.QuoteMeta(root+"/web")),
+		// api registered too: the reload below deletes its znode.
+		`nerve\.reporter\.zk\.create\.elapsed_time:`+num+`\|ms\|#`+zkc+`,zk_path:`+regexp.QuoteMeta(root+"/api"),
 	)
 
 	writeConfig(t, cfgPath, cfg("web"))

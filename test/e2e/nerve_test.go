@@ -174,7 +174,7 @@ func httpDo(t *testing.T, method, url, body string, want int) string {
 	return buf.String()
 }
 
-// -k: exit 0 with a success line, or exit 1 with one line per problem.
+// -k: exit 0 with a success line, or exit 78 (EX_CONFIG) with one line per problem.
 func TestNerveCheckConfig(t *testing.T) {
 	bin := buildNerve(t)
 	dir := t.TempDir()
@@ -191,7 +191,7 @@ func TestNerveCheckConfig(t *testing.T) {
 		want       string
 	}{
 		{"good", good, 0, "configuration check succeeded"},
-		{"bad", bad, 1, "no-such-check"},
+		{"bad", bad, 78, "no-such-check"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cmd := exec.Command(bin, "-c", tc.path, "-k")

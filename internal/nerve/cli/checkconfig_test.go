@@ -46,11 +46,12 @@ func TestCheckConfigBroken(t *testing.T) {
 		`nerve: config error: testdata/broken/nerve.yaml:20: services.api.checks[0].type: unknown check type "htpp"; valid types: base, exec, http, noop, rabbitmq, redis, tcp`,
 		"nerve: config error: testdata/broken/services/worker.yaml:2: not valid yaml: mapping values are not allowed in this context",
 	}
-	got := strings.Split(strings.TrimSpace(out), "\n")
+	// Problems go to stderr, so a script can keep the verdict apart.
+	got := strings.Split(strings.TrimSpace(errOut), "\n")
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("output:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		t.Errorf("stderr:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if errOut != "" {
-		t.Errorf("stderr: %q", errOut)
+	if out != "" {
+		t.Errorf("stdout: %q", out)
 	}
 }

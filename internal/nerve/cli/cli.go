@@ -13,13 +13,13 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Exit codes. ExitConfig is what the original returns for a config it cannot
-// load, so supervisors that special-case it keep working. A stop by SIGTERM
-// or SIGINT is ExitOK (the original dies by the signal).
+// Exit codes (cliutil's, shared with synapse). A stop by SIGTERM or
+// SIGINT is ExitOK (the original dies by the signal).
 const (
-	ExitOK     = cliutil.ExitOK
-	ExitError  = cliutil.ExitError
-	ExitConfig = cliutil.ExitConfig
+	ExitOK          = cliutil.ExitOK
+	ExitError       = cliutil.ExitError
+	ExitUnavailable = cliutil.ExitUnavailable
+	ExitConfig      = cliutil.ExitConfig
 )
 
 type options struct {
@@ -60,18 +60,22 @@ func newRootCmd(stdout, stderr io.Writer, lookup lookupEnv) (*cobra.Command, *op
 	getenv := func(name string) string { v, _ := lookup(name); return v }
 	o := &options{env: lookup}
 	cmd := &cobra.Command{
-		Use:           "nerve -c nerve.conf.json",
-		Short:         "nerve health-checks local services and registers the healthy ones in ZooKeeper",
+		Use:   "nerve -c nerve.conf.json",
+		Short: "nerve health-checks local services and registers the healthy ones in ZooKeeper",
+		Long: "nerve health-checks local services and registers the healthy ones in ZooKeeper.\n\n" +
+			"Under systemd (Type=notify) it sends READY=1 once every service's first check round has\n" +
+			"been reported, WATCHDOG=1 while its main loop runs, and RELOADING=1/READY=1 around SIGHUP.\n\n" +
+			cliutil.ExitCodesHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.config == "" {
-				return errors.New("no config file: pass -c FILE or set NERVE_CONFIG")
+				return cliutil.ConfigError(errors.New("no config file: pass -c FILE or set NERVE_CONFIG"))
 			}
 			o.adminExplicit = o.adminExplicit || cmd.Flags().Changed("admin-socket")
 			if o.checkConfig {
-				return checkConfig(o, cmd.OutOrStdout())
+				return checkConfig(o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 			}
 			return run(cmd.Context(), o, cmd.ErrOrStderr())
 		},
@@ -93,7 +97,8 @@ func newRootCmd(stdout, stderr io.Writer, lookup lookupEnv) (*cobra.Command, *op
 	_, o.adminExplicit = lookup("NERVE_ADMIN_SOCKET")
 	f.StringVar(&o.adminGroup, "admin-group", getenv("NERVE_ADMIN_GROUP"), "group (name or gid) owning the admin socket; its members may change nerve's state; default the daemon's own group; env NERVE_ADMIN_GROUP")
 	f.DurationVar(&o.zkSessionTimeout, "zk-session-timeout", 0, "ZooKeeper session timeout to request (0: 32s, the original's)")
-	cmd.AddCommand(cliutil.VersionCmd("nerve"), maintCmd(lookup), weightCmd(lookup), statusCmd(lookup))
+	cliutil.AddVersion(cmd, "nerve")
+	cmd.AddCommand(maintCmd(lookup), weightCmd(lookup), statusCmd(lookup))
 	return cmd, o
 }
 

@@ -86,7 +86,7 @@ func TestConfigFlagAndEnv(t *testing.T) {
 	wantRun(t, env{}, ExitOK, ok, "--check-config", "--config", good)
 	// The flag wins over the environment.
 	wantRun(t, env{"NERVE_CONFIG": good}, ExitConfig, "nerve: config error: "+bad, "-k", "-c", bad)
-	wantRun(t, env{}, ExitError, "no config file: pass -c FILE or set NERVE_CONFIG", "-k")
+	wantRun(t, env{}, ExitConfig, "no config file: pass -c FILE or set NERVE_CONFIG", "-k")
 	wantRun(t, env{}, ExitConfig, "does not exist", "-k", "-c", filepath.Join(t.TempDir(), "missing.json"))
 }
 
@@ -111,7 +111,7 @@ func TestCheckConfigEnv(t *testing.T) {
 	for _, v := range []string{"", "false", "0", "yes"} {
 		wantRun(t, env{"NERVE_CHECK_CONFIG": v}, ExitOK, ok, "-c", good, "--log-level", "bogus")
 	}
-	wantRun(t, env{}, ExitError, "--log-level", "-c", good, "--log-level", "bogus")
+	wantRun(t, env{}, ExitConfig, "--log-level", "-c", good, "--log-level", "bogus")
 }
 
 func TestOverlayFlagAndEnv(t *testing.T) {
@@ -148,7 +148,9 @@ func TestHelpAndVersion(t *testing.T) {
 	wantRun(t, env{}, ExitOK, "nerve -c nerve.conf.json", "--help")
 	wantRun(t, env{}, ExitOK, "--check-config", "-h")
 	wantRun(t, env{}, ExitOK, version.String("nerve"), "version")
-	wantRun(t, env{}, ExitError, "unknown flag", "--no-such-flag")
+	wantRun(t, env{}, ExitOK, version.String("nerve"), "--version")
+	wantRun(t, env{}, ExitOK, "78  config error", "--help")
+	wantRun(t, env{}, ExitConfig, "unknown flag", "--no-such-flag")
 }
 
 // The admin socket defaults under systemd's RuntimeDirectory or /run/nerve;

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/smartstack-go/smartstack/internal/cliutil"
+	"github.com/smartstack-go/smartstack/internal/lifecycle"
 	"github.com/smartstack-go/smartstack/internal/metrics"
 	"github.com/smartstack-go/smartstack/internal/nerve"
 	"github.com/smartstack-go/smartstack/internal/statsd"
@@ -30,29 +31,30 @@ func run(ctx context.Context, o *options, stderr io.Writer) error {
 	sd := func() *statsd.Client { return d.Statsd() }
 	d, err = nerve.New(nerve.Options{Logger: log, Registerer: reg, Gatherer: reg,
 		Load: loader(o, log, reg, sd), WatchFiles: watch, MaintenanceDir: o.maintenanceDir,
-		AdminSocket: o.adminSocket, AdminGroup: o.adminGroup, AdminSocketOptional: !o.adminExplicit})
+		AdminSocket: o.adminSocket, AdminGroup: o.adminGroup, AdminSocketOptional: !o.adminExplicit,
+		Notifier: &lifecycle.Systemd{Log: log}, WatchdogInterval: lifecycle.WatchdogInterval()})
 	if err != nil {
 		return err
 	}
 	log.Info("starting nerve", "config", o.config)
 	if err := cliutil.RunDaemon(ctx, d.Run); err != nil {
-		cliutil.PrintProblems(stderr, "nerve", err)
-		return cliutil.CodeError{Code: ExitConfig}
+		return cliutil.RunFailed(stderr, "nerve", err)
 	}
 	return nil
 }
 
 // checkConfig is -k: load and validate everything without connecting.
-func checkConfig(o *options, stdout io.Writer) error {
+// Warnings and problems go to stderr, the verdict to stdout.
+func checkConfig(o *options, stdout, stderr io.Writer) error {
 	log := slog.New(slog.DiscardHandler)
 	cfg, err := loader(o, log, nil, nil)()
 	if cfg != nil {
 		for _, w := range cfg.Warnings {
-			fmt.Fprintln(stdout, "warning:", w)
+			fmt.Fprintln(stderr, "warning:", w)
 		}
 	}
 	if err != nil {
-		cliutil.PrintProblems(stdout, "nerve", err)
+		cliutil.PrintProblems(stderr, "nerve", err)
 		return cliutil.CodeError{Code: ExitConfig}
 	}
 	fmt.Fprintln(stdout, "configuration check succeeded")

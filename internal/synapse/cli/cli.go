@@ -11,13 +11,13 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Exit codes. ExitConfig is what the original returns for a config it cannot
-// load, so supervisors that special-case it keep working. A stop by SIGTERM
-// or SIGINT is ExitOK (the original dies by the signal).
+// Exit codes (cliutil's, shared with nerve). A stop by SIGTERM or SIGINT
+// is ExitOK (the original dies by the signal).
 const (
-	ExitOK     = cliutil.ExitOK
-	ExitError  = cliutil.ExitError
-	ExitConfig = cliutil.ExitConfig
+	ExitOK          = cliutil.ExitOK
+	ExitError       = cliutil.ExitError
+	ExitUnavailable = cliutil.ExitUnavailable
+	ExitConfig      = cliutil.ExitConfig
 )
 
 type options struct {
@@ -34,17 +34,21 @@ type options struct {
 func NewRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	o := &options{}
 	cmd := &cobra.Command{
-		Use:           "synapse -c synapse.conf.json",
-		Short:         "synapse watches service discovery and keeps a local HAProxy pointed at the healthy backends",
+		Use:   "synapse -c synapse.conf.json",
+		Short: "synapse watches service discovery and keeps a local HAProxy pointed at the healthy backends",
+		Long: "synapse watches service discovery and keeps a local HAProxy pointed at the healthy backends.\n\n" +
+			"Under systemd (Type=notify) it sends READY=1 once its first haproxy.cfg is written and\n" +
+			"HAProxy runs it, WATCHDOG=1 while its loops run, and RELOADING=1/READY=1 around SIGHUP.\n\n" +
+			cliutil.ExitCodesHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.config == "" {
-				return errors.New("no config file: pass -c FILE or set SYNAPSE_CONFIG")
+				return cliutil.ConfigError(errors.New("no config file: pass -c FILE or set SYNAPSE_CONFIG"))
 			}
 			if o.checkConfig {
-				return checkConfig(o, cmd.OutOrStdout())
+				return checkConfig(o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 			}
 			o.admin.resolve(cmd)
 			if o.once.enabled || o.once.dryRun {
@@ -57,13 +61,14 @@ func NewRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd.SetErr(stderr)
 	f := cmd.Flags()
 	f.StringVarP(&o.config, "config", "c", os.Getenv("SYNAPSE_CONFIG"), "config file (JSON or YAML, ERB rendered); env SYNAPSE_CONFIG")
-	f.BoolVarP(&o.checkConfig, "check-config", "k", false, "load and validate the config, build generators and watchers without connecting, and exit (0 valid, 1 not)")
+	f.BoolVarP(&o.checkConfig, "check-config", "k", false, "load and validate the config, build generators and watchers without connecting, and exit (0 valid, 78 not; problems on stderr)")
 	_, debug := os.LookupEnv("DEBUG")
 	f.StringVar(&o.logLevel, "log-level", map[bool]string{true: "debug", false: "info"}[debug], "debug, info, warn or error; env DEBUG (any value) means debug")
 	f.StringVar(&o.logFormat, "log-format", "text", "text or json")
 	o.admin.register(f)
 	o.once.register(f)
-	cmd.AddCommand(cliutil.VersionCmd("synapse"), statusCmd())
+	cliutil.AddVersion(cmd, "synapse")
+	cmd.AddCommand(statusCmd())
 	return cmd
 }
 

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/smartstack-go/smartstack/internal/version"
+
 	"bytes"
 	"os"
 	"path/filepath"
@@ -65,12 +67,17 @@ func TestCheckConfig(t *testing.T) {
 				t.Fatalf("exit %d, want %d:\n%s%s", code, tc.code, stdout.String(), stderr.String())
 			}
 			for _, want := range tc.want {
-				if !strings.Contains(stdout.String(), want) {
-					t.Errorf("output lacks %q:\n%s", want, stdout.String())
+				// The verdict goes to stdout, warnings and problems to stderr.
+				got := stderr.String()
+				if want == "configuration check succeeded" {
+					got = stdout.String()
+				}
+				if !strings.Contains(got, want) {
+					t.Errorf("output lacks %q:\nstdout:\n%s\nstderr:\n%s", want, stdout.String(), stderr.String())
 				}
 			}
-			if tc.name == "two problems, two lines" && strings.Count(stdout.String(), "config error") != 2 {
-				t.Errorf("want one line per problem:\n%s", stdout.String())
+			if tc.name == "two problems, two lines" && strings.Count(stderr.String(), "config error") != 2 {
+				t.Errorf("want one line per problem:\n%s", stderr.String())
 			}
 		})
 	}
@@ -79,14 +86,26 @@ func TestCheckConfig(t *testing.T) {
 func TestNoConfig(t *testing.T) {
 	t.Setenv("SYNAPSE_CONFIG", "")
 	var out bytes.Buffer
-	if code := Main(nil, &out, &out); code != ExitError || !strings.Contains(out.String(), "SYNAPSE_CONFIG") {
+	if code := Main(nil, &out, &out); code != ExitConfig || !strings.Contains(out.String(), "SYNAPSE_CONFIG") {
 		t.Fatalf("exit %d: %s", code, out.String())
 	}
 }
 
 func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		var out bytes.Buffer
+		if code := Main(args, &out, &out); code != ExitOK || out.String() != version.String("synapse")+"\n" {
+			t.Fatalf("%q: exit %d: %q", args, code, out.String())
+		}
+	}
+}
+
+func TestHelpExitCodes(t *testing.T) {
 	var out bytes.Buffer
-	if code := Main([]string{"version"}, &out, &out); code != ExitOK || !strings.Contains(out.String(), "synapse") {
+	if code := Main([]string{"--help"}, &out, &out); code != ExitOK || !strings.Contains(out.String(), "69  start-up failed") {
 		t.Fatalf("exit %d: %s", code, out.String())
+	}
+	if code := Main([]string{"--no-such-flag"}, &out, &out); code != ExitConfig {
+		t.Fatalf("unknown flag: exit %d, want %d", code, ExitConfig)
 	}
 }

@@ -55,6 +55,7 @@ func NewPool() *Pool { return &Pool{dial: dialZK, conns: map[string]*pooled{}} }
 var defaultPool = NewPool()
 
 type pooled struct {
+	hosts  string // the servers, comma-separated: the metrics label
 	refs   int
 	ready  chan struct{} // closed once c is set
 	c      conn
@@ -74,7 +75,7 @@ func (p *Pool) acquire(servers []string, opts zk.Options, log *slog.Logger) (*po
 	e, ok := p.conns[key]
 	if !ok {
 		ctx, cancel := context.WithCancel(context.Background())
-		e = &pooled{ready: make(chan struct{}), cancel: cancel, done: make(chan struct{})}
+		e = &pooled{hosts: strings.Join(servers, ","), ready: make(chan struct{}), cancel: cancel, done: make(chan struct{})}
 		p.conns[key] = e
 		log.Info("creating pooled zookeeper connection", "hosts", key)
 		go e.connect(ctx, p.dial, servers, opts, log)

@@ -1,0 +1,45 @@
+package haproxy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// InSync reports (nil) whether HAProxy runs the config of the last Update:
+// no reload is pending and, with do_socket, every stats socket answers
+// with every backend synapse manages that has live servers. A reload
+// command like `kill -USR2` returns before HAProxy has reloaded; this is
+// what tells synapse the new config is in effect (its readiness). With
+// do_reloads false synapse does not reload HAProxy, so there is nothing
+// of its own to wait for.
+func (g *Generator) InSync(ctx context.Context) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.cfg.DoReloads {
+		return nil
+	}
+	if len(g.reloads.pending) > 0 {
+		return fmt.Errorf("haproxy reload pending: %s", strings.Join(g.reloads.details(), "; "))
+	}
+	if !g.cfg.DoSocket || g.lastIn == nil {
+		return nil
+	}
+	want := desiredProxies(g.lastIn)
+	var errs []error
+	for _, c := range g.clients {
+		rows, err := c.ShowStatSummary(ctx)
+		if rows == nil && err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", c.Path(), err))
+			continue
+		}
+		running := runningServers(rows)
+		for _, name := range sortedKeys(want) {
+			if d := want[name]; !d.disabled && len(d.live) > 0 && running[name] == nil {
+				errs = append(errs, fmt.Errorf("%s: HAProxy does not run backend %s yet", c.Path(), name))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
