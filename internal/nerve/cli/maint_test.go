@@ -137,7 +137,7 @@ func TestWeightCommand(t *testing.T) {
 		{"config", []string{"a", "config"}, ExitOK, "a: live weight dropped; configured weight 10 applies"},
 		{"config with ramp", []string{"a", "config", "--ramp", "1s"}, ExitError, "--ramp: not with \"config\""},
 		{"too big", []string{"a", "257"}, ExitError, `weight "257": want an integer from 0 to 256, or config`},
-		{"negative", []string{"a", "-1"}, ExitError, "unknown shorthand flag"},
+		{"negative", []string{"a", "-1"}, ExitConfig, "unknown shorthand flag"},
 		{"not a number", []string{"a", "heavy"}, ExitError, `weight "heavy"`},
 		{"ramp to zero", []string{"a", "0", "--ramp", "10s"}, ExitError, "weight 0 is set at once"},
 		{"unknown", []string{"c", "5"}, ExitError, `unknown service "c" (known: a, b; or all)`},
