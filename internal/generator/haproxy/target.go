@@ -25,7 +25,6 @@ type target struct {
 	// binaryTried is set once `haproxy -v` was tried: the binary does not
 	// appear or change under a running synapse.
 	binaryTried bool
-	binary      hapi.Version
 	// warned holds the translation warnings already logged: one per
 	// distinct line per process, not per render.
 	warned map[string]bool
@@ -76,11 +75,6 @@ func (g *Generator) setTarget(v hapi.Version, source string) {
 	g.target.version, g.target.source = v, source
 	tr := modernize.Translator{Target: v}
 	g.log.Info("haproxy config written for this haproxy version", "version", v.String(), "from", source, "translating_1x_lines", tr.Active())
-}
-
-// translator is the Translator for the next render.
-func (g *Generator) translator() modernize.Translator {
-	return modernize.Translator{Target: g.target.version}
 }
 
 // logTranslations logs each translation warning once per process: the
