@@ -44,4 +44,3 @@ func (r *renderer) filterTabbed(lines []string, who, key string) ([]string, erro
 	out, err := r.translate(modernize.Frontend, kept)
 	return appendTabbed([]string{}, out), err
 }
-
