@@ -14,6 +14,7 @@ import (
 // ignores); every other original line in translations is refused by it.
 var stillLoaded = map[string]bool{
 	"bind-process": true, "stats bind-process": true, "tune.ssl.capture-cipherlist-size": true,
+	"stats socket process 1": true, "bind process all": true,
 }
 
 // checkConfig builds a config with lines added to each kind of section:

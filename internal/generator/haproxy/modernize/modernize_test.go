@@ -70,6 +70,8 @@ var translations = []translation{
 	{"rspdeny", Backend, `rspdeny ^X-Internal:`, []string{`http-response deny if { res.fhdr_cnt(X-Internal) gt 0 }`}},
 	{"rspideny", Listen, `rspideny ^Content-Type:\ text/debug`, []string{`http-response deny if { res.fhdr(Content-Type) -m reg -i ^text/debug }`}},
 	{"nbproc 1", Global, "nbproc 1", nil},
+	{"stats socket process 1", Global, "stats socket /tmp/modernize-test.sock level admin process 1", []string{"stats socket /tmp/modernize-test.sock level admin"}},
+	{"bind process all", Frontend, "bind 127.0.0.1:4 process all name web", []string{"bind 127.0.0.1:4 name web"}},
 	{"bind-process", Frontend, "bind-process 1", nil},
 	{"stats bind-process", Global, "stats bind-process 1", nil},
 	{"tune.chksize", Global, "tune.chksize 16384", nil},
@@ -170,6 +172,8 @@ func TestVersions(t *testing.T) {
 		{"global keywords only in global", "2.6", Frontend, "nbproc 1", []string{"nbproc 1"}, 0},
 		{"proxy keywords not in global", "2.6", Global, "contimeout 5s", []string{"contimeout 5s"}, 0},
 		{"other sections as is", "2.6", Other, "contimeout 5s", []string{"contimeout 5s"}, 0},
+		{"2.6 keeps a process 2 it still loads", "2.6", Frontend, "bind :80 process 2", []string{"bind :80 process 2"}, 1},
+		{"bind without process is not looked at", "2.6", Frontend, `bind :443 ssl crt "/etc/x.pem"`, []string{`bind :443 ssl crt "/etc/x.pem"`}, 0},
 		{"redispatch with arguments is not the old keyword", "2.6", Backend, "redispatch 1", []string{"redispatch 1"}, 0},
 	}
 	for _, c := range cases {

@@ -23,6 +23,8 @@ type rule struct {
 	kinds         []Kind // nil: every proxy kind
 	from, removed string
 	era2x         bool // deprecated during 2.x rather than 1.x syntax
+	// needs is a word the line must also hold for the rule to apply.
+	needs string
 	apply         func(*lineCtx) (*change, error)
 }
 
@@ -136,6 +138,8 @@ var rules = []rule{
 	{words: []string{"grace"}, from: "2.5", removed: "2.5", era2x: true, apply: refuse("HAProxy has no per-proxy grace period any more")},
 	{words: []string{"option", "http_proxy"}, from: "2.5", removed: "2.5", era2x: true, apply: refuse("use http-request set-dst/set-uri or do-resolve")},
 	{words: []string{"bind-process"}, from: "2.5", removed: "2.7", era2x: true, apply: drop("it has no effect since HAProxy 2.5, which runs one process")},
+	{words: []string{"bind"}, needs: "process", from: "2.5", removed: "2.7", era2x: true, apply: dropProcess},
+	{words: []string{"stats", "socket"}, kinds: globalOnly, needs: "process", from: "2.5", removed: "2.7", era2x: true, apply: dropProcess},
 	{words: []string{"nbproc"}, kinds: globalOnly, from: "2.5", removed: "2.5", era2x: true, apply: nbproc},
 	{words: []string{"stats", "bind-process"}, kinds: globalOnly, from: "2.5", removed: "2.7", era2x: true, apply: drop("it has no effect since HAProxy 2.5, which runs one process")},
 	{words: []string{"debug"}, kinds: globalOnly, from: "2.3", removed: "2.3", era2x: true, apply: refuse("start HAProxy with -d instead")},
@@ -153,6 +157,9 @@ func find(target hapi.Version, kind Kind, raw string) (*rule, []word, error) {
 	for i := range rules {
 		r := &rules[i]
 		if len(fields) < len(r.words) || !slices.Equal(fields[:len(r.words)], r.words) {
+			continue
+		}
+		if r.needs != "" && !slices.Contains(fields, r.needs) {
 			continue
 		}
 		if (r.kinds == nil && !kind.proxy()) || (r.kinds != nil && !slices.Contains(r.kinds, kind)) {
@@ -186,4 +193,24 @@ func nbproc(c *lineCtx) (*change, error) {
 		return nil, fmt.Errorf("nbproc wants a number")
 	}
 	return nil, fmt.Errorf("HAProxy 2.5 runs one process; %d processes have no equivalent (nbthread %d is the nearest)", n, n)
+}
+
+// dropProcess removes "process 1" (or "all") from a bind or stats socket
+// line: with the single process of HAProxy 2.5 and later it selects what
+// runs anyway. Another process number is left to the user.
+func dropProcess(c *lineCtx) (*change, error) {
+	for i := 1; i+1 < len(c.words); i++ {
+		if c.words[i].text != "process" {
+			continue
+		}
+		if v := c.words[i+1].text; v != "1" && v != "all" {
+			return nil, fmt.Errorf("process %s has no equivalent in a single process", v)
+		}
+		kept := strings.TrimRight(c.raw[:c.words[i].start], " \t")
+		if i+2 < len(c.words) {
+			kept += " " + c.raw[c.words[i+2].start:]
+		}
+		return one(strings.TrimSpace(kept), plain), nil
+	}
+	return nil, nil
 }
