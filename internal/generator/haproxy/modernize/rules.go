@@ -25,7 +25,7 @@ type rule struct {
 	era2x         bool // deprecated during 2.x rather than 1.x syntax
 	// needs is a word the line must also hold for the rule to apply.
 	needs string
-	apply         func(*lineCtx) (*change, error)
+	apply func(*lineCtx) (*change, error)
 }
 
 func (r *rule) label() string {
