@@ -125,21 +125,20 @@ func (t Translator) line(kind Kind, l Line) ([]outLine, string, error) {
 	if r == nil {
 		return unchanged, "", nil
 	}
+	var c *change
 	if err == nil {
-		var c *change
 		c, err = r.apply(&lineCtx{target: t.Target, raw: l.Text, words: words, kind: kind})
-		if err == nil && c == nil {
-			return unchanged, "", nil
-		}
-		if err == nil {
-			texts := make([]string, len(c.lines))
-			for i, o := range c.lines {
-				texts[i] = o.text
-			}
-			return c.lines, warn(l.Where, l.Text, r.label(), r.removed, texts, c.note), nil
-		}
 	}
-	if !t.Target.AtLeast(parseVersion(r.removed)) {
+	switch {
+	case err == nil && c == nil:
+		return unchanged, "", nil
+	case err == nil:
+		texts := make([]string, len(c.lines))
+		for i, o := range c.lines {
+			texts[i] = o.text
+		}
+		return c.lines, warn(l.Where, l.Text, r.label(), r.removed, texts, c.note), nil
+	case !t.Target.AtLeast(parseVersion(r.removed)):
 		// Still accepted by the target: keep the original rather than fail.
 		return unchanged, fmt.Sprintf("%s: %q is deprecated since HAProxy %s (removed in %s) and has no exact equivalent (%v); writing it as is",
 			l.Where, l.Text, r.from, r.removed, err), nil
