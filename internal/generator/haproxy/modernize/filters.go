@@ -106,10 +106,18 @@ func delHeader(d direction) func(*lineCtx) (*change, error) {
 			return nil, err
 		}
 		name, rest, ok := headerRegex(a[0])
-		if !ok || !anyValue(rest) {
-			return nil, fmt.Errorf("only a regex naming one header (^Name: or ^Name:.*) has an exact equivalent (%s del-header Name), not %q", d.action, a[0])
+		if ok && anyValue(rest) {
+			return one(withCond(d.action+" del-header "+name, cond), d.late), nil
 		}
-		return one(withCond(d.action+" del-header "+name, cond), d.late), nil
+		// ^Name without the colon: every header whose name starts so.
+		prefix, _ := strings.CutSuffix(strings.TrimPrefix(a[0], "^"), ".*")
+		if strings.HasPrefix(a[0], "^") && headerName.MatchString(prefix) && !strings.ContainsAny(prefix, ".^$*+|") {
+			if !c.target.AtLeast(2, 4) {
+				return nil, fmt.Errorf("del-header -m beg needs HAProxy 2.4")
+			}
+			return one(withCond(d.action+" del-header "+prefix+" -m beg", cond), d.late), nil
+		}
+		return nil, fmt.Errorf("only a regex naming one header (^Name: or ^Name:.*) has an exact equivalent (%s del-header Name), not %q", d.action, a[0])
 	}
 }
 

@@ -38,6 +38,7 @@ func TestTranslationsUnderTraffic(t *testing.T) {
 		s.reqs = append(s.reqs, r)
 		s.mu.Unlock()
 		w.Header().Set("Server", "backend")
+		w.Header().Set("X-Backend-Id", "7")
 		w.Header().Set("Location", "http://example.com/next")
 		w.WriteHeader(http.StatusOK)
 	}))
@@ -49,6 +50,7 @@ func TestTranslationsUnderTraffic(t *testing.T) {
 		`reqrep ^Host:\ (.*)\.old\.com Host:\ \1.new.com`,
 		`reqdeny ^X-Block:\ yes`,
 		`rspidel ^Server:`,
+		`rspidel ^X-Backend`,
 		`rsprep ^Location:\ http://(.*) Location:\ https://\1`,
 	}
 	var lines []Line
@@ -87,6 +89,7 @@ func TestTranslationsUnderTraffic(t *testing.T) {
 		{"X-Remove", got.Header.Get("X-Remove"), ""},
 		{"Host", got.Host, "foo.new.com"},
 		{"response Server", resp.Header.Get("Server"), ""},
+		{"response X-Backend-Id", resp.Header.Get("X-Backend-Id"), ""},
 		{"response Location", resp.Header.Get("Location"), "https://example.com/next"},
 	}
 	for _, c := range checks {
