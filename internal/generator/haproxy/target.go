@@ -71,6 +71,30 @@ func (g *Generator) resolveTarget(ctx context.Context) {
 	}
 }
 
+// TargetVersion is the HAProxy version cfg's user lines are written for,
+// found as a running generator finds it, and where it came from; zero
+// and "" when unknown or when modernize_haproxy_config is false. For
+// checks outside the generator (synapse -k): pass it as Input.Target.
+func TargetVersion(ctx context.Context, cfg *Config) (hapi.Version, string) {
+	if !cfg.ModernizeHAProxyConfig {
+		return hapi.Version{}, ""
+	}
+	bin := haproxyBinary(cfg.CheckCommand, cfg.ReloadCommand)
+	if v, err := binaryVersion(ctx, bin); err == nil {
+		return v, bin + " -v"
+	}
+	if cfg.DoSocket && len(cfg.SocketFilePath) > 0 {
+		c := hapi.New(cfg.SocketFilePath[0])
+		if info, err := c.ShowInfo(ctx); err == nil && info.Version.Major > 0 {
+			return info.Version, "show info on " + c.Path()
+		}
+	}
+	if v, err := hapi.ParseVersion(cfg.HAProxyVersion); err == nil {
+		return v, "haproxy_version"
+	}
+	return hapi.Version{}, ""
+}
+
 func (g *Generator) setTarget(v hapi.Version, source string) {
 	g.target.version, g.target.source = v, source
 	tr := modernize.Translator{Target: v}

@@ -91,6 +91,9 @@ func TestTargetSources(t *testing.T) {
 			cfg.HAProxyVersion, cfg.ModernizeHAProxyConfig = c.version, c.modernize
 			g := newTestGenerator(t, cfg, newFakeClock())
 			mustUpdate(t, g)
+			if v, from := TargetVersion(context.Background(), cfg); v != g.target.version || from != g.target.source {
+				t.Errorf("TargetVersion = %v from %q, the generator found %v from %q", v, from, g.target.version, g.target.source)
+			}
 			if got := written(t, cfg); !strings.Contains(got, c.want) {
 				t.Errorf("haproxy.cfg lacks %q:\n%s", c.want, got)
 			}
