@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/smartstack-go/smartstack/internal/config"
+	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
 )
 
 // Defaults of the top-level section, as in the original.
@@ -74,6 +75,13 @@ type Config struct {
 	// count, a positive number fixes them, 0 keeps the original's server
 	// names and reloads; see slots_size.go.
 	ServerSlots SlotCount `yaml:"server_slots"`
+	// ModernizeHAProxyConfig (default true) translates the HAProxy 1.x
+	// lines of global, defaults, extra_sections and the services' sections
+	// for an HAProxy 2.x (docs/haproxy.md "HAProxy 1.x lines").
+	ModernizeHAProxyConfig bool `yaml:"modernize_haproxy_config"`
+	// HAProxyVersion is the version to write for when neither `haproxy -v`
+	// nor "show info" answers; "" leaves it unknown.
+	HAProxyVersion string `yaml:"haproxy_version"`
 
 	hasGlobal, hasDefaults bool
 }
@@ -89,6 +97,8 @@ func NewConfig() Config {
 		DynamicServers:  DefaultDynamicServers,
 		DrainTimeout:    config.Duration(DefaultDrainTimeout),
 		ServerSlots:     SlotsAuto,
+
+		ModernizeHAProxyConfig: true,
 	}
 }
 
@@ -138,6 +148,11 @@ func (c *Config) Validate() error {
 	}
 	if c.ServerSlots < SlotsAuto {
 		errs = append(errs, fmt.Errorf("server_slots must be %q or not negative, not %d", "auto", c.ServerSlots))
+	}
+	if c.HAProxyVersion != "" {
+		if _, err := hapi.ParseVersion(c.HAProxyVersion); err != nil {
+			errs = append(errs, fmt.Errorf("haproxy_version must be a version such as \"2.6\", not %q", c.HAProxyVersion))
+		}
 	}
 	if c.RestartJitter < 0 {
 		errs = append(errs, fmt.Errorf("restart_jitter must not be negative, not %v", c.RestartJitter))

@@ -3,6 +3,9 @@ package haproxy
 import (
 	"fmt"
 	"strings"
+
+	"github.com/smartstack-go/smartstack/internal/config"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/modernize"
 )
 
 // The original's allow-lists (SECTION_FIELDS, from the HAProxy 1.5 and 1.6
@@ -155,38 +158,38 @@ func Allowed(section, line string) bool {
 	return false
 }
 
-// filterLines keeps the lines allowed in section, reporting the others.
-func filterLines(lines []string, section, service string) (kept []string, dropped []Dropped) {
-	kept = []string{}
-	for _, l := range lines {
-		if Allowed(section, l) {
-			kept = append(kept, l)
-		} else {
-			dropped = append(dropped, Dropped{Service: service, Section: section, Line: l})
-		}
-	}
-	return kept, dropped
-}
-
 // SplitDirectives returns a service's frontend and backend lines: each
 // section's own list followed by the listen lines allowed in it (one line
 // may land in both), filtered by the allow-lists.
 func SplitDirectives(service string, c *ServiceConfig) (frontend, backend []string, dropped []Dropped) {
-	var out [2][]string
+	fe, be, dropped := splitSourced(service, c)
+	return texts(fe), texts(be), dropped
+}
+
+// splitSourced is SplitDirectives with the config key of every line
+// (services.<name>.haproxy.listen[2]), for the messages about it.
+func splitSourced(service string, c *ServiceConfig) (frontend, backend []modernize.Line, dropped []Dropped) {
+	base := config.KeyPath(config.KeyPath("services", service), "haproxy")
+	var out [2][]modernize.Line
 	for i, section := range []string{"frontend", "backend"} {
 		own := c.Frontend
 		if section == "backend" {
 			own = c.Backend
 		}
-		lines := append([]string{}, own...)
-		for _, l := range c.Listen {
+		lines := sourced(base+"."+section, own)
+		for j, l := range c.Listen {
 			if Allowed(section, l) {
-				lines = append(lines, l)
+				lines = append(lines, modernize.Line{Text: l, Where: config.IndexPath(base+".listen", j)})
 			}
 		}
-		var d []Dropped
-		out[i], d = filterLines(lines, section, service)
-		dropped = append(dropped, d...)
+		out[i] = []modernize.Line{}
+		for _, l := range lines {
+			if Allowed(section, l.Text) {
+				out[i] = append(out[i], l)
+			} else {
+				dropped = append(dropped, Dropped{Service: service, Section: section, Line: l.Text})
+			}
+		}
 	}
 	for _, l := range c.Listen {
 		if !Allowed("frontend", l) && !Allowed("backend", l) {
@@ -194,4 +197,21 @@ func SplitDirectives(service string, c *ServiceConfig) (frontend, backend []stri
 		}
 	}
 	return out[0], out[1], dropped
+}
+
+// sourced pairs lines with their keys: key[0], key[1]...
+func sourced(key string, lines []string) []modernize.Line {
+	out := make([]modernize.Line, len(lines))
+	for i, l := range lines {
+		out[i] = modernize.Line{Text: l, Where: config.IndexPath(key, i)}
+	}
+	return out
+}
+
+func texts(lines []modernize.Line) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = l.Text
+	}
+	return out
 }

@@ -49,6 +49,7 @@ type Generator struct {
 	optWarn    optionsWarner         // intake.go
 	lastIn     []Service             // the last update's, for resyncStats
 	files      atomicfile.Options    // how haproxy.cfg and the state files are written
+	target     target                // the HAProxy version user lines are written for
 
 	runtime // add/del server state, see runtime.go
 }
@@ -72,6 +73,7 @@ func New(cfg *Config, opts generator.Options, extra ...Option) (*Generator, erro
 		cfg: cfg, log: opts.Logger, now: time.Now, rand: rand.Float64,
 		socketDown: map[string]bool{}, ids: ServerIDs{}, runtime: newRuntime(),
 		memo: newRenderMemo(), files: fileOptions(opts.FileMode),
+		target: target{warned: map[string]bool{}},
 	}
 	if g.log == nil {
 		g.log = slog.New(slog.DiscardHandler)
@@ -172,9 +174,11 @@ func (g *Generator) Update(ctx context.Context, services []generator.Service) er
 	if err != nil {
 		return err
 	}
-	res, renderErr := render(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now(), slots: g.slotPools(), memo: g.memo})
+	g.resolveTarget(ctx)
+	res, renderErr := render(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now(), slots: g.slotPools(), memo: g.memo, Target: g.target.version})
 	if renderErr == nil {
 		g.lastIn = in // with g.last, which generate sets
+		g.logTranslations(res)
 	}
 	g.applied = map[string]bool{}
 	if g.cfg.DoSocket {

@@ -15,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/smartstack-go/smartstack/internal/config"
+	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
@@ -41,6 +42,7 @@ type goldenCase struct {
 	HAProxyCheckSkip string    `yaml:"haproxy_check_skip"`
 	WantDropped      []string  `yaml:"want_dropped"`
 	WantWarnings     []string  `yaml:"want_warnings"`
+	WantTranslated   []string  `yaml:"want_translated"`
 	WantReload       []string  `yaml:"want_reload"`
 	WantServerIDs    ServerIDs `yaml:"want_server_ids"`
 }
@@ -107,6 +109,13 @@ func (c *goldenCase) run(t *testing.T) (*Result, error) {
 		return nil, err
 	}
 	in := Input{Config: &c.HAProxy, ServerIDs: c.ServerIDs, Seed: c.Seed}
+	if c.HAProxy.ModernizeHAProxyConfig && c.HAProxy.HAProxyVersion != "" {
+		v, err := hapi.ParseVersion(c.HAProxy.HAProxyVersion)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.Target = v
+	}
 	ts, err := time.Parse(time.RFC3339, c.Time)
 	if err != nil {
 		t.Fatalf("time %q: %v", c.Time, err)
@@ -193,6 +202,9 @@ func (c *goldenCase) checkExtras(t *testing.T, res *Result) {
 	}
 	if c.WantWarnings != nil && !slices.Equal(res.Warnings, c.WantWarnings) {
 		t.Errorf("warnings = %q, want %q", res.Warnings, c.WantWarnings)
+	}
+	if c.WantTranslated != nil && !slices.Equal(res.Translated, c.WantTranslated) && len(res.Translated)+len(c.WantTranslated) > 0 {
+		t.Errorf("translated = %q,\nwant %q", res.Translated, c.WantTranslated)
 	}
 	if c.WantReload != nil && !slices.Equal(res.ReloadReasons, c.WantReload) {
 		t.Errorf("reload reasons = %q, want %q", res.ReloadReasons, c.WantReload)

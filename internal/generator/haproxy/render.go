@@ -6,6 +6,9 @@ import (
 	"maps"
 	"strings"
 	"time"
+
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/modernize"
+	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
 )
 
 // headerPrefix starts the first line of every generated file.
@@ -50,6 +53,10 @@ type Input struct {
 	// memo, when set, holds the previous generation's stanzas per service
 	// (rendermemo.go); it changes what is computed, never the result.
 	memo *renderMemo
+	// Target is the HAProxy the config is for: from 2.0 on, user lines in
+	// HAProxy 1.x syntax are translated (legacy.go). Zero writes them as
+	// they are.
+	Target hapi.Version
 }
 
 // Result is a generated config and what the caller should know about it.
@@ -63,6 +70,8 @@ type Result struct {
 	Dropped []Dropped
 	// Warnings are the other things the original logs while generating.
 	Warnings []string
+	// Translated has one message per user line rewritten for Target.
+	Translated []string
 	// ReloadReasons is non-empty when a live server's
 	// haproxy_server_options (or, with use_nerve_weights, its weight)
 	// differs from the cached copy: the stats socket cannot change those.
@@ -111,11 +120,17 @@ func render(in Input) (*Result, error) {
 	if ids == nil {
 		ids = ServerIDs{}
 	}
-	r := &renderer{in: in, res: &Result{ServerIDs: ids}}
+	r := &renderer{in: in, res: &Result{ServerIDs: ids}, tr: modernize.Translator{Target: in.Target}}
 	defer in.memo.prune()
-	lines := r.base()
+	lines, err := r.base()
+	if err != nil {
+		return nil, fmt.Errorf("render haproxy config: %w", err)
+	}
 	r.res.chunks = append(r.res.chunks, chunk{lines: lines[:len(lines):len(lines)]})
-	shared := r.sharedFrontend()
+	shared, err := r.sharedFrontend()
+	if err != nil {
+		return nil, fmt.Errorf("render haproxy config: %w", err)
+	}
 	for i := range in.Services {
 		svc := &in.Services[i]
 		if svc.Config == nil || svc.Config.Disabled {
@@ -127,7 +142,11 @@ func render(in Input) (*Result, error) {
 		}
 		r.res.chunks = append(r.res.chunks, chunk{lines: stanzas, memo: e})
 		lines = append(lines, stanzas...)
-		shared = append(shared, r.serviceSharedFrontend(svc, shared != nil)...)
+		more, err := r.serviceSharedFrontend(svc, shared != nil)
+		if err != nil {
+			return nil, fmt.Errorf("render haproxy config: %w", err)
+		}
+		shared = append(shared, more...)
 	}
 	// The empty last line ends the text with a newline; joining and then
 	// adding "\n" copied the whole config (megabytes at scale) once more.
@@ -147,58 +166,50 @@ type renderer struct {
 	res *Result
 	// slotted reports whether the last service rendered used server slots.
 	slotted bool
+	tr      modernize.Translator
 }
 
 // base is the header, global, defaults and extra_sections. The header
 // carries its own "\n", which makes the blank line after it; no blank line
 // separates global from defaults.
-func (r *renderer) base() []string {
+func (r *renderer) base() ([]string, error) {
 	c := r.in.Config
 	lines := []string{headerPrefix + r.in.Time.Format(headerTimeLayout) + "\n", "global"}
-	lines = appendTabbed(lines, withStateLine(c.Global, c.ServerStateFile, "server-state-file "+c.ServerStateFile))
+	global, err := r.translate(modernize.Global, sourced("haproxy.global", c.Global))
+	if err != nil {
+		return nil, err
+	}
+	lines = appendTabbed(lines, withStateLine(global, c.ServerStateFile, "server-state-file "+c.ServerStateFile))
+	defaults, err := r.translate(modernize.Defaults, sourced("haproxy.defaults", c.Defaults))
+	if err != nil {
+		return nil, err
+	}
 	lines = append(lines, "defaults")
-	lines = appendTabbed(lines, withStateLine(c.Defaults, c.ServerStateFile, "load-server-state-from-file global"))
+	lines = appendTabbed(lines, withStateLine(defaults, c.ServerStateFile, "load-server-state-from-file global"))
 	for _, s := range c.ExtraSections {
-		lines = append(lines, "\n"+s.Title)
-		lines = appendTabbed(lines, s.Lines)
+		head, body, err := r.extraSection(s)
+		if err != nil {
+			return nil, err
+		}
+		lines = append(lines, "\n"+head)
+		lines = appendTabbed(lines, body)
 	}
-	return lines
-}
-
-// sharedFrontend starts `frontend shared-frontend` with the top-level
-// lines; nil when the top-level key is absent.
-func (r *renderer) sharedFrontend() []string {
-	if r.in.Config.SharedFrontend == nil {
-		return nil
-	}
-	kept := r.filterTabbed(*r.in.Config.SharedFrontend, "shared frontend")
-	return append([]string{"\nfrontend shared-frontend"}, kept...)
-}
-
-func (r *renderer) serviceSharedFrontend(svc *Service, enabled bool) []string {
-	if svc.Config.SharedFrontend == nil {
-		return nil
-	}
-	if !enabled {
-		r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("service %s contains a shared frontend section but the base config does not! skipping.", svc.Name))
-		return nil
-	}
-	return r.filterTabbed(svc.Config.SharedFrontend, "shared frontend section for "+svc.Name)
-}
-
-// filterTabbed TAB-prefixes lines and then validates them as frontend
-// lines, in that order as the original does (so a warning shows the TAB).
-func (r *renderer) filterTabbed(lines []string, who string) []string {
-	kept, dropped := filterLines(appendTabbed(nil, lines), "frontend", who)
-	r.res.Dropped = append(r.res.Dropped, dropped...)
-	return kept
+	return lines, nil
 }
 
 // service is a service's frontend stanza (when it has a port) and its
 // backend stanza.
 func (r *renderer) service(svc *Service) ([]string, error) {
-	frontend, backend, dropped := SplitDirectives(svc.Name, svc.Config)
+	fe, be, dropped := splitSourced(svc.Name, svc.Config)
 	r.res.Dropped = append(r.res.Dropped, dropped...)
+	frontend, err := r.translate(modernize.Frontend, fe)
+	if err != nil {
+		return nil, err
+	}
+	backend, err := r.translate(modernize.Backend, be)
+	if err != nil {
+		return nil, err
+	}
 	lines := r.frontendStanza(svc, frontend)
 	render := r.backendServers
 	r.slotted = usesSlots(r.in.Config, backend)

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 
+	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
@@ -30,6 +31,8 @@ type memoEntry struct {
 	lines    []string
 	dropped  []Dropped
 	warnings []string
+	// translated are the service's Result.Translated messages.
+	translated []string
 	// backends is parseBackends of lines, filled on first use: the
 	// runtime plan reads every backend on every update, and parsing only
 	// the services that changed keeps that in step with the render.
@@ -44,6 +47,7 @@ type memoKey struct {
 	service *ServiceConfig
 	seed    int64
 	source  memoSource
+	target  hapi.Version
 }
 
 // memoSource identifies a service's backends as the synapse loop handed
@@ -78,10 +82,11 @@ func (r *renderer) cachedService(svc *Service) ([]string, *memoEntry, error) {
 		return lines, nil, err
 	}
 	m.seen[svc.Name] = true
-	key := memoKey{config: r.in.Config, service: svc.Config, seed: r.in.Seed, source: svc.source}
+	key := memoKey{config: r.in.Config, service: svc.Config, seed: r.in.Seed, source: svc.source, target: r.in.Target}
 	if e := m.entries[svc.Name]; e != nil && e.key == key && sameIDs(e.ids, r.in.ServerIDs[svc.Name]) {
 		r.res.Dropped = append(r.res.Dropped, e.dropped...)
 		r.res.Warnings = append(r.res.Warnings, e.warnings...)
+		r.res.Translated = append(r.res.Translated, e.translated...)
 		m.hits++
 		if r.res.unchanged == nil {
 			r.res.unchanged = map[string]bool{}
@@ -90,7 +95,7 @@ func (r *renderer) cachedService(svc *Service) ([]string, *memoEntry, error) {
 		return e.lines, e, nil
 	}
 	delete(m.entries, svc.Name)
-	d, w := len(r.res.Dropped), len(r.res.Warnings)
+	d, w, tw := len(r.res.Dropped), len(r.res.Warnings), len(r.res.Translated)
 	lines, err := r.service(svc)
 	if err != nil || r.slotted {
 		return lines, nil, err
@@ -98,6 +103,7 @@ func (r *renderer) cachedService(svc *Service) ([]string, *memoEntry, error) {
 	e := &memoEntry{
 		key: key, ids: r.res.ServerIDs[svc.Name], lines: lines,
 		dropped: slices.Clone(r.res.Dropped[d:]), warnings: slices.Clone(r.res.Warnings[w:]),
+		translated: slices.Clone(r.res.Translated[tw:]),
 	}
 	m.entries[svc.Name] = e
 	return lines, e, nil

@@ -22,7 +22,9 @@ import (
 // with its // comments removed and
 // the lines the blog rendering lost put back: only the opening and closing
 // braces and brackets. The test then swaps the two file paths for a temp
-// directory and makes the two edits HAProxy 2.6 needs (see clayEdits).
+// directory and restores the log addresses the blog lost (see clayEdits).
+// Its HAProxy 1.5 section line `listen stats :1937` is left as published:
+// synapse writes it for the installed HAProxy (docs/haproxy.md).
 // Credentials and region come from the AWS_* environment, as on Clay's
 // hosts, and the endpoint from AWS_ENDPOINT_URL.
 func clayConfig(t *testing.T, dir string) string {
@@ -52,17 +54,13 @@ func clayConfig(t *testing.T, dir string) string {
 	return path
 }
 
-// clayEdits make the blog config's own HAProxy lines valid for HAProxy 2.6:
-//   - `log local0` / `log local1 notice` lack the address every HAProxy
-//     version requires; the blog rendering most likely lost the
-//     `127.0.0.1` of HAProxy's classic sample config, restored here.
-//   - `listen stats :1937` puts the address on the section line, which
-//     HAProxy 1.5 accepted and 2.x rejects ("please use the 'bind'
-//     keyword"); it becomes `listen stats` with `bind :1937`.
+// clayEdits restore what the blog's rendering lost: `log local0` and
+// `log local1 notice` lack the address every HAProxy version requires (1.x
+// refused them too), most likely the `127.0.0.1` of HAProxy's classic
+// sample config.
 var clayEdits = map[string]string{
-	`"log local0",`:           `"log 127.0.0.1 local0",`,
-	`"log local1 notice"`:     `"log 127.0.0.1 local1 notice"`,
-	`"listen stats :1937": [`: `"listen stats": ["bind :1937",`,
+	`"log local0",`:       `"log 127.0.0.1 local0",`,
+	`"log local1 notice"`: `"log 127.0.0.1 local1 notice"`,
 }
 
 func TestClaySeedRendersHAProxyConfig(t *testing.T) {

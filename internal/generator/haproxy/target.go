@@ -1,0 +1,167 @@
+package haproxy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/modernize"
+	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
+)
+
+// target is what the generator knows of the HAProxy its config is for:
+// user-supplied lines are translated for it (modernize), so a config
+// written for HAProxy 1.x loads in 2.x.
+type target struct {
+	version hapi.Version
+	// source says where version came from, for the log; "" until known.
+	source string
+	// binaryTried is set once `haproxy -v` was tried: the binary does not
+	// appear or change under a running synapse.
+	binaryTried bool
+	// warned holds the translation warnings already logged: one per
+	// distinct line per process, not per render.
+	warned map[string]bool
+}
+
+// haproxyVersionTimeout bounds `haproxy -v`, which answers at once.
+const haproxyVersionTimeout = 5 * time.Second
+
+// resolveTarget finds the HAProxy version to translate for, once it is
+// known: `haproxy -v` of the binary the commands name (else of haproxy on
+// PATH or in sbin), else "show info" on the first stats socket, else the
+// haproxy_version key. Unknown, or modernize_haproxy_config false, writes
+// lines as is, as the original does.
+func (g *Generator) resolveTarget(ctx context.Context) {
+	t := &g.target
+	if !g.cfg.ModernizeHAProxyConfig || t.source != "" {
+		return
+	}
+	if !t.binaryTried {
+		t.binaryTried = true
+		bin := haproxyBinary(g.cfg.CheckCommand, g.cfg.ReloadCommand)
+		v, err := binaryVersion(ctx, bin)
+		if err == nil {
+			g.setTarget(v, bin+" -v")
+			return
+		}
+		g.log.Debug("haproxy -v gave no version", "binary", bin, "err", err)
+	}
+	if len(g.clients) > 0 {
+		info, err := g.clients[0].ShowInfo(ctx)
+		if err == nil && info.Version.Major > 0 {
+			g.setTarget(info.Version, "show info on "+g.clients[0].Path())
+			return
+		}
+	}
+	if g.cfg.HAProxyVersion != "" {
+		v, _ := hapi.ParseVersion(g.cfg.HAProxyVersion) // Validate checked it
+		g.setTarget(v, "haproxy_version")
+		return
+	}
+	if !t.warned[""] {
+		g.log.Warn("haproxy version unknown (no haproxy binary, no stats socket answer, no haproxy_version): writing the config's HAProxy lines as they are")
+		t.warned[""] = true
+	}
+}
+
+// TargetVersion is the HAProxy version cfg's user lines are written for,
+// found as a running generator finds it, and where it came from; zero
+// and "" when unknown or when modernize_haproxy_config is false. For
+// checks outside the generator (synapse -k): pass it as Input.Target.
+func TargetVersion(ctx context.Context, cfg *Config) (hapi.Version, string) {
+	if !cfg.ModernizeHAProxyConfig {
+		return hapi.Version{}, ""
+	}
+	bin := haproxyBinary(cfg.CheckCommand, cfg.ReloadCommand)
+	if v, err := binaryVersion(ctx, bin); err == nil {
+		return v, bin + " -v"
+	}
+	if cfg.DoSocket && len(cfg.SocketFilePath) > 0 {
+		c := hapi.New(cfg.SocketFilePath[0])
+		if info, err := c.ShowInfo(ctx); err == nil && info.Version.Major > 0 {
+			return info.Version, "show info on " + c.Path()
+		}
+	}
+	if v, err := hapi.ParseVersion(cfg.HAProxyVersion); err == nil {
+		return v, "haproxy_version"
+	}
+	return hapi.Version{}, ""
+}
+
+func (g *Generator) setTarget(v hapi.Version, source string) {
+	g.target.version, g.target.source = v, source
+	tr := modernize.Translator{Target: v}
+	g.log.Info("haproxy config written for this haproxy version", "version", v.String(), "from", source, "translating_1x_lines", tr.Active())
+}
+
+// logTranslations logs each translation warning once per process: the
+// generator renders on every change, the lines rarely change.
+func (g *Generator) logTranslations(res *Result) {
+	if res == nil {
+		return
+	}
+	for _, w := range res.Translated {
+		if !g.target.warned[w] {
+			g.target.warned[w] = true
+			g.log.Warn(w)
+		}
+	}
+}
+
+// haproxyBinary is the haproxy that check_command or reload_command runs
+// (a word whose base name is "haproxy", after sudo or env; a path is used
+// as written), else haproxy on PATH, else the usual sbin paths that a
+// user's PATH often lacks.
+func haproxyBinary(commands ...string) string {
+	for _, c := range commands {
+		for _, w := range strings.Fields(c) {
+			if filepath.Base(w) != "haproxy" {
+				continue
+			}
+			if strings.Contains(w, "/") {
+				return w
+			}
+			if p, err := exec.LookPath(w); err == nil {
+				return p
+			}
+		}
+	}
+	if p, err := exec.LookPath("haproxy"); err == nil {
+		return p
+	}
+	for _, p := range []string{"/usr/sbin/haproxy", "/usr/local/sbin/haproxy"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return "haproxy"
+}
+
+// versionLine matches `haproxy -v`: "HAProxy version 2.6.12-1+deb12u3 ..."
+// (1.x: "HA-Proxy version 1.8.30 ...").
+var versionLine = regexp.MustCompile(`HA-?Proxy version (\S+)`)
+
+func binaryVersion(ctx context.Context, bin string) (hapi.Version, error) {
+	ctx, cancel := context.WithTimeout(ctx, haproxyVersionTimeout)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, bin, "-v").Output()
+	if err != nil {
+		return hapi.Version{}, fmt.Errorf("%s -v: %w", bin, err)
+	}
+	return parseVersionOutput(string(out))
+}
+
+func parseVersionOutput(out string) (hapi.Version, error) {
+	m := versionLine.FindStringSubmatch(out)
+	if m == nil {
+		return hapi.Version{}, errors.New("no \"HAProxy version\" in haproxy -v")
+	}
+	return hapi.ParseVersion(m[1])
+}
