@@ -93,5 +93,10 @@ dist-gen:
 	$(GO) run -ldflags "$(LDFLAGS)" ./internal/tools/docgen -out $(DIST)/gen
 	gzip -9n $(DIST)/gen/man/*.1
 
+# `go install github.com/smartstack-go/smartstack/cmd/...@version` from a
+# local file:// proxy into an empty GOPATH, no network (also in make test).
+check-install:
+	$(GO) test -run TestGoInstall -count=1 ./test/dist/
+
 clean:
 	rm -rf $(BIN) $(DIST)
