@@ -10,7 +10,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # eating the CI budget while leaving room on 2 cores.
 TESTFLAGS   ?= -race -timeout 10m
 
-.PHONY: all build test test-short lint deps bench bench-micro demo golden fuzz clean
+.PHONY: all build test test-short lint deps bench bench-micro demo golden fuzz clean dist deb dist-gen check-install
 
 all: build
 
@@ -64,5 +64,39 @@ demo: deps build
 	$(GO) build -o $(BIN)/demo-backend ./examples/demo/backend
 	./scripts/demo.sh
 
+# Release artifacts in $(DIST): static, stripped, versioned binaries per
+# architecture (dist/linux_<arch>/), the man pages and completions (dist/gen)
+# and one .deb per architecture (packaging/nfpm.yaml; docs/operations.md).
+# nfpm runs with `go run ...@version`, as staticcheck does: a go.mod tool
+# dependency would add its whole module graph (git, PGP, RPM libraries) to
+# the product's go.mod.
+DIST        ?= dist
+DIST_ARCHES ?= amd64 arm64
+NFPM        := github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.48.0
+# A Debian version must start with a digit: v1.2.3 becomes 1.2.3, a bare
+# commit 0.0.0~git<commit>; git describe's dashes become +.
+DEB_VERSION ?= $(shell echo '$(VERSION)' | sed -E 's/^v([0-9]+\.)/\1/; /^[0-9]+\./!s/^/0.0.0~git/; s/-/+/g')
+ARCH        ?= amd64
+
+dist:
+	@for a in $(DIST_ARCHES); do $(MAKE) --no-print-directory deb ARCH=$$a DIST=$(DIST) || exit 1; done
+
+# One architecture: `make deb ARCH=arm64`.
+deb: dist-gen
+	CGO_ENABLED=0 GOOS=linux GOARCH=$(ARCH) $(GO) build -trimpath -ldflags "-s -w $(LDFLAGS)" -o $(DIST)/linux_$(ARCH)/nerve ./cmd/nerve
+	CGO_ENABLED=0 GOOS=linux GOARCH=$(ARCH) $(GO) build -trimpath -ldflags "-s -w $(LDFLAGS)" -o $(DIST)/linux_$(ARCH)/synapse ./cmd/synapse
+	ARCH=$(ARCH) VERSION=$(DEB_VERSION) BIN=$(DIST)/linux_$(ARCH) GEN=$(DIST)/gen \
+	  $(GO) run $(NFPM) package --config packaging/nfpm.yaml --packager deb --target $(DIST)/
+
+dist-gen:
+	rm -rf $(DIST)/gen
+	$(GO) run -ldflags "$(LDFLAGS)" ./internal/tools/docgen -out $(DIST)/gen
+	gzip -9n $(DIST)/gen/man/*.1
+
+# `go install github.com/smartstack-go/smartstack/cmd/...@version` from a
+# local file:// proxy into an empty GOPATH, no network (also in make test).
+check-install:
+	$(GO) test -run TestGoInstall -count=1 ./test/dist/
+
 clean:
-	rm -rf $(BIN)
+	rm -rf $(BIN) $(DIST)

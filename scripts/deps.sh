@@ -10,6 +10,8 @@ command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
 command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
+# test/dist: systemd-analyze verify of the packaged units; dpkg-deb comes with dpkg.
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=""

@@ -16,8 +16,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
-
 	"github.com/smartstack-go/smartstack/internal/watcher"
 	"github.com/smartstack-go/smartstack/internal/watcher/poll"
 	"github.com/smartstack-go/smartstack/pkg/registration"
@@ -39,8 +37,8 @@ type Watcher struct {
 	cfg     *Config
 	log     *slog.Logger
 	m       *metrics
-	api     ec2.DescribeInstancesAPIClient // built by the first poll; Run's only
-	jitter  func() float64                 // a field so tests can pin it
+	api     describer      // built by the first poll; Run's only
+	jitter  func() float64 // a field so tests can pin it
 	streak  *poll.Streak
 }
 
