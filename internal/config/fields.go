@@ -95,7 +95,8 @@ func (d *Decoder) merge(out []pair, at map[string]int, m *yaml.Node, path string
 
 type fieldInfo struct {
 	index []int
-	open  bool // tagged `config:"open"`
+	open  bool    // tagged `config:"open"`
+	num   numText // tagged `config:"to_i"` or `config:"to_f"`
 }
 
 type structInfo struct {
@@ -147,9 +148,13 @@ func (si *structInfo) collect(t reflect.Type, prefix []int) {
 			name = strings.ToLower(f.Name)
 		}
 		if _, dup := si.fields[name]; !dup {
-			si.fields[name] = fieldInfo{index: index, open: f.Tag.Get("config") == "open"}
+			si.fields[name] = fieldInfo{index: index, open: hasOpt(f.Tag, "open"), num: numTextOf(f.Tag)}
 		}
 	}
+}
+
+func hasOpt(tag reflect.StructTag, opt string) bool {
+	return slices.Contains(strings.Split(tag.Get("config"), ","), opt)
 }
 
 func unknownKeyMsg(key string, infos []*structInfo, skip string) string {
@@ -192,9 +197,24 @@ func suggest(key string, known []string) string {
 		}
 	}
 	if bestDist > limit {
-		return ""
+		return suffixOf(lk, known)
 	}
 	return best
+}
+
+// suffixOf returns the one known key that is key with a prefix, such as
+// etcd_host for host: a section whose keys are namespaced. None if several.
+func suffixOf(key string, known []string) string {
+	found := ""
+	for _, k := range known {
+		if strings.HasSuffix(k, "_"+key) {
+			if found != "" {
+				return ""
+			}
+			found = k
+		}
+	}
+	return found
 }
 
 func squash(s string) string {
