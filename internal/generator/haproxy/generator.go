@@ -87,7 +87,7 @@ func New(cfg *Config, opts generator.Options, extra ...Option) (*Generator, erro
 	// The original's rand(2000), new per process, unless pinned.
 	g.seed = rand.Int64N(2000)
 	if cfg.ServerOrderSeed != nil {
-		g.seed = *cfg.ServerOrderSeed
+		g.seed = int64(*cfg.ServerOrderSeed)
 	}
 	if cfg.DoSocket {
 		for _, p := range cfg.SocketFilePath {

@@ -19,9 +19,9 @@ type checkKeys struct {
 	Name    string          `yaml:"name"`
 	Host    string          `yaml:"host"`
 	Port    portValue       `yaml:"port"`
-	Timeout config.Duration `yaml:"timeout"`
-	Rise    int             `yaml:"rise"`
-	Fall    int             `yaml:"fall"`
+	Timeout config.Duration `yaml:"timeout" config:"to_f"`
+	Rise    int             `yaml:"rise" config:"to_i"`
+	Fall    int             `yaml:"fall" config:"to_i"`
 	// Module is the library the original loads for a type it does not
 	// know. Accepted so configs that name one still load when the type is
 	// built in; plugins cannot be loaded into a Go binary.
