@@ -171,6 +171,11 @@ func unknownKeyMsg(key string, infos []*structInfo, skip string) string {
 	return "unknown key"
 }
 
+// Suggest returns the key of known that key most likely misspells, or "":
+// the did-you-mean of unknown-key warnings, for a check that must not
+// repeat one (a missing key that is only misspelt).
+func Suggest(key string, known ...string) string { return suggest(key, known) }
+
 // suggest returns the known key that key most likely misspells: the same key
 // up to case, '_' and '-', or else the closest within a small edit distance
 // (1 for short keys, 2 from 6 letters; none below 3 letters, where everything

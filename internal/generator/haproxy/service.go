@@ -121,15 +121,6 @@ func (s *ServiceConfig) Normalize() {
 	}
 }
 
-// Warnings returns what the original logs about a service's section.
-func (s *ServiceConfig) Warnings(service string) []string {
-	var w []string
-	if !s.Port.Present {
-		w = append(w, fmt.Sprintf("service %s: haproxy config does not include a port; only backend sections for the service will be created; you must move traffic there manually using configuration in `extra_sections`", service))
-	}
-	return w
-}
-
 // backendName is backend_name, else the service name.
 func (s *ServiceConfig) backendName(service string) string {
 	if s.BackendName != nil {

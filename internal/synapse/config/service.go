@@ -1,9 +1,11 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -102,15 +104,26 @@ func (l *loader) sections(src source, path string, raw map[string]yaml.Node, gen
 			sec = &n
 		}
 		out[name] = sec
-		if _, err := gens[name].Built.Normalize(src.name, sec); err != nil {
-			at := sec
-			if at == nil {
-				at = src.node
-			}
-			src.d.Errorf(at, config.KeyPath(path, name), "%v", err)
-		}
+		l.checkSection(src, config.KeyPath(path, name), gens[name].Built, sec)
 	}
 	return out
+}
+
+// checkSection decodes a service's section of one generator through the
+// file's decoder, so its unknown keys warn and its errors name file, line
+// and key. A generator that cannot (a plugin) is checked with Normalize.
+func (l *loader) checkSection(src source, path string, g generator.Generator, sec *yaml.Node) {
+	if sd, ok := g.(generator.SectionDecoder); ok {
+		sd.DecodeSection(src.d, src.name, sec, path)
+		return
+	}
+	if _, err := g.Normalize(src.name, sec); err != nil {
+		at := sec
+		if at == nil {
+			at = src.node
+		}
+		src.d.Errorf(at, path, "%v", err)
+	}
 }
 
 // discovery decodes the discovery section (rewritten from discovery_multi
@@ -128,15 +141,12 @@ func (l *loader) discovery(src source, path string, sk *serviceKeys) (discovered
 	if node == nil {
 		return discovered{}, filters
 	}
+	before := src.d.ErrorCount()
 	cfg, ok := config.DecodeTyped(src.d, node, dpath, "method", methodRegistry(), &filters)
 	if !ok {
 		return discovered{}, filters
 	}
-	if v, isV := cfg.(interface{ Validate() error }); isV {
-		for _, err := range unjoin(v.Validate()) {
-			src.d.Errorf(node, dpath, "%v", err)
-		}
-	}
+	l.validateDiscovery(src, node, dpath, cfg, reportedSince(src.d, before))
 	method := strings.ToLower(scalarValue(lookup(node, "method")))
 	key := method + " " + canonical(node)
 	if s, ok := cfg.(interface{ SecretsID() string }); ok && s.SecretsID() != "" {
@@ -223,4 +233,85 @@ func (l *loader) validate(src source, path string, sc synapse.ServiceConfig) {
 		}
 		src.d.Errorf(at, path+"."+sub, "%s", msg)
 	}
+}
+
+// validateDiscovery reports the method config's Validate errors, each at
+// its key ("hosts: missing" at discovery.hosts) when the message starts
+// with one, skipping keys whose value the decoder has already refused: a
+// hosts of the wrong type must not also read as missing.
+func (l *loader) validateDiscovery(src source, node *yaml.Node, dpath string, cfg any, reported []string) {
+	if v, ok := cfg.(interface{ Warnings() []string }); ok {
+		for _, w := range v.Warnings() {
+			at, kp, msg := keyed(node, dpath, w)
+			l.warn(src.d, src.file, at, kp, msg)
+		}
+	}
+	v, ok := cfg.(interface{ Validate() error })
+	if !ok {
+		return
+	}
+	for _, err := range unjoin(v.Validate()) {
+		at, kp, msg := keyed(node, dpath, err.Error())
+		if coveredBy(kp, reported) {
+			continue
+		}
+		src.d.Errorf(at, kp, "%s", msg)
+	}
+}
+
+// keyed splits a "key: message" or "key[1].sub: message" text into the
+// key's node and path below dpath and the message; other texts stay at
+// dpath.
+func keyed(node *yaml.Node, dpath, text string) (*yaml.Node, string, string) {
+	key, msg, ok := strings.Cut(text, ": ")
+	if !ok || key == "" || strings.ContainsAny(key, " \t\"'") {
+		return node, dpath, text
+	}
+	at := node
+	for _, part := range strings.FieldsFunc(key, func(r rune) bool { return r == '.' || r == '[' }) {
+		var next *yaml.Node
+		if i, err := strconv.Atoi(strings.TrimSuffix(part, "]")); err == nil && strings.HasSuffix(part, "]") {
+			next = config.Index(at, i)
+		} else {
+			next = config.Lookup(at, part)
+		}
+		if next == nil {
+			break
+		}
+		at = next
+	}
+	sep := "."
+	if strings.HasPrefix(key, "[") {
+		sep = ""
+	}
+	return at, dpath + sep + key, msg
+}
+
+// reportedSince lists the key paths of the errors d recorded after the
+// first n.
+func reportedSince(d *config.Decoder, n int) []string {
+	errs := unjoin(d.Err())
+	var out []string
+	for _, err := range errs[min(n, len(errs)):] {
+		var ce *config.Error
+		if errors.As(err, &ce) {
+			out = append(out, ce.Path)
+		}
+	}
+	return out
+}
+
+// coveredBy reports whether path, or a key above or below it, already has
+// an error.
+func coveredBy(path string, reported []string) bool {
+	for _, r := range reported {
+		if r == path || isBelow(r, path) || isBelow(path, r) {
+			return true
+		}
+	}
+	return false
+}
+
+func isBelow(path, parent string) bool {
+	return strings.HasPrefix(path, parent) && len(path) > len(parent) && (path[len(parent)] == '.' || path[len(parent)] == '[')
 }
