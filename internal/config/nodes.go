@@ -60,4 +60,3 @@ func Unjoin(err error) []error {
 // ErrorCount is the number of errors recorded so far, for a caller that
 // must not add its own error on top of one the decoder reported.
 func (d *Decoder) ErrorCount() int { return len(d.errs) }
-
