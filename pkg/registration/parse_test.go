@@ -164,9 +164,9 @@ func TestParseMethod(t *testing.T) {
 func TestParseIgnoresNonStringOptions(t *testing.T) {
 	for data, want := range map[string]string{
 		`{"host":"h","port":1,"haproxy_server_options":{"a":"b\nglobal"}}`: `"haproxy_server_options" is an object, want a string; ignored`,
-		`{"host":"h","port":1,"haproxy_server_options":5}`:                  `"haproxy_server_options" is a number, want a string; ignored`,
-		`{"host":"h","port":1,"haproxy_server_options":["backup"]}`:         `"haproxy_server_options" is an array, want a string; ignored`,
-		`{"host":"h","port":1,"haproxy_server_options":true}`:               `"haproxy_server_options" is a bool, want a string; ignored`,
+		`{"host":"h","port":1,"haproxy_server_options":5}`:                 `"haproxy_server_options" is a number, want a string; ignored`,
+		`{"host":"h","port":1,"haproxy_server_options":["backup"]}`:        `"haproxy_server_options" is an array, want a string; ignored`,
+		`{"host":"h","port":1,"haproxy_server_options":true}`:              `"haproxy_server_options" is a bool, want a string; ignored`,
 	} {
 		b, err := ParseChild("i_0000000001", []byte(data), Format{})
 		if err != nil {
