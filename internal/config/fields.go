@@ -208,11 +208,12 @@ func suggest(key string, known []string) string {
 }
 
 // suffixOf returns the one known key that is key with a prefix, such as
-// etcd_host for host: a section whose keys are namespaced. None if several.
+// etcd_host for host (a section whose keys are namespaced), or with more
+// after it, such as output_directory for output_dir. None if several.
 func suffixOf(key string, known []string) string {
 	found := ""
 	for _, k := range known {
-		if strings.HasSuffix(k, "_"+key) {
+		if strings.HasSuffix(k, "_"+key) || len(key) >= 4 && strings.HasPrefix(k, key) {
 			if found != "" {
 				return ""
 			}

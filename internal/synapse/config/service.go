@@ -114,7 +114,13 @@ func (l *loader) sections(src source, path string, raw map[string]yaml.Node, gen
 // and key. A generator that cannot (a plugin) is checked with Normalize.
 func (l *loader) checkSection(src source, path string, g generator.Generator, sec *yaml.Node) {
 	if sd, ok := g.(generator.SectionDecoder); ok {
-		sd.DecodeSection(src.d, src.name, sec, path)
+		at := sec
+		if at == nil {
+			// What the original gives a service without a section, placed
+			// at the service, so that a warning about it has a line.
+			at = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: src.node.Line, Column: src.node.Column}
+		}
+		sd.DecodeSection(src.d, src.name, at, path)
 		return
 	}
 	if _, err := g.Normalize(src.name, sec); err != nil {
