@@ -176,6 +176,19 @@ func unknownKeyMsg(key string, infos []*structInfo, skip string) string {
 // repeat one (a missing key that is only misspelt).
 func Suggest(key string, known ...string) string { return suggest(key, known) }
 
+// KnownKeys lists the keys a struct (or a pointer to one) takes, sorted,
+// for a did-you-mean built outside the decoder.
+func KnownKeys(v any) []string {
+	t := reflect.TypeOf(v)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil
+	}
+	return slices.Clone(structInfoOf(t).keys)
+}
+
 // suggest returns the known key that key most likely misspells: the same key
 // up to case, '_' and '-', or else the closest within a small edit distance
 // (1 for short keys, 2 from 6 letters; none below 3 letters, where everything

@@ -94,7 +94,12 @@ func (l *loader) sections(src source, path string, raw map[string]yaml.Node, gen
 		}
 		n := raw[key]
 		if _, ok := generator.Lookup(key); !ok {
-			l.warn(src.d, src.file, &n, config.KeyPath(path, key), "unknown key (not a service option, discovery or a generator name)")
+			msg := "unknown key (not a service option, discovery or a generator name)"
+			known := append(config.KnownKeys(serviceKeys{}), generator.Names()...)
+			if s := config.Suggest(key, known...); s != "" {
+				msg = fmt.Sprintf("unknown key (did you mean %s?)", s)
+			}
+			l.warn(src.d, src.file, &n, config.KeyPath(path, key), msg)
 		}
 	}
 	out := make(map[string]*yaml.Node, len(gens))
