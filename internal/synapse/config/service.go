@@ -231,18 +231,8 @@ func unjoin(err error) []error {
 // service section.
 func (l *loader) validate(src source, path string, sc synapse.ServiceConfig) {
 	for _, err := range unjoin(sc.Validate()) {
-		sub, msg, ok := strings.Cut(err.Error(), ": ")
-		if !ok {
-			src.d.Errorf(src.node, path, "%v", err)
-			continue
-		}
-		at := src.node
-		if first := strings.FieldsFunc(sub, func(r rune) bool { return r == '.' || r == '[' }); len(first) > 0 {
-			if n := lookup(src.node, first[0]); n != nil {
-				at = n
-			}
-		}
-		src.d.Errorf(at, path+"."+sub, "%s", msg)
+		at, kp, msg := keyed(src.node, path, err.Error())
+		src.d.Errorf(at, kp, "%s", msg)
 	}
 }
 
