@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
@@ -131,7 +132,13 @@ func newFromSection(d *config.Decoder, section *yaml.Node, path string, opts gen
 	}
 	if err := cfg.Validate(); err != nil {
 		for _, e := range config.Unjoin(err) {
-			d.Errorf(section, path, "%v", e)
+			// "max_server_id must be ..." is about a key that is there:
+			// point at it; a missing key's message stays at the section.
+			at, kp := section, path
+			if key, _, _ := strings.Cut(e.Error(), " "); config.Lookup(section, key) != nil {
+				at, kp = config.Lookup(section, key), config.KeyPath(path, key)
+			}
+			d.Errorf(at, kp, "%v", e)
 		}
 		return nil, generator.ErrReported
 	}
