@@ -1,6 +1,11 @@
 package config
 
-import "gopkg.in/yaml.v3"
+import (
+	"errors"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
 
 // Lookup returns the value under key in mapping n (documents and aliases
 // followed), or nil: the node to point an error at.
@@ -60,3 +65,31 @@ func Unjoin(err error) []error {
 // ErrorCount is the number of errors recorded so far, for a caller that
 // must not add its own error on top of one the decoder reported.
 func (d *Decoder) ErrorCount() int { return len(d.errs) }
+
+// ErrorPathsSince lists the key paths of the errors recorded after the
+// first n (see ErrorCount), for checks that must not report a key again.
+func (d *Decoder) ErrorPathsSince(n int) []string {
+	var out []string
+	for _, err := range d.errs[min(n, len(d.errs)):] {
+		var e *Error
+		if errors.As(err, &e) {
+			out = append(out, e.Path)
+		}
+	}
+	return out
+}
+
+// Covered reports whether path, a key above it or a key below it is in
+// paths: a second error there would only repeat the first.
+func Covered(path string, paths []string) bool {
+	for _, p := range paths {
+		if p == path || below(p, path) || below(path, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func below(path, parent string) bool {
+	return len(path) > len(parent) && strings.HasPrefix(path, parent) && (path[len(parent)] == '.' || path[len(parent)] == '[')
+}

@@ -71,6 +71,9 @@ func (l *loader) buildCheck(d *config.Decoder, report bool, svc Service, n *yaml
 		fail(lookup(n, "type"), config.KeyPath(path, "type"), err)
 	case errors.Is(err, check.ErrUnknownType):
 		fail(lookup(n, "type"), config.KeyPath(path, "type"), err)
+	case errors.Is(err, check.ErrMissingPort) && ck.Port.IsZero() && svc.Port.IsZero():
+		// The service's own port is missing or invalid, which is reported
+		// there: the check that would inherit it says nothing more.
 	case !errors.Is(err, errDecoded):
 		fail(n, path, err)
 	}

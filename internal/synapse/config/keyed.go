@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"strconv"
 	"strings"
 
@@ -27,7 +26,7 @@ func (l *loader) validateDiscovery(src source, node *yaml.Node, dpath string, cf
 	}
 	for _, err := range unjoin(v.Validate()) {
 		at, kp, msg := keyed(node, dpath, err.Error())
-		if coveredBy(kp, reported) {
+		if config.Covered(kp, reported) {
 			continue
 		}
 		src.d.Errorf(at, kp, "%s", msg)
@@ -60,33 +59,4 @@ func keyed(node *yaml.Node, dpath, text string) (*yaml.Node, string, string) {
 		sep = ""
 	}
 	return at, dpath + sep + key, msg
-}
-
-// reportedSince lists the key paths of the errors d recorded after the
-// first n.
-func reportedSince(d *config.Decoder, n int) []string {
-	errs := unjoin(d.Err())
-	var out []string
-	for _, err := range errs[min(n, len(errs)):] {
-		var ce *config.Error
-		if errors.As(err, &ce) {
-			out = append(out, ce.Path)
-		}
-	}
-	return out
-}
-
-// coveredBy reports whether path, or a key above or below it, already has
-// an error.
-func coveredBy(path string, reported []string) bool {
-	for _, r := range reported {
-		if r == path || isBelow(r, path) || isBelow(path, r) {
-			return true
-		}
-	}
-	return false
-}
-
-func isBelow(path, parent string) bool {
-	return strings.HasPrefix(path, parent) && len(path) > len(parent) && (path[len(parent)] == '.' || path[len(parent)] == '[')
 }

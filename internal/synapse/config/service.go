@@ -155,7 +155,7 @@ func (l *loader) discovery(src source, path string, sk *serviceKeys) (discovered
 	if !ok {
 		return discovered{}, filters
 	}
-	l.validateDiscovery(src, node, dpath, cfg, reportedSince(src.d, before))
+	l.validateDiscovery(src, node, dpath, cfg, src.d.ErrorPathsSince(before))
 	method := strings.ToLower(scalarValue(lookup(node, "method")))
 	key := method + " " + canonical(node)
 	if s, ok := cfg.(interface{ SecretsID() string }); ok && s.SecretsID() != "" {
