@@ -7,8 +7,8 @@ package awsconf
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
@@ -26,13 +26,39 @@ type Keys struct {
 	AWSRegion string `yaml:"aws_region"`
 }
 
-// Validate reports half a static key pair. Missing credentials and region
-// are not errors: the default chain may supply them when the source polls.
-func (k Keys) Validate() error {
-	if (k.AWSAccessKeyID == "") != (k.AWSSecretAccessKey == "") {
-		return errors.New("aws_access_key_id and aws_secret_access_key: set both or neither")
+// Validate accepts every combination: missing credentials and region are
+// not errors, the default chain may supply them when the source polls; and
+// half a key pair loads as the original loads it (see Load), with a warning.
+func (k Keys) Validate() error { return nil }
+
+// Warnings says what Load does with half a static key pair.
+func (k Keys) Warnings() []string {
+	switch {
+	case k.AWSAccessKeyID != "" && k.AWSSecretAccessKey == "":
+		return []string{"aws_access_key_id: set without aws_secret_access_key; the secret is taken from " +
+			"AWS_SECRET_ACCESS_KEY, and without it the SDK's default credential chain (instance profile) is used"}
+	case k.AWSAccessKeyID == "" && k.AWSSecretAccessKey != "":
+		return []string{"aws_secret_access_key: set without aws_access_key_id; the key id is taken from " +
+			"AWS_ACCESS_KEY_ID, and without it the SDK's default credential chain (instance profile) is used"}
 	}
 	return nil
+}
+
+// staticPair completes half a key pair from the environment, as the
+// original passes `config || ENV[...]` for each half; ok is false when
+// no whole pair results, and the default chain is used.
+func (k Keys) staticPair(getenv func(string) string) (id, secret string, ok bool) {
+	id, secret = k.AWSAccessKeyID, k.AWSSecretAccessKey
+	if id == "" && secret == "" {
+		return "", "", false
+	}
+	if id == "" {
+		id = getenv("AWS_ACCESS_KEY_ID")
+	}
+	if secret == "" {
+		secret = getenv("AWS_SECRET_ACCESS_KEY")
+	}
+	return id, secret, id != "" && secret != ""
 }
 
 // Load builds the config. The SDK's own retries are off: every caller is a
@@ -45,9 +71,9 @@ func Load(ctx context.Context, k Keys) (aws.Config, error) {
 	if k.AWSRegion != "" {
 		opts = append(opts, awsconfig.WithRegion(k.AWSRegion))
 	}
-	if k.AWSAccessKeyID != "" {
+	if id, secret, ok := k.staticPair(os.Getenv); ok {
 		opts = append(opts, awsconfig.WithCredentialsProvider(
-			credentials.NewStaticCredentialsProvider(k.AWSAccessKeyID, k.AWSSecretAccessKey, "")))
+			credentials.NewStaticCredentialsProvider(id, secret, "")))
 	}
 	ac, err := awsconfig.LoadDefaultConfig(ctx, opts...)
 	if err != nil {

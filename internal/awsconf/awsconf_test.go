@@ -8,6 +8,8 @@ import (
 	"github.com/smartstack-go/smartstack/internal/awsconf/awstest"
 )
 
+// Every combination of keys loads, as in the original ("does not break if
+// aws_access_key_id is missing"); half a pair warns.
 func TestValidate(t *testing.T) {
 	tests := []struct {
 		name string
@@ -16,16 +18,46 @@ func TestValidate(t *testing.T) {
 	}{
 		{"none", awsconf.Keys{}, ""},
 		{"both", awsconf.Keys{AWSAccessKeyID: "A", AWSSecretAccessKey: "S"}, ""},
-		{"id only", awsconf.Keys{AWSAccessKeyID: "A"}, "set both or neither"},
-		{"secret only", awsconf.Keys{AWSSecretAccessKey: "S"}, "set both or neither"},
+		{"id only", awsconf.Keys{AWSAccessKeyID: "A"}, "aws_access_key_id: set without aws_secret_access_key; the secret is taken from " +
+			"AWS_SECRET_ACCESS_KEY, and without it the SDK's default credential chain (instance profile) is used"},
+		{"secret only", awsconf.Keys{AWSSecretAccessKey: "S"}, "aws_secret_access_key: set without aws_access_key_id; the key id is taken from " +
+			"AWS_ACCESS_KEY_ID, and without it the SDK's default credential chain (instance profile) is used"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := tc.k.Validate()
-			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
-				t.Fatalf("Validate = %v, want %q", err, tc.want)
+			if err := tc.k.Validate(); err != nil {
+				t.Fatalf("Validate = %v", err)
+			}
+			if got := strings.Join(tc.k.Warnings(), "\n"); got != tc.want {
+				t.Fatalf("Warnings = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// Half a pair is completed from the environment, as the original passes
+// `config || ENV` for each half; with nothing to complete it, the
+// default chain decides (here: no credentials at all).
+func TestLoadHalfPair(t *testing.T) {
+	awstest.Isolate(t, "http://127.0.0.1:1")
+	t.Setenv("AWS_REGION", "us-west-2")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "ENVSECRET")
+	ac, err := awsconf.Load(t.Context(), awsconf.Keys{AWSAccessKeyID: "AKID"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := ac.Credentials.Retrieve(t.Context())
+	if err != nil || creds.AccessKeyID != "AKID" || creds.SecretAccessKey != "ENVSECRET" {
+		t.Fatalf("credentials %+v, %v; want AKID with the secret from the environment", creds, err)
+	}
+	t.Setenv("AWS_ACCESS_KEY_ID", "ENVKEY")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "ENVSECRET2")
+	ac, err = awsconf.Load(t.Context(), awsconf.Keys{AWSSecretAccessKey: "S"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if creds, err = ac.Credentials.Retrieve(t.Context()); err != nil || creds.AccessKeyID != "ENVKEY" || creds.SecretAccessKey != "S" {
+		t.Fatalf("credentials %+v, %v; want ENVKEY with the configured secret", creds, err)
 	}
 }
 

@@ -65,11 +65,14 @@ func New(c Common, decode Decoder) (Check, error) {
 	return f(c, decode)
 }
 
+// ErrMissingPort is wrapped by RequirePort's error.
+var ErrMissingPort = errors.New("missing required argument 'port'")
+
 // RequirePort is the shared validation of the types that connect somewhere;
 // the message is the original's ("missing required argument 'port' in <type> check").
 func RequirePort(c Common) error {
 	if c.Port <= 0 {
-		return fmt.Errorf("missing required argument 'port' in %s check", c.Type)
+		return fmt.Errorf("%w in %s check", ErrMissingPort, c.Type)
 	}
 	return nil
 }

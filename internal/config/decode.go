@@ -228,7 +228,7 @@ func (d *Decoder) decodeStruct(n *yaml.Node, path string, vs []reflect.Value, k 
 		known := k.skip != "" && key == k.skip
 		for i, v := range vs {
 			if f, ok := infos[i].fields[key]; ok {
-				d.guard(p, kp, func() { d.walk(p.value, kp, v.FieldByIndex(f.index), k.open || f.open) })
+				d.guard(p, kp, func() { d.walk(d.numeric(p.value, kp, f.num), kp, v.FieldByIndex(f.index), k.open || f.open) })
 				known = true
 			}
 		}

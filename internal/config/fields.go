@@ -95,7 +95,8 @@ func (d *Decoder) merge(out []pair, at map[string]int, m *yaml.Node, path string
 
 type fieldInfo struct {
 	index []int
-	open  bool // tagged `config:"open"`
+	open  bool    // tagged `config:"open"`
+	num   numText // tagged `config:"to_i"` or `config:"to_f"`
 }
 
 type structInfo struct {
@@ -147,9 +148,13 @@ func (si *structInfo) collect(t reflect.Type, prefix []int) {
 			name = strings.ToLower(f.Name)
 		}
 		if _, dup := si.fields[name]; !dup {
-			si.fields[name] = fieldInfo{index: index, open: f.Tag.Get("config") == "open"}
+			si.fields[name] = fieldInfo{index: index, open: hasOpt(f.Tag, "open"), num: numTextOf(f.Tag)}
 		}
 	}
+}
+
+func hasOpt(tag reflect.StructTag, opt string) bool {
+	return slices.Contains(strings.Split(tag.Get("config"), ","), opt)
 }
 
 func unknownKeyMsg(key string, infos []*structInfo, skip string) string {
@@ -164,6 +169,24 @@ func unknownKeyMsg(key string, infos []*structInfo, skip string) string {
 		return fmt.Sprintf("unknown key (did you mean %s?)", s)
 	}
 	return "unknown key"
+}
+
+// Suggest returns the key of known that key most likely misspells, or "":
+// the did-you-mean of unknown-key warnings, for a check that must not
+// repeat one (a missing key that is only misspelt).
+func Suggest(key string, known ...string) string { return suggest(key, known) }
+
+// KnownKeys lists the keys a struct (or a pointer to one) takes, sorted,
+// for a did-you-mean built outside the decoder.
+func KnownKeys(v any) []string {
+	t := reflect.TypeOf(v)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil
+	}
+	return slices.Clone(structInfoOf(t).keys)
 }
 
 // suggest returns the known key that key most likely misspells: the same key
@@ -192,9 +215,25 @@ func suggest(key string, known []string) string {
 		}
 	}
 	if bestDist > limit {
-		return ""
+		return suffixOf(lk, known)
 	}
 	return best
+}
+
+// suffixOf returns the one known key that is key with a prefix, such as
+// etcd_host for host (a section whose keys are namespaced), or with more
+// after it, such as output_directory for output_dir. None if several.
+func suffixOf(key string, known []string) string {
+	found := ""
+	for _, k := range known {
+		if strings.HasSuffix(k, "_"+key) || len(key) >= 4 && strings.HasPrefix(k, key) {
+			if found != "" {
+				return ""
+			}
+			found = k
+		}
+	}
+	return found
 }
 
 func squash(s string) string {

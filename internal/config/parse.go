@@ -64,7 +64,7 @@ func Parse(file string, data []byte) (*yaml.Node, error) {
 		// same file is often about tabs, which JSON allows.
 		return nil, jsonError(file, body)
 	}
-	return nil, yamlError(file, err)
+	return nil, yamlError(file, data, err)
 }
 
 func parseYAML(data []byte) (n *yaml.Node, err error) {
@@ -83,15 +83,44 @@ func parseYAML(data []byte) (n *yaml.Node, err error) {
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 
-func yamlError(file string, err error) error {
+func yamlError(file string, data []byte, err error) error {
 	msg := err.Error()
 	e := &Error{File: file, Err: err}
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		e.Line, _ = strconv.Atoi(m[1])
 		msg = msg[len(m[0]):]
+		e.Line = problemLine(data, e.Line, msg)
 	}
 	e.Msg = "not valid yaml: " + strings.TrimPrefix(msg, "yaml: ")
 	return e
+}
+
+// maxProblemScan bounds problemLine's work: a few hundred parses of a
+// prefix of the file, only when the file is invalid.
+const maxProblemScan = 200
+
+// problemLine finds the line a syntax error is on. yaml.v3 reports the
+// start of the enclosing block (its context mark) when it has one, which
+// can be far above the mistake: an unclosed `[` or a mis-indented key deep
+// in a service. The first prefix of the file, from that line on, that
+// fails with the same message ends on the offending line; if none does
+// within reach, yaml.v3's line stands.
+func problemLine(data []byte, line int, msg string) int {
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	for k := max(line, 1); k <= len(lines) && k < line+maxProblemScan; k++ {
+		prefix := bytes.Join(lines[:k], nil)
+		_, err := parseYAML(prefix)
+		if err == nil {
+			continue
+		}
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil && err.Error()[len(m[0]):] == msg {
+			return k
+		}
+		if strings.TrimPrefix(err.Error(), "yaml: ") == strings.TrimPrefix(msg, "yaml: ") {
+			return k
+		}
+	}
+	return line
 }
 
 func jsonError(file string, data []byte) error {

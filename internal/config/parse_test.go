@@ -72,6 +72,15 @@ func TestParseErrors(t *testing.T) {
 		{"json missing comma", "{\n\t\"a\": 1\n\t\"b\": 2\n}", `f:3: not valid json: invalid character '"' after object key:value pair`},
 		{"json mismatched bracket", "{\n\t\"a\": [1,\n\t\t2\n\t}", "f:4: not valid json: invalid character '}' after array element"},
 		{"unknown anchor", "a: *nope", "f: not valid yaml: unknown anchor 'nope' referenced"},
+		// yaml.v3 names the start of the enclosing block; the error is on the line below.
+		{"unclosed flow list", "services:\n  web:\n    discovery:\n      method: zookeeper\n      hosts: [a:1\n      path: /x\n",
+			"f:5: not valid yaml: did not find expected ',' or ']'"},
+		{"mis-indented key deep in a block", "haproxy:\n  global: []\nservices:\n  web:\n    discovery:\n      method: zookeeper\n     path: /x\n",
+			"f:7: not valid yaml: did not find expected key"},
+		{"mis-indented list item", "services:\n  web:\n    haproxy:\n      listen:\n        - mode http\n       - balance roundrobin\n",
+			"f:6: not valid yaml: did not find expected key"},
+		{"tab in a block", "services:\n  web:\n    discovery:\n      method: zookeeper\n\thosts: [a:1]\n",
+			"f:5: not valid yaml: found a tab character that violates indentation"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

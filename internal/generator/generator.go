@@ -6,6 +6,7 @@ package generator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -44,6 +45,28 @@ type Generator interface {
 	Update(ctx context.Context, services []Service) error
 	// Tick runs periodic work (rate-limited reloads) about once a second.
 	Tick(ctx context.Context) error
+}
+
+// ErrReported is what a Type's New returns when it has recorded every
+// problem of its section in the Decoder, each at its own key: the caller
+// has nothing to add.
+var ErrReported = errors.New("generator section has errors")
+
+// SectionDecoder is implemented by generators whose per-service sections
+// the config loader decodes through its own Decoder, so that unknown keys
+// and bad values are reported with the file, line and key path, as
+// warnings and errors of the config file. Normalize, which also serves
+// sections discovered at run time, has only a log to tell.
+type SectionDecoder interface {
+	// DecodeSection decodes a service's section (nil when the service has
+	// none) at path, recording problems in d, and returns what Normalize
+	// would.
+	DecodeSection(d *config.Decoder, service string, section *yaml.Node, path string) any
+}
+
+// SectionPath is the key path of a service's section of a generator.
+func SectionPath(service, generator string) string {
+	return config.KeyPath(config.KeyPath("services", service), generator)
 }
 
 // Options carries what the daemon shares with every generator.

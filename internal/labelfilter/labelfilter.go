@@ -55,7 +55,11 @@ func (f Filter) Validate() error {
 	if f.Label == "" {
 		errs = append(errs, errors.New("missing label"))
 	}
-	if f.Condition != Equals && f.Condition != NotEquals {
+	switch f.Condition {
+	case Equals, NotEquals:
+	case "":
+		errs = append(errs, fmt.Errorf("missing condition, want %q or %q", Equals, NotEquals))
+	default:
 		errs = append(errs, fmt.Errorf("invalid condition %q, want %q or %q", f.Condition, Equals, NotEquals))
 	}
 	if err := errors.Join(errs...); err != nil {

@@ -3,6 +3,7 @@ package synapse
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"gopkg.in/yaml.v3"
 
@@ -19,6 +20,7 @@ type DefaultServer struct {
 	// it (the ZooKeeper schema drops it), so it is kept here for the
 	// HAProxy generator.
 	HAProxyServerID registration.Value
+	refused         []string // keys UnmarshalConfig reported, which validate leaves alone
 }
 
 // defaultServerKeys lists the keys a default server may have: the backend
@@ -35,56 +37,67 @@ type defaultServerKeys struct {
 }
 
 // UnmarshalConfig implements config.Unmarshaler. Types are checked here,
-// where the key path is known; presence and ranges in Validate.
+// each problem recorded at its own key; presence and ranges in validate,
+// which says nothing more about a key already refused here. A
+// haproxy_server_options that is not a string is ignored with a warning,
+// as the original ignores it.
 func (s *DefaultServer) UnmarshalConfig(d *config.Decoder, n *yaml.Node, path string) error {
 	var k defaultServerKeys
 	d.Decode(n, path, &k)
 	*s = DefaultServer{HAProxyServerID: k.HAProxyServerID.Value}
 	b := &s.Backend
 	b.Name, b.Weight, b.Labels = k.Name.Value, k.Weight.Value, k.Labels.Value
-	b.HAProxyServerOptions = k.HAProxyServerOptions.Value
-	var errs []error
-	want := func(key string, v registration.Value, kinds ...registration.Kind) {
+	bad := func(key, format string, args ...any) {
+		d.Errorf(config.Lookup(n, key), config.KeyPath(path, key), format, args...)
+		s.refused = append(s.refused, key)
+	}
+	want := func(key string, v registration.Value, kinds ...registration.Kind) bool {
 		for _, kind := range kinds {
 			if !v.Present() || v.Kind() == kind {
-				return
+				return true
 			}
 		}
-		errs = append(errs, fmt.Errorf("%s: cannot use %s, want %s", key, v, kinds[0]))
+		bad(key, "cannot use %s, want %s", v, kinds[0])
+		return false
 	}
 	want("host", k.Host.Value, registration.KindString)
 	want("name", b.Name, registration.KindString, registration.KindNumber)
-	want("haproxy_server_options", b.HAProxyServerOptions, registration.KindString)
 	want("labels", b.Labels, registration.KindObject)
+	if o := k.HAProxyServerOptions.Value; o.Present() && o.Kind() != registration.KindString && o.Kind() != registration.KindNull {
+		key := config.KeyPath(path, "haproxy_server_options")
+		d.Warnf(config.Lookup(n, "haproxy_server_options"), key, "%s is not a string: ignored, as the original does", o)
+	} else {
+		b.HAProxyServerOptions = o
+	}
 	b.Host, _ = k.Host.AsString()
 	if k.Port.Present() {
 		p, err := registration.PortFromValue(k.Port.Value)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("port: %w", err))
+		if _, rangeErr := p.Int(); err != nil || rangeErr != nil {
+			bad("port", "cannot use %s as a port: want an integer 0-65535", k.Port.Value)
 		}
 		b.Port = p
 	}
 	if k.ID.Present() {
 		id, ok := k.ID.AsInt()
 		if !ok {
-			errs = append(errs, fmt.Errorf("id: cannot use %s, want an integer", k.ID.Value))
+			bad("id", "cannot use %s, want an integer", k.ID.Value)
 		}
 		b.ID = &id
 	}
-	return errors.Join(errs...)
+	return nil
 }
 
 func (s DefaultServer) validate() error {
 	var errs []error
-	if s.Host == "" {
+	if s.Host == "" && !slices.Contains(s.refused, "host") {
 		errs = append(errs, errors.New("missing host"))
 	}
-	if s.Port.IsZero() {
+	if s.Port.IsZero() && !slices.Contains(s.refused, "port") {
 		errs = append(errs, errors.New("missing port"))
-	} else if _, err := s.Port.Int(); err != nil {
+	} else if _, err := s.Port.Int(); err != nil && !slices.Contains(s.refused, "port") {
 		errs = append(errs, fmt.Errorf("port: %w", err))
 	}
-	if len(errs) > 0 {
+	if len(errs) > 0 || len(s.refused) > 0 {
 		return errors.Join(errs...)
 	}
 	// The same check every discovered registration passes: a default

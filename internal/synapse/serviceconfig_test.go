@@ -85,7 +85,7 @@ func TestServiceConfigErrors(t *testing.T) {
 		{"override list", `backend_port_override: [1]`, `invalid backend_port_override value [1]`},
 		{"server without host", `default_servers: [{port: 1}]`, `default_servers[0]: missing host`},
 		{"server without port", `default_servers: [{host: h}]`, `default_servers[0]: missing port`},
-		{"server bad port", `default_servers: [{host: h, port: http}]`, `default_servers[0]: port: `},
+		{"server bad port", `default_servers: [{host: h, port: http}]`, `svc.yaml:1: default_servers[0].port: cannot use "http" as a port: want an integer 0-65535`},
 		{"server bad host", `default_servers: [{host: "a b", port: 1}]`, `default_servers[0]: host: invalid value "a b": character ' ' not allowed in a hostname`},
 		{"server name newline", `default_servers: [{host: h, port: 1, name: "a\nb"}]`, `default_servers[0]: name: invalid value "a\nb": control character '\n'`},
 		{"server list host", `default_servers: [{host: [h], port: 1}]`, `host: cannot use ["h"], want string`},
@@ -164,5 +164,45 @@ func TestLabelFilterValidation(t *testing.T) {
 	_, err = NewServiceState("foo", ServiceConfig{LabelFilters: f.LabelFilters}, StateOptions{})
 	if err == nil || !strings.Contains(err.Error(), "discovery.label_filters") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// The original ignores a haproxy_server_options that is not a string; so
+// do we, with a warning, and the server is kept without it.
+func TestDefaultServerNonStringOptions(t *testing.T) {
+	for src, want := range map[string]string{
+		"default_servers: [{host: h, port: 1, haproxy_server_options: 5}]":         "svc.yaml:1: default_servers[0].haproxy_server_options: 5 is not a string: ignored, as the original does",
+		"default_servers:\n- {host: h, port: 1, haproxy_server_options: {a: b}}":   `svc.yaml:2: default_servers[0].haproxy_server_options: {"a":"b"} is not a string: ignored, as the original does`,
+		"default_servers:\n- {host: h, port: 1, haproxy_server_options: [backup]}": `svc.yaml:2: default_servers[0].haproxy_server_options: ["backup"] is not a string: ignored, as the original does`,
+	} {
+		c, ws, err := decodeService(t, src)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		if len(ws) != 1 || ws[0].String() != want {
+			t.Errorf("%s: warnings = %v, want %s", src, ws, want)
+		}
+		if len(c.DefaultServers) != 1 || c.DefaultServers[0].HAProxyServerOptions.Present() {
+			t.Errorf("%s: servers = %+v, want one without options", src, c.DefaultServers)
+		}
+	}
+	c, ws, err := decodeService(t, "default_servers: [{host: h, port: 1, haproxy_server_options: backup}]")
+	if o, _ := c.DefaultServers[0].HAProxyServerOptions.AsString(); err != nil || len(ws) != 0 || o != "backup" {
+		t.Errorf("string options: %q, %v, %v", o, ws, err)
+	}
+}
+
+// One mistake gives one error: a port of the wrong kind is not also
+// reported missing.
+func TestDefaultServerOneErrorPerMistake(t *testing.T) {
+	for src, want := range map[string]string{
+		"default_servers: [{host: h, port: [1]}]": `svc.yaml:1: default_servers[0].port: cannot use [1] as a port: want an integer 0-65535`,
+		"default_servers: [{host: h, port: 1e9}]": `svc.yaml:1: default_servers[0].port: cannot use "1e9" as a port: want an integer 0-65535`,
+		"default_servers: [{host: [h], port: 1}]": `svc.yaml:1: default_servers[0].host: cannot use ["h"], want string`,
+	} {
+		_, _, err := decodeService(t, src)
+		if err == nil || err.Error() != want {
+			t.Errorf("%s:\n got: %v\nwant: %s", src, err, want)
+		}
 	}
 }

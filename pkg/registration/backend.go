@@ -26,6 +26,12 @@ type Backend struct {
 	// Labels is absent or an object in its original key order; member
 	// values are passed through untouched.
 	Labels Value
+
+	// Ignored says what Parse left out of the record rather than refuse
+	// it, one sentence each, for the reader to log: a haproxy_server_options
+	// that is not a string, which the original ignores too. It is not part
+	// of the record: Equal and Value leave it out.
+	Ignored []string
 }
 
 // PortInt returns the port as an integer (see Port.Int).

@@ -59,9 +59,10 @@
 //   - "base64_<L>_" must be at the start and the L characters must be
 //     followed by "_" or the end of the name (the original searched for the
 //     first "<digits>_" anywhere).
-//   - A non-string host, name or haproxy_server_options, a non-object labels
-//     or an unusable port makes the child invalid instead of producing a
-//     broken HAProxy line or a crash.
+//   - A non-string host or name, a non-object labels or an unusable port
+//     makes the child invalid instead of producing a broken HAProxy line or
+//     a crash. A non-string haproxy_server_options is ignored, as in the
+//     original, but reported (Backend.Ignored).
 //   - JSON parsing: invalid UTF-8 inside strings reads as U+FFFD; comments
 //     are not accepted (some Ruby json versions skip /* */); nesting is
 //     limited to 100 levels as in Ruby.

@@ -51,8 +51,12 @@ type Format struct {
 //   - "host" missing, null, empty or not a string;
 //   - "port" missing, or neither an integer 0-65535 nor a string of digits
 //     in that range (its JSON type is kept);
-//   - "name" (nerve), "haproxy_server_options" present but not a string;
-//     "labels" present but not an object (null counts as absent).
+//   - "name" (nerve) present but not a string; "labels" present but not
+//     an object (null counts as absent).
+//
+// A "haproxy_server_options" that is not a string is left out and the
+// registration used without it, as the original does; Backend.Ignored says
+// so, for the reader's log.
 //
 // "weight" is never a reason to fail: it passes through as it came (the
 // original's own ZooKeeper test data has "weight":"1"); WeightInt decides.
@@ -127,7 +131,8 @@ func endpointFields(obj Value) (Backend, error) {
 		b.Weight = Value{}
 	}
 	if b.HAProxyServerOptions, err = optional(obj, "haproxy_server_options", KindString); err != nil {
-		return Backend{}, err
+		b.HAProxyServerOptions = Value{}
+		b.Ignored = append(b.Ignored, err.Error()+"; ignored")
 	}
 	if b.Labels, err = optional(obj, "labels", KindObject); err != nil {
 		return Backend{}, err

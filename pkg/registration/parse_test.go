@@ -115,7 +115,6 @@ func TestParseErrors(t *testing.T) {
 		{"port negative", `{"host":"h","port":"-1"}`, Format{}, p + `invalid "port" "-1": want an integer 0-65535`},
 		{"port bool", `{"host":"h","port":true}`, Format{}, p + `"port" is a bool, want a number or a string`},
 		{"name number", `{"host":"h","port":1,"name":5}`, Format{}, p + `"name" is a number, want a string`},
-		{"hso object", `{"host":"h","port":1,"haproxy_server_options":{}}`, Format{}, p + `"haproxy_server_options" is an object, want a string`},
 		{"labels string", `{"host":"h","port":1,"labels":"az"}`, Format{}, p + `"labels" is a string, want an object`},
 		{"too deep", `{"host":"h","port":1,"labels":` + deep(100) + `}`, Format{}, p + "invalid JSON: nesting deeper than 100 levels"},
 		{"serverset no serviceEndpoint", `{"shard":1}`, ss, p + `serverset has no "serviceEndpoint"`},
@@ -156,5 +155,35 @@ func TestParseMethod(t *testing.T) {
 	if _, err := ParseMethod("bogus"); err == nil ||
 		err.Error() != `registration: invalid decode method "bogus": want "nerve" or "serverset"` {
 		t.Errorf("ParseMethod(bogus) error = %v", err)
+	}
+}
+
+// The original ignores a haproxy_server_options that is not a string and
+// uses the registration; so does Parse, saying so in Ignored. Nothing of
+// the value reaches the record.
+func TestParseIgnoresNonStringOptions(t *testing.T) {
+	for data, want := range map[string]string{
+		`{"host":"h","port":1,"haproxy_server_options":{"a":"b\nglobal"}}`: `"haproxy_server_options" is an object, want a string; ignored`,
+		`{"host":"h","port":1,"haproxy_server_options":5}`:                 `"haproxy_server_options" is a number, want a string; ignored`,
+		`{"host":"h","port":1,"haproxy_server_options":["backup"]}`:        `"haproxy_server_options" is an array, want a string; ignored`,
+		`{"host":"h","port":1,"haproxy_server_options":true}`:              `"haproxy_server_options" is a bool, want a string; ignored`,
+	} {
+		b, err := ParseChild("i_0000000001", []byte(data), Format{})
+		if err != nil {
+			t.Fatalf("%s: %v", data, err)
+		}
+		if b.HAProxyServerOptions.Present() || len(b.Ignored) != 1 || b.Ignored[0] != want {
+			t.Errorf("%s: options %v, ignored %q; want absent and %q", data, b.HAProxyServerOptions, b.Ignored, want)
+		}
+		if err := b.Validate(); err != nil {
+			t.Errorf("%s: Validate: %v", data, err)
+		}
+		if got := b.Value().String(); got != `{"name":null,"host":"h","port":1,"id":1,"weight":null,"haproxy_server_options":null,"labels":null}` {
+			t.Errorf("%s: record %s", data, got)
+		}
+	}
+	b, err := Parse([]byte(`{"host":"h","port":1,"haproxy_server_options":"backup"}`), Format{})
+	if err != nil || b.Ignored != nil {
+		t.Errorf("string options: %v, ignored %q", err, b.Ignored)
 	}
 }

@@ -3,6 +3,7 @@ package fileoutput
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -40,21 +41,26 @@ func TestNew(t *testing.T) {
 		{"creates nested directory", "output_directory: " + base + "/a/b/c", "", ""},
 		{"existing directory", "output_directory: " + base, "", ""},
 		{"unknown key warns", "output_directory: " + base + "\noutput_dir: x", "", "file_output.output_dir: unknown key"},
-		{"missing key", "other: 1", "file_output: flat file generation requires an output_directory key", ""},
-		{"null key", "output_directory: ~", "requires an output_directory key", ""},
-		{"empty section", "{}", "requires an output_directory key", ""},
-		{"list value", "output_directory: [a]", "file_output.output_directory: invalid value", ""},
+		{"missing key", "other: 1", "synapse.yaml:1: file_output: flat file generation requires an output_directory key", ""},
+		{"null key", "output_directory: ~", "synapse.yaml:1: file_output: flat file generation requires an output_directory key", ""},
+		{"empty section", "{}", "synapse.yaml:1: file_output: flat file generation requires an output_directory key", ""},
+		{"list value", "output_directory: [a]", "synapse.yaml:1: file_output.output_directory: must be a directory path, not a list or mapping", ""},
 		{"not creatable", "output_directory: " + blocker + "/sub",
-			"provided output directory " + blocker + "/sub is not present or creatable", ""},
-		{"a file, not a directory", "output_directory: " + blocker, "is not present or creatable", ""},
+			"synapse.yaml:1: file_output.output_directory: provided output directory " + blocker + "/sub is not present or creatable: " +
+				"mkdir " + blocker + ": not a directory", ""},
+		{"a file, not a directory", "output_directory: " + blocker,
+			"synapse.yaml:1: file_output.output_directory: provided output directory " + blocker + " is not present or creatable", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := config.NewDecoder("synapse.yaml")
 			g, err := New(d, parse(t, tt.src), "file_output", generator.Options{})
+			if errors.Is(err, generator.ErrReported) {
+				err = d.Err() // each problem once, at its key
+			}
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				if err == nil || !strings.HasPrefix(err.Error(), tt.wantErr) {
+					t.Fatalf("err:\n got: %v\nwant: %s", err, tt.wantErr)
 				}
 				return
 			}
@@ -112,7 +118,7 @@ func TestNormalize(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs bytes.Buffer
 			g, err := NewGenerator(Config{OutputDirectory: t.TempDir()},
-				generator.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+				generator.Options{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 			if err != nil {
 				t.Fatal(err)
 			}

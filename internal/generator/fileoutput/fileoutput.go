@@ -86,11 +86,18 @@ func New(d *config.Decoder, section *yaml.Node, path string, opts generator.Opti
 	d.Decode(section, path, &raw)
 	switch {
 	case raw.OutputDirectory.invalid:
-		return nil, fmt.Errorf("%s: invalid value", config.KeyPath(path, "output_directory"))
+		return nil, generator.ErrReported // the decoder has said why
 	case !raw.OutputDirectory.present:
-		return nil, fmt.Errorf("%s: flat file generation requires an output_directory key", path)
+		d.Errorf(section, path, "flat file generation requires an output_directory key")
+		return nil, generator.ErrReported
 	}
-	return NewGenerator(Config{OutputDirectory: raw.OutputDirectory.value, FileMode: opts.FileMode}, opts)
+	g, err := NewGenerator(Config{OutputDirectory: raw.OutputDirectory.value, FileMode: opts.FileMode}, opts)
+	if err != nil {
+		key := config.KeyPath(path, "output_directory")
+		d.Errorf(config.Lookup(section, "output_directory"), key, "%v", err)
+		return nil, generator.ErrReported
+	}
+	return g, nil
 }
 
 // NewGenerator creates the output directory and the generator; with
@@ -120,11 +127,10 @@ func (g *Generator) Name() string { return Name }
 // or when its current generator config has no file_output entry at all
 // (ZooKeeper replaced the map), which reaches Update as a nil Config.
 func (g *Generator) Normalize(service string, section *yaml.Node) (any, error) {
-	var sc ServiceConfig
 	d := config.NewDecoder("")
-	d.Decode(section, config.KeyPath(config.KeyPath("services", service), Name), &sc)
+	sc := g.DecodeSection(d, service, section, generator.SectionPath(service, Name))
 	for _, w := range d.Warnings() {
-		g.log.Warn("service config warning", "warning", w.String())
+		g.log.Debug("service config warning", "warning", w.String())
 	}
 	if err := d.Err(); err != nil {
 		return nil, err
@@ -132,10 +138,21 @@ func (g *Generator) Normalize(service string, section *yaml.Node) (any, error) {
 	return sc, nil
 }
 
+// DecodeSection implements generator.SectionDecoder; Normalize logs its
+// warnings at debug level, the config loader reports them for the file.
+func (g *Generator) DecodeSection(d *config.Decoder, _ string, section *yaml.Node, path string) any {
+	var sc ServiceConfig
+	d.Decode(section, path, &sc)
+	return sc
+}
+
 // Tick implements generator.Generator; file_output has no periodic work.
 func (g *Generator) Tick(context.Context) error { return nil }
 
-var _ generator.Generator = (*Generator)(nil)
+var (
+	_ generator.Generator      = (*Generator)(nil)
+	_ generator.SectionDecoder = (*Generator)(nil)
+)
 
 // makeDir is mkdir -p dir (0o777 and the umask give the mode Ruby's
 // FileUtils.mkdir_p gives). With dryRun it creates nothing and only

@@ -156,7 +156,7 @@ func (r *renderer) backendServers(svc *Service, backendLines []string) ([]string
 		line, warnings, err := serverLine(lineSpec{
 			service: svc.Name, server: s.name, backend: *s.backend, enabled: s.enabled,
 			id: id, hasID: hasID, dropOptID: ids.dropped[s.name], tcpMode: tcp, cookie: svc.Config.CookieValueMethod,
-			options: svc.Config.ServerOptions, useNerve: r.in.Config.UseNerveWeights,
+			options: string(svc.Config.ServerOptions), noOptions: svc.Config.NoServerOptions, useNerve: r.in.Config.UseNerveWeights,
 		})
 		if err != nil {
 			return nil, err

@@ -43,14 +43,14 @@ type Config struct {
 
 	// RestartInterval counts main-loop ticks (about a second each) in the
 	// original; a whole number of seconds here.
-	RestartInterval config.Duration `yaml:"restart_interval"`
-	RestartJitter   float64         `yaml:"restart_jitter"`
+	RestartInterval config.Duration `yaml:"restart_interval" config:"to_i"`
+	RestartJitter   float64         `yaml:"restart_jitter" config:"to_f"`
 	StateFilePath   string          `yaml:"state_file_path"`
-	StateFileTTL    config.Duration `yaml:"state_file_ttl"`
+	StateFileTTL    config.Duration `yaml:"state_file_ttl" config:"to_i"`
 	// ServerOrderSeed is nil when absent: the daemon then picks one per
 	// process, as the original's rand(2000) does.
-	ServerOrderSeed *int64 `yaml:"server_order_seed"`
-	MaxServerID     int    `yaml:"max_server_id"`
+	ServerOrderSeed *Seed  `yaml:"server_order_seed"`
+	MaxServerID     int    `yaml:"max_server_id" config:"to_i"`
 	BindAddress     string `yaml:"bind_address"`
 	// SharedFrontend is nil when the key is absent: its presence, even as an
 	// empty list, creates `frontend shared-frontend`.

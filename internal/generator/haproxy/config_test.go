@@ -82,12 +82,6 @@ func TestServiceConfigDefaults(t *testing.T) {
 			t.Errorf("split of an empty config = %q %q %v", fe, be, dropped)
 		}
 	})
-	t.Run("port warning", func(t *testing.T) {
-		c := &ServiceConfig{}
-		if w := c.Warnings("svc"); len(w) != 1 || !strings.Contains(w[0], "does not include a port") {
-			t.Errorf("warnings = %q", w)
-		}
-	})
 	t.Run("port override keeps type", func(t *testing.T) {
 		c, err := decodeService(t, `haproxy: {server_port_override: "8081"}`)
 		if err != nil {

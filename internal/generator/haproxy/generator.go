@@ -3,9 +3,9 @@ package haproxy
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
@@ -21,7 +21,10 @@ func init() {
 	generator.Register("haproxy", generator.Type{New: newFromSection})
 }
 
-var _ generator.Generator = (*Generator)(nil)
+var (
+	_ generator.Generator      = (*Generator)(nil)
+	_ generator.SectionDecoder = (*Generator)(nil)
+)
 
 // Generator keeps a local HAProxy in line with the services: servers it
 // already runs are enabled and disabled through the runtime sockets, the
@@ -89,7 +92,7 @@ func New(cfg *Config, opts generator.Options, extra ...Option) (*Generator, erro
 	// The original's rand(2000), new per process, unless pinned.
 	g.seed = rand.Int64N(2000)
 	if cfg.ServerOrderSeed != nil {
-		g.seed = *cfg.ServerOrderSeed
+		g.seed = int64(*cfg.ServerOrderSeed)
 	}
 	if cfg.DoSocket {
 		for _, p := range cfg.SocketFilePath {
@@ -125,17 +128,28 @@ func (g *Generator) loadState() {
 	g.ids = s.serverIDs()
 }
 
+// newFromSection records every problem of the section in d, each once:
+// errors found while decoding are not repeated by Validate.
 func newFromSection(d *config.Decoder, section *yaml.Node, path string, opts generator.Options) (generator.Generator, error) {
 	cfg := NewConfig()
+	before := d.ErrorCount()
 	d.Decode(section, path, &cfg)
-	if err := d.Err(); err != nil {
-		return nil, err
+	if d.ErrorCount() > before {
+		return nil, generator.ErrReported
 	}
-	g, err := New(&cfg, opts)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	if err := cfg.Validate(); err != nil {
+		for _, e := range config.Unjoin(err) {
+			// "max_server_id must be ..." is about a key that is there:
+			// point at it; a missing key's message stays at the section.
+			at, kp := section, path
+			if key, _, _ := strings.Cut(e.Error(), " "); config.Lookup(section, key) != nil {
+				at, kp = config.Lookup(section, key), config.KeyPath(path, key)
+			}
+			d.Errorf(at, kp, "%v", e)
+		}
+		return nil, generator.ErrReported
 	}
-	return g, nil
+	return New(&cfg, opts)
 }
 
 // Name is the top-level config key.
@@ -144,22 +158,56 @@ func (g *Generator) Name() string { return "haproxy" }
 // Normalize decodes a service's haproxy section (from the config file or
 // from ZooKeeper) into a *ServiceConfig with the original's defaults. A
 // nil section gets the defaults, as the original gives every service.
+// Warnings are logged at debug level only: the config loader has reported
+// those of the config file's sections (DecodeSection), and the original
+// says nothing about a discovered section either.
 func (g *Generator) Normalize(service string, section *yaml.Node) (any, error) {
-	path := config.KeyPath(config.KeyPath("services", service), "haproxy")
 	d := config.NewDecoder("")
-	sc := &ServiceConfig{}
-	d.Decode(section, path, sc)
-	sc.Normalize() // a null section never reaches UnmarshalConfig
+	sc := g.DecodeSection(d, service, section, generator.SectionPath(service, "haproxy"))
 	if err := d.Err(); err != nil {
 		return nil, err
 	}
 	for _, w := range d.Warnings() {
-		g.log.Warn(w.String(), "service", service)
-	}
-	for _, w := range sc.Warnings(service) {
-		g.log.Warn(w, "service", service)
+		g.log.Debug(w.String(), "service", service)
 	}
 	return sc, nil
+}
+
+// DecodeSection implements generator.SectionDecoder. The original warns
+// about every service without a port; a port that is there but invalid
+// has its own error.
+func (g *Generator) DecodeSection(d *config.Decoder, service string, section *yaml.Node, path string) any {
+	sc := &ServiceConfig{}
+	d.Decode(section, path, sc)
+	sc.Normalize() // a null section never reaches UnmarshalConfig
+	if _, given := mappingValue(section, "port"); !given && !misspelt(section, "port") {
+		d.Warnf(section, path, "no port, so only a backend section is written for service %s; "+
+			"send traffic to it yourself, e.g. with extra_sections", service)
+	}
+	return sc
+}
+
+// misspelt reports whether mapping n has a key that looks like a misspelt
+// key, whose unknown-key warning says all there is to say.
+func misspelt(n *yaml.Node, key string) bool {
+	for n != nil && (n.Kind == yaml.AliasNode || n.Kind == yaml.DocumentNode) {
+		if n.Kind == yaml.AliasNode {
+			n = n.Alias
+		} else if len(n.Content) > 0 {
+			n = n.Content[0]
+		} else {
+			return false
+		}
+	}
+	if n == nil || n.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 0; i < len(n.Content); i += 2 {
+		if config.Suggest(n.Content[i].Value, key) == key {
+			return true
+		}
+	}
+	return false
 }
 
 // Update follows the original's update_config: the sockets first, then

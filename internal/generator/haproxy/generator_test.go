@@ -2,6 +2,7 @@ package haproxy
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -28,9 +29,15 @@ func TestRegistered(t *testing.T) {
 		t.Fatalf("New = %v, %v", g, err)
 	}
 	yaml.Unmarshal([]byte("global: []\ndefaults: []\n"), &n)
-	if _, err := typ.New(config.NewDecoder("x"), &n, "haproxy", generator.Options{}); err == nil ||
-		!strings.Contains(err.Error(), "the `config_file_path` option is required when `do_writes` is true") {
-		t.Errorf("err = %v", err)
+	d := config.NewDecoder("x")
+	if _, err := typ.New(d, &n, "haproxy", generator.Options{}); !errors.Is(err, generator.ErrReported) {
+		t.Errorf("err = %v, want ErrReported", err)
+	}
+	want := "x:1: haproxy: the `config_file_path` option is required when `do_writes` is true\n" +
+		"x:1: haproxy: the `socket_file_path` option is required when `do_socket` is true\n" +
+		"x:1: haproxy: the `reload_command` option is required when `do_reloads` is true"
+	if err := d.Err(); err == nil || err.Error() != want {
+		t.Errorf("errors:\n%v\nwant:\n%s", err, want)
 	}
 }
 

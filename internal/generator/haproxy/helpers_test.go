@@ -167,7 +167,7 @@ func baseConfig() *Config {
 	c.Global, c.Defaults = []string{"daemon"}, []string{"mode http"}
 	c.DoWrites, c.DoSocket, c.DoReloads = false, false, false
 	c.ServerSlots = 0
-	seed := int64(1)
+	seed := Seed(1)
 	c.ServerOrderSeed = &seed
 	return &c
 }

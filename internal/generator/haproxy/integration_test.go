@@ -45,7 +45,7 @@ func startRealSetup(t testing.TB) *realSetup {
 	cfg.ReloadCommand = fmt.Sprintf("kill -USR2 %d", h.MasterPID())
 	cfg.DoChecks, cfg.CandidateConfigFilePath = true, h.ConfigPath+".candidate"
 	cfg.CheckCommand = bin + " -c -q -f " + cfg.CandidateConfigFilePath
-	seed := int64(7)
+	seed := Seed(7)
 	cfg.ServerOrderSeed = &seed
 	clock := newFakeClock()
 	return &realSetup{h: h, g: newTestGenerator(t, &cfg, clock), cfg: &cfg, clock: clock,

@@ -103,6 +103,7 @@ type lineSpec struct {
 	tcpMode   bool // the backend lines hold exactly "mode tcp": no cookie
 	cookie    string
 	options   string // the service's server_options
+	noOptions bool   // server_options is not a string: neither it nor its space
 	useNerve  bool   // top-level use_nerve_weights
 }
 
@@ -136,11 +137,13 @@ func serverLine(s lineSpec) (line string, warnings []string, err error) {
 }
 
 func appendOptions(b string, s lineSpec, hso string, hsoOK bool, vars templateVars) (string, error) {
-	so, err := expand(s.options, vars)
-	if err != nil {
-		return "", fmt.Errorf("service %s: server_options %q: %w", s.service, s.options, err)
+	if !s.noOptions {
+		so, err := expand(s.options, vars)
+		if err != nil {
+			return "", fmt.Errorf("service %s: server_options %q: %w", s.service, s.options, err)
+		}
+		b += " " + so
 	}
-	b += " " + so
 	if hsoOK {
 		h, err := expand(hso, vars)
 		if err != nil {

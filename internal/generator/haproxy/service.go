@@ -17,8 +17,13 @@ type ServiceConfig struct {
 	BindAddress *string `yaml:"bind_address"`
 	// BindOptions is nil when absent; "" keeps the original's trailing
 	// space after the bind address.
-	BindOptions   *string `yaml:"bind_options"`
-	ServerOptions string  `yaml:"server_options"`
+	BindOptions   *string     `yaml:"bind_options"`
+	ServerOptions OptionsText `yaml:"server_options"`
+	// NoServerOptions is set when server_options is given but is not a
+	// string (null, a list, a mapping, a number): the original appends
+	// server_options only when it is a string, so then nothing, not even
+	// the space before it, is added to the server lines.
+	NoServerOptions bool `yaml:"-"`
 	// ServerPortOverride is the deprecated alias of the service-level
 	// backend_port_override; the generator itself does not read it.
 	ServerPortOverride *PortOverride `yaml:"server_port_override"`
@@ -49,8 +54,61 @@ func (s *ServiceConfig) UnmarshalConfig(d *config.Decoder, n *yaml.Node, path st
 	if v, ok := mappingValue(n, "port"); ok && v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
 		s.Port = NullPort()
 	}
+	if v, ok := mappingValue(n, "server_options"); ok && !isString(v) {
+		s.ServerOptions, s.NoServerOptions = "", true
+		if !isNullNode(v) {
+			d.Warnf(v, config.KeyPath(path, "server_options"),
+				"%s is not a string: ignored, as the original does; write the options on one line", describeValue(v))
+		}
+	}
 	s.Normalize()
 	return nil
+}
+
+// OptionsText is server_options. Only a string is used; anything else is
+// ignored (see ServiceConfig.NoServerOptions) rather than refused, as the
+// original loads its own spec fixture's list-valued server_options.
+type OptionsText string
+
+// UnmarshalConfig implements config.Unmarshaler.
+func (o *OptionsText) UnmarshalConfig(_ *config.Decoder, n *yaml.Node, _ string) error {
+	if isString(n) {
+		*o = OptionsText(n.Value)
+	}
+	return nil
+}
+
+// isString reports whether n (aliases followed) is a YAML string, as
+// Ruby's is_a?(String) sees it: `check` and "5" are, 5 and true are not.
+func isString(n *yaml.Node) bool {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n != nil && n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str"
+}
+
+func isNullNode(n *yaml.Node) bool {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n == nil || n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
+}
+
+// describeValue names a non-string value for a warning: a list, a mapping,
+// the number 5.
+func describeValue(n *yaml.Node) string {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	switch {
+	case n.Kind == yaml.MappingNode:
+		return "a mapping"
+	case n.Kind == yaml.SequenceNode:
+		return "a list"
+	case n.ShortTag() == "!!bool":
+		return "the boolean " + n.Value
+	}
+	return "the number " + n.Value
 }
 
 // Normalize fills the defaults the original injects when a service is
@@ -61,15 +119,6 @@ func (s *ServiceConfig) Normalize() {
 			*l = []string{}
 		}
 	}
-}
-
-// Warnings returns what the original logs about a service's section.
-func (s *ServiceConfig) Warnings(service string) []string {
-	var w []string
-	if !s.Port.Present {
-		w = append(w, fmt.Sprintf("service %s: haproxy config does not include a port; only backend sections for the service will be created; you must move traffic there manually using configuration in `extra_sections`", service))
-	}
-	return w
 }
 
 // backendName is backend_name, else the service name.

@@ -25,7 +25,7 @@ func (r *renderer) slotServers(svc *Service, backendLines []string) ([]string, e
 	ids := map[string]int{}
 	spec := lineSpec{
 		service: svc.Name, tcpMode: slices.Contains(backendLines, "mode tcp"), hasID: true, dropOptID: true,
-		cookie: svc.Config.CookieValueMethod, options: svc.Config.ServerOptions,
+		cookie: svc.Config.CookieValueMethod, options: string(svc.Config.ServerOptions), noOptions: svc.Config.NoServerOptions,
 		useNerve: r.in.Config.UseNerveWeights,
 	}
 	for j, b := range backends {

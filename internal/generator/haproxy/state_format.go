@@ -142,7 +142,7 @@ func member(v registration.Value, key string) registration.Value {
 // map: the injected defaults first, then the keys that were given.
 func configValue(c *ServiceConfig) registration.Value {
 	m := []registration.Member{
-		{Key: "server_options", Value: registration.StringValue(c.ServerOptions)},
+		{Key: "server_options", Value: optionsValue(c)},
 		{Key: "server_port_override", Value: portOverrideValue(c.ServerPortOverride)},
 		{Key: "backend", Value: stringsValue(c.Backend)},
 		{Key: "frontend", Value: stringsValue(c.Frontend)},
@@ -197,4 +197,13 @@ func portOverrideValue(p *PortOverride) registration.Value {
 		return registration.StringValue(p.Value)
 	}
 	return numberOrNull(p.Value)
+}
+
+// optionsValue is server_options as the original's map holds it: null
+// stands for any value that is not a string.
+func optionsValue(c *ServiceConfig) registration.Value {
+	if c.NoServerOptions {
+		return registration.NullValue()
+	}
+	return registration.StringValue(string(c.ServerOptions))
 }

@@ -41,32 +41,42 @@ type Generator struct {
 	pending map[int]bool
 }
 
-var _ generator.Generator = (*Generator)(nil)
+var (
+	_ generator.Generator      = (*Generator)(nil)
+	_ generator.SectionDecoder = (*Generator)(nil)
+)
 
 // New builds the generator from its top-level section; it is the
 // generator.Type constructor.
 func New(d *config.Decoder, section *yaml.Node, path string, opts generator.Options) (generator.Generator, error) {
 	var raw rawConfig
+	before := d.ErrorCount()
 	d.Decode(section, path, &raw)
+	if d.ErrorCount() > before {
+		return nil, generator.ErrReported
+	}
 	if len(raw.Outputs) == 0 {
-		return nil, fmt.Errorf("%s: outputs: missing or empty; want a list of {template or text, path}", path)
+		d.Errorf(section, config.KeyPath(path, "outputs"), "missing or empty; want a list of {template or text, path}")
+		return nil, generator.ErrReported
 	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	g := &Generator{log: log.With("generator", Name), pending: map[int]bool{}}
-	var errs []error
+	failed := false
 	for i, r := range raw.Outputs {
 		o, err := buildOutput(i, r, path, opts.FileMode)
 		if err != nil {
-			errs = append(errs, err)
+			// The message starts with the entry's key path and file.
+			d.Errorf(config.Index(config.Lookup(section, "outputs"), i), "", "%v", err)
+			failed = true
 			continue
 		}
 		g.outputs = append(g.outputs, o)
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
+	if failed {
+		return nil, generator.ErrReported
 	}
 	return g, nil
 }
@@ -77,16 +87,23 @@ func (g *Generator) Name() string { return Name }
 // Normalize implements generator.Generator. As for file_output, a service
 // without a section is included; `disabled: true` leaves it out.
 func (g *Generator) Normalize(service string, section *yaml.Node) (any, error) {
-	var sc ServiceConfig
 	d := config.NewDecoder("")
-	d.Decode(section, config.KeyPath(config.KeyPath("services", service), Name), &sc)
+	sc := g.DecodeSection(d, service, section, generator.SectionPath(service, Name))
 	for _, w := range d.Warnings() {
-		g.log.Warn("service config warning", "warning", w.String())
+		g.log.Debug("service config warning", "warning", w.String())
 	}
 	if err := d.Err(); err != nil {
 		return nil, err
 	}
 	return sc, nil
+}
+
+// DecodeSection implements generator.SectionDecoder; Normalize logs its
+// warnings at debug level, the config loader reports them for the file.
+func (g *Generator) DecodeSection(d *config.Decoder, _ string, section *yaml.Node, path string) any {
+	var sc ServiceConfig
+	d.Decode(section, path, &sc)
+	return sc
 }
 
 // Update implements generator.Generator: every output is rendered from

@@ -41,7 +41,6 @@ func TestCheckConfigBroken(t *testing.T) {
 		"warning: testdata/broken/nerve.yaml:10: services.web.chek_interval: unknown key (did you mean check_interval?)",
 		"nerve: config error: testdata/broken/nerve.yaml: instance_id: you need to specify required argument instance_id",
 		"nerve: config error: testdata/broken/nerve.yaml:7: services.web: missing required argument port",
-		"nerve: config error: testdata/broken/nerve.yaml:12: services.web.checks[0]: missing required argument 'port' in tcp check",
 		`nerve: config error: testdata/broken/nerve.yaml:16: services.api.weight: invalid 'weight' argument in service data: "-1", want a non-negative integer`,
 		`nerve: config error: testdata/broken/nerve.yaml:20: services.api.checks[0].type: unknown check type "htpp"; valid types: base, exec, http, noop, rabbitmq, redis, tcp`,
 		"nerve: config error: testdata/broken/services/worker.yaml:2: not valid yaml: mapping values are not allowed in this context",

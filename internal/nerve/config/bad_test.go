@@ -19,7 +19,7 @@ func TestBadConfigs(t *testing.T) {
 	}{
 		{file: "syntax.yaml",
 			errs: []string{
-				`testdata/bad/syntax.yaml:2: not valid yaml: did not find expected ',' or '}'`,
+				`testdata/bad/syntax.yaml:3: not valid yaml: did not find expected ',' or '}'`,
 			},
 		},
 		{file: "syntax.json",

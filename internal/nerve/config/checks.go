@@ -19,9 +19,9 @@ type checkKeys struct {
 	Name    string          `yaml:"name"`
 	Host    string          `yaml:"host"`
 	Port    portValue       `yaml:"port"`
-	Timeout config.Duration `yaml:"timeout"`
-	Rise    int             `yaml:"rise"`
-	Fall    int             `yaml:"fall"`
+	Timeout config.Duration `yaml:"timeout" config:"to_f"`
+	Rise    int             `yaml:"rise" config:"to_i"`
+	Fall    int             `yaml:"fall" config:"to_i"`
 	// Module is the library the original loads for a type it does not
 	// know. Accepted so configs that name one still load when the type is
 	// built in; plugins cannot be loaded into a Go binary.
@@ -71,6 +71,9 @@ func (l *loader) buildCheck(d *config.Decoder, report bool, svc Service, n *yaml
 		fail(lookup(n, "type"), config.KeyPath(path, "type"), err)
 	case errors.Is(err, check.ErrUnknownType):
 		fail(lookup(n, "type"), config.KeyPath(path, "type"), err)
+	case errors.Is(err, check.ErrMissingPort) && ck.Port.IsZero() && svc.Port.IsZero():
+		// The service's own port is missing or invalid, which is reported
+		// there: the check that would inherit it says nothing more.
 	case !errors.Is(err, errDecoded):
 		fail(n, path, err)
 	}

@@ -65,13 +65,15 @@ func (l *loader) decodeService(n *yaml.Node, path string) *draft {
 	if s.reporter != nil {
 		other = s.reporter
 	}
+	before := l.d.ErrorCount()
 	l.d.Decode(n, path, &s.keys, other)
+	refused := l.d.ErrorPathsSince(before)
 	s.payloadOK = l.checkRequired(s)
 	l.checkPayloadKeys(s)
 	l.checkLoadTest(s)
 	if v, ok := s.reporter.(interface{ Validate() error }); ok {
 		for _, err := range flattenJoined([]error{v.Validate()}) {
-			l.reporterError(s, err)
+			l.reporterError(s, err, refused)
 		}
 	}
 	s.checks = l.checkNodes(s)
@@ -103,9 +105,14 @@ func (l *loader) reporterConfig(n *yaml.Node, path string) (string, any) {
 var keyPrefix = regexp.MustCompile(`^([a-z_]+)(\[\d+\])?: `)
 
 // reporterError records a reporter's Validate error, at the key it names
-// when the service has that key, so the line points at the value.
-func (l *loader) reporterError(s *draft, err error) {
+// when the service has that key, so the line points at the value; not for
+// a key the decoder refused already (a zk_hosts string is not also
+// "missing").
+func (l *loader) reporterError(s *draft, err error, refused []string) {
 	m := keyPrefix.FindStringSubmatch(err.Error())
+	if m != nil && config.Covered(config.KeyPath(s.path, m[1])+m[2], refused) {
+		return
+	}
 	if m == nil || lookup(s.node, m[1]) == nil {
 		l.fail(s.node, s.path, err)
 		return

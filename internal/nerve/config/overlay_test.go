@@ -33,7 +33,7 @@ func TestOverlay(t *testing.T) {
 		{name: "blank", overlay: "blank.yaml", wantID: "mymachine", services: example},
 		{name: "only a comment", overlay: "comment.yaml", wantID: "mymachine", services: example},
 		{name: "not valid yaml", overlay: "syntax.yaml", errs: []string{
-			"testdata/overlay/syntax.yaml:1: not valid yaml: did not find expected ',' or '}'",
+			"testdata/overlay/syntax.yaml:2: not valid yaml: did not find expected ',' or '}'",
 		}},
 		{name: "not a mapping", overlay: "list.yaml", errs: []string{
 			"testdata/overlay/list.yaml:1: overlay must be a mapping, got a list",

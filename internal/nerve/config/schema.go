@@ -52,7 +52,7 @@ var (
 // Statsd is the DogStatsD destination (`statsd`).
 type Statsd struct {
 	Host string `yaml:"host"`
-	Port int    `yaml:"port"`
+	Port int    `yaml:"port" config:"to_i"`
 }
 
 // UnmarshalConfig implements config.Unmarshaler: port range check.

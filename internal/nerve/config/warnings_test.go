@@ -2,6 +2,7 @@ package config
 
 import (
 	"testing"
+	"time"
 )
 
 // Unknown keys are warnings naming the key and the known key it resembles,
@@ -52,4 +53,24 @@ func TestTopLevelWarnings(t *testing.T) {
 		"DIR/nerve.yaml:4: prometheus.enable: unknown key (did you mean enabled?)",
 		"DIR/nerve.yaml:5: instance_id: duplicate key, replaces the value at line 1",
 	}, dirOf(ws))
+}
+
+// The original reads rise and fall with to_i and timeout with to_f, and
+// puppet-nerve writes them quoted: they load, each with a warning.
+func TestNumbersAsStrings(t *testing.T) {
+	cfg, ws, err := loadString(t, "nerve.yaml", "instance_id: i\nstatsd: {port: '8125'}\nservices:\n  s:\n    host: h\n    port: 1\n    zk_hosts: [z]\n    zk_path: /p\n"+
+		"    checks:\n      - {type: tcp, rise: \"3\", fall: \"2\", timeout: \"0.5\"}\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	equalLines(t, "warnings", warnLines(ws), []string{
+		`DIR/nerve.yaml:2: statsd.port: number written as a string "8125"; read as 8125`,
+		`DIR/nerve.yaml:10: services.s.checks[0].rise: number written as a string "3"; read as 3`,
+		`DIR/nerve.yaml:10: services.s.checks[0].fall: number written as a string "2"; read as 2`,
+		`DIR/nerve.yaml:10: services.s.checks[0].timeout: number written as a string "0.5"; read as 0.5`,
+	}, dirOf(ws))
+	c := cfg.Services["s"].Checks[0].Common
+	if c.Rise != 3 || c.Fall != 2 || c.Timeout != 500*time.Millisecond || cfg.Statsd.Port != 8125 {
+		t.Errorf("check %+v, statsd %+v", c, cfg.Statsd)
+	}
 }

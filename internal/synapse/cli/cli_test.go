@@ -48,7 +48,7 @@ func TestCheckConfig(t *testing.T) {
 		{"unknown generator", out + "nginx: {}\n", ExitConfig,
 			[]string{`synapse: config error: `, `nginx: unknown config generator "nginx"; known generators: file_output, haproxy`}},
 		{"multi", out + "services:\n  web:\n    discovery: {method: zookeeper, hosts: [zk:2181], path: /web}\n    discovery_multi: {}\n",
-			ExitConfig, []string{`services.web.discovery_multi: resolver.method: missing`}},
+			ExitConfig, []string{`services.web.discovery_multi.resolver.method: missing`}},
 		{"watcher validation", out + "services:\n  web:\n    discovery: {method: zookeeper}\n", ExitConfig,
 			[]string{"services.web.discovery"}},
 		{"ec2tag without a port", out + "services:\n  web:\n    discovery: {method: ec2tag, tag_name: role, tag_value: web, aws_region: us-east-1}\n",

@@ -62,7 +62,7 @@ type Generator struct {
 // Statsd is the `statsd` section.
 type Statsd struct {
 	Host string `yaml:"host"`
-	Port int    `yaml:"port"`
+	Port int    `yaml:"port" config:"to_i"`
 	// SampleRate maps metric names to a sample rate; accepted for
 	// compatibility, every metric is sent (sampling is the agent's job).
 	SampleRate map[string]float64 `yaml:"sample_rate"`

@@ -92,7 +92,12 @@ func (l *loader) sections(src source, path string, raw map[string]yaml.Node, gen
 		}
 		n := raw[key]
 		if _, ok := generator.Lookup(key); !ok {
-			l.warn(src.d, src.file, &n, config.KeyPath(path, key), "unknown key (not a service option, discovery or a generator name)")
+			msg := "unknown key (not a service option, discovery or a generator name)"
+			known := append(config.KnownKeys(serviceKeys{}), generator.Names()...)
+			if s := config.Suggest(key, known...); s != "" {
+				msg = fmt.Sprintf("unknown key (did you mean %s?)", s)
+			}
+			l.warn(src.d, src.file, &n, config.KeyPath(path, key), msg)
 		}
 	}
 	out := make(map[string]*yaml.Node, len(gens))
@@ -102,15 +107,32 @@ func (l *loader) sections(src source, path string, raw map[string]yaml.Node, gen
 			sec = &n
 		}
 		out[name] = sec
-		if _, err := gens[name].Built.Normalize(src.name, sec); err != nil {
-			at := sec
-			if at == nil {
-				at = src.node
-			}
-			src.d.Errorf(at, config.KeyPath(path, name), "%v", err)
-		}
+		l.checkSection(src, config.KeyPath(path, name), gens[name].Built, sec)
 	}
 	return out
+}
+
+// checkSection decodes a service's section of one generator through the
+// file's decoder, so its unknown keys warn and its errors name file, line
+// and key. A generator that cannot (a plugin) is checked with Normalize.
+func (l *loader) checkSection(src source, path string, g generator.Generator, sec *yaml.Node) {
+	if sd, ok := g.(generator.SectionDecoder); ok {
+		at := sec
+		if at == nil {
+			// What the original gives a service without a section, placed
+			// at the service, so that a warning about it has a line.
+			at = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: src.node.Line, Column: src.node.Column}
+		}
+		sd.DecodeSection(src.d, src.name, at, path)
+		return
+	}
+	if _, err := g.Normalize(src.name, sec); err != nil {
+		at := sec
+		if at == nil {
+			at = src.node
+		}
+		src.d.Errorf(at, path, "%v", err)
+	}
 }
 
 // discovery decodes the discovery section (rewritten from discovery_multi
@@ -128,15 +150,12 @@ func (l *loader) discovery(src source, path string, sk *serviceKeys) (discovered
 	if node == nil {
 		return discovered{}, filters
 	}
+	before := src.d.ErrorCount()
 	cfg, ok := config.DecodeTyped(src.d, node, dpath, "method", methodRegistry(), &filters)
 	if !ok {
 		return discovered{}, filters
 	}
-	if v, isV := cfg.(interface{ Validate() error }); isV {
-		for _, err := range unjoin(v.Validate()) {
-			src.d.Errorf(node, dpath, "%v", err)
-		}
-	}
+	l.validateDiscovery(src, node, dpath, cfg, src.d.ErrorPathsSince(before))
 	method := strings.ToLower(scalarValue(lookup(node, "method")))
 	key := method + " " + canonical(node)
 	if s, ok := cfg.(interface{ SecretsID() string }); ok && s.SecretsID() != "" {
@@ -210,17 +229,7 @@ func unjoin(err error) []error {
 // service section.
 func (l *loader) validate(src source, path string, sc synapse.ServiceConfig) {
 	for _, err := range unjoin(sc.Validate()) {
-		sub, msg, ok := strings.Cut(err.Error(), ": ")
-		if !ok {
-			src.d.Errorf(src.node, path, "%v", err)
-			continue
-		}
-		at := src.node
-		if first := strings.FieldsFunc(sub, func(r rune) bool { return r == '.' || r == '[' }); len(first) > 0 {
-			if n := lookup(src.node, first[0]); n != nil {
-				at = n
-			}
-		}
-		src.d.Errorf(at, path+"."+sub, "%s", msg)
+		at, kp, msg := keyed(src.node, path, err.Error())
+		src.d.Errorf(at, kp, "%s", msg)
 	}
 }

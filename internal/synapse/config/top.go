@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -116,7 +117,9 @@ func (l *loader) generators(sections map[string]yaml.Node) map[string]Generator 
 		}
 		gen, err := t.New(l.main, &node, name, l.check)
 		if err != nil {
-			l.main.Errorf(&node, name, "%v", err)
+			if !errors.Is(err, generator.ErrReported) {
+				l.main.Errorf(&node, name, "%v", err)
+			}
 			continue
 		}
 		out[name] = Generator{Name: name, Node: &node, Fingerprint: canonical(&node), Built: gen}

@@ -29,7 +29,6 @@ func TestConfigValidate(t *testing.T) {
 	}{
 		"no tag_name":  {func(c *Config) { c.TagName = "" }, "tag_name: missing"},
 		"no tag_value": {func(c *Config) { c.TagValue = "" }, "tag_value: missing"},
-		"half a key":   {func(c *Config) { c.AWSAccessKeyID = "AKID" }, "set both or neither"},
 		"interval":     {func(c *Config) { c.CheckInterval = 0 }, "check_interval"},
 		"timeout":      {func(c *Config) { c.RequestTimeout = 0 }, "request_timeout"},
 	} {

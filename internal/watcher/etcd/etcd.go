@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"path"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/smartstack-go/smartstack/internal/watcher"
@@ -160,6 +161,9 @@ func (w *Watcher) backends(nodes []node, acc []registration.Backend) []registrat
 		if err != nil {
 			w.log.Warn("skipping etcd key with unusable registration", "key", n.Key, "err", err)
 			continue
+		}
+		if len(b.Ignored) > 0 {
+			w.log.Warn("using etcd key without a value it cannot use", "key", n.Key, "ignored", strings.Join(b.Ignored, "; "))
 		}
 		if id, err := strconv.ParseInt(path.Base(n.Key), 10, 64); err == nil {
 			b.ID = &id

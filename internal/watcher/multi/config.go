@@ -137,6 +137,24 @@ func methodRegistry() map[string]func() any {
 	return out
 }
 
+// Warnings gathers what the children's configs and the resolver's AWS
+// keys warn about (half a key pair), each prefixed with its key path, for
+// the config loader.
+func (c *Config) Warnings() []string {
+	var out []string
+	for _, ch := range c.Watchers {
+		if w, ok := ch.Cfg.(interface{ Warnings() []string }); ok {
+			for _, msg := range w.Warnings() {
+				out = append(out, "watchers."+ch.Name+"."+msg)
+			}
+		}
+	}
+	for _, msg := range c.Resolver.AWS.Warnings() {
+		out = append(out, "resolver."+msg)
+	}
+	return out
+}
+
 // Validate reports every problem: no children, a child that did not decode
 // or is invalid, and the resolver's keys.
 func (c *Config) Validate() error {

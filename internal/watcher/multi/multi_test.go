@@ -39,7 +39,6 @@ func TestConfigErrors(t *testing.T) {
 		{"s3_toggle bogus interval", s3Res("s3_url: 's3://b/k', s3_polling_interval_seconds: bogus"), `resolver.s3_polling_interval_seconds: invalid duration "bogus"`},
 		{"s3_toggle no interval", s3Res("s3_url: 's3://b/k'"), "resolver.s3_polling_interval_seconds: missing or 0"},
 		{"s3_toggle zero interval", s3Res("s3_url: 's3://b/k', s3_polling_interval_seconds: 0"), "resolver.s3_polling_interval_seconds: missing or 0"},
-		{"s3_toggle half a key", s3Res("s3_url: 's3://b/k', s3_polling_interval_seconds: 60, aws_access_key_id: AKID"), "resolver.aws_access_key_id and aws_secret_access_key: set both or neither"},
 		{"child label filter", "{method: multi, watchers: {a: {method: " + fakeMethod + ", id: x, label_filters: [{label: az, value: a, condition: like}]}}, resolver: {method: union}}",
 			`watchers.a.label_filters[0]: filter on label "az": invalid condition "like"`},
 		{"child label filter no label", "{method: multi, watchers: {a: {method: " + fakeMethod + ", id: x, label_filter: {value: a, condition: equals}}}, resolver: {method: union}}",

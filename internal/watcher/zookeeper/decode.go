@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -80,6 +81,10 @@ func (d *decoder) backends(children map[string][]byte) []registration.Backend {
 				continue
 			}
 			delete(d.bad, n)
+			if len(b.Ignored) > 0 {
+				// Parsed again only when its data changes: one line per version.
+				d.log.Warn("using zookeeper child without a value it cannot use", "child", n, "ignored", strings.Join(b.Ignored, "; "))
+			}
 			out = append(out, b)
 		}
 		next.names, next.data = append(next.names, n), append(next.data, data)

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"maps"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/smartstack-go/smartstack/internal/watcher/watchertest"
@@ -44,4 +45,33 @@ func TestDecodeReusesUnchangedChildren(t *testing.T) {
 	if bad != wantBad {
 		t.Errorf("%d malformed children reported, want %d (once per change of data)", bad, wantBad)
 	}
+}
+
+// A registration whose haproxy_server_options is not a string is used
+// without it, as the original does, with one log line per version of its
+// data, and it is not counted as malformed.
+func TestDecodeIgnoresNonStringOptions(t *testing.T) {
+	var logs strings.Builder
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{ReplaceAttr: dropTime}))
+	bad := 0
+	d := newDecoder(registration.Format{}, "/p", log, func() { bad++ })
+	children := map[string][]byte{"i-1_0000000001": []byte(`{"host":"10.0.0.1","port":80,"haproxy_server_options":{"check":true}}`)}
+	for range 2 {
+		got := d.backends(maps.Clone(children))
+		if len(got) != 1 || got[0].HAProxyServerOptions.Present() || got[0].Host != "10.0.0.1" {
+			t.Fatalf("backends = %+v", got)
+		}
+	}
+	want := `level=WARN msg="using zookeeper child without a value it cannot use" child=i-1_0000000001 ` +
+		`ignored="\"haproxy_server_options\" is an object, want a string; ignored"` + "\n"
+	if logs.String() != want || bad != 0 {
+		t.Errorf("log = %q (malformed %d), want %q", logs.String(), bad, want)
+	}
+}
+
+func dropTime(_ []string, a slog.Attr) slog.Attr {
+	if a.Key == slog.TimeKey {
+		return slog.Attr{}
+	}
+	return a
 }
