@@ -90,11 +90,7 @@ func TestExitCodeStartup(t *testing.T) {
 	port := busyPort(t)
 
 	nerveCfg := filepath.Join(dir, "nerve.json")
-	writeConfig(t, nerveCfg, map[string]any{
-		"instance_id": "e2e-host",
-		"services":    map[string]any{"web": service(svc.port, z.ConnectString(), root+"/web")},
-		"prometheus":  map[string]any{"enabled": true, "port": port},
-	})
+	writeConfig(t, nerveCfg, nerveWebConfig(svc, z, root, map[string]any{"prometheus": map[string]any{"enabled": true, "port": port}}))
 	t.Run("nerve metrics port in use", func(t *testing.T) {
 		code, _, errOut := runBinary(t, buildNerve(t), "-c", nerveCfg, "--admin-socket", filepath.Join(t.TempDir(), "n.sock"))
 		if code != 69 || !strings.Contains(errOut, fmt.Sprint(port)) {
@@ -109,10 +105,7 @@ func TestExitCodeStartup(t *testing.T) {
 	})
 	t.Run("nerve admin socket path", func(t *testing.T) {
 		free := filepath.Join(dir, "nerve-free.json")
-		writeConfig(t, free, map[string]any{
-			"instance_id": "e2e-host",
-			"services":    map[string]any{"web": service(svc.port, z.ConnectString(), root+"/web")},
-		})
+		writeConfig(t, free, nerveWebConfig(svc, z, root, nil))
 		// A regular file where the socket's directory should be.
 		notDir := filepath.Join(dir, "not-a-dir")
 		if err := os.WriteFile(notDir, nil, 0o600); err != nil {

@@ -24,11 +24,7 @@ func TestListenersLoopbackAndReadOnly(t *testing.T) {
 
 	nervePort, synapsePort := testutil.FreePort(t), testutil.FreePort(t)
 	nerveCfg := filepath.Join(dir, "nerve.json")
-	writeConfig(t, nerveCfg, map[string]any{
-		"instance_id": "e2e-host",
-		"services":    map[string]any{"web": service(svc.port, z.ConnectString(), root+"/web")},
-		"prometheus":  map[string]any{"enabled": true, "port": nervePort},
-	})
+	writeConfig(t, nerveCfg, nerveWebConfig(svc, z, root, map[string]any{"prometheus": map[string]any{"enabled": true, "port": nervePort}}))
 	spool := t.TempDir()
 	nerve := startNerve(t, "-c", nerveCfg, "--maintenance-dir", spool)
 	wantChildren(t, zc, root+"/web", payload(svc.port))

@@ -67,10 +67,7 @@ func TestNerveMaintForSurvivesRestart(t *testing.T) {
 	root := testutil.ZKPath(t)
 	svc := newHealthService(t)
 	cfgPath := filepath.Join(t.TempDir(), "nerve.conf.json")
-	writeConfig(t, cfgPath, map[string]any{
-		"instance_id": "e2e-host",
-		"services":    map[string]any{"web": service(svc.port, z.ConnectString(), root+"/web")},
-	})
+	writeConfig(t, cfgPath, nerveWebConfig(svc, z, root, nil))
 	spool, sock := t.TempDir(), filepath.Join(t.TempDir(), "nerve.sock")
 	args := []string{"-c", cfgPath, "--maintenance-dir", spool, "--admin-socket", sock}
 	p := startNerve(t, args...)

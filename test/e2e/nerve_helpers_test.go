@@ -46,6 +46,19 @@ func newHealthService(t *testing.T) *healthService {
 }
 
 // service renders one nerve service section.
+// nerveWebConfig is nerve's config with one service, "web", checked at svc's
+// port and registered under root/web; extra adds top-level keys.
+func nerveWebConfig(svc *healthService, z *testutil.ZooKeeper, root string, extra map[string]any) map[string]any {
+	cfg := map[string]any{
+		"instance_id": "e2e-host",
+		"services":    map[string]any{"web": service(svc.port, z.ConnectString(), root+"/web")},
+	}
+	for k, v := range extra {
+		cfg[k] = v
+	}
+	return cfg
+}
+
 func service(port int, zkHosts, zkPath string) map[string]any {
 	return map[string]any{
 		"host": "127.0.0.1", "port": port, "reporter_type": "zookeeper",

@@ -31,10 +31,7 @@ func TestNerveRegistersAndDeregisters(t *testing.T) {
 	root := testutil.ZKPath(t)
 	svc := newHealthService(t)
 	cfgPath := filepath.Join(t.TempDir(), "nerve.conf.json")
-	writeConfig(t, cfgPath, map[string]any{
-		"instance_id": "e2e-host",
-		"services":    map[string]any{"web": service(svc.port, z.ConnectString(), root+"/web")},
-	})
+	writeConfig(t, cfgPath, nerveWebConfig(svc, z, root, nil))
 	p := startNerve(t, "-c", cfgPath)
 	wantChildren(t, zc, root+"/web", payload(svc.port))
 
@@ -106,11 +103,7 @@ func TestNerveMaintenance(t *testing.T) {
 	svc := newHealthService(t)
 	port := testutil.FreePort(t)
 	cfgPath := filepath.Join(t.TempDir(), "nerve.conf.json")
-	writeConfig(t, cfgPath, map[string]any{
-		"instance_id": "e2e-host",
-		"services":    map[string]any{"web": service(svc.port, z.ConnectString(), root+"/web")},
-		"prometheus":  map[string]any{"enabled": true, "port": port},
-	})
+	writeConfig(t, cfgPath, nerveWebConfig(svc, z, root, map[string]any{"prometheus": map[string]any{"enabled": true, "port": port}}))
 	sock := filepath.Join(t.TempDir(), "run", "nerve.sock")
 	p := startNerve(t, "-c", cfgPath, "--maintenance-dir", t.TempDir(), "--admin-socket", sock)
 	wantChildren(t, zc, root+"/web", payload(svc.port))
