@@ -184,6 +184,12 @@ func (g *Generator) DecodeSection(d *config.Decoder, service string, section *ya
 		d.Warnf(section, path, "no port, so only a backend section is written for service %s; "+
 			"send traffic to it yourself, e.g. with extra_sections", service)
 	}
+	// The README of the original documents the key here, its code reads
+	// only the top-level one: say so rather than let a weight go unused.
+	if v, given := mappingValue(section, "use_nerve_weights"); given {
+		d.Warnf(v, config.KeyPath(path, "use_nerve_weights"),
+			"ignored here: only the top-level haproxy.use_nerve_weights is read, as in the original")
+	}
 	return sc
 }
 

@@ -39,7 +39,7 @@ type options struct {
 	// zkSessionTimeout is the ZooKeeper session timeout nerve asks for;
 	// 0 keeps the reporter's default (the original's 32 s).
 	zkSessionTimeout time.Duration
-	// env is the environment the flags' defaults and the config's ERB read.
+	// env is the environment the flags' defaults and the config loader (NERVE_CONFIG, ...) read.
 	env lookupEnv
 }
 

@@ -50,7 +50,7 @@ func maintCmd(lookup lookupEnv) *cobra.Command {
 		},
 	}
 	down.Flags().StringVar(&reason, "reason", "", "why, kept in the maintenance file and the log (default \"maintenance\")")
-	down.Flags().DurationVar(&dur, "for", 0, "end the maintenance by itself after this long (e.g. 30m), across restarts too; default: until `maint up`")
+	down.Flags().DurationVar(&dur, "for", 0, "end the maintenance by itself after this long (e.g. 30m), across restarts too; default: until \"maint up\"")
 	outputFlag(down, &format)
 	up := &cobra.Command{
 		Use:   "up <service>|all",

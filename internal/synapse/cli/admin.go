@@ -17,7 +17,7 @@ type adminFlags struct {
 	explicit      bool
 }
 
-const socketHelp = "admin socket (UNIX, mode 0660) that `synapse status` reads; \"\" disables it; env SYNAPSE_ADMIN_SOCKET; default $RUNTIME_DIRECTORY/synapse.sock under systemd, else /run/synapse/synapse.sock"
+const socketHelp = "admin socket (UNIX, mode 0660) that synapse status reads; \"\" disables it; env SYNAPSE_ADMIN_SOCKET; default $RUNTIME_DIRECTORY/synapse.sock under systemd, else /run/synapse/synapse.sock"
 
 func (a *adminFlags) register(f *pflag.FlagSet) {
 	f.StringVar(&a.socket, "admin-socket", envOr("SYNAPSE_ADMIN_SOCKET", admin.DefaultSocket(os.LookupEnv)), socketHelp)
