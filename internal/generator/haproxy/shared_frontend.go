@@ -41,6 +41,6 @@ func (r *renderer) filterTabbed(lines []string, who, key string) ([]string, erro
 			r.res.Dropped = append(r.res.Dropped, Dropped{Service: who, Section: "frontend", Line: t})
 		}
 	}
-	out, err := r.translate(modernize.Frontend, kept)
+	out, err := r.translate("frontend shared-frontend", modernize.Frontend, kept)
 	return appendTabbed([]string{}, out), err
 }
