@@ -41,7 +41,14 @@ func (g *Generator) Check(ctx context.Context, services []generator.Service) ([]
 		return nil, err
 	}
 	var probs []generator.Problem
-	warn := func(msg string) { probs = append(probs, generator.Problem{Severity: generator.Warning, Message: msg}) }
+	seen := map[string]bool{}
+	// A listen line lands in the frontend and the backend: one warning.
+	warn := func(msg string) {
+		if !seen[msg] {
+			seen[msg] = true
+			probs = append(probs, generator.Problem{Severity: generator.Warning, Message: msg})
+		}
+	}
 	for _, t := range res.Translated {
 		warn(t)
 	}
@@ -51,8 +58,7 @@ func (g *Generator) Check(ctx context.Context, services []generator.Service) ([]
 	for _, w := range res.Warnings {
 		warn(w)
 	}
-	bin := haproxyBinary(g.cfg.CheckCommand, g.cfg.ReloadCommand)
-	v, err := binaryVersion(ctx, bin)
+	bin, v, err := installedHAProxy(ctx, g.cfg.CheckCommand, g.cfg.ReloadCommand)
 	if err != nil {
 		return append(probs, generator.Problem{Severity: generator.Info,
 			Message: fmt.Sprintf("no haproxy binary to check the rendered haproxy.cfg with (%v): HAProxy's own check skipped", err)}), nil
