@@ -58,6 +58,10 @@ func (g *Generator) Check(ctx context.Context, services []generator.Service) ([]
 	for _, w := range res.Warnings {
 		warn(w)
 	}
+	if !g.cfg.DoWrites {
+		return append(probs, generator.Problem{Severity: generator.Info,
+			Message: "haproxy.do_writes is false: no haproxy.cfg is written, so HAProxy's own check is skipped"}), nil
+	}
 	bin, v, err := installedHAProxy(ctx, g.cfg.CheckCommand, g.cfg.ReloadCommand)
 	if err != nil {
 		return append(probs, generator.Problem{Severity: generator.Info,
@@ -87,12 +91,24 @@ func haproxyCheck(ctx context.Context, bin string, v hapi.Version, res *Result) 
 	if runErr != nil && !errors.As(runErr, &exit) {
 		return nil, fmt.Errorf("haproxy check: %s -c: %w", bin, runErr)
 	}
-	probs := Complaints(string(out), path, res, fmt.Sprintf("HAProxy %d.%d", v.Major, v.Minor))
+	who := fmt.Sprintf("HAProxy %d.%d", v.Major, v.Minor)
+	probs := Complaints(string(out), path, res, who)
+	if exit != nil && exit.ExitCode() == 2 && !hasError(probs) {
+		// -c exits 2 for a valid config that would not start: no
+		// listener, as with every service disabled or without a port.
+		return append(probs, generator.Problem{Severity: generator.Warning,
+			Message: fmt.Sprintf("haproxy.cfg: %s: %s", who, strings.TrimSpace(lastLine(string(out))))}), nil
+	}
 	if runErr != nil && !hasError(probs) {
 		probs = append(probs, generator.Problem{Severity: generator.Error,
 			Message: fmt.Sprintf("haproxy.cfg: %s -c refused it (%v): %s", bin, runErr, strings.TrimSpace(string(out)))})
 	}
 	return probs, nil
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	return s[strings.LastIndexByte(s, '\n')+1:]
 }
 
 func hasError(probs []generator.Problem) bool {
