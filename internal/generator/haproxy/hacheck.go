@@ -172,7 +172,9 @@ var summary = regexp.MustCompile(`^(Fatal errors found in configuration|Error\(s
 // into problems naming config keys: `services.web.haproxy.listen[2]:
 // "timeout connect banana": HAProxy 2.6: <message>`.
 func Complaints(out, path string, res *Result, who string) []generator.Problem {
-	loc := regexp.MustCompile(`\s*(?:parsing\s+)?\[` + regexp.QuoteMeta(path) + `:(\d+)\]\s*:?\s*`)
+	loc := regexp.MustCompile(`^\s*(?:parsing\s+)?\[` + regexp.QuoteMeta(path) + `:(\d+)\]\s*:?\s*`)
+	// Proxies named inside a message: "frontend 'web' (/tmp/x/haproxy.cfg:13)".
+	inner := regexp.MustCompile(regexp.QuoteMeta(path) + `:(\d+)`)
 	var probs []generator.Problem
 	for _, l := range strings.Split(out, "\n") {
 		m := complaint.FindStringSubmatch(strings.TrimSpace(l))
@@ -189,9 +191,13 @@ func Complaints(out, path string, res *Result, who string) []generator.Problem {
 		prefix := "haproxy.cfg"
 		if lm := loc.FindStringSubmatchIndex(msg); lm != nil {
 			n, _ := strconv.Atoi(msg[lm[2]:lm[3]])
-			msg = strings.TrimSpace(msg[:lm[0]] + " " + msg[lm[1]:])
+			msg = msg[lm[1]:]
+			prefix = describeLine(res, n)
+		} else if im := inner.FindStringSubmatch(msg); im != nil {
+			n, _ := strconv.Atoi(im[1])
 			prefix = describeLine(res, n)
 		}
+		msg = strings.ReplaceAll(msg, path+":", "haproxy.cfg line ")
 		probs = append(probs, generator.Problem{Severity: sev, Message: fmt.Sprintf("%s: %s: %s", prefix, who, msg)})
 	}
 	return probs

@@ -124,6 +124,7 @@ func TestComplaints(t *testing.T) {
 	path := "/tmp/synapse-check-1/haproxy.cfg"
 	banana := lineOf(t, res.Text, "backend web-be", "timeout connect banana")
 	httplog := lineOf(t, res.Text, "frontend web", "option httplog")
+	fe, be := lineOf(t, res.Text, "frontend web", "frontend web"), lineOf(t, res.Text, "backend web-be", "backend web-be")
 	// As HAProxy 2.6 writes them: "parsing [f:n] :", "parsing [f:n]:"
 	// and "[f:n] :" all occur.
 	out := fmt.Sprintf(`[NOTICE]   (6769) : haproxy version is 2.6.12-1+deb12u3
@@ -131,15 +132,17 @@ func TestComplaints(t *testing.T) {
 [WARNING]  (6769) : config : parsing [%[1]s:%[3]d]: 'option httplog' not usable with frontend 'web' (needs 'mode http'). Falling back to 'option tcplog'.
 [ALERT]    (6769) : config : [%[1]s:9999] : 'server b/a' : unknown keyword 'chek'
 [ALERT]    (6769) : config : proxy 'web': no such backend
+[ALERT]    (6769) : config : http frontend 'web' (%[1]s:%[4]d) tries to use incompatible tcp backend 'web-be' (%[1]s:%[5]d) as its default backend (see 'mode').
 [ALERT]    (6769) : config : Error(s) found in configuration file : %[1]s
 [ALERT]    (6769) : config : Fatal errors found in configuration.
-`, path, banana, httplog)
+`, path, banana, httplog, fe, be)
 	got := Complaints(out, path, res, "HAProxy 2.6")
 	want := []generator.Problem{
 		{Severity: generator.Error, Message: `services.web.haproxy.listen[1]: "timeout connect banana": HAProxy 2.6: unexpected character 'b' in 'timeout connect'`},
 		{Severity: generator.Warning, Message: `services.web.haproxy.frontend[0]: "option httplog": HAProxy 2.6: 'option httplog' not usable with frontend 'web' (needs 'mode http'). Falling back to 'option tcplog'.`},
 		{Severity: generator.Error, Message: `haproxy.cfg line 9999: HAProxy 2.6: 'server b/a' : unknown keyword 'chek'`},
 		{Severity: generator.Error, Message: `haproxy.cfg: HAProxy 2.6: proxy 'web': no such backend`},
+		{Severity: generator.Error, Message: fmt.Sprintf(`services.web.haproxy: "frontend web": HAProxy 2.6: http frontend 'web' (haproxy.cfg line %d) tries to use incompatible tcp backend 'web-be' (haproxy.cfg line %d) as its default backend (see 'mode').`, fe, be)},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d problems, want %d:\n%+v", len(got), len(want), got)
