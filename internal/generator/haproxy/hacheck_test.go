@@ -1,13 +1,19 @@
 package haproxy
 
 import (
+	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/smartstack-go/smartstack/internal/generator"
 	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
+	"github.com/smartstack-go/smartstack/pkg/registration"
+	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
 // lineOf is the number (from 1) of the first rendered line equal to want
@@ -166,5 +172,74 @@ func TestSandbox(t *testing.T) {
 	}
 	if strings.Count(got, "\n") != strings.Count(text, "\n") {
 		t.Error("line count changed")
+	}
+}
+
+// TestGeneratorCheck runs Check against the real HAProxy: a refused line
+// is an error naming its key, a 1.x line a warning, and nothing is written
+// where the config points.
+func TestGeneratorCheck(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: skipping real haproxy")
+	}
+	bin, err := testutil.HAProxyBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	cfg := baseConfig()
+	cfg.DoWrites, cfg.ConfigFilePath, cfg.CheckCommand = true, filepath.Join(dir, "haproxy.cfg"), bin+" -c -f x"
+	cfg.Global = append(cfg.Global, "stats socket "+filepath.Join(dir, "run", "admin.sock")+" mode 600 level admin", "pidfile "+filepath.Join(dir, "haproxy.pid"))
+	cfg.Defaults = append(cfg.Defaults, "contimeout 5s", "timeout client 5s", "timeout server 5s")
+	g, err := New(cfg, generator.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := func(listen ...string) []generator.Service {
+		n := &yaml.Node{}
+		if err := n.Encode(map[string]any{"port": 3213, "listen": listen}); err != nil {
+			t.Fatal(err)
+		}
+		sc, err := g.Normalize("web", n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return []generator.Service{{Name: "web", Config: sc,
+			Backends: []registration.Backend{{Host: "127.0.0.1", Port: registration.NumberPort(8080), Name: registration.StringValue("a")}}}}
+	}
+	t.Run("refused", func(t *testing.T) {
+		probs, err := g.Check(context.Background(), svc("mode http", "timeout connect banana"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var errs, warns []string
+		for _, p := range probs {
+			switch p.Severity {
+			case generator.Error:
+				errs = append(errs, p.Message)
+			case generator.Warning:
+				warns = append(warns, p.Message)
+			}
+		}
+		if len(errs) != 1 || !strings.HasPrefix(errs[0], `services.web.haproxy.listen[1]: "timeout connect banana": HAProxy 2.`) {
+			t.Errorf("errors = %q", errs)
+		}
+		if len(warns) != 1 || !strings.HasPrefix(warns[0], `haproxy.defaults[1]: "contimeout 5s" is HAProxy 1.x syntax`) {
+			t.Errorf("warnings = %q", warns)
+		}
+	})
+	t.Run("accepted", func(t *testing.T) {
+		probs, err := g.Check(context.Background(), svc("mode http"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range probs {
+			if p.Severity == generator.Error {
+				t.Errorf("error on a good config: %s", p.Message)
+			}
+		}
+	})
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("Check wrote where the config points: %v", entries)
 	}
 }
