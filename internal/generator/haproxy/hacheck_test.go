@@ -92,6 +92,26 @@ func TestSourcesLookup(t *testing.T) {
 			}
 		}
 	})
+	t.Run("shared frontend", func(t *testing.T) {
+		in := sourcesInput(hapi.Version{Major: 2, Minor: 6})
+		shared := []string{"bind 127.0.0.1:8081"}
+		in.Config.SharedFrontend = &shared
+		in.Services[0].Config.SharedFrontend = []string{"acl is_web hdr_dom(host) -i web", "use_backend web-be if is_web"}
+		res, err := Render(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for line, want := range map[string]string{
+			"frontend shared-frontend":     "haproxy.shared_frontend",
+			"bind 127.0.0.1:8081":          "haproxy.shared_frontend[0]",
+			"use_backend web-be if is_web": "services.web.haproxy.shared_frontend[1]",
+		} {
+			l, _ := res.Sources.Lookup(res.Text, lineOf(t, res.Text, "frontend shared-frontend", line))
+			if l.Where != want {
+				t.Errorf("%q: Where = %q, want %q", line, l.Where, want)
+			}
+		}
+	})
 	t.Run("without tracking nothing is named", func(t *testing.T) {
 		in := sourcesInput(hapi.Version{})
 		in.TrackSources = false

@@ -13,6 +13,7 @@ func (r *renderer) sharedFrontend() ([]string, error) {
 	if r.in.Config.SharedFrontend == nil {
 		return nil, nil
 	}
+	r.res.Sources.add("frontend shared-frontend", "frontend shared-frontend", "haproxy.shared_frontend")
 	kept, err := r.filterTabbed(*r.in.Config.SharedFrontend, "shared frontend", "haproxy.shared_frontend")
 	return append([]string{"\nfrontend shared-frontend"}, kept...), err
 }
