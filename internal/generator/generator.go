@@ -117,3 +117,29 @@ func UnknownError(name string, reserved []string) error {
 	return fmt.Errorf("%w %q; known generators: %s; reserved keys: %s",
 		ErrUnknown, name, strings.Join(Names(), ", "), strings.Join(reserved, ", "))
 }
+
+// Severity ranks a Problem.
+type Severity int
+
+// Info is said and never fails a check; Warning fails `synapse -k
+// --strict`; Error fails `synapse -k`.
+const (
+	Info Severity = iota
+	Warning
+	Error
+)
+
+// Problem is one finding of a Checker, naming the config key at fault
+// when it is known.
+type Problem struct {
+	Severity Severity
+	Message  string
+}
+
+// Checker is a generator that can check, without touching the running
+// proxy or its files, what it would write for services: `synapse -k`.
+type Checker interface {
+	// Check returns what is wrong with the output; the error is a config
+	// the generator cannot render at all.
+	Check(ctx context.Context, services []Service) ([]Problem, error)
+}

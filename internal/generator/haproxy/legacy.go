@@ -8,7 +8,10 @@ import (
 // translate writes a section's user lines for the target HAProxy
 // (docs/haproxy.md "HAProxy 1.x lines"), noting each rewritten line in
 // the Result. Without a 2.x target the lines are written as they are.
-func (r *renderer) translate(kind modernize.Kind, lines []modernize.Line) ([]string, error) {
+func (r *renderer) translate(section string, kind modernize.Kind, lines []modernize.Line) ([]string, error) {
+	if r.in.TrackSources {
+		r.trackSources(section, kind, lines)
+	}
 	if !r.tr.Active() {
 		return texts(lines), nil
 	}
@@ -31,7 +34,13 @@ func (r *renderer) extraSection(s Section) (string, []string, error) {
 	if warning != "" {
 		r.res.Translated = append(r.res.Translated, warning)
 	}
-	body, err := r.translate(modernize.KindOf(s.Title), sourced(key, s.Lines))
+	if r.in.TrackSources {
+		r.res.Sources.add(head, head, key)
+		for _, b := range bind {
+			r.res.Sources.add(head, b, key)
+		}
+	}
+	body, err := r.translate(head, modernize.KindOf(s.Title), sourced(key, s.Lines))
 	if err != nil {
 		return "", nil, err
 	}

@@ -20,15 +20,17 @@ func onceConfig(cfg *Config) *Config {
 
 // Preview renders the config Update would write for services, touching
 // nothing: no file, no socket, no state of the generator's but the
-// render memo.
-func (g *Generator) Preview(_ context.Context, services []generator.Service) (string, []byte, error) {
+// render memo and the HAProxy version it writes for.
+func (g *Generator) Preview(ctx context.Context, services []generator.Service) (string, []byte, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	in, err := g.inputs(services)
 	if err != nil {
 		return "", nil, err
 	}
-	res, err := render(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now(), slots: g.slotPools(), memo: g.memo})
+	// Written for the installed HAProxy, as Update writes it.
+	g.resolveTarget(ctx)
+	res, err := render(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now(), slots: g.slotPools(), memo: g.memo, Target: g.target.version})
 	if err != nil {
 		return "", nil, err
 	}

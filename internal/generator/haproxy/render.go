@@ -57,6 +57,10 @@ type Input struct {
 	// HAProxy 1.x syntax are translated (legacy.go). Zero writes them as
 	// they are.
 	Target hapi.Version
+	// TrackSources fills Result.Sources (synapse -k maps HAProxy's
+	// complaints back to config keys); off in the daemon, which renders
+	// often.
+	TrackSources bool
 }
 
 // Result is a generated config and what the caller should know about it.
@@ -85,6 +89,9 @@ type Result struct {
 	parsed map[string]*renderedBackend
 	// lines are the text's, until join.
 	lines []string
+	// Sources are the config keys of the user-supplied lines written,
+	// with Input.TrackSources (sources.go).
+	Sources *Sources
 	// unchanged are the services rendered from the memo: the same
 	// stanzas as the previous generation's (socket.go plans only the
 	// others against a record that followed that generation's commands).
@@ -121,6 +128,9 @@ func render(in Input) (*Result, error) {
 		ids = ServerIDs{}
 	}
 	r := &renderer{in: in, res: &Result{ServerIDs: ids}, tr: modernize.Translator{Target: in.Target}}
+	if in.TrackSources {
+		r.res.Sources = newSources()
+	}
 	defer in.memo.prune()
 	lines, err := r.base()
 	if err != nil {
@@ -175,12 +185,12 @@ type renderer struct {
 func (r *renderer) base() ([]string, error) {
 	c := r.in.Config
 	lines := []string{headerPrefix + r.in.Time.Format(headerTimeLayout) + "\n", "global"}
-	global, err := r.translate(modernize.Global, sourced("haproxy.global", c.Global))
+	global, err := r.translate("global", modernize.Global, sourced("haproxy.global", c.Global))
 	if err != nil {
 		return nil, err
 	}
 	lines = appendTabbed(lines, withStateLine(global, c.ServerStateFile, "server-state-file "+c.ServerStateFile))
-	defaults, err := r.translate(modernize.Defaults, sourced("haproxy.defaults", c.Defaults))
+	defaults, err := r.translate("defaults", modernize.Defaults, sourced("haproxy.defaults", c.Defaults))
 	if err != nil {
 		return nil, err
 	}
@@ -202,11 +212,11 @@ func (r *renderer) base() ([]string, error) {
 func (r *renderer) service(svc *Service) ([]string, error) {
 	fe, be, dropped := splitSourced(svc.Name, svc.Config)
 	r.res.Dropped = append(r.res.Dropped, dropped...)
-	frontend, err := r.translate(modernize.Frontend, fe)
+	frontend, err := r.translate("frontend "+svc.Name, modernize.Frontend, fe)
 	if err != nil {
 		return nil, err
 	}
-	backend, err := r.translate(modernize.Backend, be)
+	backend, err := r.translate("backend "+svc.Config.backendName(svc.Name), modernize.Backend, be)
 	if err != nil {
 		return nil, err
 	}
@@ -220,6 +230,8 @@ func (r *renderer) service(svc *Service) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.res.Sources.service("frontend "+svc.Name, svc.Name)
+	r.res.Sources.service("backend "+svc.Config.backendName(svc.Name), svc.Name)
 	lines = append(lines, "\nbackend "+svc.Config.backendName(svc.Name))
 	lines = appendTabbed(lines, backend)
 	return append(lines, servers...), nil
@@ -241,6 +253,7 @@ func (r *renderer) frontendStanza(svc *Service, frontend []string) []string {
 	if c.BindOptions != nil {
 		bind += " " + *c.BindOptions
 	}
+	r.res.Sources.add("frontend "+svc.Name, bind[1:], serviceKey(svc.Name)+".port")
 	lines := appendTabbed([]string{"\nfrontend " + svc.Name}, frontend)
 	return append(lines, bind, "\tdefault_backend "+c.backendName(svc.Name))
 }

@@ -13,6 +13,7 @@ func (r *renderer) sharedFrontend() ([]string, error) {
 	if r.in.Config.SharedFrontend == nil {
 		return nil, nil
 	}
+	r.res.Sources.add("frontend shared-frontend", "frontend shared-frontend", "haproxy.shared_frontend")
 	kept, err := r.filterTabbed(*r.in.Config.SharedFrontend, "shared frontend", "haproxy.shared_frontend")
 	return append([]string{"\nfrontend shared-frontend"}, kept...), err
 }
@@ -41,6 +42,6 @@ func (r *renderer) filterTabbed(lines []string, who, key string) ([]string, erro
 			r.res.Dropped = append(r.res.Dropped, Dropped{Service: who, Section: "frontend", Line: t})
 		}
 	}
-	out, err := r.translate(modernize.Frontend, kept)
+	out, err := r.translate("frontend shared-frontend", modernize.Frontend, kept)
 	return appendTabbed([]string{}, out), err
 }

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -45,8 +46,7 @@ func (g *Generator) resolveTarget(ctx context.Context) {
 	}
 	if !t.binaryTried {
 		t.binaryTried = true
-		bin := haproxyBinary(g.cfg.CheckCommand, g.cfg.ReloadCommand)
-		v, err := binaryVersion(ctx, bin)
+		bin, v, err := installedHAProxy(ctx, g.cfg.CheckCommand, g.cfg.ReloadCommand)
 		if err == nil {
 			g.setTarget(v, bin+" -v")
 			return
@@ -79,8 +79,7 @@ func TargetVersion(ctx context.Context, cfg *Config) (hapi.Version, string) {
 	if !cfg.ModernizeHAProxyConfig {
 		return hapi.Version{}, ""
 	}
-	bin := haproxyBinary(cfg.CheckCommand, cfg.ReloadCommand)
-	if v, err := binaryVersion(ctx, bin); err == nil {
+	if bin, v, err := installedHAProxy(ctx, cfg.CheckCommand, cfg.ReloadCommand); err == nil {
 		return v, bin + " -v"
 	}
 	if cfg.DoSocket && len(cfg.SocketFilePath) > 0 {
@@ -115,33 +114,61 @@ func (g *Generator) logTranslations(res *Result) {
 	}
 }
 
-// haproxyBinary is the haproxy that check_command or reload_command runs
-// (a word whose base name is "haproxy", after sudo or env; a path is used
-// as written), else haproxy on PATH, else the usual sbin paths that a
-// user's PATH often lacks.
-func haproxyBinary(commands ...string) string {
+// haproxyBinary is the first of haproxyCandidates.
+func haproxyBinary(commands ...string) string { return haproxyCandidates(commands...)[0] }
+
+// haproxyCandidates are the binaries that may be the installed HAProxy,
+// best first: the haproxy that check_command or reload_command runs (a
+// word whose base name is "haproxy", after sudo or env; a path is used as
+// written), then haproxy on PATH, then the usual sbin paths that a user's
+// PATH often lacks. Never empty: "haproxy" when none is found.
+func haproxyCandidates(commands ...string) []string {
+	var out []string
+	add := func(p string) {
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
 	for _, c := range commands {
 		for _, w := range strings.Fields(c) {
-			if filepath.Base(w) != "haproxy" {
+			if filepath.Base(w) != "haproxy" || initScript(w) {
 				continue
 			}
 			if strings.Contains(w, "/") {
-				return w
-			}
-			if p, err := exec.LookPath(w); err == nil {
-				return p
+				add(w)
+			} else if p, err := exec.LookPath(w); err == nil {
+				add(p)
 			}
 		}
 	}
 	if p, err := exec.LookPath("haproxy"); err == nil {
-		return p
+		add(p)
 	}
 	for _, p := range []string{"/usr/sbin/haproxy", "/usr/local/sbin/haproxy"} {
 		if _, err := os.Stat(p); err == nil {
-			return p
+			add(p)
 		}
 	}
-	return "haproxy"
+	if len(out) == 0 {
+		add("haproxy")
+	}
+	return out
+}
+
+// initScript reports whether a command word is a service script named
+// haproxy ("/etc/init.d/haproxy reload" in Chef-written configs), which is
+// not the binary and answers -v with a usage error.
+func initScript(w string) bool {
+	return strings.Contains(w, "/init.d/") || strings.Contains(w, "/rc.d/")
+}
+
+// installedHAProxy is the best candidate and its `haproxy -v` version.
+// Only the first is asked: a command naming a missing haproxy says the
+// host runs another one than PATH's.
+func installedHAProxy(ctx context.Context, commands ...string) (string, hapi.Version, error) {
+	bin := haproxyCandidates(commands...)[0]
+	v, err := binaryVersion(ctx, bin)
+	return bin, v, err
 }
 
 // versionLine matches `haproxy -v`: "HAProxy version 2.6.12-1+deb12u3 ..."

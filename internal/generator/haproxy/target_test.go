@@ -35,10 +35,12 @@ func TestParseVersionOutput(t *testing.T) {
 }
 
 func TestHAProxyBinaryFromCommands(t *testing.T) {
+	onPath := haproxyBinary()
 	cases := []struct{ name, check, reload, want string }{
 		{"check_command path", "/opt/haproxy/sbin/haproxy -c -f /etc/haproxy.cfg", "", "/opt/haproxy/sbin/haproxy"},
 		{"after sudo in reload_command", "", "sudo /usr/local/bin/haproxy -f x -sf $(cat pid)", "/usr/local/bin/haproxy"},
 		{"check before reload", "/a/haproxy -c", "/b/haproxy -sf 1", "/a/haproxy"},
+		{"init script in reload_command is not the binary", "", "/etc/init.d/haproxy reload", onPath},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -23,6 +23,7 @@ const (
 type options struct {
 	config      string
 	checkConfig bool
+	strict      bool
 	logLevel    string
 	logFormat   string
 	admin       adminFlags
@@ -47,8 +48,11 @@ func NewRootCmd(stdout, stderr io.Writer) *cobra.Command {
 			if o.config == "" {
 				return cliutil.ConfigError(errors.New("no config file: pass -c FILE or set SYNAPSE_CONFIG"))
 			}
+			if o.strict && !o.checkConfig {
+				return cliutil.ConfigError(errors.New("--strict goes with -k"))
+			}
 			if o.checkConfig {
-				return checkConfig(o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+				return checkConfig(cmdContext(cmd), o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 			}
 			o.admin.resolve(cmd)
 			if o.once.enabled || o.once.dryRun {
@@ -61,7 +65,8 @@ func NewRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd.SetErr(stderr)
 	f := cmd.Flags()
 	f.StringVarP(&o.config, "config", "c", os.Getenv("SYNAPSE_CONFIG"), "config file (JSON or YAML, ERB rendered); env SYNAPSE_CONFIG")
-	f.BoolVarP(&o.checkConfig, "check-config", "k", false, "load and validate the config, build generators and watchers without connecting, and exit (0 valid, 78 not; problems on stderr)")
+	f.BoolVarP(&o.checkConfig, "check-config", "k", false, "load and validate the config, build generators and watchers without connecting, render haproxy.cfg with the default servers and run `haproxy -c` on it in a temporary directory when haproxy is installed, and exit (0 valid, 78 not; problems on stderr)")
+	f.BoolVar(&o.strict, "strict", false, "with -k: every warning (unknown key, translated HAProxy 1.x line, HAProxy warning) is an error")
 	_, debug := os.LookupEnv("DEBUG")
 	f.StringVar(&o.logLevel, "log-level", map[bool]string{true: "debug", false: "info"}[debug], "debug, info, warn or error; env DEBUG (any value) means debug")
 	f.StringVar(&o.logFormat, "log-format", "text", "text or json")

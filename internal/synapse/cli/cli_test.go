@@ -83,6 +83,35 @@ func TestCheckConfig(t *testing.T) {
 	}
 }
 
+// --strict turns the warnings -k prints into a failure, and goes with -k.
+func TestCheckConfigStrict(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "s.yaml")
+	src := "file_output: {output_directory: " + dir + "}\nservices:\n  web:\n    discovery: {method: zookeeper, hosts: [zk:2181], path: /web}\n"
+	for _, tc := range []struct {
+		name, extra string
+		args        []string
+		code        int
+		want        string
+	}{
+		{"clean", "", []string{"-k", "--strict"}, ExitOK, ""},
+		{"warning", "    typo: 1\n", []string{"-k", "--strict"}, ExitConfig, "synapse: config error: --strict: 1 warning(s) above"},
+		{"warning without strict", "    typo: 1\n", []string{"-k"}, ExitOK, "services.web.typo: unknown key"},
+		{"strict without -k", "", []string{"--strict"}, ExitConfig, "--strict goes with -k"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := os.WriteFile(p, []byte(src+tc.extra), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var stdout, stderr bytes.Buffer
+			code := Main(append(tc.args, "-c", p), &stdout, &stderr)
+			if code != tc.code || !strings.Contains(stderr.String(), tc.want) {
+				t.Errorf("exit %d, want %d with %q:\nstdout:\n%s\nstderr:\n%s", code, tc.code, tc.want, stdout.String(), stderr.String())
+			}
+		})
+	}
+}
+
 func TestNoConfig(t *testing.T) {
 	t.Setenv("SYNAPSE_CONFIG", "")
 	var out bytes.Buffer

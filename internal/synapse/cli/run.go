@@ -2,10 +2,12 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
 	"github.com/smartstack-go/smartstack/internal/cliutil"
+	"github.com/smartstack-go/smartstack/internal/generator"
 	"github.com/smartstack-go/smartstack/internal/lifecycle"
 	"github.com/smartstack-go/smartstack/internal/metrics"
 	"github.com/smartstack-go/smartstack/internal/synapse"
@@ -36,18 +38,42 @@ func run(ctx context.Context, o *options, stderr io.Writer) error {
 }
 
 // checkConfig is -k: load and validate everything, build the generators
-// and watchers, run and connect nothing. Warnings and problems go to
-// stderr, the verdict to stdout.
-func checkConfig(o *options, stdout, stderr io.Writer) error {
+// and watchers, render haproxy.cfg with the default servers and have the
+// installed HAProxy check it (in a temporary directory); run and connect
+// nothing. Warnings and problems go to stderr, the verdict to stdout.
+// --strict fails on any warning.
+func checkConfig(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	d, err := load(o.config)
+	warnings := len(d.Warnings)
 	for _, w := range d.Warnings {
 		fmt.Fprintln(stderr, "warning:", w)
 	}
 	if err == nil {
 		err = buildWatchers(d)
 	}
+	if err == nil {
+		var probs []generator.Problem
+		probs, err = synapse.Check(ctx, d, nil)
+		var errs []error
+		for _, p := range probs {
+			switch p.Severity {
+			case generator.Error:
+				errs = append(errs, errors.New(p.Message))
+			case generator.Warning:
+				warnings++
+				fmt.Fprintln(stderr, "warning:", p.Message)
+			default:
+				fmt.Fprintln(stderr, "note:", p.Message)
+			}
+		}
+		err = errors.Join(append(errs, err)...)
+	}
 	if err != nil {
 		cliutil.PrintProblems(stderr, "synapse", err)
+		return cliutil.CodeError{Code: ExitConfig}
+	}
+	if o.strict && warnings > 0 {
+		fmt.Fprintf(stderr, "synapse: config error: --strict: %d warning(s) above\n", warnings)
 		return cliutil.CodeError{Code: ExitConfig}
 	}
 	fmt.Fprintln(stdout, "configuration check succeeded")
