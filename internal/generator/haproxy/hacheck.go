@@ -82,6 +82,12 @@ func haproxyCheck(ctx context.Context, bin string, v hapi.Version, res *Result) 
 	if err := os.WriteFile(path, []byte(Sandbox(res.Text, dir)), 0o600); err != nil {
 		return nil, fmt.Errorf("haproxy check: %w", err)
 	}
+	// The sandboxed server-state-file: an empty state of the current
+	// format, as HAProxy finds it after a first `show servers state`, so
+	// the check does not warn about a file only a running HAProxy has.
+	if err := os.WriteFile(filepath.Join(dir, "server-state"), []byte("1\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("haproxy check: %w", err)
+	}
 	ctx, cancel := context.WithTimeout(ctx, checkTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "-c", "-f", path)
@@ -139,6 +145,7 @@ func Sandbox(text, dir string) string {
 		case len(f) >= 3 && f[0] == "stats" && f[1] == "socket" && unixPath(f[2]):
 			sockets++
 			f[2] = filepath.Join(dir, "stats"+strconv.Itoa(sockets)+".sock")
+			f = withoutOwner(f)
 		case len(f) >= 2 && f[0] == "pidfile":
 			f[1] = filepath.Join(dir, "haproxy.pid")
 		case len(f) >= 2 && f[0] == "server-state-file":
@@ -149,6 +156,23 @@ func Sandbox(text, dir string) string {
 		lines[i] = "\t" + strings.Join(f, " ")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// withoutOwner drops the owner settings of a stats socket line: the
+// checked copy's socket lives in the temp dir, and the accounts they name
+// (a "synapse" group the package creates, say) need not exist where the
+// config is checked, such as config management's build host.
+func withoutOwner(f []string) []string {
+	out := f[:3]
+	for i := 3; i < len(f); i++ {
+		switch f[i] {
+		case "user", "group", "uid", "gid":
+			i++ // and its value
+		default:
+			out = append(out, f[i])
+		}
+	}
+	return out
 }
 
 // unixPath reports whether a stats socket address is a UNIX socket path

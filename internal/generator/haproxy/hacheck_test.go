@@ -181,11 +181,11 @@ func TestComplaints(t *testing.T) {
 }
 
 func TestSandbox(t *testing.T) {
-	text := "# header\n\nglobal\n\tstats socket /var/run/a.sock mode 666\n\tstats socket ipv4@127.0.0.1:9999 level admin\n" +
+	text := "# header\n\nglobal\n\tstats socket /var/run/a.sock mode 666 user haproxy group no-such-group level admin\n\tstats socket ipv4@127.0.0.1:9999 level admin\n" +
 		"\tpidfile /var/run/haproxy.pid\n\tserver-state-file /var/lib/haproxy/state\ndefaults\n\tpidfile x\n"
 	dir := "/tmp/chk"
 	got := Sandbox(text, dir)
-	want := "# header\n\nglobal\n\tstats socket " + filepath.Join(dir, "stats1.sock") + " mode 666\n\tstats socket ipv4@127.0.0.1:9999 level admin\n" +
+	want := "# header\n\nglobal\n\tstats socket " + filepath.Join(dir, "stats1.sock") + " mode 666 level admin\n\tstats socket ipv4@127.0.0.1:9999 level admin\n" +
 		"\tpidfile " + filepath.Join(dir, "haproxy.pid") + "\n\tserver-state-file " + filepath.Join(dir, "server-state") + "\ndefaults\n\tpidfile x\n"
 	if got != want {
 		t.Errorf("Sandbox =\n%s\nwant\n%s", got, want)
