@@ -98,10 +98,11 @@ type Conn struct {
 	requestsLock sync.Mutex
 	watchers     map[watchPathType][]chan Event
 	watchersLock sync.Mutex
+	closeChan    chan struct{} // channel to tell send loop stop
+
 	// PATCHED: persistent watches (AddWatch), path → recursive; guarded by
 	// watchersLock. See persistent.go.
 	persistent map[string]bool
-	closeChan    chan struct{} // channel to tell send loop stop
 
 	// Debug (used by unit tests)
 	reconnectLatch   chan struct{}
