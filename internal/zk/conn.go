@@ -79,6 +79,7 @@ type Conn struct {
 	hub       *hub
 	reads     chan struct{} // read slots shared by its ChildrenWatchers
 	router    *router       // child watch events for its ChildrenWatchers
+	probe     versionProbe  // persistent watch support (watchmode.go)
 	closeOnce sync.Once
 }
 
