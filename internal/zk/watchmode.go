@@ -53,12 +53,15 @@ type persistentWatcher interface {
 	refusedPersistent()
 }
 
-// errPersistentRefused: the server does not know addWatch (before 3.6).
-var errPersistentRefused = errors.New("server refuses persistent watches (ZooKeeper before 3.6)")
+// errPersistentRefused: the server does not know addWatch (before 3.6) or
+// cannot hold such a watch.
+var errPersistentRefused = errors.New("server refuses persistent watches (ZooKeeper before 3.6, or WatchManagerOptimized)")
 
 func (c *Conn) addRecursiveWatch(path string) error {
 	err := c.zc.AddWatch(path, true)
-	if errors.Is(err, gozk.ErrUnimplemented) {
+	// Unimplemented: before 3.6. MarshallingError: a server whose watch
+	// manager has no modes (WatchManagerOptimized).
+	if errors.Is(err, gozk.ErrUnimplemented) || errors.Is(err, gozk.ErrMarshallingError) {
 		c.refusedPersistent()
 		return fmt.Errorf("add watch: %w", errPersistentRefused)
 	}
