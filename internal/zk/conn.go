@@ -80,6 +80,7 @@ type Conn struct {
 	reads     chan struct{} // read slots shared by its ChildrenWatchers
 	router    *router       // child watch events for its ChildrenWatchers
 	probe     versionProbe  // persistent watch support (watchmode.go)
+	rrefs     recursiveRefs // persistent watches in use (watchmode.go)
 	closeOnce sync.Once
 }
 

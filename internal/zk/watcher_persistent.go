@@ -35,7 +35,12 @@ func (w *ChildrenWatcher) startPersistent() func() {
 		return func() {}
 	}
 	w.pw, w.st.persistent = pw, true
-	return pw.pathEvents(w.path, w.st.inbox)
+	pw.holdRecursive(w.path)
+	unsubscribe := pw.pathEvents(w.path, w.st.inbox)
+	return func() {
+		unsubscribe()
+		pw.releaseRecursive(w.path)
+	}
 }
 
 // refreshPersistent is refresh in persistent mode: plain reads only.

@@ -115,3 +115,42 @@ func TestParseWatchMode(t *testing.T) {
 		}
 	}
 }
+
+// The last watcher of a path to stop removes the persistent watch; one
+// that goes on keeps it.
+func TestPersistentWatchRemovedWithLastWatcher(t *testing.T) {
+	c, root := newRoot(t)
+	mustCreate(t, c, root+"/a", "1")
+	opts := zk.WatchOptions{Mode: zk.WatchPersistent}
+	stay := startWatch(t, c, root, opts)
+	stay.await(t, "stay initial", children("a=1"))
+	ctx, cancel := context.WithCancel(context.Background())
+	leave := zk.NewChildrenWatcher(c, root, opts)
+	done := make(chan error, 1)
+	go func() { done <- leave.Run(ctx) }()
+	for s := range leave.Updates() {
+		if render(s) == "a=1" {
+			break
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	mustCreate(t, c, root+"/b", "2")
+	stay.await(t, "still watching", children("a=1", "b=2"))
+	sessionWatches(t, c, root)
+
+	other := root + "/a"
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	last := zk.NewChildrenWatcher(c, other, opts)
+	done2 := make(chan error, 1)
+	go func() { done2 <- last.Run(ctx2) }()
+	<-last.Updates()
+	sessionWatches(t, c, root, other)
+	cancel2()
+	if err := <-done2; err != nil {
+		t.Fatal(err)
+	}
+	sessionWatches(t, c, root)
+}

@@ -47,6 +47,10 @@ type persistentWatcher interface {
 	// pathEvents subscribes b to the events of path itself.
 	pathEvents(path string, b *inbox) func()
 	addRecursiveWatch(path string) error
+	// holdRecursive and releaseRecursive count the watchers of path in
+	// persistent mode; the last release removes the watch.
+	holdRecursive(path string)
+	releaseRecursive(path string)
 	// persistentSupport reports what is known of the server: +1 supports
 	// persistent watches, -1 does not, 0 unknown.
 	persistentSupport() int
@@ -69,6 +73,50 @@ func (c *Conn) addRecursiveWatch(path string) error {
 		return fmt.Errorf("add watch: %w", err)
 	}
 	return nil
+}
+
+// recursiveRefs counts a Conn's watchers in persistent mode per path. The
+// server keeps one watch per path and session however often it is added,
+// so the last watcher to stop removes it; otherwise it would outlive its
+// watcher for the life of the connection, re-sent after every reconnect.
+type recursiveRefs struct {
+	mu sync.Mutex // held across the removal, so a new add cannot overtake it
+	n  map[string]int
+}
+
+func (c *Conn) holdRecursive(path string) {
+	c.rrefs.mu.Lock()
+	defer c.rrefs.mu.Unlock()
+	if c.rrefs.n == nil {
+		c.rrefs.n = map[string]int{}
+	}
+	c.rrefs.n[path]++
+}
+
+func (c *Conn) releaseRecursive(path string) {
+	c.rrefs.mu.Lock()
+	defer c.rrefs.mu.Unlock()
+	if c.rrefs.n[path]--; c.rrefs.n[path] > 0 {
+		return
+	}
+	delete(c.rrefs.n, path)
+	c.probe.mu.Lock()
+	refused := c.probe.support < 0
+	c.probe.mu.Unlock()
+	if refused || c.zc.State() != StateHasSession {
+		// Refused: there is no watch, and an old server may close the
+		// connection on a request it does not know. Disconnected: a request
+		// would wait for the reconnect; the server forgets the watch with
+		// the connection, so not re-sending it is enough.
+		c.zc.ForgetPersistentWatch(path)
+		return
+	}
+	// Removes the one-shot watches of this session on path too (servers
+	// before 3.9 know no narrower removal); a watcher holding one takes the
+	// EventNotWatching as a reason to re-read and re-arm.
+	if err := c.zc.RemoveAllWatches(path); err != nil && !errors.Is(err, gozk.ErrNoWatcher) {
+		c.zc.ForgetPersistentWatch(path)
+	}
 }
 
 func (c *Conn) pathEvents(path string, b *inbox) func() {

@@ -144,6 +144,18 @@ func (c *Conn) RemoveAllWatches(path string) error {
 	return err
 }
 
+// ForgetPersistentWatch drops the local record of path's persistent watch
+// without asking the server: it is not re-sent after the next reconnect and
+// its events, should the server still send some on this connection, reach
+// the event callback as any event does. For when the connection is down
+// (the server drops a connection's watches with it) and a request would
+// wait for the reconnect.
+func (c *Conn) ForgetPersistentWatch(path string) {
+	c.watchersLock.Lock()
+	defer c.watchersLock.Unlock()
+	delete(c.persistent, path)
+}
+
 // PersistentWatches returns the persistent watches this connection will
 // re-send after a reconnect, path → recursive.
 func (c *Conn) PersistentWatches() map[string]bool {
