@@ -5,7 +5,8 @@
 // expiry; what it does not do is tell its users in a usable form. Conn turns
 // its state callbacks into a SessionEvent stream any number of consumers can
 // follow (Sessions), and ChildrenWatcher keeps a children-plus-data view of
-// one znode current across one-shot watches, reconnects and new sessions.
+// one znode current across one-shot watches (or one persistent recursive
+// watch on ZooKeeper 3.6+, see WatchMode), reconnects and new sessions.
 package zk
 
 import (

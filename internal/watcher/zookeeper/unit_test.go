@@ -43,6 +43,9 @@ func TestConfig(t *testing.T) {
 			t.Errorf("zk_watch_mode %s: got %q, %v", v, m, err)
 		}
 	}
+	if warns, err := config.Decode("synapse.yaml", []byte("hosts: [a:1]\npath: /svc\nzk_watch_mode: classic\n"), NewConfig()); err != nil || len(warns) != 0 {
+		t.Errorf("zk_watch_mode: warnings %v, err %v; want a known key", warns, err)
+	}
 	if got := strings.Join(cfg.sortedHosts(), ","); got != "a:2181,b:2181" {
 		t.Fatalf("sorted hosts %s", got)
 	}
