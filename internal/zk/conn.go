@@ -5,7 +5,8 @@
 // expiry; what it does not do is tell its users in a usable form. Conn turns
 // its state callbacks into a SessionEvent stream any number of consumers can
 // follow (Sessions), and ChildrenWatcher keeps a children-plus-data view of
-// one znode current across one-shot watches, reconnects and new sessions.
+// one znode current across one-shot watches (or one persistent recursive
+// watch on ZooKeeper 3.6+, see WatchMode), reconnects and new sessions.
 package zk
 
 import (
@@ -79,6 +80,8 @@ type Conn struct {
 	hub       *hub
 	reads     chan struct{} // read slots shared by its ChildrenWatchers
 	router    *router       // child watch events for its ChildrenWatchers
+	probe     versionProbe  // persistent watch support (watchmode.go)
+	rrefs     recursiveRefs // persistent watches in use (watchmode.go)
 	closeOnce sync.Once
 }
 

@@ -18,11 +18,14 @@ import (
 // channels are left unread, which blocks nothing: each is buffered and
 // closed once its event is in it.
 type router struct {
-	mu   sync.Mutex
-	subs map[string][]*inbox // parent path → inboxes (nearly always one)
+	mu    sync.Mutex
+	subs  map[string][]*inbox // parent path → inboxes (nearly always one)
+	exact map[string][]*inbox // path → inboxes of its own events
 }
 
-func newRouter() *router { return &router{subs: map[string][]*inbox{}} }
+func newRouter() *router {
+	return &router{subs: map[string][]*inbox{}, exact: map[string][]*inbox{}}
+}
 
 // route queues ev for the subscribers of its parent path. It runs on the
 // library's receive loop, so it never blocks.
@@ -35,6 +38,28 @@ func (r *router) route(ev Event) {
 	defer r.mu.Unlock()
 	for _, b := range r.subs[parent] {
 		b.put(ev)
+	}
+	for _, b := range r.exact[ev.Path] {
+		b.put(ev)
+	}
+}
+
+// subscribeExact adds b to the receivers of path's own events (a watcher
+// in persistent mode sees its znode's creation, deletion and data changes
+// through its recursive watch) and returns the function that removes it.
+func (r *router) subscribeExact(path string, b *inbox) func() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.exact[path] = append(r.exact[path], b)
+	return func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		rest := slices.DeleteFunc(r.exact[path], func(o *inbox) bool { return o == b })
+		if len(rest) == 0 {
+			delete(r.exact, path)
+			return
+		}
+		r.exact[path] = rest
 	}
 }
 

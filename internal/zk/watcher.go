@@ -37,6 +37,8 @@ type WatchOptions struct {
 	// base64_ names from the name alone, so reading them would only add
 	// load. Asked once per child; it must depend on the name only.
 	SkipData func(name string) bool
+	// Mode picks the watches held (see WatchMode); "" is WatchClassic.
+	Mode WatchMode
 	// Logger gets refresh failures and recoveries; nil discards.
 	Logger *slog.Logger
 }
@@ -79,9 +81,10 @@ type ChildrenWatcher struct {
 	updates chan Snapshot
 	started atomic.Bool
 
-	st       watchState  // owned by Run's goroutine
-	routed   childRouter // set by Run when c routes child watch events
-	good     Snapshot    // last successful refresh
+	st       watchState        // owned by Run's goroutine
+	routed   childRouter       // set by Run when c routes child watch events
+	pw       persistentWatcher // set by Run in persistent mode
+	good     Snapshot          // last successful refresh
 	haveGood bool
 	lastErr  error
 }
@@ -129,6 +132,7 @@ func (w *ChildrenWatcher) Run(ctx context.Context) error {
 		in, unsubscribe := r.childEvents(w.path)
 		defer unsubscribe()
 		w.st.inbox, w.routed = in, r
+		defer w.startPersistent()()
 	}
 	lp := &loop{sessions: w.c.Sessions(ctx), backoff: w.opts.RetryMin}
 	if w.opts.ResyncInterval > 0 {

@@ -13,6 +13,9 @@ import (
 // children. A watch that is still armed is not re-armed; a read on it is a
 // plain read. On error the caller schedules a full refresh.
 func (w *ChildrenWatcher) refresh(ctx context.Context) error {
+	if w.pw != nil {
+		return w.refreshPersistent(ctx)
+	}
 	st := &w.st
 	full := st.full
 	if full || st.list {
@@ -153,7 +156,7 @@ type childRead struct {
 func (w *ChildrenWatcher) fetch(ctx context.Context, names []string) error {
 	reqs := make([]childRead, len(names))
 	for i, n := range names {
-		reqs[i] = childRead{name: n, watch: !w.st.dataArmed(w.st.children[n])}
+		reqs[i] = childRead{name: n, watch: !w.st.persistent && !w.st.dataArmed(w.st.children[n])}
 	}
 	w.readAll(ctx, reqs)
 	var errs []error

@@ -46,51 +46,55 @@ func TestWatchersShareRoutedChildEvents(t *testing.T) {
 // The library re-arms after a reconnect only the watches it keeps a channel
 // for; routed data watches are re-armed by the watcher's own full refresh.
 func TestRoutedDataWatchSurvivesReconnect(t *testing.T) {
-	z := testutil.SharedZooKeeper(t)
-	p := testutil.NewTCPProxy(t, z.Addr(0))
-	c := connect(t, []string{p.Addr()}, zk.Options{SessionTimeout: 4 * time.Second})
-	writer := connect(t, z.Addrs(), zk.Options{})
-	l := subscribe(t, c)
-	root := testutil.ZKPath(t)
-	if err := writer.EnsurePath(context.Background(), root); err != nil {
-		t.Fatal(err)
-	}
-	mustCreate(t, writer, root+"/a", "1")
-	w := startWatch(t, c, root, zk.WatchOptions{})
-	w.await(t, "initial", children("a=1"))
-
-	sid := c.SessionID()
-	p.Block()
-	l.waitState(t, zk.SessionDisconnected)
-	p.Unblock()
-	if ev := l.waitState(t, zk.SessionReconnected); ev.SessionID != sid {
-		t.Fatalf("reconnected as %x, want the same session %x", ev.SessionID, sid)
-	}
-	for _, v := range []string{"2", "3"} {
-		if _, err := writer.Set(root+"/a", []byte(v), -1); err != nil {
+	forModes(t, func(t *testing.T, mode zk.WatchMode) {
+		z := testutil.SharedZooKeeper(t)
+		p := testutil.NewTCPProxy(t, z.Addr(0))
+		c := connect(t, []string{p.Addr()}, zk.Options{SessionTimeout: 4 * time.Second})
+		writer := connect(t, z.Addrs(), zk.Options{})
+		l := subscribe(t, c)
+		root := testutil.ZKPath(t)
+		if err := writer.EnsurePath(context.Background(), root); err != nil {
 			t.Fatal(err)
 		}
-		w.await(t, "a="+v+" after the reconnect", children("a="+v))
-	}
+		mustCreate(t, writer, root+"/a", "1")
+		w := startWatch(t, c, root, zk.WatchOptions{Mode: mode})
+		w.await(t, "initial", children("a=1"))
+
+		sid := c.SessionID()
+		p.Block()
+		l.waitState(t, zk.SessionDisconnected)
+		p.Unblock()
+		if ev := l.waitState(t, zk.SessionReconnected); ev.SessionID != sid {
+			t.Fatalf("reconnected as %x, want the same session %x", ev.SessionID, sid)
+		}
+		for _, v := range []string{"2", "3"} {
+			if _, err := writer.Set(root+"/a", []byte(v), -1); err != nil {
+				t.Fatal(err)
+			}
+			w.await(t, "a="+v+" after the reconnect", children("a="+v))
+		}
+	})
 }
 
 // A deleted child leaves the snapshot as soon as its data watch reports
 // the deletion, without waiting for the re-listing (held here until the
 // snapshot is seen); the watcher carries on normally afterwards.
 func TestDeletionDeliveredBeforeRelisting(t *testing.T) {
-	c, root := newRoot(t)
-	mustCreate(t, c, root+"/a", "1")
-	mustCreate(t, c, root+"/b", "2")
-	h := zk.NewHeldListing(c)
-	w := startWatch(t, h, root, zk.WatchOptions{})
-	w.await(t, "initial", children("a=1", "b=2"))
-	release := h.Hold()
-	t.Cleanup(release) // runs first: the watcher's Run may wait in a listing
-	if err := c.Delete(root+"/b", -1); err != nil {
-		t.Fatal(err)
-	}
-	w.await(t, "deletion while the listing is held", children("a=1"))
-	release()
-	mustCreate(t, c, root+"/c", "3")
-	w.await(t, "a later creation", children("a=1", "c=3"))
+	forModes(t, func(t *testing.T, mode zk.WatchMode) {
+		c, root := newRoot(t)
+		mustCreate(t, c, root+"/a", "1")
+		mustCreate(t, c, root+"/b", "2")
+		h := zk.NewHeldListing(c)
+		w := startWatch(t, h, root, zk.WatchOptions{Mode: mode})
+		w.await(t, "initial", children("a=1", "b=2"))
+		release := h.Hold()
+		t.Cleanup(release) // runs first: the watcher's Run may wait in a listing
+		if err := c.Delete(root+"/b", -1); err != nil {
+			t.Fatal(err)
+		}
+		w.await(t, "deletion while the listing is held", children("a=1"))
+		release()
+		mustCreate(t, c, root+"/c", "3")
+		w.await(t, "a later creation", children("a=1", "c=3"))
+	})
 }

@@ -30,6 +30,10 @@ type watchState struct {
 	// that is known before the re-listing the refresh does (see
 	// ChildrenWatcher.deliverDeletions).
 	deleted bool
+
+	// persistent: one recursive watch instead of the above (see
+	// watcher_persistent.go); pwatched: it is set on this connection.
+	persistent, pwatched bool
 }
 
 type child struct {
@@ -53,6 +57,7 @@ func (st *watchState) dataArmed(c *child) bool {
 // session: the library re-arms only the watches it keeps channels for, so
 // the full refresh that follows must arm these again.
 func (st *watchState) disarmRouted() {
+	st.pwatched = false
 	if st.inbox == nil {
 		return
 	}
@@ -75,7 +80,7 @@ func newWatchState() watchState {
 }
 
 func (st *watchState) pending() bool {
-	return st.full || st.list || st.parent || len(st.dirty) > 0
+	return st.full || st.list || st.parent || st.deleted || len(st.dirty) > 0
 }
 
 // armed reports whether *ch is a watch that has not fired. A fired one is
@@ -202,6 +207,10 @@ func (st *watchState) applyInbox(parent string) {
 		return
 	}
 	for _, ev := range st.inbox.take() {
+		if st.persistent {
+			st.applyPersistent(parent, ev)
+			continue
+		}
 		name, ok := childOf(parent, ev.Path)
 		if !ok {
 			continue

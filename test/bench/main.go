@@ -39,6 +39,7 @@ type options struct {
 	seed            int64
 	keep            bool
 	dynamicServers  string
+	zkWatchMode     string
 	poll            time.Duration
 }
 
@@ -64,6 +65,7 @@ func parseFlags() options {
 	flag.StringVar(&o.skip, "skip", "", "comma-separated scenarios to skip: propagation,burst,scale")
 	flag.Int64Var(&o.seed, "seed", 1, "random seed of the events")
 	flag.StringVar(&o.dynamicServers, "dynamic-servers", "", "synapse haproxy.dynamic_servers (auto or off); empty keeps synapse's default")
+	flag.StringVar(&o.zkWatchMode, "zk-watch-mode", "", "synapse zk_watch_mode (auto, persistent or classic); empty keeps synapse's default")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temp dir (logs, configs) for inspection")
 	flag.Parse()
 	if o.full {

@@ -39,6 +39,7 @@ func (o options) record() map[string]any {
 		"burst_services": o.burstServices, "burst_backends": o.burstBackends,
 		"scale_services": o.scaleServices, "scale_backends": o.scaleBackends, "full": o.full, "seed": o.seed,
 		"dynamic_servers": o.dynamicServers, "poll": o.poll.String(),
+		"zk_watch_mode": o.zkWatchMode,
 	}
 }
 

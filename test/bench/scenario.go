@@ -49,7 +49,7 @@ func (e *env) startScenario(ctx context.Context, name string, services []string,
 	}
 	sc.ha, sc.client = h, haproxy.New(h.StatsSocket, haproxy.WithTimeout(30*time.Second))
 	start = time.Now()
-	sc.syn, err = e.startSynapse(h, synapseOpts{name: name, services: services, zkRoot: sc.root, restartInterval: o.restartInterval, dynamicServers: o.dynamicServers})
+	sc.syn, err = e.startSynapse(h, synapseOpts{name: name, services: services, zkRoot: sc.root, restartInterval: o.restartInterval, dynamicServers: o.dynamicServers, zkWatchMode: o.zkWatchMode})
 	if err != nil {
 		return nil, err
 	}

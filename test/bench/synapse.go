@@ -19,6 +19,7 @@ type synapseOpts struct {
 	zkRoot          string
 	restartInterval float64 // seconds
 	dynamicServers  string  // "" leaves synapse's default
+	zkWatchMode     string  // "" leaves synapse's default
 }
 
 // synapseProc is a running synapse binary.
@@ -35,10 +36,11 @@ type synapseProc struct {
 func synapseConfig(e *env, h *testutil.HAProxy, o synapseOpts, metricsPort int) map[string]any {
 	services := map[string]any{}
 	for _, s := range o.services {
-		services[s] = map[string]any{
-			"discovery": map[string]any{"method": "zookeeper", "hosts": e.zk.Addrs(), "path": o.zkRoot + "/" + s},
-			"haproxy":   map[string]any{"listen": []string{"mode tcp"}},
+		disc := map[string]any{"method": "zookeeper", "hosts": e.zk.Addrs(), "path": o.zkRoot + "/" + s}
+		if o.zkWatchMode != "" {
+			disc["zk_watch_mode"] = o.zkWatchMode
 		}
+		services[s] = map[string]any{"discovery": disc, "haproxy": map[string]any{"listen": []string{"mode tcp"}}}
 	}
 	ha := map[string]any{
 		"config_file_path": h.ConfigPath, "socket_file_path": h.StatsSocket,

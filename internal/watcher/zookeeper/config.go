@@ -9,6 +9,7 @@ import (
 
 	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/synapse/retry"
+	"github.com/smartstack-go/smartstack/internal/zk"
 	"github.com/smartstack-go/smartstack/internal/zkconfig"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
@@ -45,6 +46,9 @@ type Config struct {
 	// SessionTimeout (ours) is asked of ZooKeeper. Watchers sharing a
 	// host list share one session: the first one's value wins.
 	SessionTimeout config.Duration `yaml:"session_timeout"`
+	// WatchMode (ours, zk_watch_mode): auto, persistent or classic (see
+	// zk.WatchMode); empty is auto.
+	WatchMode string `yaml:"zk_watch_mode"`
 	// zk_auth and zk_tls (docs/synapse.md): off by default. Reading needs
 	// no credential; one only decides the ACL of the znodes the watcher
 	// creates for a missing path.
@@ -114,6 +118,9 @@ func (c *Config) Validate() error {
 	if err := c.Security.Validate(); err != nil {
 		errs = append(errs, err)
 	}
+	if _, err := c.watchMode(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
@@ -154,6 +161,18 @@ func (c *Config) format() (registration.Format, error) {
 		return registration.Format{}, fmt.Errorf(`decode.method: %q is invalid; want "nerve" or "serverset"`, c.Decode.Method)
 	}
 	return registration.Format{Method: m, EndpointName: c.Decode.EndpointName}, nil
+}
+
+// watchMode is zk_watch_mode, auto when unset.
+func (c *Config) watchMode() (zk.WatchMode, error) {
+	if c.WatchMode == "" {
+		return zk.WatchAuto, nil
+	}
+	m, err := zk.ParseWatchMode(c.WatchMode)
+	if err != nil {
+		return "", fmt.Errorf("zk_watch_mode: %q is invalid; want auto, persistent or classic", c.WatchMode)
+	}
+	return m, nil
 }
 
 // jitter is discovery_jitter when set and valid, else 0.

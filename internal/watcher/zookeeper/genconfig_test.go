@@ -47,50 +47,57 @@ func genConfig(want map[string]string) func(watcher.Snapshot) error {
 }
 
 func TestGeneratorConfigFromParentData(t *testing.T) {
-	z := testutil.SharedZooKeeper(t)
-	c := zkConn(t, z.Addrs())
-	root := testutil.ZKPath(t)
-	mustEnsure(t, c, root)
-	r := start(t, Method, testConfig(z.Addrs(), root), nil)
-	r.Await(t, "empty parent data: no change", genConfig(nil))
-	if _, err := c.Set(root, []byte(`{"haproxy":{"port":3000},"file_output":{}}`), -1); err != nil {
-		t.Fatal(err)
-	}
-	r.Await(t, "parent data", genConfig(map[string]string{"haproxy": "map[port:3000]", "file_output": "map[]"}))
-	if _, err := c.Set(root, []byte(`{"haproxy":`), -1); err != nil {
-		t.Fatal(err)
-	}
-	r.Await(t, "invalid JSON: no change", genConfig(nil))
-	mustCreate(t, c, root+"/a_0000000001", `{"host":"a","port":1}`, 0)
-	r.Await(t, "child added", backends(`{"name":null,"host":"a","port":1,"id":1,"weight":null,"haproxy_server_options":null,"labels":null}`))
-	if n := r.logs.Count("ignoring generator config"); n != 1 {
-		t.Fatalf("invalid generator config logged %d times, want once", n)
-	}
+	forModes(t, func(t *testing.T, mode string) {
+		z := testutil.SharedZooKeeper(t)
+		c := zkConn(t, z.Addrs())
+		root := testutil.ZKPath(t)
+		mustEnsure(t, c, root)
+		cfg := testConfig(z.Addrs(), root)
+		cfg.WatchMode = mode
+		r := start(t, Method, cfg, nil)
+		r.Await(t, "empty parent data: no change", genConfig(nil))
+		if _, err := c.Set(root, []byte(`{"haproxy":{"port":3000},"file_output":{}}`), -1); err != nil {
+			t.Fatal(err)
+		}
+		r.Await(t, "parent data", genConfig(map[string]string{"haproxy": "map[port:3000]", "file_output": "map[]"}))
+		if _, err := c.Set(root, []byte(`{"haproxy":`), -1); err != nil {
+			t.Fatal(err)
+		}
+		r.Await(t, "invalid JSON: no change", genConfig(nil))
+		mustCreate(t, c, root+"/a_0000000001", `{"host":"a","port":1}`, 0)
+		r.Await(t, "child added", backends(`{"name":null,"host":"a","port":1,"id":1,"weight":null,"haproxy_server_options":null,"labels":null}`))
+		if n := r.logs.Count("ignoring generator config"); n != 1 {
+			t.Fatalf("invalid generator config logged %d times, want once", n)
+		}
+	})
 }
 
 func TestGeneratorConfigPath(t *testing.T) {
-	z := testutil.SharedZooKeeper(t)
-	c := zkConn(t, z.Addrs())
-	root := testutil.ZKPath(t)
-	mustEnsure(t, c, root+"/svc")
-	if _, err := c.Set(root+"/svc", []byte(`{"haproxy":{"from":"parent"}}`), -1); err != nil {
-		t.Fatal(err)
-	}
-	cfg := testConfig(z.Addrs(), root+"/svc")
-	cfg.GeneratorConfigPath = root + "/cfg"
-	r := start(t, Method, cfg, nil)
-	r.Await(t, "config node missing: no change", genConfig(nil))
-	mustCreate(t, c, root+"/cfg", `{"haproxy":{"from":"cfg"}}`, 0)
-	r.Await(t, "config node created", genConfig(map[string]string{"haproxy": "map[from:cfg]"}))
-	if _, err := c.Set(root+"/cfg", []byte(`{"haproxy":{"from":"cfg2"}}`), -1); err != nil {
-		t.Fatal(err)
-	}
-	r.Await(t, "config node changed", genConfig(map[string]string{"haproxy": "map[from:cfg2]"}))
-	mustCreate(t, c, root+"/svc/a_0000000001", `{"host":"a","port":1}`, 0)
-	s := r.Await(t, "child added", backends(`{"name":null,"host":"a","port":1,"id":1,"weight":null,"haproxy_server_options":null,"labels":null}`))
-	if err := genConfig(map[string]string{"haproxy": "map[from:cfg2]"})(s); err != nil {
-		t.Fatalf("generator config lost on a children change: %v", err)
-	}
+	forModes(t, func(t *testing.T, mode string) {
+		z := testutil.SharedZooKeeper(t)
+		c := zkConn(t, z.Addrs())
+		root := testutil.ZKPath(t)
+		mustEnsure(t, c, root+"/svc")
+		if _, err := c.Set(root+"/svc", []byte(`{"haproxy":{"from":"parent"}}`), -1); err != nil {
+			t.Fatal(err)
+		}
+		cfg := testConfig(z.Addrs(), root+"/svc")
+		cfg.GeneratorConfigPath = root + "/cfg"
+		cfg.WatchMode = mode
+		r := start(t, Method, cfg, nil)
+		r.Await(t, "config node missing: no change", genConfig(nil))
+		mustCreate(t, c, root+"/cfg", `{"haproxy":{"from":"cfg"}}`, 0)
+		r.Await(t, "config node created", genConfig(map[string]string{"haproxy": "map[from:cfg]"}))
+		if _, err := c.Set(root+"/cfg", []byte(`{"haproxy":{"from":"cfg2"}}`), -1); err != nil {
+			t.Fatal(err)
+		}
+		r.Await(t, "config node changed", genConfig(map[string]string{"haproxy": "map[from:cfg2]"}))
+		mustCreate(t, c, root+"/svc/a_0000000001", `{"host":"a","port":1}`, 0)
+		s := r.Await(t, "child added", backends(`{"name":null,"host":"a","port":1,"id":1,"weight":null,"haproxy_server_options":null,"labels":null}`))
+		if err := genConfig(map[string]string{"haproxy": "map[from:cfg2]"})(s); err != nil {
+			t.Fatalf("generator config lost on a children change: %v", err)
+		}
+	})
 }
 
 func TestGeneratorConfigDisabled(t *testing.T) {

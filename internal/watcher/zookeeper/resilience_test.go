@@ -20,28 +20,32 @@ func stale(s watcher.Snapshot) error {
 }
 
 func TestSessionExpiryKeepsWatching(t *testing.T) {
-	z := testutil.SharedZooKeeper(t)
-	c := zkConn(t, z.Addrs())
-	p := testutil.NewTCPProxy(t, z.Addr(0))
-	root := testutil.ZKPath(t)
-	mustEnsure(t, c, root)
-	mustCreate(t, c, root+"/a_0000000001", `{"host":"a","port":1}`, 0)
-	r := start(t, Method, testConfig([]string{p.Addr()}, root), nil)
-	a := `{"name":null,"host":"a","port":1,"id":1,"weight":null,"haproxy_server_options":null,"labels":null}`
-	r.Await(t, "before expiry", backends(a))
-	old := r.b.entry.Load().client().SessionID()
+	forModes(t, func(t *testing.T, mode string) {
+		z := testutil.SharedZooKeeper(t)
+		c := zkConn(t, z.Addrs())
+		p := testutil.NewTCPProxy(t, z.Addr(0))
+		root := testutil.ZKPath(t)
+		mustEnsure(t, c, root)
+		mustCreate(t, c, root+"/a_0000000001", `{"host":"a","port":1}`, 0)
+		cfg := testConfig([]string{p.Addr()}, root)
+		cfg.WatchMode = mode
+		r := start(t, Method, cfg, nil)
+		a := `{"name":null,"host":"a","port":1,"id":1,"weight":null,"haproxy_server_options":null,"labels":null}`
+		r.Await(t, "before expiry", backends(a))
+		old := r.b.entry.Load().client().SessionID()
 
-	z.ExpireSession(t, p, old)
-	testutil.Eventually(t, waitLong, func() error {
-		cl := r.b.entry.Load().client()
-		if id := cl.SessionID(); id == old || cl.State() != zk.StateHasSession {
-			return fmt.Errorf("no new session yet (id 0x%x, state %s)", id, cl.State())
-		}
-		return r.W.(watcher.Pinger).Ping(t.Context())
+		z.ExpireSession(t, p, old)
+		testutil.Eventually(t, waitLong, func() error {
+			cl := r.b.entry.Load().client()
+			if id := cl.SessionID(); id == old || cl.State() != zk.StateHasSession {
+				return fmt.Errorf("no new session yet (id 0x%x, state %s)", id, cl.State())
+			}
+			return r.W.(watcher.Pinger).Ping(t.Context())
+		})
+		mustCreate(t, c, root+"/b_0000000002", `{"host":"b","port":2}`, 0)
+		r.Await(t, "change after the new session", backends(a,
+			`{"name":null,"host":"b","port":2,"id":2,"weight":null,"haproxy_server_options":null,"labels":null}`))
 	})
-	mustCreate(t, c, root+"/b_0000000002", `{"host":"b","port":2}`, 0)
-	r.Await(t, "change after the new session", backends(a,
-		`{"name":null,"host":"b","port":2,"id":2,"weight":null,"haproxy_server_options":null,"labels":null}`))
 }
 
 // TestPingWhileDisconnected stops the watcher before unblocking: a
@@ -68,29 +72,33 @@ func TestPingWhileDisconnected(t *testing.T) {
 }
 
 func TestParentDeletedThenRecreated(t *testing.T) {
-	z := testutil.SharedZooKeeper(t)
-	c := zkConn(t, z.Addrs())
-	root := testutil.ZKPath(t) + "/svc"
-	mustEnsure(t, c, root)
-	mustCreate(t, c, root+"/a_0000000001", `{"host":"a","port":1}`, 0)
-	r := start(t, Method, testConfig(z.Addrs(), root), nil)
-	r.Await(t, "before", backends(`{"name":null,"host":"a","port":1,"id":1,"weight":null,"haproxy_server_options":null,"labels":null}`))
+	forModes(t, func(t *testing.T, mode string) {
+		z := testutil.SharedZooKeeper(t)
+		c := zkConn(t, z.Addrs())
+		root := testutil.ZKPath(t) + "/svc"
+		mustEnsure(t, c, root)
+		mustCreate(t, c, root+"/a_0000000001", `{"host":"a","port":1}`, 0)
+		cfg := testConfig(z.Addrs(), root)
+		cfg.WatchMode = mode
+		r := start(t, Method, cfg, nil)
+		r.Await(t, "before", backends(`{"name":null,"host":"a","port":1,"id":1,"weight":null,"haproxy_server_options":null,"labels":null}`))
 
-	if err := c.Delete(root+"/a_0000000001", -1); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Delete(root, -1); err != nil {
-		t.Fatal(err)
-	}
-	// The child's deletion may be seen first (an empty set); the parent's
-	// must then be reported stale, never as a final empty set.
-	r.Await(t, "parent gone: stale", stale)
-	if n := r.logs.Count("service znode deleted"); n != 1 {
-		t.Fatalf("deletion logged %d times, want 1", n)
-	}
-	mustEnsure(t, c, root)
-	mustCreate(t, c, root+"/b_0000000002", `{"host":"b","port":2}`, 0)
-	r.Await(t, "recreated", backends(`{"name":null,"host":"b","port":2,"id":2,"weight":null,"haproxy_server_options":null,"labels":null}`))
+		if err := c.Delete(root+"/a_0000000001", -1); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Delete(root, -1); err != nil {
+			t.Fatal(err)
+		}
+		// The child's deletion may be seen first (an empty set); the parent's
+		// must then be reported stale, never as a final empty set.
+		r.Await(t, "parent gone: stale", stale)
+		if n := r.logs.Count("service znode deleted"); n != 1 {
+			t.Fatalf("deletion logged %d times, want 1", n)
+		}
+		mustEnsure(t, c, root)
+		mustCreate(t, c, root+"/b_0000000002", `{"host":"b","port":2}`, 0)
+		r.Await(t, "recreated", backends(`{"name":null,"host":"b","port":2,"id":2,"weight":null,"haproxy_server_options":null,"labels":null}`))
+	})
 }
 
 func TestRunReturnsPromptlyWithoutLeaks(t *testing.T) {

@@ -34,6 +34,18 @@ func TestConfig(t *testing.T) {
 		time.Duration(cfg.ResyncInterval) != DefaultResyncInterval || cfg.RetryPolicy.Policy() != DefaultRetryPolicy() {
 		t.Fatalf("defaults: %+v", cfg)
 	}
+	if m, err := cfg.watchMode(); m != zk.WatchAuto || err != nil {
+		t.Fatalf("default zk_watch_mode = %q, %v; want auto", m, err)
+	}
+	for _, v := range []string{"auto", "persistent", "classic"} {
+		c, err := decodePoll(t, "hosts: [a:1]\npath: /svc\nzk_watch_mode: "+v+"\n")
+		if m, _ := c.watchMode(); err != nil || string(m) != v {
+			t.Errorf("zk_watch_mode %s: got %q, %v", v, m, err)
+		}
+	}
+	if warns, err := config.Decode("synapse.yaml", []byte("hosts: [a:1]\npath: /svc\nzk_watch_mode: classic\n"), NewConfig()); err != nil || len(warns) != 0 {
+		t.Errorf("zk_watch_mode: warnings %v, err %v; want a known key", warns, err)
+	}
 	if got := strings.Join(cfg.sortedHosts(), ","); got != "a:2181,b:2181" {
 		t.Fatalf("sorted hosts %s", got)
 	}
@@ -49,6 +61,7 @@ func TestConfig(t *testing.T) {
 		"hosts: [a:1]\npath: /svc\ndecode: {endpoint_name: x}\n":      "decode.method: missing",
 		"hosts: [a:1]\npath: /svc\ngenerator_config_path: x/y\n":      `generator_config_path: "x/y" must start with /`,
 		"hosts: [a:1]\npath: /svc\nretry_policy: {max_attempts: 0}\n": "retry_policy: invalid retry policy: max_attempts",
+		"hosts: [a:1]\npath: /svc\nzk_watch_mode: recursive\n":        `zk_watch_mode: "recursive" is invalid; want auto, persistent or classic`,
 	} {
 		if _, err := decodePoll(t, src); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: err = %v, want %q", src, err, want)

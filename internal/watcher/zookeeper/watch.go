@@ -111,7 +111,9 @@ const reconnectResyncJitter = time.Second
 
 func (w *Watcher) watchOptions() zk.WatchOptions {
 	p := w.cfg.RetryPolicy.Policy()
+	mode, _ := w.cfg.watchMode() // validated at load
 	return zk.WatchOptions{
+		Mode:           mode,
 		ResyncInterval: time.Duration(w.cfg.ResyncInterval),
 		ResyncJitter:   reconnectResyncJitter,
 		RetryMin:       p.BaseInterval,

@@ -16,30 +16,34 @@ import (
 const nerveData = `{"host":"10.0.0.1","port":"8888","name":"i-1","weight":"1","haproxy_server_options":"backup","labels":{"z":"1","a":"2"},"skipGc":true,"haproxy_server_id":9}`
 
 func TestNerveChildrenAppearAndDisappear(t *testing.T) {
-	z := testutil.SharedZooKeeper(t)
-	c := zkConn(t, z.Addrs())
-	root := testutil.ZKPath(t) + "/services/web"
-	r := start(t, Method, testConfig(z.Addrs(), root), nil)
-	r.Await(t, "initial empty set", backends())
-	if ok, _, err := c.Exists(root); err != nil || !ok {
-		t.Fatalf("watched path not created: %v %v", ok, err)
-	}
+	forModes(t, func(t *testing.T, mode string) {
+		z := testutil.SharedZooKeeper(t)
+		c := zkConn(t, z.Addrs())
+		root := testutil.ZKPath(t) + "/services/web"
+		cfg := testConfig(z.Addrs(), root)
+		cfg.WatchMode = mode
+		r := start(t, Method, cfg, nil)
+		r.Await(t, "initial empty set", backends())
+		if ok, _, err := c.Exists(root); err != nil || !ok {
+			t.Fatalf("watched path not created: %v %v", ok, err)
+		}
 
-	first := mustCreate(t, c, root+"/i-1_", nerveData, zk.FlagEphemeral|zk.FlagSequence)
-	r.Await(t, "first child", backends(
-		`{"name":"i-1","host":"10.0.0.1","port":"8888","id":0,"weight":"1","haproxy_server_options":"backup","labels":{"z":"1","a":"2"}}`))
-	mustCreate(t, c, root+"/i-2_", `{"host":"10.0.0.2","port":3000,"name":"i-2","weight":5}`, zk.FlagEphemeral|zk.FlagSequence)
-	r.Await(t, "second child", backends(
-		`{"name":"i-1","host":"10.0.0.1","port":"8888","id":0,"weight":"1","haproxy_server_options":"backup","labels":{"z":"1","a":"2"}}`,
-		`{"name":"i-2","host":"10.0.0.2","port":3000,"id":1,"weight":5,"haproxy_server_options":null,"labels":null}`))
-	if err := c.Delete(first, -1); err != nil {
-		t.Fatal(err)
-	}
-	r.Await(t, "first removed", backends(
-		`{"name":"i-2","host":"10.0.0.2","port":3000,"id":1,"weight":5,"haproxy_server_options":null,"labels":null}`))
-	if err := r.W.(watcher.Pinger).Ping(t.Context()); err != nil {
-		t.Fatalf("Ping = %v", err)
-	}
+		first := mustCreate(t, c, root+"/i-1_", nerveData, zk.FlagEphemeral|zk.FlagSequence)
+		r.Await(t, "first child", backends(
+			`{"name":"i-1","host":"10.0.0.1","port":"8888","id":0,"weight":"1","haproxy_server_options":"backup","labels":{"z":"1","a":"2"}}`))
+		mustCreate(t, c, root+"/i-2_", `{"host":"10.0.0.2","port":3000,"name":"i-2","weight":5}`, zk.FlagEphemeral|zk.FlagSequence)
+		r.Await(t, "second child", backends(
+			`{"name":"i-1","host":"10.0.0.1","port":"8888","id":0,"weight":"1","haproxy_server_options":"backup","labels":{"z":"1","a":"2"}}`,
+			`{"name":"i-2","host":"10.0.0.2","port":3000,"id":1,"weight":5,"haproxy_server_options":null,"labels":null}`))
+		if err := c.Delete(first, -1); err != nil {
+			t.Fatal(err)
+		}
+		r.Await(t, "first removed", backends(
+			`{"name":"i-2","host":"10.0.0.2","port":3000,"id":1,"weight":5,"haproxy_server_options":null,"labels":null}`))
+		if err := r.W.(watcher.Pinger).Ping(t.Context()); err != nil {
+			t.Fatalf("Ping = %v", err)
+		}
+	})
 }
 
 // getCounter counts data reads per path, to prove what was not read.

@@ -100,6 +100,10 @@ type Conn struct {
 	watchersLock sync.Mutex
 	closeChan    chan struct{} // channel to tell send loop stop
 
+	// PATCHED: persistent watches (AddWatch), path → recursive; guarded by
+	// watchersLock. See persistent.go.
+	persistent map[string]bool
+
 	// Debug (used by unit tests)
 	reconnectLatch   chan struct{}
 	setWatchLimit    int
@@ -573,13 +577,14 @@ func (c *Conn) invalidateWatches(err error) {
 		}
 		c.watchers = make(map[watchPathType][]chan Event)
 	}
+	c.invalidatePersistentLocked(err)
 }
 
 func (c *Conn) sendSetWatches() {
 	c.watchersLock.Lock()
 	defer c.watchersLock.Unlock()
 
-	if len(c.watchers) == 0 {
+	if len(c.watchers) == 0 && len(c.persistent) == 0 {
 		return
 	}
 
@@ -594,39 +599,47 @@ func (c *Conn) sendSetWatches() {
 		limit = c.setWatchLimit
 	}
 
-	var reqs []*setWatchesRequest
-	var req *setWatchesRequest
+	// PATCHED: batches carry the persistent watches too (setWatches2, see
+	// persistent.go); a batch without any goes out as plain setWatches.
+	var reqs []*setWatches2Request
+	var req *setWatches2Request
 	var sizeSoFar int
 
 	n := 0
-	for pathType, watchers := range c.watchers {
-		if len(watchers) == 0 {
-			continue
-		}
-		addlLen := 4 + len(pathType.path)
+	add := func(path string, list func(*setWatches2Request) *[]string) {
+		addlLen := 4 + len(path)
 		if req == nil || sizeSoFar+addlLen > limit {
 			if req != nil {
 				// add to set of requests that we'll send
 				reqs = append(reqs, req)
 			}
-			sizeSoFar = 28 // fixed overhead of a set-watches packet
-			req = &setWatchesRequest{
-				RelativeZxid: atomic.LoadInt64(&c.lastZxid),
-				DataWatches:  make([]string, 0),
-				ExistWatches: make([]string, 0),
-				ChildWatches: make([]string, 0),
-			}
+			sizeSoFar = 36 // fixed overhead of a set-watches-2 packet
+			req = newSetWatches2Request(atomic.LoadInt64(&c.lastZxid))
 		}
 		sizeSoFar += addlLen
+		l := list(req)
+		*l = append(*l, path)
+		n++
+	}
+	for pathType, watchers := range c.watchers {
+		if len(watchers) == 0 {
+			continue
+		}
 		switch pathType.wType {
 		case watchTypeData:
-			req.DataWatches = append(req.DataWatches, pathType.path)
+			add(pathType.path, func(r *setWatches2Request) *[]string { return &r.DataWatches })
 		case watchTypeExist:
-			req.ExistWatches = append(req.ExistWatches, pathType.path)
+			add(pathType.path, func(r *setWatches2Request) *[]string { return &r.ExistWatches })
 		case watchTypeChild:
-			req.ChildWatches = append(req.ChildWatches, pathType.path)
+			add(pathType.path, func(r *setWatches2Request) *[]string { return &r.ChildWatches })
 		}
-		n++
+	}
+	for path, recursive := range c.persistent {
+		if recursive {
+			add(path, func(r *setWatches2Request) *[]string { return &r.PersistentRecursiveWatches })
+		} else {
+			add(path, func(r *setWatches2Request) *[]string { return &r.PersistentWatches })
+		}
 	}
 	if n == 0 {
 		return
@@ -636,17 +649,25 @@ func (c *Conn) sendSetWatches() {
 	}
 
 	if c.setWatchCallback != nil {
-		c.setWatchCallback(reqs)
+		v1 := make([]*setWatchesRequest, 0, len(reqs))
+		for _, r := range reqs {
+			v1 = append(v1, r.v1())
+		}
+		c.setWatchCallback(v1)
 	}
 
 	go func() {
-		res := &setWatchesResponse{}
 		// TODO: Pipeline these so queue all of them up before waiting on any
 		// response. That will require some investigation to make sure there
 		// aren't failure modes where a blocking write to the channel of requests
 		// could hang indefinitely and cause this goroutine to leak...
 		for _, req := range reqs {
-			_, err := c.request(opSetWatches, req, res, nil)
+			var err error
+			if req.hasPersistent() {
+				_, err = c.request(opSetWatches2, req, &setWatchesResponse{}, nil)
+			} else {
+				_, err = c.request(opSetWatches, req.v1(), &setWatchesResponse{}, nil)
+			}
 			if err != nil {
 				c.logger.Printf("Failed to set previous watches: %v", err)
 				break

@@ -32,6 +32,9 @@ const (
 	opClose           = -11
 	opSetAuth         = 100
 	opSetWatches      = 101
+	opSetWatches2     = 105 // PATCHED (persistent.go)
+	opAddWatch        = 106 // PATCHED (persistent.go)
+	opRemoveWatches   = 18  // PATCHED (persistent.go)
 	opError           = -1
 	// Not in protocol, used internally
 	opWatcherEvent = -2
@@ -144,6 +147,10 @@ var (
 		errSessionMoved:      ErrSessionMoved,
 		errZReconfigDisabled: ErrReconfigDisabled,
 		errBadArguments:      ErrBadArguments,
+		// PATCHED: codes the persistent-watch requests answer with.
+		errUnimplemented:    ErrUnimplemented,
+		errMarshallingError: ErrMarshallingError,
+		errNoWatcher:        ErrNoWatcher,
 	}
 )
 
@@ -183,6 +190,7 @@ const (
 	errSessionMoved            ErrCode = -118
 	// Attempts to perform a reconfiguration operation when reconfiguration feature is disabled
 	errZReconfigDisabled ErrCode = -123
+	errNoWatcher         ErrCode = -121 // PATCHED (persistent.go)
 )
 
 // Constants for ACL permissions
@@ -219,6 +227,9 @@ var (
 		opClose:           "close",
 		opSetAuth:         "setAuth",
 		opSetWatches:      "setWatches",
+		opSetWatches2:     "setWatches2",
+		opAddWatch:        "addWatch",
+		opRemoveWatches:   "removeWatches",
 
 		opWatcherEvent: "watcherEvent",
 	}
