@@ -10,6 +10,7 @@
 package zookeeper
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -65,6 +66,12 @@ type Reporter struct {
 	node  string // full path of the registration, "" when there is none
 	owner int64  // the node's ephemeral owner (0 for persistent nodes)
 	mine  bool   // owner was our session: the node dies with it
+	// wrote and ver are the data of our last write to node and the
+	// version it gave; intact says the last Ping found node at that
+	// version, so a ReportUp of the same data has nothing to send.
+	wrote  []byte
+	ver    int32
+	intact bool
 }
 
 // New builds a reporter from a *Config (or Config). It does not connect.
@@ -233,6 +240,31 @@ func (r *Reporter) remember(c zk.Client, node string, owner int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.node, r.owner, r.mine = node, owner, mine
+	r.wrote, r.intact = nil, false
+}
+
+// written records that data was written to the known node, giving version
+// ver.
+func (r *Reporter) written(data []byte, ver int32) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.wrote, r.ver, r.intact = data, ver, false
+}
+
+// checked records what Ping found: whether node still holds our last
+// write.
+func (r *Reporter) checked(node string, st *zk.Stat) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.intact = r.node == node && r.wrote != nil && st != nil && st.Version == r.ver
+}
+
+// unchanged tells whether the known node, as the last Ping saw it, already
+// holds data: the ReportUp that follows a reconnect then sends nothing.
+func (r *Reporter) unchanged(data []byte) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.node != "" && r.intact && bytes.Equal(r.wrote, data)
 }
 
 // stale tells whether st, the stat of the known node, shows a node that is
@@ -252,6 +284,7 @@ func (r *Reporter) forget(node string) {
 	defer r.mu.Unlock()
 	if r.node == node {
 		r.node, r.owner, r.mine = "", 0, false
+		r.wrote, r.intact = nil, false
 	}
 }
 

@@ -92,22 +92,38 @@ func TestUnitExpiryRound(t *testing.T) {
 	}
 }
 
-// A short disconnect keeps the node: the next ReportUp sets the same node.
-func TestUnitShortDisconnectSetsSameNode(t *testing.T) {
-	e := newFakeEnv()
-	r := e.start(t, testConfig())
-	must(t, r.ReportUp(ctx))
-	node, sid := r.Node(), e.f.SessionID()
-	e.f.emit(zk.SessionDisconnected, sid)
-	if err := r.Ping(ctx); !errors.Is(err, reporter.ErrNotConnected) {
-		t.Fatalf("Ping while disconnected = %v", err)
-	}
-	e.f.emit(zk.SessionReconnected, sid)
-	e.f.takeCalls()
-	must(t, r.Ping(ctx))
-	must(t, r.ReportUp(ctx))
-	if calls := e.f.takeCalls(); !slices.Equal(calls, []string{"exists " + node, "set " + node}) || r.Node() != node {
-		t.Fatalf("after reconnect: calls %q, node %q (was %q)", calls, r.Node(), node)
+// A short disconnect keeps the node: the round after the reconnect only
+// asks whether it exists. A node whose data changed meanwhile (a version
+// we did not write) is set again, on the same node.
+func TestUnitShortDisconnectKeepsNode(t *testing.T) {
+	for _, touched := range []bool{false, true} {
+		e := newFakeEnv()
+		r := e.start(t, testConfig())
+		must(t, r.ReportUp(ctx))
+		node, sid := r.Node(), e.f.SessionID()
+		e.f.emit(zk.SessionDisconnected, sid)
+		if err := r.Ping(ctx); !errors.Is(err, reporter.ErrNotConnected) {
+			t.Fatalf("Ping while disconnected = %v", err)
+		}
+		if touched {
+			n, _ := e.f.node(node)
+			n.data, n.version = []byte("other"), n.version+1
+			e.f.put(node, n)
+		}
+		e.f.emit(zk.SessionReconnected, sid)
+		e.f.takeCalls()
+		must(t, r.Ping(ctx))
+		must(t, r.ReportUp(ctx))
+		want := []string{"exists " + node}
+		if touched {
+			want = append(want, "set "+node)
+		}
+		if calls := e.f.takeCalls(); !slices.Equal(calls, want) || r.Node() != node {
+			t.Fatalf("touched=%v: after reconnect: calls %q, node %q (was %q)", touched, calls, r.Node(), node)
+		}
+		if n, _ := e.f.node(node); string(n.data) == "other" {
+			t.Fatalf("touched=%v: data %q not restored", touched, n.data)
+		}
 	}
 }
 
