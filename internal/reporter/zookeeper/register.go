@@ -130,28 +130,27 @@ func (r *Reporter) ReportDown(ctx context.Context) error {
 	return nil
 }
 
-// Ping checks the session and that the known node still exists (or "/"
-// when there is none). A vanished node, or one left by an expired session,
-// is forgotten and reported as ErrGone so the worker registers again in the
-// same round; the original failed every round until ten failures
-// relaunched the watcher.
+// Ping checks the session and that the known node still exists. The
+// session's state answers for the connection (the client library
+// heartbeats it), and a live watch on the node (see nodeWatch) answers for
+// the node, so a steady round sends nothing; the server is asked only
+// after the watch fired or a session event. A vanished node, or one left
+// by an expired session, is forgotten and reported as ErrGone so the
+// worker registers again in the same round; the original failed every
+// round until ten failures relaunched the watcher.
 func (r *Reporter) Ping(ctx context.Context) error {
 	c, err := r.client()
 	if err != nil {
 		return err
 	}
 	node, _ := r.current()
-	r.checked(node, nil) // until this ping says otherwise
-	target := node
-	if target == "" {
-		target = "/"
-	}
-	ok, st, err := exists(ctx, c, target)
-	if err != nil {
-		return wrap("exists", target, err)
-	}
-	if node == "" {
+	if node == "" || r.watched(node) {
 		return nil
+	}
+	r.checked(node, nil) // until this look says otherwise
+	ok, st, err := r.look(ctx, c, node)
+	if err != nil {
+		return wrap("exists", node, err)
 	}
 	if !ok || r.stale(c, st) {
 		r.forget(node)

@@ -10,7 +10,6 @@
 package zookeeper
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -72,6 +71,12 @@ type Reporter struct {
 	wrote  []byte
 	ver    int32
 	intact bool
+	// watch is the data watch on node (see nodeWatch); sessGen counts the
+	// session events, lookedGen is sessGen at the last look at the server.
+	watch              *nodeWatch
+	sessGen, lookedGen uint64
+	watchStop          chan struct{} // closed by Stop: ends the watch goroutines
+	watchWG            sync.WaitGroup
 }
 
 // New builds a reporter from a *Config (or Config). It does not connect.
@@ -166,6 +171,7 @@ func (r *Reporter) Start(_ context.Context) error {
 		return fmt.Errorf("zookeeper reporter: pool entry %q is a %T, not a zookeeper session", r.key, c)
 	}
 	r.sess, r.release = sess, release
+	r.watchStop = make(chan struct{})
 	r.m.poolUsers(1)
 	r.unlisten = sess.listen(r.onSession)
 	if d := r.cfg.ttl(); d > 0 {
@@ -197,6 +203,7 @@ func (r *Reporter) Stop(ctx context.Context) error {
 		}
 		r.forget(node)
 	}
+	r.stopWatches()
 	relErr := r.release()
 	r.m.poolUsers(-1)
 	r.sess, r.release, r.unlisten = nil, nil, nil
@@ -214,10 +221,8 @@ func (r *Reporter) Wake() <-chan struct{} { return r.wake }
 func (r *Reporter) onSession(ev zk.SessionEvent) {
 	switch ev.State {
 	case zk.SessionConnected, zk.SessionReconnected, zk.SessionNew:
-		select {
-		case r.wake <- struct{}{}:
-		default: // a wake is already pending
-		}
+		r.sessionChanged()
+		r.nudge()
 	}
 }
 
@@ -240,31 +245,7 @@ func (r *Reporter) remember(c zk.Client, node string, owner int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.node, r.owner, r.mine = node, owner, mine
-	r.wrote, r.intact = nil, false
-}
-
-// written records that data was written to the known node, giving version
-// ver.
-func (r *Reporter) written(data []byte, ver int32) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.wrote, r.ver, r.intact = data, ver, false
-}
-
-// checked records what Ping found: whether node still holds our last
-// write.
-func (r *Reporter) checked(node string, st *zk.Stat) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.intact = r.node == node && r.wrote != nil && st != nil && st.Version == r.ver
-}
-
-// unchanged tells whether the known node, as the last Ping saw it, already
-// holds data: the ReportUp that follows a reconnect then sends nothing.
-func (r *Reporter) unchanged(data []byte) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.node != "" && r.intact && bytes.Equal(r.wrote, data)
+	r.wrote, r.intact, r.watch = nil, false, nil
 }
 
 // stale tells whether st, the stat of the known node, shows a node that is
@@ -284,7 +265,7 @@ func (r *Reporter) forget(node string) {
 	defer r.mu.Unlock()
 	if r.node == node {
 		r.node, r.owner, r.mine = "", 0, false
-		r.wrote, r.intact = nil, false
+		r.wrote, r.intact, r.watch = nil, false, nil
 	}
 }
 

@@ -114,7 +114,7 @@ func TestUnitShortDisconnectKeepsNode(t *testing.T) {
 		e.f.takeCalls()
 		must(t, r.Ping(ctx))
 		must(t, r.ReportUp(ctx))
-		want := []string{"exists " + node}
+		want := []string{"getw " + node}
 		if touched {
 			want = append(want, "set "+node)
 		}
