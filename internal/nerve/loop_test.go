@@ -80,12 +80,18 @@ func TestRunPromptWithLongInterval(t *testing.T) {
 func TestFailureCounter(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
+		err     error // nil: alternate errPing and ErrNotConnected
 		fail    func(round int) bool
 		rounds  int
 		wantErr bool
 	}{
-		{"always failing", func(int) bool { return true }, 10, true},
-		{"reset by success", func(r int) bool { return r%10 != 9 }, 101, false},
+		{"always failing", errPing, func(int) bool { return true }, 10, true},
+		{"reset by success", errPing, func(r int) bool { return r%10 != 9 }, 101, false},
+		// A disconnected registry never ends the worker: a restart would
+		// delete a registration whose session may still be alive.
+		{"disconnected never counts", reporter.ErrNotConnected, func(int) bool { return true }, 100, false},
+		// ...nor resets the count of real failures.
+		{"disconnects between failures", nil, func(int) bool { return true }, 19, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rep := newFakeReporter()
@@ -97,7 +103,12 @@ func TestFailureCounter(t *testing.T) {
 				rep.set(func(f *fakeReporter) {
 					f.pingErr = nil
 					if tc.fail(r) {
-						f.pingErr = reporter.ErrNotConnected
+						f.pingErr = tc.err
+						if tc.err == nil && r%2 == 0 {
+							f.pingErr = errPing
+						} else if tc.err == nil {
+							f.pingErr = reporter.ErrNotConnected
+						}
 					}
 				})
 				if r+1 == tc.rounds && !tc.wantErr {

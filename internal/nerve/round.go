@@ -17,6 +17,12 @@ const (
 	resultThrottled
 	// resultAborted: shutdown interrupted the round; nothing was reported.
 	resultAborted
+	// resultDisconnected: the registry could not be asked (a ZooKeeper
+	// disconnect). Reporting is skipped, as in the original, but the round
+	// does not count toward max_repeated_report_failures: a restart would
+	// tear down a registration and session that may well be alive, and the
+	// reporter's connection recovers on its own.
+	resultDisconnected
 )
 
 // roundSafety bounds a round beyond its checks' own timeouts, so one hung
@@ -28,8 +34,8 @@ const roundSafety = 30 * time.Second
 func (w *worker) round(ctx context.Context, rep reporter.Reporter) result {
 	ctx, cancel := context.WithTimeout(ctx, w.roundTimeout())
 	defer cancel()
-	if !w.ping(ctx, rep) {
-		return resultFail
+	if r := w.ping(ctx, rep); r != resultOK {
+		return r
 	}
 	up := w.evaluate(ctx)
 	if ctx.Err() != nil {
@@ -52,23 +58,37 @@ func (w *worker) roundTimeout() time.Duration {
 	return d
 }
 
-func (w *worker) ping(ctx context.Context, rep reporter.Reporter) bool {
+func (w *worker) ping(ctx context.Context, rep reporter.Reporter) result {
 	err := rep.Ping(ctx)
 	switch {
 	case err == nil:
 		w.env.m.ping(w.spec.Name, true)
-		return true
+		return resultOK
 	case errors.Is(err, reporter.ErrGone):
 		w.env.m.ping(w.spec.Name, true)
 		w.log.Warn("registration vanished; reporting again", "err", err)
 		w.forget()
-		return true
+		return resultOK
 	default:
 		w.env.m.ping(w.spec.Name, false)
-		w.log.Warn("reporter ping failed; skipping checks", "err", err)
 		w.forget()
-		return false
+		if errors.Is(err, reporter.ErrNotConnected) {
+			w.logDisconnected(err)
+			return resultDisconnected
+		}
+		w.log.Warn("reporter ping failed; skipping checks", "err", err)
+		return resultFail
 	}
+}
+
+// logDisconnected logs the first round of a disconnect only: the reporter's
+// session already logs the loss and the recovery, and a line per round
+// would repeat it for every service.
+func (w *worker) logDisconnected(err error) {
+	if !w.disconnected {
+		w.log.Warn("registry not connected; skipping checks until it is back", "err", err)
+	}
+	w.disconnected = true
 }
 
 func (w *worker) forget() {
@@ -99,6 +119,14 @@ func (w *worker) report(ctx context.Context, rep reporter.Reporter, up bool) res
 		err = rep.ReportUp(ctx)
 	} else {
 		err = rep.ReportDown(ctx)
+	}
+	if errors.Is(err, reporter.ErrNotConnected) {
+		// Lost between ping and report: what the registry holds is unknown,
+		// so the first round after the reconnect reports again.
+		w.env.m.report(w.spec.Name, action, false)
+		w.forget()
+		w.logDisconnected(err)
+		return resultDisconnected
 	}
 	// Recorded even on failure, as the original does: the failure counter,
 	// not a re-report storm, deals with a registry that keeps failing.

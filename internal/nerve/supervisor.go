@@ -20,8 +20,8 @@ type supervisor struct {
 	live   liveWeight
 }
 
-// backoff bounds the restart delay; a worker that ran for resetAfter is
-// considered healthy again and restarts at min.
+// backoff bounds the restart delay; a worker that ran for resetAfter, or
+// had a successful round, is considered healthy again and restarts at min.
 type backoff struct {
 	min, max, resetAfter time.Duration
 }
@@ -57,7 +57,7 @@ func (s *supervisor) run(ctx context.Context, e env, b backoff) {
 	delay := b.min
 	for {
 		started := time.Now()
-		err := s.runOnce(ctx, e)
+		healthy, err := s.runOnce(ctx, e)
 		s.st.update(func(st *serviceState) { st.running = false })
 		if ctx.Err() != nil {
 			e.m.stop(s.spec.Name, "clean")
@@ -65,7 +65,10 @@ func (s *supervisor) run(ctx context.Context, e env, b backoff) {
 		}
 		e.m.stop(s.spec.Name, "failure")
 		s.st.update(func(st *serviceState) { st.restarts++; st.lastErr = err.Error() })
-		if time.Since(started) > b.resetAfter {
+		// A life that had a good round was not part of a crash loop: its
+		// successor starts at once rather than after a delay grown by
+		// failures long past (the original relaunches within one loop).
+		if healthy || time.Since(started) > b.resetAfter {
 			delay = b.min
 		}
 		log.Error("service worker stopped; restarting", "err", err, "backoff_seconds", delay.Seconds())
@@ -81,19 +84,22 @@ func (s *supervisor) run(ctx context.Context, e env, b backoff) {
 
 // runOnce runs one worker life, turning a panic into an error so the
 // supervisor restarts it; the worker's deferred reporter Stop still runs.
-func (s *supervisor) runOnce(ctx context.Context, e env) (err error) {
+// healthy tells whether a round of that life succeeded.
+func (s *supervisor) runOnce(ctx context.Context, e env) (healthy bool, err error) {
+	var w *worker
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("worker panic: %v\n%s", r, debug.Stack())
 		}
+		healthy = w != nil && w.healthy
 	}()
-	w, err := newWorker(s.spec, e, s.st, &s.live)
+	w, err = newWorker(s.spec, e, s.st, &s.live)
 	if err != nil {
-		return err
+		return false, err
 	}
 	s.st.update(func(st *serviceState) { st.running = true })
 	if err := w.run(ctx, s.nudge); err != nil {
-		return err
+		return false, err
 	}
-	return fmt.Errorf("worker ended") // only reached with ctx done; never logged
+	return false, fmt.Errorf("worker ended") // only reached with ctx done; never logged
 }

@@ -40,6 +40,11 @@ type worker struct {
 	// synced tells that the reporter's payload carries sent as its weight.
 	synced bool
 	sent   *int
+	// disconnected: the last ping found the registry unreachable.
+	disconnected bool
+	// healthy: a round of this life succeeded, so a restart is not part of
+	// a failure loop and needs no long backoff.
+	healthy bool
 }
 
 func newWorker(spec ServiceSpec, e env, st *serviceState, live *liveWeight) (*worker, error) {
@@ -86,9 +91,10 @@ func (w *worker) loop(ctx context.Context, rep reporter.Reporter, nudge <-chan s
 		next := w.syncWeight(ctx, rep)
 		switch w.round(ctx, rep) {
 		case resultOK:
-			failures = 0
+			failures, w.healthy, w.disconnected = 0, true, false
 		case resultFail:
 			failures++
+			w.disconnected = false
 		}
 		path := ""
 		if n, ok := rep.(interface{ Node() string }); ok {

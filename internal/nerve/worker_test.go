@@ -39,8 +39,12 @@ func TestRound(t *testing.T) {
 		{name: "report up fails", checks: []bool{true}, setup: func(f *fakeReporter) { f.upErr = errors.New("x") },
 			want: resultFail, wantCalls: []string{"ping", "up"}},
 		{name: "unchanged", checks: []bool{true}, preset: ptr(true), want: resultOK, wantCalls: []string{"ping"}},
-		{name: "ping fails", checks: []bool{true}, preset: ptr(true), setup: func(f *fakeReporter) { f.pingErr = reporter.ErrNotConnected },
+		{name: "ping fails", checks: []bool{true}, preset: ptr(true), setup: func(f *fakeReporter) { f.pingErr = errPing },
 			want: resultFail, wantCalls: []string{"ping"}},
+		{name: "ping disconnected", checks: []bool{true}, preset: ptr(true), setup: func(f *fakeReporter) { f.pingErr = reporter.ErrNotConnected },
+			want: resultDisconnected, wantCalls: []string{"ping"}},
+		{name: "report up disconnected", checks: []bool{true}, setup: func(f *fakeReporter) { f.upErr = reporter.ErrNotConnected },
+			want: resultDisconnected, wantCalls: []string{"ping", "up"}},
 		{name: "gone reports again", checks: []bool{true}, preset: ptr(true), setup: func(f *fakeReporter) { f.pingErr = reporter.ErrGone },
 			want: resultOK, wantCalls: []string{"ping", "up"}},
 	} {
@@ -68,8 +72,11 @@ func TestRound(t *testing.T) {
 			if tc.mocked && checks[0].runs.Load() != 0 {
 				t.Error("mocked service ran its checks")
 			}
-			if tc.name == "ping fails" && checks[0].runs.Load() != 0 {
+			if (tc.name == "ping fails" || tc.name == "ping disconnected") && checks[0].runs.Load() != 0 {
 				t.Error("checks ran after a failed ping")
+			}
+			if tc.want == resultDisconnected && w.known {
+				t.Error("a disconnected round left a reported state; the next round would not report again")
 			}
 		})
 	}
@@ -144,7 +151,7 @@ func TestRoundRateLimit(t *testing.T) {
 // Failed pings never count as throttled.
 func TestPingFailuresNeverThrottled(t *testing.T) {
 	rep := newFakeReporter()
-	rep.pingErr = reporter.ErrNotConnected
+	rep.pingErr = errPing
 	spec := specWith(rep, newCheck(true))
 	spec.RateLimit = limited(false)
 	w := mustWorker(t, spec, testEnv())
@@ -157,6 +164,8 @@ func TestPingFailuresNeverThrottled(t *testing.T) {
 		t.Fatal("reported despite failed pings")
 	}
 }
+
+var errPing = errors.New("ping: no auth")
 
 func ptr[T any](v T) *T { return &v }
 

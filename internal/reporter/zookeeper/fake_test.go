@@ -17,16 +17,19 @@ import (
 // (parents, sequence suffixes, ephemeral owners, versions) for the
 // reporter's decisions, plus a call log and error injection.
 type fakeZK struct {
-	mu     sync.Mutex
-	state  zk.State
-	sid    int64
-	nodes  map[string]*fakeNode
-	seq    int
-	calls  []string
-	fail   map[string]error         // op -> error returned by every call of op
-	block  map[string]chan struct{} // op -> call waits until closed
-	subs   map[chan zk.SessionEvent]struct{}
-	closed bool
+	mu    sync.Mutex
+	state zk.State
+	sid   int64
+	nodes map[string]*fakeNode
+	seq   int
+	calls []string
+	fail  map[string]error         // op -> error returned by every call of op
+	block map[string]chan struct{} // op -> call waits until closed
+	subs  map[chan zk.SessionEvent]struct{}
+	// watches are the data watches set by GetW, fired (and dropped) by a
+	// set or delete of their node, or by expire and put.
+	watches map[string][]chan zk.Event
+	closed  bool
 }
 
 type fakeNode struct {
@@ -40,8 +43,16 @@ func newFakeZK() *fakeZK {
 		state: gozk.StateHasSession, sid: 0x100,
 		nodes: map[string]*fakeNode{"/": {}},
 		fail:  map[string]error{}, block: map[string]chan struct{}{},
-		subs: map[chan zk.SessionEvent]struct{}{},
+		subs: map[chan zk.SessionEvent]struct{}{}, watches: map[string][]chan zk.Event{},
 	}
+}
+
+// fireLocked delivers t to path's watches, as the server does once.
+func (f *fakeZK) fireLocked(path string, t gozk.EventType) {
+	for _, ch := range f.watches[path] {
+		ch <- zk.Event{Type: t, Path: path}
+	}
+	delete(f.watches, path)
 }
 
 // enter logs the call and applies injected blocking and errors.
@@ -98,6 +109,7 @@ func (f *fakeZK) Set(path string, data []byte, _ int32) (*zk.Stat, error) {
 	}
 	n.data = append([]byte(nil), data...)
 	n.version++
+	f.fireLocked(path, zk.EventNodeDataChanged)
 	return &zk.Stat{EphemeralOwner: n.owner, Version: n.version}, nil
 }
 
@@ -111,6 +123,7 @@ func (f *fakeZK) Delete(path string, _ int32) error {
 		return zk.ErrNoNode
 	}
 	delete(f.nodes, path)
+	f.fireLocked(path, zk.EventNodeDeleted)
 	return nil
 }
 
@@ -130,8 +143,19 @@ func (f *fakeZK) Exists(path string) (bool, *zk.Stat, error) {
 var errFakeUnused = errors.New("fake: not used by the reporter")
 
 func (f *fakeZK) Get(string) ([]byte, *zk.Stat, error) { return nil, nil, errFakeUnused }
-func (f *fakeZK) GetW(string) ([]byte, *zk.Stat, <-chan zk.Event, error) {
-	return nil, nil, nil, errFakeUnused
+func (f *fakeZK) GetW(path string) ([]byte, *zk.Stat, <-chan zk.Event, error) {
+	if err := f.enter("getw", path); err != nil {
+		return nil, nil, nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := f.nodes[path]
+	if n == nil {
+		return nil, nil, nil, zk.ErrNoNode
+	}
+	ch := make(chan zk.Event, 1)
+	f.watches[path] = append(f.watches[path], ch)
+	return n.data, &zk.Stat{EphemeralOwner: n.owner, Version: n.version}, ch, nil
 }
 func (f *fakeZK) Children(string) ([]string, *zk.Stat, error) { return nil, nil, errFakeUnused }
 func (f *fakeZK) ChildrenW(string) ([]string, *zk.Stat, <-chan zk.Event, error) {
@@ -201,6 +225,9 @@ func (f *fakeZK) expire() {
 			delete(f.nodes, p)
 		}
 	}
+	for p := range f.watches {
+		f.fireLocked(p, zk.EventNotWatching)
+	}
 	f.state = gozk.StateDisconnected
 }
 
@@ -239,12 +266,14 @@ func (f *fakeZK) put(path string, n fakeNode) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.nodes[path] = &n
+	f.fireLocked(path, zk.EventNodeDataChanged)
 }
 
 func (f *fakeZK) remove(path string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	delete(f.nodes, path)
+	f.fireLocked(path, zk.EventNodeDeleted)
 }
 
 func (f *fakeZK) isClosed() bool {

@@ -14,12 +14,18 @@ import (
 // about to be deleted by the server), so a new one must be created.
 var errStale = errors.New("zk node gone or owned by an ended session")
 
-// ReportUp makes the node exist with the payload: a `set` on the known node
+// ReportUp makes the node exist with the payload: nothing when the Ping
+// before it found the node holding our last write (the round after a
+// reconnect: a blip must not become a write per node on a recovering
+// ensemble, nor a data event for every synapse), a `set` on the known node
 // (so a reconnect does not flap the registration), else a new node.
 func (r *Reporter) ReportUp(ctx context.Context) error {
 	c, err := r.client()
 	if err != nil {
 		return err
+	}
+	if r.unchanged(r.data()) {
+		return nil
 	}
 	if node, _ := r.current(); node != "" {
 		err := r.save(ctx, c, node)
@@ -33,7 +39,8 @@ func (r *Reporter) ReportUp(ctx context.Context) error {
 
 func (r *Reporter) save(ctx context.Context, c zk.Client, node string) error {
 	start := time.Now()
-	st, err := setData(ctx, c, node, r.data())
+	data := r.data()
+	st, err := setData(ctx, c, node, data)
 	r.m.observe("save", start, err)
 	switch {
 	case errors.Is(err, zk.ErrNoNode):
@@ -43,6 +50,7 @@ func (r *Reporter) save(ctx context.Context, c zk.Client, node string) error {
 	case r.stale(c, st):
 		return errStale
 	}
+	r.written(data, st.Version)
 	return nil
 }
 
@@ -51,13 +59,14 @@ func (r *Reporter) save(ctx context.Context, c zk.Client, node string) error {
 // round trip in the common case.
 func (r *Reporter) create(ctx context.Context, c zk.Client) error {
 	start := time.Now()
-	node, err := createNode(ctx, c, r.prefix, r.data(), r.flags, r.acl)
+	data := r.data()
+	node, err := createNode(ctx, c, r.prefix, data, r.flags, r.acl)
 	if errors.Is(err, zk.ErrNoNode) {
 		if err := ensurePath(ctx, c, r.cfg.parent(), r.acl); err != nil {
 			r.m.observe("create", start, err)
 			return wrap("create parents of", r.prefix, err)
 		}
-		node, err = createNode(ctx, c, r.prefix, r.data(), r.flags, r.acl)
+		node, err = createNode(ctx, c, r.prefix, data, r.flags, r.acl)
 	}
 	if errors.Is(err, zk.ErrNodeExists) && r.flags&zk.FlagSequence == 0 {
 		r.m.observe("create", start, nil)
@@ -74,7 +83,8 @@ func (r *Reporter) create(ctx context.Context, c zk.Client) error {
 		owner = c.SessionID()
 	}
 	r.remember(c, node, owner)
-	r.m.childBytes(len(r.data()))
+	r.written(data, 0)
+	r.m.childBytes(len(data))
 	r.log.Info("wrote new ZK node", "node_type", r.cfg.nodeType(), "path", node)
 	return nil
 }
@@ -83,12 +93,14 @@ func (r *Reporter) create(ctx context.Context, c zk.Client) error {
 // type, writing our payload to it, as airbnb nerve does.
 func (r *Reporter) adopt(ctx context.Context, c zk.Client) error {
 	start := time.Now()
-	st, err := setData(ctx, c, r.prefix, r.data())
+	data := r.data()
+	st, err := setData(ctx, c, r.prefix, data)
 	r.m.observe("save", start, err)
 	if err != nil {
 		return wrap("set existing", r.prefix, err)
 	}
 	r.remember(c, r.prefix, st.EphemeralOwner)
+	r.written(data, st.Version)
 	r.log.Info("adopted existing ZK node", "node_type", r.cfg.nodeType(), "path", r.prefix)
 	return nil
 }
@@ -118,33 +130,34 @@ func (r *Reporter) ReportDown(ctx context.Context) error {
 	return nil
 }
 
-// Ping checks the session and that the known node still exists (or "/"
-// when there is none). A vanished node, or one left by an expired session,
-// is forgotten and reported as ErrGone so the worker registers again in the
-// same round; the original failed every round until ten failures
-// relaunched the watcher.
+// Ping checks the session and that the known node still exists. The
+// session's state answers for the connection (the client library
+// heartbeats it), and a live watch on the node (see nodeWatch) answers for
+// the node, so a steady round sends nothing; the server is asked only
+// after the watch fired or a session event. A vanished node, or one left
+// by an expired session, is forgotten and reported as ErrGone so the
+// worker registers again in the same round; the original failed every
+// round until ten failures relaunched the watcher.
 func (r *Reporter) Ping(ctx context.Context) error {
 	c, err := r.client()
 	if err != nil {
 		return err
 	}
 	node, _ := r.current()
-	target := node
-	if target == "" {
-		target = "/"
-	}
-	ok, st, err := exists(ctx, c, target)
-	if err != nil {
-		return wrap("exists", target, err)
-	}
-	if node == "" {
+	if node == "" || r.watched(node) {
 		return nil
+	}
+	r.checked(node, nil) // until this look says otherwise
+	ok, st, err := r.look(ctx, c, node)
+	if err != nil {
+		return wrap("exists", node, err)
 	}
 	if !ok || r.stale(c, st) {
 		r.forget(node)
 		r.log.Warn("ZK node vanished; registering again", "path", node, "exists", ok)
 		return fmt.Errorf("zookeeper node %s: %w", node, reporter.ErrGone)
 	}
+	r.checked(node, st)
 	return nil
 }
 

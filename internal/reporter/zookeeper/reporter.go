@@ -65,6 +65,18 @@ type Reporter struct {
 	node  string // full path of the registration, "" when there is none
 	owner int64  // the node's ephemeral owner (0 for persistent nodes)
 	mine  bool   // owner was our session: the node dies with it
+	// wrote and ver are the data of our last write to node and the
+	// version it gave; intact says the last Ping found node at that
+	// version, so a ReportUp of the same data has nothing to send.
+	wrote  []byte
+	ver    int32
+	intact bool
+	// watch is the data watch on node (see nodeWatch); sessGen counts the
+	// session events, lookedGen is sessGen at the last look at the server.
+	watch              *nodeWatch
+	sessGen, lookedGen uint64
+	watchStop          chan struct{} // closed by Stop: ends the watch goroutines
+	watchWG            sync.WaitGroup
 }
 
 // New builds a reporter from a *Config (or Config). It does not connect.
@@ -159,6 +171,7 @@ func (r *Reporter) Start(_ context.Context) error {
 		return fmt.Errorf("zookeeper reporter: pool entry %q is a %T, not a zookeeper session", r.key, c)
 	}
 	r.sess, r.release = sess, release
+	r.watchStop = make(chan struct{})
 	r.m.poolUsers(1)
 	r.unlisten = sess.listen(r.onSession)
 	if d := r.cfg.ttl(); d > 0 {
@@ -190,6 +203,7 @@ func (r *Reporter) Stop(ctx context.Context) error {
 		}
 		r.forget(node)
 	}
+	r.stopWatches()
 	relErr := r.release()
 	r.m.poolUsers(-1)
 	r.sess, r.release, r.unlisten = nil, nil, nil
@@ -207,10 +221,8 @@ func (r *Reporter) Wake() <-chan struct{} { return r.wake }
 func (r *Reporter) onSession(ev zk.SessionEvent) {
 	switch ev.State {
 	case zk.SessionConnected, zk.SessionReconnected, zk.SessionNew:
-		select {
-		case r.wake <- struct{}{}:
-		default: // a wake is already pending
-		}
+		r.sessionChanged()
+		r.nudge()
 	}
 }
 
@@ -233,6 +245,7 @@ func (r *Reporter) remember(c zk.Client, node string, owner int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.node, r.owner, r.mine = node, owner, mine
+	r.wrote, r.intact, r.watch = nil, false, nil
 }
 
 // stale tells whether st, the stat of the known node, shows a node that is
@@ -252,6 +265,7 @@ func (r *Reporter) forget(node string) {
 	defer r.mu.Unlock()
 	if r.node == node {
 		r.node, r.owner, r.mine = "", 0, false
+		r.wrote, r.intact, r.watch = nil, false, nil
 	}
 }
 

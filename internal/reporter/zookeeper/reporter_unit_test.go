@@ -104,7 +104,7 @@ func TestUnitErrorClassification(t *testing.T) {
 			e := newFakeEnv()
 			r := e.start(t, testConfig())
 			must(t, r.ReportUp(ctx))
-			for op, call := range map[string]func(context.Context) error{"exists": r.Ping, "set": r.ReportUp, "delete": r.ReportDown} {
+			for op, call := range map[string]func(context.Context) error{"getw": r.Ping, "set": r.ReportUp, "delete": r.ReportDown} {
 				e.f.setFail(op, tc.err)
 				err := call(ctx)
 				e.f.setFail(op, nil)
@@ -122,7 +122,7 @@ func TestUnitOperationTimeoutIsTransient(t *testing.T) {
 	r := e.start(t, testConfig())
 	must(t, r.ReportUp(ctx))
 	hold := make(chan struct{})
-	e.f.setBlock("exists", hold)
+	e.f.setBlock("getw", hold)
 	defer close(hold)
 	tctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()
@@ -208,8 +208,9 @@ func TestUnitNodeExistsIsAdopted(t *testing.T) {
 	}
 }
 
-// Ping asks exists once; a vanished node is ErrGone and
-// forgotten, and the next ReportUp creates a new node.
+// Ping reads the node once, setting a watch, and then asks nothing while
+// the watch holds; a delete fires it, wakes the worker, and the next Ping
+// says ErrGone and forgets the node; the next ReportUp creates a new node.
 func TestUnitPingVanishedNode(t *testing.T) {
 	e := newFakeEnv()
 	r := e.start(t, testConfig())
@@ -217,10 +218,15 @@ func TestUnitPingVanishedNode(t *testing.T) {
 	old := r.Node()
 	e.f.takeCalls()
 	must(t, r.Ping(ctx))
-	if calls := e.f.takeCalls(); !slices.Equal(calls, []string{"exists " + old}) {
-		t.Fatalf("Ping calls %q", calls)
+	must(t, r.Ping(ctx))
+	if calls := e.f.takeCalls(); !slices.Equal(calls, []string{"getw " + old}) {
+		t.Fatalf("Ping calls %q, want one read and then nothing", calls)
 	}
+	drainWake(r)
 	e.f.remove(old)
+	if !woken(r, 5*time.Second) {
+		t.Fatal("no wake after the node was deleted")
+	}
 	if err := r.Ping(ctx); !errors.Is(err, reporter.ErrGone) || !strings.Contains(err.Error(), old) {
 		t.Fatalf("Ping after external delete = %v, want ErrGone naming the node", err)
 	}
@@ -230,6 +236,31 @@ func TestUnitPingVanishedNode(t *testing.T) {
 	must(t, r.ReportUp(ctx))
 	if r.Node() == old || r.Node() == "" {
 		t.Fatalf("re-registered as %q (old %q)", r.Node(), old)
+	}
+}
+
+// A session event makes the next Ping ask once (the watch is still there,
+// so a plain exists); our own write fires the watch, so the Ping after it
+// reads again. With nothing registered Ping sends nothing at all.
+func TestUnitPingWatchAndSessionEvents(t *testing.T) {
+	e := newFakeEnv()
+	r := e.start(t, testConfig())
+	must(t, r.Ping(ctx))
+	must(t, r.ReportUp(ctx))
+	node := r.Node()
+	must(t, r.Ping(ctx))
+	e.f.takeCalls()
+	e.f.emit(zk.SessionReconnected, e.f.SessionID())
+	waitFor(t, "the session event", func() bool { return !r.watched(node) })
+	must(t, r.Ping(ctx))
+	must(t, r.Ping(ctx))
+	must(t, r.SetPayload(ctx, []byte(`{"host":"h","port":1,"weight":3}`)))
+	waitFor(t, "our own write firing the watch", func() bool { return !r.watched(node) })
+	must(t, r.Ping(ctx))
+	must(t, r.Ping(ctx))
+	want := []string{"exists " + node, "set " + node, "getw " + node}
+	if calls := e.f.takeCalls(); !slices.Equal(calls, want) {
+		t.Fatalf("calls %q, want %q", calls, want)
 	}
 }
 

@@ -157,6 +157,7 @@ func (s *session) run(ctx context.Context) {
 func (s *session) connect(ctx context.Context) (conn, error) {
 	wait := retryMin
 	for {
+		start := time.Now()
 		c, err := s.dial(ctx, s.servers, s.opts)
 		if err == nil {
 			return c, nil
@@ -164,6 +165,7 @@ func (s *session) connect(ctx context.Context) (conn, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		wait = retryPause(wait, time.Since(start))
 		s.log.Warn("zookeeper connect failed; retrying", "zk_hosts", strings.Join(s.servers, ","), "err", err, "retry_in", wait)
 		select {
 		case <-time.After(wait):
@@ -172,6 +174,19 @@ func (s *session) connect(ctx context.Context) (conn, error) {
 		}
 		wait = min(2*wait, retryMax)
 	}
+}
+
+// retryPause is the pause before the next dial, given the one the backoff
+// scheduled. An attempt that itself waited (the library tried every server
+// about once a second for the whole connect timeout) is followed after
+// retryMin: a longer pause would only leave nerve unregistered for longer
+// after the ensemble is back, sparing nothing. Only attempts that fail at
+// once back off (1 s doubling to retryMax).
+func retryPause(scheduled, took time.Duration) time.Duration {
+	if took >= retryMin {
+		return retryMin
+	}
+	return scheduled
 }
 
 func (s *session) handle(ctx context.Context, ev zk.SessionEvent) {

@@ -92,22 +92,38 @@ func TestUnitExpiryRound(t *testing.T) {
 	}
 }
 
-// A short disconnect keeps the node: the next ReportUp sets the same node.
-func TestUnitShortDisconnectSetsSameNode(t *testing.T) {
-	e := newFakeEnv()
-	r := e.start(t, testConfig())
-	must(t, r.ReportUp(ctx))
-	node, sid := r.Node(), e.f.SessionID()
-	e.f.emit(zk.SessionDisconnected, sid)
-	if err := r.Ping(ctx); !errors.Is(err, reporter.ErrNotConnected) {
-		t.Fatalf("Ping while disconnected = %v", err)
-	}
-	e.f.emit(zk.SessionReconnected, sid)
-	e.f.takeCalls()
-	must(t, r.Ping(ctx))
-	must(t, r.ReportUp(ctx))
-	if calls := e.f.takeCalls(); !slices.Equal(calls, []string{"exists " + node, "set " + node}) || r.Node() != node {
-		t.Fatalf("after reconnect: calls %q, node %q (was %q)", calls, r.Node(), node)
+// A short disconnect keeps the node: the round after the reconnect only
+// asks whether it exists. A node whose data changed meanwhile (a version
+// we did not write) is set again, on the same node.
+func TestUnitShortDisconnectKeepsNode(t *testing.T) {
+	for _, touched := range []bool{false, true} {
+		e := newFakeEnv()
+		r := e.start(t, testConfig())
+		must(t, r.ReportUp(ctx))
+		node, sid := r.Node(), e.f.SessionID()
+		e.f.emit(zk.SessionDisconnected, sid)
+		if err := r.Ping(ctx); !errors.Is(err, reporter.ErrNotConnected) {
+			t.Fatalf("Ping while disconnected = %v", err)
+		}
+		if touched {
+			n, _ := e.f.node(node)
+			n.data, n.version = []byte("other"), n.version+1
+			e.f.put(node, n)
+		}
+		e.f.emit(zk.SessionReconnected, sid)
+		e.f.takeCalls()
+		must(t, r.Ping(ctx))
+		must(t, r.ReportUp(ctx))
+		want := []string{"getw " + node}
+		if touched {
+			want = append(want, "set "+node)
+		}
+		if calls := e.f.takeCalls(); !slices.Equal(calls, want) || r.Node() != node {
+			t.Fatalf("touched=%v: after reconnect: calls %q, node %q (was %q)", touched, calls, r.Node(), node)
+		}
+		if n, _ := e.f.node(node); string(n.data) == "other" {
+			t.Fatalf("touched=%v: data %q not restored", touched, n.data)
+		}
 	}
 }
 
@@ -226,3 +242,25 @@ func gauge(t *testing.T, reg *prometheus.Registry, name string) float64 {
 }
 
 func itoa(v uint64) string { return strconv.FormatUint(v, 10) }
+
+// Dial attempts that waited out their connect timeout are retried after
+// the minimum pause, so a nerve started before its ensemble registers
+// within about a second of the ensemble coming up; attempts that fail at
+// once back off.
+func TestUnitConnectRetryPause(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		prev, took time.Duration
+		want       time.Duration
+	}{
+		{"waited attempt", 8 * time.Second, 5 * time.Second, retryMin},
+		{"fast failure keeps the backoff", 4 * time.Second, time.Millisecond, 4 * time.Second},
+		{"waited after fast ones", retryMax, retryMin, retryMin},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := retryPause(tc.prev, tc.took); got != tc.want {
+				t.Fatalf("retryPause(%s, %s) = %s, want %s", tc.prev, tc.took, got, tc.want)
+			}
+		})
+	}
+}

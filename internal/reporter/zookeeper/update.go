@@ -1,6 +1,7 @@
 package zookeeper
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"slices"
@@ -14,6 +15,30 @@ func (r *Reporter) data() []byte {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.svc.Payload
+}
+
+// written records that data was written to the known node, giving version
+// ver.
+func (r *Reporter) written(data []byte, ver int32) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.wrote, r.ver, r.intact = data, ver, false
+}
+
+// checked records what Ping found: whether node still holds our last
+// write.
+func (r *Reporter) checked(node string, st *zk.Stat) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.intact = r.node == node && r.wrote != nil && st != nil && st.Version == r.ver
+}
+
+// unchanged tells whether the known node, as the last Ping saw it, already
+// holds data: the ReportUp that follows a reconnect then sends nothing.
+func (r *Reporter) unchanged(data []byte) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.node != "" && r.intact && bytes.Equal(r.wrote, data)
 }
 
 // SetPayload implements reporter.Updater. The registration is rewritten

@@ -100,7 +100,8 @@ func TestZKSessionExpiryReRegisters(t *testing.T) {
 }
 
 // A disconnect shorter than the session timeout keeps the node: after the
-// reconnect the same node is set, never deleted and re-created.
+// reconnect the same node stays as it was, never deleted, re-created or
+// even set again.
 func TestZKShortDisconnectKeepsNode(t *testing.T) {
 	e := newRealEnv(t)
 	p := testutil.NewTCPProxy(t, e.z.Addr(0))
@@ -129,8 +130,9 @@ func TestZKShortDisconnectKeepsNode(t *testing.T) {
 	if r.Node() != node || r.sess.c.SessionID() != sid || after == nil {
 		t.Fatalf("node %q session %x after the blip; want %q %x", r.Node(), r.sess.c.SessionID(), node, sid)
 	}
-	if after.Czxid != before.Czxid || after.Version != before.Version+1 {
-		t.Fatalf("czxid %d→%d version %d→%d: want the same node set once", before.Czxid, after.Czxid, before.Version, after.Version)
+	if after.Czxid != before.Czxid || after.Version != before.Version || after.EphemeralOwner != before.EphemeralOwner {
+		t.Fatalf("czxid %d→%d version %d→%d owner %x→%x: want the same node untouched", before.Czxid, after.Czxid,
+			before.Version, after.Version, before.EphemeralOwner, after.EphemeralOwner)
 	}
 }
 
