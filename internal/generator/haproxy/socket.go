@@ -193,6 +193,12 @@ func (g *Generator) reconcileSocket(ctx context.Context, c *hapi.Client, want ma
 	for _, r := range p.reasons {
 		g.reloads.add(r.kind, r.detail)
 	}
+	if !st.slotsChecked {
+		// Before "enable server": a slot must not take traffic at an
+		// address restored from the server state file.
+		st.slotsChecked = true
+		g.checkSlots(ctx, c, want)
+	}
 	if !g.sendCommands(ctx, c, p.commands) {
 		return
 	}
