@@ -46,13 +46,15 @@ type Generator struct {
 	last       *Result // the generation of lastText, nil before the first
 	refused    string  // a config check_command refused, header stripped
 	reloads    reloads
-	state      *stateFile // nil without state_file_path
-	memo       *renderMemo
-	inputCache map[string]inputEntry // inputs.go
-	optWarn    optionsWarner         // intake.go
-	lastIn     []Service             // the last update's, for resyncStats
-	files      atomicfile.Options    // how haproxy.cfg and the state files are written
-	target     target                // the HAProxy version user lines are written for
+	// reloadCheck bounds confirmReload's wait (reloadCheckTimeout).
+	reloadCheck time.Duration
+	state       *stateFile // nil without state_file_path
+	memo        *renderMemo
+	inputCache  map[string]inputEntry // inputs.go
+	optWarn     optionsWarner         // intake.go
+	lastIn      []Service             // the last update's, for resyncStats
+	files       atomicfile.Options    // how haproxy.cfg and the state files are written
+	target      target                // the HAProxy version user lines are written for
 
 	runtime // add/del server state, see runtime.go
 }
@@ -76,7 +78,7 @@ func New(cfg *Config, opts generator.Options, extra ...Option) (*Generator, erro
 		cfg: cfg, log: opts.Logger, now: time.Now, rand: rand.Float64,
 		socketDown: map[string]bool{}, ids: ServerIDs{}, runtime: newRuntime(),
 		memo: newRenderMemo(), files: fileOptions(opts.FileMode),
-		target: target{warned: map[string]bool{}},
+		target: target{warned: map[string]bool{}}, reloadCheck: reloadCheckTimeout,
 	}
 	if g.log == nil {
 		g.log = slog.New(slog.DiscardHandler)

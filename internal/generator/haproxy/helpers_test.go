@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -29,6 +30,9 @@ type fakeSocket struct {
 	cmds []string
 	// refuse maps a command to HAProxy's error answer.
 	refuse map[string]string
+	// infos counts "show info" answers: each gets another Pid, as if
+	// every reload had started a new process.
+	infos int
 }
 
 func newFakeSocket(t *testing.T, stat string) *fakeSocket {
@@ -76,6 +80,10 @@ func (f *fakeSocket) serve(c net.Conn) {
 		case "show stat":
 			f.cmds = append(f.cmds, cmd)
 			out.WriteString(f.stat + "\n")
+		case "show info":
+			f.cmds = append(f.cmds, cmd)
+			f.infos++
+			out.WriteString(strings.Replace(f.refuse[cmd], "Pid: 42", "Pid: "+strconv.Itoa(42+f.infos), 1) + "\n")
 		default:
 			f.cmds = append(f.cmds, cmd)
 			out.WriteString(f.refuse[cmd] + "\n")
