@@ -40,7 +40,7 @@ type Generator struct {
 	seed int64
 
 	clients    []*hapi.Client
-	socketDown map[string]bool // sockets whose failure was logged
+	socketDown map[string]time.Time // failing sockets (logged once), with their last failure
 	ids        ServerIDs
 	lastText   string  // last generated config, header stripped
 	last       *Result // the generation of lastText, nil before the first
@@ -76,7 +76,7 @@ func New(cfg *Config, opts generator.Options, extra ...Option) (*Generator, erro
 	}
 	g := &Generator{
 		cfg: cfg, log: opts.Logger, now: time.Now, rand: rand.Float64,
-		socketDown: map[string]bool{}, ids: ServerIDs{}, runtime: newRuntime(),
+		socketDown: map[string]time.Time{}, ids: ServerIDs{}, runtime: newRuntime(),
 		memo: newRenderMemo(), files: fileOptions(opts.FileMode),
 		target: target{warned: map[string]bool{}}, reloadCheck: reloadCheckTimeout,
 	}
