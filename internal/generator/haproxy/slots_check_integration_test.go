@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smartstack-go/smartstack/pkg/registration"
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
@@ -61,4 +62,31 @@ func TestIntegrationSlotsAddressRestoredByStateFile(t *testing.T) {
 	if got := r.reloads(t); got != before.Reloads+1 {
 		t.Errorf("%d reloads, want only the forced one", got-before.Reloads)
 	}
+}
+
+// A pool grown for a burst shrinks back, with one reload, once the burst
+// is gone; the server that stayed keeps its slot.
+func TestIntegrationSlotsShrinkAfterBurst(t *testing.T) {
+	r := startRealSetup(t)
+	r.cfg.ServerSlots = 2
+	a := live("", "127.0.0.1", 4800)
+	r.updateReloading(t, r.httpService(t, a))
+	r.checkSlots(t, map[string]string{"slot1": "127.0.0.1:4800"}, 2)
+	burst := []registration.Backend{a}
+	for i := 1; i < 10; i++ {
+		burst = append(burst, live("", "127.0.0.1", 4800+i))
+	}
+	r.clock.advance(time.Minute)
+	r.updateReloading(t, r.httpService(t, burst...))
+	if got := len(r.servers(t)); got != 12 {
+		t.Fatalf("pool of %d slots after the burst, want 12", got)
+	}
+	r.clock.advance(time.Minute)
+	r.updateReloading(t, r.httpService(t, a))
+	r.checkSlots(t, map[string]string{"slot1": "127.0.0.1:4800"}, 2)
+	// The shrunk pool still takes a new server at run time.
+	r.clock.advance(time.Minute)
+	before := r.mark(t)
+	mustUpdate(t, r.g, r.httpService(t, a, live("", "127.0.0.1", 4801)))
+	r.checkNoReload(t, before)
 }

@@ -359,3 +359,27 @@ func TestSlotCorrections(t *testing.T) {
 		})
 	}
 }
+
+// A pool far larger than its servers need drops its free tail; one that
+// is merely roomy, or whose servers sit at its end, is kept.
+func TestShrinkPool(t *testing.T) {
+	tests := []struct {
+		name         string
+		size         int
+		slots        []int
+		target, want int
+	}{
+		{"roomy", 8, []int{0}, 2, 8},
+		{"after a burst", 10008, []int{0, 3, 7}, 16, 16},
+		{"a server near the end", 10008, []int{0, 9000}, 16, 10008},
+		{"a server in the middle", 10008, []int{0, 4000}, 16, 4001},
+		{"empty", 100, nil, 8, 8},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := shrinkPool(tc.size, tc.slots, tc.target); got != tc.want {
+				t.Errorf("shrinkPool(%d, %v, %d) = %d, want %d", tc.size, tc.slots, tc.target, got, tc.want)
+			}
+		})
+	}
+}
