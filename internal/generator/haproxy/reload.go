@@ -71,6 +71,15 @@ func (r *reloads) add(kind reasonKind, detail string) {
 	}
 }
 
+func (r *reloads) has(kind reasonKind) bool {
+	return slices.ContainsFunc(r.pending, func(p reloadReason) bool { return p.kind == kind })
+}
+
+// drop removes kind's reasons.
+func (r *reloads) drop(kind reasonKind) {
+	r.pending = slices.DeleteFunc(r.pending, func(p reloadReason) bool { return p.kind == kind })
+}
+
 func (r *reloads) details() []string {
 	out := make([]string, 0, len(r.pending)+1)
 	for _, p := range r.pending {

@@ -34,8 +34,12 @@ func (g *Generator) generate(ctx context.Context, res *Result, err error) error 
 		old, changed, err = g.writeConfig(ctx, res.Text)
 	}
 	shrunk := shrunkPools(g.slotBase(), res.backends())
+	first := g.last == nil
 	g.lastText, g.last, g.boot = text, res, nil
 	if !changed {
+		if first && g.cfg.DoWrites && err == nil {
+			g.skipInitialReload(ctx, text)
+		}
 		return err
 	}
 	for _, r := range reloadDiffExcept(old, res.Text, g.applied) {
