@@ -40,19 +40,21 @@ type Generator struct {
 	seed int64
 
 	clients    []*hapi.Client
-	socketDown map[string]bool // sockets whose failure was logged
+	socketDown map[string]time.Time // failing sockets (logged once), with their last failure
 	ids        ServerIDs
 	lastText   string  // last generated config, header stripped
 	last       *Result // the generation of lastText, nil before the first
 	refused    string  // a config check_command refused, header stripped
 	reloads    reloads
-	state      *stateFile // nil without state_file_path
-	memo       *renderMemo
-	inputCache map[string]inputEntry // inputs.go
-	optWarn    optionsWarner         // intake.go
-	lastIn     []Service             // the last update's, for resyncStats
-	files      atomicfile.Options    // how haproxy.cfg and the state files are written
-	target     target                // the HAProxy version user lines are written for
+	// reloadCheck bounds confirmReload's wait (reloadCheckTimeout).
+	reloadCheck time.Duration
+	state       *stateFile // nil without state_file_path
+	memo        *renderMemo
+	inputCache  map[string]inputEntry // inputs.go
+	optWarn     optionsWarner         // intake.go
+	lastIn      []Service             // the last update's, for resyncStats
+	files       atomicfile.Options    // how haproxy.cfg and the state files are written
+	target      target                // the HAProxy version user lines are written for
 
 	runtime // add/del server state, see runtime.go
 }
@@ -74,9 +76,9 @@ func New(cfg *Config, opts generator.Options, extra ...Option) (*Generator, erro
 	}
 	g := &Generator{
 		cfg: cfg, log: opts.Logger, now: time.Now, rand: rand.Float64,
-		socketDown: map[string]bool{}, ids: ServerIDs{}, runtime: newRuntime(),
+		socketDown: map[string]time.Time{}, ids: ServerIDs{}, runtime: newRuntime(),
 		memo: newRenderMemo(), files: fileOptions(opts.FileMode),
-		target: target{warned: map[string]bool{}},
+		target: target{warned: map[string]bool{}}, reloadCheck: reloadCheckTimeout,
 	}
 	if g.log == nil {
 		g.log = slog.New(slog.DiscardHandler)

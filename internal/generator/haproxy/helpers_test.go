@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -29,6 +30,9 @@ type fakeSocket struct {
 	cmds []string
 	// refuse maps a command to HAProxy's error answer.
 	refuse map[string]string
+	// infos counts "show info" answers: each gets another Pid, as if
+	// every reload had started a new process.
+	infos int
 }
 
 func newFakeSocket(t *testing.T, stat string) *fakeSocket {
@@ -76,6 +80,10 @@ func (f *fakeSocket) serve(c net.Conn) {
 		case "show stat":
 			f.cmds = append(f.cmds, cmd)
 			out.WriteString(f.stat + "\n")
+		case "show info":
+			f.cmds = append(f.cmds, cmd)
+			f.infos++
+			out.WriteString(strings.Replace(f.refuse[cmd], "Pid: 42", "Pid: "+strconv.Itoa(42+f.infos), 1) + "\n")
 		default:
 			f.cmds = append(f.cmds, cmd)
 			out.WriteString(f.refuse[cmd] + "\n")
@@ -94,13 +102,14 @@ func (f *fakeSocket) setStat(stat string) {
 	f.stat = stat
 }
 
-// commands returns and forgets what was sent besides "show stat".
+// commands returns and forgets what was sent besides the reads ("show
+// stat", "show info", "show servers state").
 func (f *fakeSocket) commands() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []string
 	for _, c := range f.cmds {
-		if c != "show stat" && c != "show info" {
+		if c != "show stat" && c != "show info" && !strings.HasPrefix(c, "show servers state") {
 			out = append(out, c)
 		}
 	}

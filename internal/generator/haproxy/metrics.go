@@ -16,6 +16,9 @@ type metrics struct {
 	generation     *prometheus.HistogramVec
 	slotPoolSize   *prometheus.GaugeVec
 	slotPoolFree   *prometheus.GaugeVec
+	// slotCorrections counts "set server" commands that brought a slot
+	// back to its config line's address or weight (slots_check.go).
+	slotCorrections prometheus.Counter
 }
 
 // metricsFor returns the collectors for reg, registering them on first
@@ -50,6 +53,10 @@ func metricsFor(reg prometheus.Registerer) (*metrics, error) {
 				Name: "synapse_haproxy_slot_pool_free",
 				Help: "Free (disabled) slot servers of each slot pool; at 0 the next new backend reloads.",
 			}, "backend"),
+			slotCorrections: g.Counter(prometheus.CounterOpts{
+				Name: "synapse_haproxy_slot_corrections_total",
+				Help: "Slot addresses and weights HAProxy ran differently from the config (restored from server_state_file, say), corrected at run time.",
+			}),
 		}
 	})
 }

@@ -41,6 +41,8 @@ type reloads struct {
 	// For `synapse status`: runs of the reload command and the last one.
 	runs, failures int
 	last           *generator.ReloadEvent
+	// streak counts failed reloads in a row, for the backoff.
+	streak int
 }
 
 // ran records a run of the reload command.
@@ -67,6 +69,15 @@ func (r *reloads) add(kind reasonKind, detail string) {
 	default:
 		r.pending = append(r.pending, rr)
 	}
+}
+
+func (r *reloads) has(kind reasonKind) bool {
+	return slices.ContainsFunc(r.pending, func(p reloadReason) bool { return p.kind == kind })
+}
+
+// drop removes kind's reasons.
+func (r *reloads) drop(kind reasonKind) {
+	r.pending = slices.DeleteFunc(r.pending, func(p reloadReason) bool { return p.kind == kind })
 }
 
 func (r *reloads) details() []string {
@@ -108,14 +119,21 @@ func (g *Generator) maybeReload(ctx context.Context) {
 	r.next = now.Add(g.reloadWait())
 	reason := string(r.pending[0].kind)
 	g.saveServerState(ctx)
+	before := g.servingPID(ctx)
 	out, err := runShell(ctx, g.cfg.ReloadCommand, CommandTimeout)
+	if err == nil {
+		err = g.confirmReload(ctx, before)
+	}
 	r.ran(now, err, out)
 	if err != nil {
+		r.streak++
+		r.next = now.Add(g.failedWait(r.streak))
 		g.m.reloads.WithLabelValues(reason, "failure").Inc()
-		g.log.Error("haproxy reload failed, retrying after the rate limit", "err", err,
-			"output", out, "reasons", r.details(), "retry_at", r.next)
+		g.log.Error("haproxy reload failed, retrying later", "err", err,
+			"output", out, "reasons", r.details(), "failures_in_a_row", r.streak, "retry_at", r.next)
 		return
 	}
+	r.streak = 0
 	g.m.reloads.WithLabelValues(reason, "success").Inc()
 	g.log.Info("haproxy reloaded", "reasons", r.details())
 	r.pending, r.dropped = nil, 0

@@ -75,7 +75,7 @@ func TestReloadJitter(t *testing.T) {
 }
 
 // A failing reload_command is counted, stays pending and is retried after
-// the window; do_reloads false never runs it.
+// twice the window; do_reloads false never runs it.
 func TestReloadFailureRetried(t *testing.T) {
 	clock := newFakeClock()
 	reg := prometheus.NewRegistry()
@@ -94,6 +94,11 @@ func TestReloadFailureRetried(t *testing.T) {
 		t.Errorf("failure count = %v, want 1", n)
 	}
 	cmdCreate(t, marker)
+	clock.advance(2 * time.Second)
+	g.Tick(context.Background())
+	if n := counterValue(t, g.m.reloads.WithLabelValues("initial", "success")); n != 0 {
+		t.Errorf("retried after %v; a failure doubles the wait", 2*time.Second)
+	}
 	clock.advance(2 * time.Second)
 	g.Tick(context.Background())
 	if g.PendingReload() != nil {

@@ -112,11 +112,18 @@ func (g *Generator) version(ctx context.Context, c *hapi.Client) hapi.Version {
 		return v
 	}
 	info, err := c.ShowInfo(ctx)
-	if err != nil {
+	_, down := g.socketDown[c.Path()]
+	switch {
+	case err != nil && down:
+		// Logged once, as the socket's failure; ticks retry it.
+		info.Version = hapi.Version{}
+	case err != nil:
 		g.log.Warn("haproxy version unknown, using reloads for new servers", "path", c.Path(), "err", err)
 		info.Version = hapi.Version{}
-	} else if ok, _ := dynamicCapable(info.Version); !ok {
-		g.log.Info("haproxy cannot add servers at run time, using reloads", "path", c.Path(), "version", info.Version)
+	default:
+		if ok, _ := dynamicCapable(info.Version); !ok {
+			g.log.Info("haproxy cannot add servers at run time, using reloads", "path", c.Path(), "version", info.Version)
+		}
 	}
 	g.versions[c.Path()] = info.Version
 	return info.Version

@@ -21,6 +21,7 @@ func (r *renderer) slotServers(svc *Service, backendLines []string) ([]string, e
 	}
 	least, spare := r.in.Config.slotSizing(prev, len(addrs))
 	slots, size := assignSlots(prev, addrs, least, spare)
+	size = shrinkPool(size, slots, r.in.Config.freshPoolSize(len(addrs)))
 	lines := make([]string, size)
 	ids := map[string]int{}
 	spec := lineSpec{

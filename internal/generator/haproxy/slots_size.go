@@ -65,3 +65,39 @@ func (c *Config) slotSizing(prev *slotPool, live int) (least, spare int) {
 	}
 	return live + spare, spare
 }
+
+// slotShrinkFactor is how many times larger than a new pool for the same
+// servers a pool must be before a render shrinks it. A pool grows to at
+// most twice what it needs, so ordinary ups and downs never come near
+// this; what does is a burst that is gone (thousands of registrations
+// added and removed at once), whose pool would otherwise keep every slot
+// in haproxy.cfg and in HAProxy for good.
+const slotShrinkFactor = 4
+
+// freshPoolSize is the size a new pool for live servers gets.
+func (c *Config) freshPoolSize(live int) int {
+	least, spare := c.slotSizing(nil, live)
+	if live <= least {
+		return least
+	}
+	return live + spare
+}
+
+// shrinkPool returns the size a pool of size slots keeps once the servers
+// are in their slots: size, unless it is more than slotShrinkFactor times
+// target and dropping the free slots at its end at least halves it. Only
+// free slots at the end go: a server keeps its slot, and with it its
+// cookie. Shrinking rewrites the pool's lines, so it costs one reload.
+func shrinkPool(size int, slots []int, target int) int {
+	if size <= slotShrinkFactor*target {
+		return size
+	}
+	keep := target
+	for _, i := range slots {
+		keep = max(keep, i+1)
+	}
+	if keep > size/2 {
+		return size
+	}
+	return keep
+}

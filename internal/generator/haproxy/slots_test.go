@@ -9,6 +9,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/smartstack-go/smartstack/internal/config"
+	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
@@ -326,4 +327,59 @@ func gaugeValue(t *testing.T, g prometheus.Gauge) float64 {
 		t.Fatal(err)
 	}
 	return m.GetGauge().GetValue()
+}
+
+// A live slot HAProxy runs at another address, port or weight than its
+// config line is set back; a slot being refilled, a free one, or one at a
+// host name is left alone.
+func TestSlotCorrections(t *testing.T) {
+	rb := parseBackends("backend svc\n\tserver slot1 10.0.0.1:80 weight 3\n\tserver slot2 10.0.0.2:80\n" +
+		"\tserver slot3 10.0.0.3:80\n\tserver slot4 db.example:80\n\tserver slot5 10.0.0.5:80 disabled\n")["svc"]
+	st := func(name, addr string, port, w int) hapi.ServerState {
+		return hapi.ServerState{Backend: "svc", Name: name, Addr: addr, Port: port, UWeight: w}
+	}
+	d := &desiredProxy{backend: "svc", mech: mechSlots, rendered: rb,
+		live: []string{"slot1", "slot2", "slot3", "slot4"}, refill: map[string][]string{"slot3": {"x"}}}
+	tests := []struct {
+		name   string
+		states []hapi.ServerState
+		want   []string
+	}{
+		{"in line", []hapi.ServerState{st("slot1", "10.0.0.1", 80, 3), st("slot2", "10.0.0.2", 80, 1)}, nil},
+		{"address", []hapi.ServerState{st("slot2", "10.9.9.9", 80, 1)}, []string{"set server svc/slot2 addr 10.0.0.2 port 80"}},
+		{"port and weight", []hapi.ServerState{st("slot1", "10.0.0.1", 81, 1)},
+			[]string{"set server svc/slot1 addr 10.0.0.1 port 80", "set server svc/slot1 weight 3"}},
+		{"refilled, host name, free", []hapi.ServerState{st("slot3", "1.1.1.1", 1, 1), st("slot4", "1.1.1.1", 1, 1), st("slot5", "1.1.1.1", 1, 1)}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := slotCorrections(d, tc.states); !slices.Equal(got, tc.want) {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// A pool far larger than its servers need drops its free tail; one that
+// is merely roomy, or whose servers sit at its end, is kept.
+func TestShrinkPool(t *testing.T) {
+	tests := []struct {
+		name         string
+		size         int
+		slots        []int
+		target, want int
+	}{
+		{"roomy", 8, []int{0}, 2, 8},
+		{"after a burst", 10008, []int{0, 3, 7}, 16, 16},
+		{"a server near the end", 10008, []int{0, 9000}, 16, 10008},
+		{"a server in the middle", 10008, []int{0, 4000}, 16, 4001},
+		{"empty", 100, nil, 8, 8},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := shrinkPool(tc.size, tc.slots, tc.target); got != tc.want {
+				t.Errorf("shrinkPool(%d, %v, %d) = %d, want %d", tc.size, tc.slots, tc.target, got, tc.want)
+			}
+		})
+	}
 }

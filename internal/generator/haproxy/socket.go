@@ -2,7 +2,9 @@ package haproxy
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"slices"
 	"strings"
 
@@ -193,6 +195,12 @@ func (g *Generator) reconcileSocket(ctx context.Context, c *hapi.Client, want ma
 	for _, r := range p.reasons {
 		g.reloads.add(r.kind, r.detail)
 	}
+	if !st.slotsChecked {
+		// Before "enable server": a slot must not take traffic at an
+		// address restored from the server state file.
+		st.slotsChecked = true
+		g.checkSlots(ctx, c, want)
+	}
 	if !g.sendCommands(ctx, c, p.commands) {
 		return
 	}
@@ -259,22 +267,32 @@ func (g *Generator) sendCommands(ctx context.Context, c *hapi.Client, cmds []str
 	return true
 }
 
-// socketFailed makes a reload pending and logs a socket's failure once,
-// not on every update while HAProxy is away.
+// socketFailed logs a socket's failure once, not on every update while
+// HAProxy is away, and makes a reload pending on the first: a reload is
+// what applies the changes the socket cannot. Later failures add nothing,
+// so a socket that stays away does not turn every tick into a reload; the
+// changed lines of the config still make theirs.
 func (g *Generator) socketFailed(path string, err error) {
 	delete(g.versions, path) // HAProxy may come back as another version
 	g.forgetStat(path)
-	g.reloads.add(reasonSocketError, "socket "+path+" failed")
-	if g.socketDown[path] {
+	_, down := g.socketDown[path]
+	g.socketDown[path] = g.now()
+	if down {
 		g.log.Debug("haproxy socket still failing", "path", path, "err", err)
 		return
 	}
-	g.socketDown[path] = true
+	g.reloads.add(reasonSocketError, "socket "+path+" failed")
+	if errors.Is(err, fs.ErrNotExist) {
+		g.log.Error("haproxy stats socket file is gone, changes are applied by reloads until it is back; "+
+			"HAProxy keeps the socket's listener across reloads and recreates the file only when it restarts "+
+			"(systemctl restart haproxy)", "path", path, "err", err)
+		return
+	}
 	g.log.Error("haproxy socket failed, a reload is pending", "path", path, "err", err)
 }
 
 func (g *Generator) socketRecovered(path string) {
-	if g.socketDown[path] {
+	if _, down := g.socketDown[path]; down {
 		delete(g.socketDown, path)
 		g.log.Info("haproxy socket answers again", "path", path)
 	}

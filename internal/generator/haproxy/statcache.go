@@ -33,6 +33,8 @@ type statEntry struct {
 	// and dropped whenever rows change.
 	running map[string]map[string]bool
 	read    time.Time
+	// slotsChecked is set once checkSlots compared this read's slots.
+	slotsChecked bool
 }
 
 func (e *statEntry) index() map[string]map[string]bool {

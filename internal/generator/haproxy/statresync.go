@@ -2,6 +2,7 @@ package haproxy
 
 import (
 	"context"
+	"time"
 
 	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
 )
@@ -29,10 +30,14 @@ func (g *Generator) resyncStats(ctx context.Context) {
 	for _, c := range g.clients {
 		e := g.stats[c.Path()]
 		switch {
-		case e == nil && (g.socketDown[c.Path()] || len(g.draining[c.Path()]) > 0):
-			// A failing socket is the next update's to retry (and to log
-			// its recovery); one with servers draining is read by the
-			// next update, after this tick's deletions.
+		case e == nil && len(g.draining[c.Path()]) > 0:
+			// One with servers draining is read by the next update, after
+			// this tick's deletions.
+			continue
+		case e == nil && g.failedRecently(c.Path(), now):
+			// A failing socket is retried every statResync/2, so the
+			// state converges once HAProxy (or its socket) is back
+			// though no update comes.
 			continue
 		case e != nil && now.Sub(e.read) < statResync/2 && !now.Before(e.read):
 			continue
@@ -46,4 +51,10 @@ func (g *Generator) resyncStats(ctx context.Context) {
 		// generation asks.
 		g.reconcileSockets(ctx, g.lastIn, g.last, stale)
 	}
+}
+
+// failedRecently reports whether path failed less than statResync/2 ago.
+func (g *Generator) failedRecently(path string, now time.Time) bool {
+	at, down := g.socketDown[path]
+	return down && now.Sub(at) < statResync/2 && !now.Before(at)
 }

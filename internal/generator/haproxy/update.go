@@ -33,14 +33,40 @@ func (g *Generator) generate(ctx context.Context, res *Result, err error) error 
 	if g.cfg.DoWrites {
 		old, changed, err = g.writeConfig(ctx, res.Text)
 	}
+	shrunk := shrunkPools(g.slotBase(), res.backends())
+	first := g.last == nil
 	g.lastText, g.last, g.boot = text, res, nil
 	if !changed {
+		if first && g.cfg.DoWrites && err == nil {
+			g.skipInitialReload(ctx, text)
+		}
 		return err
 	}
 	for _, r := range reloadDiffExcept(old, res.Text, g.applied) {
 		g.reloads.add(r.kind, r.detail)
 	}
+	for _, r := range shrunk {
+		// Removed server lines are otherwise left to "disable server":
+		// a pool shrinks only for HAProxy to drop the slots.
+		g.log.Info("slot pool shrinks, the free slots after a burst go with a reload", "detail", r)
+		g.reloads.add(reasonConfigChanged, r)
+	}
 	return err
+}
+
+// shrunkPools describes each slot pool of cur that is smaller than in prev.
+func shrunkPools(prev, cur map[string]*renderedBackend) []string {
+	var out []string
+	for _, name := range sortedKeys(cur) {
+		if prev[name] == nil {
+			continue
+		}
+		was, now := prev[name].pool(), cur[name].pool()
+		if now != nil && now.size() < was.size() {
+			out = append(out, fmt.Sprintf("slot pool of backend %s shrank from %d to %d slots", name, was.size(), now.size()))
+		}
+	}
+	return out
 }
 
 // logRender logs what the generation dropped or warned about, once per
