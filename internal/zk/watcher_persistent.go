@@ -64,17 +64,7 @@ func (w *ChildrenWatcher) refreshPersistent(ctx context.Context) error {
 			return err
 		}
 	}
-	if w.opts.ParentData && st.exists && (full || st.parent) {
-		if err := w.readParentPlain(); err != nil {
-			return err
-		}
-	}
-	if err := w.fetch(ctx, w.toFetch(full)); err != nil {
-		return err
-	}
-	st.full, st.list, st.parent = false, false, false
-	clear(st.dirty)
-	return nil
+	return w.finishRefresh(ctx, full, w.readParentPlain)
 }
 
 func (w *ChildrenWatcher) listPlain() error {

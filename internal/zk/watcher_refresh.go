@@ -23,8 +23,16 @@ func (w *ChildrenWatcher) refresh(ctx context.Context) error {
 			return err
 		}
 	}
+	return w.finishRefresh(ctx, full, w.readParent)
+}
+
+// finishRefresh is the end of a refresh in either watch mode: the
+// parent's data when it is read and due, the children to fetch, and the
+// state's dirty marks cleared.
+func (w *ChildrenWatcher) finishRefresh(ctx context.Context, full bool, readParent func() error) error {
+	st := &w.st
 	if w.opts.ParentData && st.exists && (full || st.parent) {
-		if err := w.readParent(); err != nil {
+		if err := readParent(); err != nil {
 			return err
 		}
 	}
