@@ -10,7 +10,7 @@ import (
 // Lookup returns the value under key in mapping n (documents and aliases
 // followed), or nil: the node to point an error at.
 func Lookup(n *yaml.Node, key string) *yaml.Node {
-	n = resolve(n)
+	n = Resolve(n)
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil
 	}
@@ -25,20 +25,24 @@ func Lookup(n *yaml.Node, key string) *yaml.Node {
 // Index returns element i of sequence n (documents and aliases followed),
 // or nil.
 func Index(n *yaml.Node, i int) *yaml.Node {
-	n = resolve(n)
+	n = Resolve(n)
 	if n == nil || n.Kind != yaml.SequenceNode || i < 0 || i >= len(n.Content) {
 		return nil
 	}
 	return n.Content[i]
 }
 
-func resolve(n *yaml.Node) *yaml.Node {
+// Resolve follows documents and aliases to the node they stand for; nil
+// for nil or an empty document.
+func Resolve(n *yaml.Node) *yaml.Node {
 	for n != nil {
 		switch {
 		case n.Kind == yaml.AliasNode:
 			n = n.Alias
 		case n.Kind == yaml.DocumentNode && len(n.Content) > 0:
 			n = n.Content[0]
+		case n.Kind == yaml.DocumentNode:
+			return nil
 		default:
 			return n
 		}

@@ -197,22 +197,6 @@ func (s *StringList) UnmarshalConfig(d *config.Decoder, n *yaml.Node, path strin
 // mappingValue returns the value node of key in mapping n, following
 // aliases, and whether the key is there at all (even with a null value).
 func mappingValue(n *yaml.Node, key string) (*yaml.Node, bool) {
-	for n != nil && (n.Kind == yaml.AliasNode || n.Kind == yaml.DocumentNode) {
-		if n.Kind == yaml.AliasNode {
-			n = n.Alias
-		} else if len(n.Content) > 0 {
-			n = n.Content[0]
-		} else {
-			return nil, false
-		}
-	}
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil, false
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1], true
-		}
-	}
-	return nil, false
+	v := config.Lookup(n, key)
+	return v, v != nil
 }

@@ -198,15 +198,7 @@ func (g *Generator) DecodeSection(d *config.Decoder, service string, section *ya
 // misspelt reports whether mapping n has a key that looks like a misspelt
 // key, whose unknown-key warning says all there is to say.
 func misspelt(n *yaml.Node, key string) bool {
-	for n != nil && (n.Kind == yaml.AliasNode || n.Kind == yaml.DocumentNode) {
-		if n.Kind == yaml.AliasNode {
-			n = n.Alias
-		} else if len(n.Content) > 0 {
-			n = n.Content[0]
-		} else {
-			return false
-		}
-	}
+	n = config.Resolve(n)
 	if n == nil || n.Kind != yaml.MappingNode {
 		return false
 	}

@@ -12,7 +12,7 @@ import (
 // mapping (reported).
 func (l *loader) rewriteMulti(src source, path string, discovery, multi *yaml.Node) *yaml.Node {
 	mpath := config.KeyPath(path, "discovery_multi")
-	multi = deref(multi)
+	multi = config.Resolve(multi)
 	if multi.Kind != yaml.MappingNode {
 		src.d.Errorf(multi, mpath, "cannot use %s as a mapping", multi.ShortTag())
 		return nil
@@ -52,7 +52,7 @@ func withPrimary(watchers, discovery *yaml.Node, line int) (*yaml.Node, *yaml.No
 	}
 	out := mapping(line)
 	var replaced *yaml.Node
-	if w := deref(watchers); w != nil && w.Kind == yaml.MappingNode {
+	if w := config.Resolve(watchers); w != nil && w.Kind == yaml.MappingNode {
 		out.Line = w.Line
 		for i := 0; i+1 < len(w.Content); i += 2 {
 			k, v := w.Content[i], w.Content[i+1]
@@ -75,17 +75,4 @@ func mapping(line int) *yaml.Node {
 func addPair(m *yaml.Node, key string, v *yaml.Node) {
 	k := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key, Line: v.Line}
 	m.Content = append(m.Content, k, v)
-}
-
-func deref(n *yaml.Node) *yaml.Node {
-	for n != nil && (n.Kind == yaml.AliasNode || n.Kind == yaml.DocumentNode) {
-		if n.Kind == yaml.AliasNode {
-			n = n.Alias
-		} else if len(n.Content) > 0 {
-			n = n.Content[0]
-		} else {
-			return nil
-		}
-	}
-	return n
 }
