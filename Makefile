@@ -10,7 +10,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # eating the CI budget while leaving room on 2 cores.
 TESTFLAGS   ?= -race -timeout 10m
 
-.PHONY: all build test test-short lint deps bench bench-micro demo golden fuzz clean dist deb dist-gen check-install
+.PHONY: all build test test-unit test-integration test-e2e test-short lint deps bench bench-micro demo golden fuzz clean dist deb dist-gen check-install
 
 all: build
 
@@ -26,7 +26,21 @@ deps:
 test: deps
 	$(GO) test $(TESTFLAGS) ./...
 
-# Quick local loop: skips the tests that start ZooKeeper or HAProxy.
+# The tiers one at a time; `make test` is all three.
+# Unit: skips every test that starts ZooKeeper, HAProxy or another server.
+test-unit:
+	$(GO) test $(TESTFLAGS) -short ./...
+
+# Integration: the packages under internal/ and pkg/, with the real servers.
+test-integration: deps
+	$(GO) test $(TESTFLAGS) ./internal/... ./pkg/...
+
+# End-to-end: the built binaries (test/e2e) and the release artifacts
+# (test/dist).
+test-e2e: deps
+	$(GO) test $(TESTFLAGS) ./test/e2e ./test/dist
+
+# Quick local loop: test-unit without the race detector.
 test-short:
 	$(GO) test -short ./...
 
@@ -36,8 +50,12 @@ lint:
 	@# third_party holds a patched copy of go-zookeeper, linted upstream, not here.
 	$(GO) run $(STATICCHECK) $$($(GO) list ./... | grep -v /third_party/)
 
+# Rewrites the golden files from the current output. Only the packages that
+# define an -update flag get it (another package's test binary would reject
+# the flag); their golden tests are named Test*Golden*.
+GOLDEN_PKGS = $(shell grep -rl --include='*_test.go' 'flag[.]Bool."update"' internal pkg test cmd 2>/dev/null | xargs -n1 dirname | sort -u | sed 's|^|./|')
 golden:
-	$(GO) test ./... -run Golden -update
+	$(GO) test $(GOLDEN_PKGS) -run Golden -update
 
 # Each fuzz target for a short while; `go test -fuzz` takes one target at a time.
 FUZZTIME ?= 20s

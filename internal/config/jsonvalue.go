@@ -8,29 +8,33 @@ import (
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
-// JSONValue is open config content (labels, a label filter's value, a
-// default server's fields) kept as a registration.Value: the file's key
-// order survives, which decoding into map[string]any would lose, and
-// scalars resolve as the original's YAML parser resolves them (`1` is a
-// number, `on` is true). It is the YAML counterpart of Value.UnmarshalJSON;
-// pkg/registration has none, and the config layer reads JSON files into
-// YAML nodes too, so one adapter serves both.
+// JSONValue is open config content (labels, haproxy_server_options, a label
+// filter's value, a default server's fields) kept as a registration.Value.
+// It keeps the file's key order, which decoding into map[string]any would
+// lose: nerve's payload bytes, and so a path-encoded child name, depend on
+// it. Scalars resolve as the original's YAML parser (Psych) resolves them:
+// `1` is a number, `on` is true, `1e5` is a string; a null member stays
+// null; `<<` merge keys expand in Psych's order (psychEntries). It is the
+// YAML counterpart of Value.UnmarshalJSON; pkg/registration has none, and
+// the config layer reads JSON files into YAML nodes too, so one adapter
+// serves both.
 type JSONValue struct{ registration.Value }
 
-// UnmarshalConfig implements Unmarshaler. Null never reaches it (the
-// decoder keeps the zero value, absent), so absent and null read the same.
+// UnmarshalConfig implements Unmarshaler. A null at the top never reaches
+// it (the decoder keeps the zero value, absent), so absent and null read
+// the same.
 func (j *JSONValue) UnmarshalConfig(d *Decoder, n *yaml.Node, path string) error {
 	switch n.Kind {
 	case yaml.MappingNode:
-		members := make([]registration.Member, 0, len(n.Content)/2)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			if k.Kind != yaml.ScalarNode || k.ShortTag() == "!!merge" {
-				return fmt.Errorf("line %d: keys here must be plain strings (no merge keys)", k.Line)
-			}
+		entries, bad := psychEntries(n)
+		if len(bad) > 0 {
+			d.Errorf(bad[0], path, "cannot use %s as a key, keys must be strings", describe(bad[0]))
+		}
+		members := make([]registration.Member, 0, len(entries))
+		for _, e := range entries {
 			var c JSONValue
-			d.Decode(v, KeyPath(path, k.Value), &c)
-			members = append(members, registration.Member{Key: k.Value, Value: c.Value})
+			d.Decode(e.value, KeyPath(path, e.key.Value), &c)
+			members = append(members, registration.Member{Key: e.key.Value, Value: c.Value})
 		}
 		j.Value = registration.ObjectValue(members...)
 	case yaml.SequenceNode:
@@ -46,7 +50,7 @@ func (j *JSONValue) UnmarshalConfig(d *Decoder, n *yaml.Node, path string) error
 		d.Decode(n, path, &x)
 		v, err := registration.ValueOf(x)
 		if err != nil {
-			return fmt.Errorf("cannot use %q as a JSON value: %w", n.Value, err)
+			return fmt.Errorf("cannot use %q in a JSON payload: %w", n.Value, err)
 		}
 		j.Value = v
 	}

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -90,12 +91,13 @@ var ec2Reply = template.Must(template.ParseFiles("testdata/describe_instances.xm
 type ec2Instance struct{ ID, DNS, IP string }
 
 // fakeEC2 answers EC2's Query API action DescribeInstances with EC2's XML
-// for the running instances tagged servicename=web it holds; the AWS SDK
-// in synapse reaches it through AWS_ENDPOINT_URL_EC2.
+// for the running instances tagged servicename=web (or tagValue) it holds;
+// the AWS SDK in synapse reaches it through AWS_ENDPOINT_URL_EC2.
 type fakeEC2 struct {
 	*httptest.Server
 	mu        sync.Mutex
 	instances []ec2Instance
+	tagValue  string // "" is "web"
 }
 
 func newFakeEC2(t *testing.T, instances ...ec2Instance) *fakeEC2 {
@@ -111,7 +113,8 @@ func (f *fakeEC2) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "not a DescribeInstances query", http.StatusBadRequest)
 		return
 	}
-	if !hasFilter(r.PostForm, "tag:servicename", "web") || !hasFilter(r.PostForm, "instance-state-name", "running") {
+	tag := cmp.Or(f.tagValue, "web")
+	if !hasFilter(r.PostForm, "tag:servicename", tag) || !hasFilter(r.PostForm, "instance-state-name", "running") {
 		http.Error(w, fmt.Sprintf("unexpected filters %v", r.PostForm), http.StatusBadRequest)
 		return
 	}

@@ -103,6 +103,9 @@ func TestHAProxyReloadReportsLingeringWorker(t *testing.T) {
 			t.Fatalf("show proc = %+v, %v; want old workers %v", p, err, old)
 		}
 	})
+	if master == 0 { // the subtest skipped (-short): no process group to check
+		return
+	}
 	if left := haproxyGroup(master); len(left) > 0 {
 		t.Fatalf("processes %v survived the cleanup", left)
 	}

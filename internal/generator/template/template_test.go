@@ -3,6 +3,7 @@ package template
 import (
 	"context"
 	"errors"
+	"flag"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -16,6 +17,8 @@ import (
 	"github.com/smartstack-go/smartstack/internal/generator"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
+
+var update = flag.Bool("update", false, "rewrite testdata/upstreams.golden from the current output")
 
 func backend(t *testing.T, payload string) registration.Backend {
 	t.Helper()
@@ -80,6 +83,11 @@ func TestGoldenNoRewriteCommandOnChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := os.ReadFile(out)
+	if *update {
+		if err := os.WriteFile("testdata/upstreams.golden", got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	want, _ := os.ReadFile("testdata/upstreams.golden")
 	if string(got) != string(want) {
 		t.Fatalf("output\n%s\nwant\n%s", got, want)

@@ -17,17 +17,17 @@ import (
 
 // serviceKeys are a service's own keys; the reporter's share the mapping.
 type serviceKeys struct {
-	Host                 string          `yaml:"host"`
-	Port                 portValue       `yaml:"port"`
-	ReporterType         string          `yaml:"reporter_type"`
-	CheckInterval        config.Duration `yaml:"check_interval"`
-	CheckMocked          bool            `yaml:"check_mocked"`
-	Checks               yaml.Node       `yaml:"checks"`
-	Weight               weightValue     `yaml:"weight"`
-	HAProxyServerOptions JSONValue       `yaml:"haproxy_server_options"`
-	Labels               JSONValue       `yaml:"labels"`
-	RateLimiting         RateLimit       `yaml:"rate_limiting"`
-	LoadTestConcurrency  int             `yaml:"load_test_concurrency"`
+	Host                 string           `yaml:"host"`
+	Port                 portValue        `yaml:"port"`
+	ReporterType         string           `yaml:"reporter_type"`
+	CheckInterval        config.Duration  `yaml:"check_interval"`
+	CheckMocked          bool             `yaml:"check_mocked"`
+	Checks               yaml.Node        `yaml:"checks"`
+	Weight               weightValue      `yaml:"weight"`
+	HAProxyServerOptions config.JSONValue `yaml:"haproxy_server_options"`
+	Labels               config.JSONValue `yaml:"labels"`
+	RateLimiting         RateLimit        `yaml:"rate_limiting"`
+	LoadTestConcurrency  int              `yaml:"load_test_concurrency"`
 
 	// Known and ignored: the original overwrites instance_id and name with
 	// the top-level instance_id and the services key, and only reads the

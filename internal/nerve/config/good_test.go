@@ -31,7 +31,7 @@ func TestAliases(t *testing.T) {
 	}
 }
 
-// psychPairs follows Psych where YAML's merge rules leave room: a "<<"
+// Open content follows Psych where YAML's merge rules leave room: a "<<"
 // after explicit keys replaces them; in a list, earlier sources win.
 func TestPsychMergeOrder(t *testing.T) {
 	cfg, _, err := loadString(t, "nerve.yaml", `instance_id: i

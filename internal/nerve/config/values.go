@@ -11,53 +11,10 @@ import (
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
-// JSONValue is open config content that reaches the registration payload
-// as it is written (labels, haproxy_server_options). It keeps the file's key
-// order, which decoding into map[string]any would lose: the payload bytes,
-// and so a path-encoded child name, depend on it. Scalars resolve as the
-// original's YAML parser (Psych) resolves them: `1` is a number, `on` is
-// true, `1e5` is a string. A null member stays null.
-type JSONValue struct{ registration.Value }
-
-// UnmarshalConfig implements config.Unmarshaler.
-func (j *JSONValue) UnmarshalConfig(d *config.Decoder, n *yaml.Node, path string) error {
-	switch n.Kind {
-	case yaml.MappingNode:
-		pairs, bad := psychPairs(n)
-		if len(bad) > 0 {
-			d.Errorf(bad[0], path, "cannot use a %s as a key, keys must be strings", kindName(bad[0]))
-		}
-		members := make([]registration.Member, 0, len(pairs))
-		for _, p := range pairs {
-			var c JSONValue
-			d.Decode(p.value, config.KeyPath(path, p.key.Value), &c)
-			members = append(members, registration.Member{Key: p.key.Value, Value: c.Value})
-		}
-		j.Value = registration.ObjectValue(members...)
-	case yaml.SequenceNode:
-		elems := make([]registration.Value, len(n.Content))
-		for i, c := range n.Content {
-			var e JSONValue
-			d.Decode(c, config.IndexPath(path, i), &e)
-			elems[i] = e.Value
-		}
-		j.Value = registration.ArrayValue(elems...)
-	default:
-		var x any
-		d.Decode(n, path, &x)
-		v, err := registration.ValueOf(x)
-		if err != nil {
-			return fmt.Errorf("cannot use %q in a JSON payload: %w", n.Value, err)
-		}
-		j.Value = v
-	}
-	return nil
-}
-
 // toValue converts a whole node tree, for fingerprints. Problems are left
 // to the real decoding.
 func toValue(n *yaml.Node) registration.Value {
-	var j JSONValue
+	var j config.JSONValue
 	config.NewDecoder("").Decode(n, "", &j)
 	return j.Value
 }

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/etcdv2"
 	"github.com/smartstack-go/smartstack/internal/reporter"
 )
 
@@ -63,7 +64,7 @@ type Reporter struct {
 	dir  string // the in-order directory: etcd_path + "/" + instance_id
 	ttl  int    // seconds
 	log  *slog.Logger
-	c    *client
+	c    *etcdv2.Client
 	key  string // the registered key, "" when there is none
 }
 
@@ -113,7 +114,7 @@ func ttlSeconds(interval time.Duration) int {
 
 // Start makes the HTTP client; nothing is sent until the first round.
 func (r *Reporter) Start(_ context.Context) error {
-	r.c = newClient(r.base)
+	r.c = etcdv2.New(r.base, requestTimeout, maxBody)
 	r.log.Info("etcd reporter ready", "etcd", r.base, "dir", r.dir, "ttl_seconds", r.ttl)
 	return nil
 }
@@ -130,11 +131,11 @@ func (r *Reporter) ReportUp(ctx context.Context) error {
 			return err
 		}
 	}
-	n, err := r.c.keys(ctx, "POST", r.dir, ttlForm(string(r.svc.Payload), r.ttl, false))
+	resp, err := r.c.Keys(ctx, "POST", r.dir, nil, etcdv2.TTLForm(string(r.svc.Payload), r.ttl, false))
 	if err != nil {
-		return err
+		return notConnected(err)
 	}
-	r.key = n.Key
+	r.key = resp.Node.Key
 	r.log.Info("registered etcd key", "key", r.key, "ttl_seconds", r.ttl)
 	return nil
 }
@@ -143,14 +144,14 @@ func (r *Reporter) ReportUp(ctx context.Context) error {
 // it from resurrecting a key that expired: the worker should decide afresh
 // whether the service is up.
 func (r *Reporter) refresh(ctx context.Context) error {
-	_, err := r.c.keys(ctx, "PUT", r.key, ttlForm(string(r.svc.Payload), r.ttl, true))
-	if isNotFound(err) {
+	_, err := r.c.Keys(ctx, "PUT", r.key, nil, etcdv2.TTLForm(string(r.svc.Payload), r.ttl, true))
+	if etcdv2.HasCode(err, etcdv2.CodeKeyNotFound) {
 		r.log.Warn("etcd key expired or was deleted", "key", r.key)
 		gone := fmt.Errorf("etcd key %s: %w", r.key, reporter.ErrGone)
 		r.key = ""
 		return gone
 	}
-	return err
+	return notConnected(err)
 }
 
 // Ping refreshes the key's TTL when there is one, else checks that etcd
@@ -164,7 +165,7 @@ func (r *Reporter) Ping(ctx context.Context) error {
 	if r.key != "" {
 		return r.refresh(ctx)
 	}
-	return r.c.members(ctx)
+	return notConnected(r.c.Members(ctx))
 }
 
 // ReportDown deletes the key and forgets it whatever happens: a key that
@@ -176,12 +177,13 @@ func (r *Reporter) ReportDown(ctx context.Context) error {
 	}
 	key := r.key
 	r.key = ""
-	_, err := r.c.keys(ctx, "DELETE", key, nil)
+	_, err := r.c.Keys(ctx, "DELETE", key, nil, nil)
+	err = notConnected(err)
 	switch {
 	case err == nil:
 		r.log.Info("deleted etcd key", "key", key)
 		return nil
-	case isNotFound(err):
+	case etcdv2.HasCode(err, etcdv2.CodeKeyNotFound):
 		return nil
 	case errors.Is(err, reporter.ErrNotConnected):
 		r.log.Warn("etcd key not deleted; it expires after its ttl", "key", key, "ttl_seconds", r.ttl, "err", err)
@@ -207,8 +209,24 @@ func (r *Reporter) Stop(ctx context.Context) error {
 		return nil
 	}
 	err := r.ReportDown(ctx)
-	r.c.hc.CloseIdleConnections()
+	r.c.CloseIdleConnections()
 	r.c = nil
+	return err
+}
+
+// requestTimeout bounds a request whose ctx has no deadline: a hung etcd
+// must not stall the worker's round forever.
+const requestTimeout = 10 * time.Second
+
+// maxBody bounds an answer; the reporter reads one node or the members.
+const maxBody = 1 << 20
+
+// notConnected marks etcd's transient failures (transport, 5xx) as
+// reporter.ErrNotConnected, which the worker retries.
+func notConnected(err error) error {
+	if errors.Is(err, etcdv2.ErrUnavailable) {
+		return fmt.Errorf("%w: %w", reporter.ErrNotConnected, err)
+	}
 	return err
 }
 

@@ -8,11 +8,11 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/etcdv2"
 	"github.com/smartstack-go/smartstack/internal/reporter"
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
@@ -72,9 +72,6 @@ func TestKeyDirAndTTL(t *testing.T) {
 			t.Errorf("ttlSeconds(%s) = %d, want %d", interval, got, want)
 		}
 	}
-	if got := escapeKey("/a b/c?d"); got != "/a%20b/c%3Fd" {
-		t.Errorf("escapeKey = %q", got)
-	}
 }
 
 // etcdEnv is one subtest's directory on a shared real etcd.
@@ -96,7 +93,7 @@ func (env etcdEnv) reporter(t *testing.T, interval time.Duration) *Reporter {
 }
 
 // list returns the keys under <dir>/mymachine.
-func (env etcdEnv) list(t *testing.T) []node {
+func (env etcdEnv) list(t *testing.T) []etcdv2.Node {
 	t.Helper()
 	resp, err := http.Get(env.e.URL() + "/v2/keys" + env.dir + "/mymachine?sorted=true")
 	must(t, err)
@@ -106,7 +103,7 @@ func (env etcdEnv) list(t *testing.T) []node {
 	}
 	var out struct {
 		Node struct {
-			Nodes []node `json:"nodes"`
+			Nodes []etcdv2.Node `json:"nodes"`
 		} `json:"node"`
 	}
 	must(t, json.NewDecoder(resp.Body).Decode(&out))
@@ -211,23 +208,6 @@ func TestEtcdUnreachable(t *testing.T) {
 		}
 	}
 	must(t, r.Stop(ctx))
-}
-
-// A 4xx other than not-found is a real error, not a transient one.
-func TestEtcdClientErrors(t *testing.T) {
-	e := testutil.StartEtcd(t)
-	c := newClient(e.URL())
-	_, err := c.keys(ctx, "PUT", "/x/y", ttlForm("v", 5, true))
-	if !isNotFound(err) || errors.Is(err, reporter.ErrNotConnected) {
-		t.Fatalf("PUT prevExist on a missing key = %v, want key not found", err)
-	}
-	_, err = c.keys(ctx, "PUT", "/file", ttlForm("v", 5, false))
-	must(t, err)
-	_, err = c.keys(ctx, "POST", "/file/"+strconv.Itoa(1), ttlForm("v", 5, false))
-	var ae *apiError
-	if !errors.As(err, &ae) || ae.Code != 104 || ae.Status != http.StatusBadRequest || errors.Is(err, reporter.ErrNotConnected) {
-		t.Fatalf("POST under a file = %v, want the 400 \"not a directory\" api error", err)
-	}
 }
 
 // etcd gone when the service goes down: the key is forgotten (it expires

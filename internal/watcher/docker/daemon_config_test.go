@@ -8,11 +8,11 @@ import (
 	"github.com/smartstack-go/smartstack/internal/watcher/watchertest"
 )
 
-// A synapse config file as users write it (the README's server list,
+// A discovery section as users write it (the README's server list,
 // container_port as a number, the server's port as a string, which the
-// original interpolates as it does a number), loaded by the daemon's loader, drives the
+// original interpolates as it does a number), decoded as the daemon decodes it, drives the
 // watcher against the fake Engine API.
-func TestFromSynapseConfigFile(t *testing.T) {
+func TestFromDiscoverySection(t *testing.T) {
 	f := newFakeDocker(t, watchertest.Testdata(t, "containers.json"))
 	srv := dockerServer(t, f, "mainserver")
 	c := watchertest.Discovery[*Config](t, Method, `{"method": "docker", "image_name": "mycool/image",

@@ -15,12 +15,16 @@ package etcd
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"net/http"
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/etcdv2"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 	"github.com/smartstack-go/smartstack/internal/watcher/poll"
 	"github.com/smartstack-go/smartstack/pkg/registration"
@@ -51,7 +55,8 @@ const (
 type Watcher struct {
 	service string
 	cfg     *Config
-	c       *client
+	c       *etcdv2.Client
+	dir     string // the registration dir, rooted
 	log     *slog.Logger
 	m       *metrics
 	// The retry backoff and the long-poll bound; fields so tests can
@@ -71,14 +76,16 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 	if err != nil {
 		return nil, err
 	}
-	cl := newClient(c.Host, c.Port, cleanPath(c.Path))
-	log := opts.Log(service, Method, "url", cl.url)
+	dir := cleanPath(c.Path)
+	// No client-wide timeout: the watch is a long poll bounded by its ctx.
+	cl := etcdv2.New(etcdv2.BaseURL(c.Host, c.Port), 0, maxBody)
+	log := opts.Log(service, Method, "url", cl.URL(dir))
 	m, err := metricsFor(opts.Registerer)
 	if err != nil {
 		log.Warn("etcd watcher metrics not exported", "err", err)
 	}
 	return &Watcher{
-		service: service, cfg: c, c: cl, log: log, m: m,
+		service: service, cfg: c, c: cl, dir: dir, log: log, m: m,
 		minBackoff: minBackoff, maxBackoff: maxBackoff, maxWatch: maxWatch,
 		streak: poll.NewStreak(log, "etcd discovery", errors.New("etcd watcher has not listed yet")),
 	}, nil
@@ -118,7 +125,7 @@ func (w *Watcher) Run(ctx context.Context, out chan<- watcher.Snapshot) error {
 // the listing reflects.
 func (w *Watcher) round(ctx context.Context, out chan<- watcher.Snapshot) (uint64, error) {
 	lctx, cancel := context.WithTimeout(ctx, time.Duration(w.cfg.RequestTimeout))
-	nodes, idx, err := w.c.list(lctx)
+	nodes, idx, err := w.list(lctx)
 	cancel()
 	if err != nil {
 		return 0, err
@@ -136,13 +143,13 @@ func (w *Watcher) round(ctx context.Context, out chan<- watcher.Snapshot) (uint6
 func (w *Watcher) wait(ctx context.Context, waitIndex uint64) error {
 	wctx, cancel := context.WithTimeout(ctx, w.maxWatch)
 	defer cancel()
-	err := w.c.watch(wctx, waitIndex)
+	err := w.watch(wctx, waitIndex)
 	switch {
 	case err == nil, ctx.Err() != nil:
 		return nil
 	case wctx.Err() != nil:
 		return nil
-	case hasCode(err, codeEventIndexClears):
+	case etcdv2.HasCode(err, etcdv2.CodeEventIndexCleared):
 		w.log.Info("etcd watch index cleared; resyncing", "wait_index", waitIndex)
 		return nil
 	}
@@ -151,7 +158,7 @@ func (w *Watcher) wait(ctx context.Context, waitIndex uint64) error {
 
 // backends walks the listing depth first; etcd sorted it, so the order is
 // instance dir, then registration order within it.
-func (w *Watcher) backends(nodes []node, acc []registration.Backend) []registration.Backend {
+func (w *Watcher) backends(nodes []etcdv2.Node, acc []registration.Backend) []registration.Backend {
 	for _, n := range nodes {
 		if n.Dir {
 			acc = w.backends(n.Nodes, acc)
@@ -174,6 +181,33 @@ func (w *Watcher) backends(nodes []node, acc []registration.Backend) []registrat
 		acc = []registration.Backend{}
 	}
 	return acc
+}
+
+// maxBody bounds one listing: every registration of the service.
+const maxBody = 64 << 20
+
+// list reads the whole dir, sorted, and the etcd index it reflects: the
+// watch starts after it. A missing dir is an empty answer: nothing is
+// registered yet.
+func (w *Watcher) list(ctx context.Context) ([]etcdv2.Node, uint64, error) {
+	resp, err := w.c.Keys(ctx, http.MethodGet, w.dir, url.Values{"recursive": {"true"}, "sorted": {"true"}}, nil)
+	if etcdv2.HasCode(err, etcdv2.CodeKeyNotFound) {
+		return nil, resp.Index, nil
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("etcd list: %w", err)
+	}
+	return resp.Node.Nodes, resp.Index, nil
+}
+
+// watch blocks until something under the dir changes at or after
+// waitIndex, or ctx ends.
+func (w *Watcher) watch(ctx context.Context, waitIndex uint64) error {
+	q := url.Values{"wait": {"true"}, "recursive": {"true"}, "waitIndex": {strconv.FormatUint(waitIndex, 10)}}
+	if _, err := w.c.Keys(ctx, http.MethodGet, w.dir, q, nil); err != nil {
+		return fmt.Errorf("etcd watch: %w", err)
+	}
+	return nil
 }
 
 // Ping reports the last listing's or watch's outcome.

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/etcdv2"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 	"github.com/smartstack-go/smartstack/internal/watcher/watchertest"
 	"github.com/smartstack-go/smartstack/test/testutil"
@@ -131,7 +132,7 @@ func keyID(t *testing.T, e *testutil.Etcd, instanceDir string) int64 {
 	}
 	defer resp.Body.Close()
 	var out struct {
-		Node node `json:"node"`
+		Node etcdv2.Node `json:"node"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.Node.Nodes) != 1 {
 		t.Fatalf("listing %s: %v, %+v", instanceDir, err, out.Node)

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/etcdv2"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
@@ -145,7 +146,7 @@ func (g *floodGate) record(resp *http.Response) error {
 			return err
 		}
 		resp.Body = io.NopCloser(bytes.NewReader(b))
-		var ae apiError
+		var ae etcdv2.APIError
 		_ = json.Unmarshal(b, &ae)
 		c.code = ae.Code
 	}
@@ -161,7 +162,7 @@ func (g *floodGate) resynced() error {
 	switch {
 	case len(g.watches) == 0:
 		return fmt.Errorf("no watch answered yet")
-	case g.watches[0].code != codeEventIndexClears:
+	case g.watches[0].code != etcdv2.CodeEventIndexCleared:
 		return fmt.Errorf("first watch answered %+v, want etcd's code 401", g.watches[0])
 	case g.lists < 2:
 		return fmt.Errorf("%d listings, want a re-list after the 401", g.lists)

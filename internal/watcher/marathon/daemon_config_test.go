@@ -9,9 +9,9 @@ import (
 	"github.com/smartstack-go/smartstack/internal/watcher/watchertest"
 )
 
-// A synapse config file as users write it, loaded by the daemon's loader,
+// A discovery section as users write it, decoded as the daemon decodes it,
 // drives the watcher against the fake Marathon.
-func TestFromSynapseConfigFile(t *testing.T) {
+func TestFromDiscoverySection(t *testing.T) {
 	f := newFakeMarathon(t, watchertest.Testdata(t, "tasks.json"))
 	c := watchertest.Discovery[*Config](t, Method, `{"method": "marathon",
 		"marathon_api_url": "`+f.URL+`", "application_name": "foo", "port_index": 1}`)

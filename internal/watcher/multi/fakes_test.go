@@ -3,6 +3,7 @@ package multi
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -164,5 +165,16 @@ func next(t *testing.T, out <-chan watcher.Snapshot) watcher.Snapshot {
 	case <-time.After(waitLong):
 		t.Fatal("no snapshot")
 		return watcher.Snapshot{}
+	}
+}
+
+// waitFor reads snapshots until one has exactly hosts.
+func waitFor(t *testing.T, out <-chan watcher.Snapshot, hosts ...string) {
+	t.Helper()
+	for {
+		s := next(t, out)
+		if s.Err == nil && slices.Equal(hostsOf(s.Backends), hosts) {
+			return
+		}
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/smartstack-go/smartstack/internal/awsconf"
-	"github.com/smartstack-go/smartstack/internal/synapse/retry"
+	"github.com/smartstack-go/smartstack/internal/retry"
 )
 
 // Fetch tunables of the s3_toggle poller (ours): one fetch is bounded by

@@ -1,17 +1,13 @@
 package watchertest
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/smartstack-go/smartstack/internal/config"
-	// The config file Discovery writes has a file_output section: a synapse
-	// config needs a generator, and this one needs nothing running.
-	_ "github.com/smartstack-go/smartstack/internal/generator/fileoutput"
-	synapseconfig "github.com/smartstack-go/smartstack/internal/synapse/config"
+	"github.com/smartstack-go/smartstack/internal/labelfilter"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 )
 
@@ -44,35 +40,41 @@ func DecodeWarning(t testing.TB, src string, cfg any, key string) {
 	}
 }
 
-// Discovery writes a synapse config file as users write it, with one
-// service whose discovery section is discovery (JSON, method included),
-// loads it through the daemon's loader and returns that section as the
-// watcher's config C.
+// Discovery decodes discovery, a service's `discovery:` section as users
+// write it (JSON, method included), as the daemon's loader decodes one: the
+// method picks the registered config (defaults set), the keys are decoded
+// into it, and its Validate must pass. It returns that config as C. The
+// loader itself (internal/synapse/config) is not imported: watchers sit
+// below the daemon; its tests load whole files.
 func Discovery[C any](t testing.TB, method, discovery string) C {
 	t.Helper()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "synapse.conf.json")
-	doc, err := json.Marshal(map[string]any{
-		"file_output": map[string]string{"output_directory": dir},
-		"services":    map[string]any{"web": map[string]any{"discovery": json.RawMessage(discovery)}},
-	})
+	n, err := config.Parse("synapse.conf.json", []byte(discovery))
 	if err != nil {
 		t.Fatalf("discovery section: %v", err)
 	}
-	if err := os.WriteFile(path, doc, 0o600); err != nil {
-		t.Fatal(err)
+	registry := map[string]func() any{}
+	for _, m := range watcher.Methods() {
+		ty, _ := watcher.Lookup(m)
+		registry[m] = ty.NewConfig
 	}
-	cfg, warns, err := synapseconfig.Load(path, func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatal(err)
+	if registry[method] == nil {
+		t.Fatalf("method %s not registered", method)
 	}
-	spec, ok := cfg.Desired(warns).Services["web"]
-	if !ok || spec.Method != method {
-		t.Fatalf("service web: %+v", spec)
+	// The label filter keys belong to the service, not to the method.
+	var filters labelfilter.Section
+	d := config.NewDecoder("synapse.conf.json")
+	cfg, ok := config.DecodeTyped(d, n, "services.web.discovery", "method", registry, &filters)
+	if err := d.Err(); err != nil || !ok {
+		t.Fatalf("discovery section: %v", err)
 	}
-	c, ok := spec.Discovery.(C)
+	if v, ok := cfg.(interface{ Validate() error }); ok {
+		if err := v.Validate(); err != nil {
+			t.Fatalf("discovery section: %v", err)
+		}
+	}
+	c, ok := cfg.(C)
 	if !ok {
-		t.Fatalf("discovery config %T, want %T", spec.Discovery, c)
+		t.Fatalf("discovery config %T, want %T", cfg, c)
 	}
 	return c
 }

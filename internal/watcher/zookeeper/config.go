@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/smartstack-go/smartstack/internal/config"
-	"github.com/smartstack-go/smartstack/internal/synapse/retry"
+	"github.com/smartstack-go/smartstack/internal/retry"
 	"github.com/smartstack-go/smartstack/internal/zk"
 	"github.com/smartstack-go/smartstack/internal/zkconfig"
 	"github.com/smartstack-go/smartstack/pkg/registration"

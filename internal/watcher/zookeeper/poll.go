@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/smartstack-go/smartstack/internal/synapse/retry"
+	"github.com/smartstack-go/smartstack/internal/retry"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 	"github.com/smartstack-go/smartstack/internal/zk"
 )

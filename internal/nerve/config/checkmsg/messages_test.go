@@ -16,9 +16,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata/*.want from the current messages")
 
-// TestMessages loads each testdata/<case>.yaml and compares every warning
+// TestGoldenMessages loads each testdata/<case>.yaml and compares every warning
 // and error, in order, with testdata/<case>.want.
-func TestMessages(t *testing.T) {
+func TestGoldenMessages(t *testing.T) {
 	noEnv := func(string) (string, bool) { return "", false }
 	configtest.GoldenMessages(t, func(path string) ([]config.Warning, error) {
 		_, warnings, err := nerveconfig.Load(nerveconfig.LoadOptions{Path: path, Env: noEnv})

@@ -26,10 +26,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata/*.want from the current messages")
 
-// TestMessages loads each testdata/<case>.yaml and compares every warning
+// TestGoldenMessages loads each testdata/<case>.yaml and compares every warning
 // and error, in order, with testdata/<case>.want: one line per mistake,
 // each naming file, line and key path.
-func TestMessages(t *testing.T) {
+func TestGoldenMessages(t *testing.T) {
 	env := func(string) (string, bool) { return "", false }
 	configtest.GoldenMessages(t, func(path string) ([]config.Warning, error) {
 		_, warnings, err := synconfig.Load(path, env)

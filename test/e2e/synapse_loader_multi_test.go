@@ -1,4 +1,4 @@
-package multi
+package e2e
 
 import (
 	"context"
@@ -10,14 +10,18 @@ import (
 	"slices"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/smartstack-go/smartstack/internal/awsconf/awstest"
 	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/generator"
 	sconfig "github.com/smartstack-go/smartstack/internal/synapse/config"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 	_ "github.com/smartstack-go/smartstack/internal/watcher/marathon"
+	"github.com/smartstack-go/smartstack/internal/watcher/multi"
+	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
 const fakeGen = "multitest_gen"
@@ -79,7 +83,7 @@ services:
 		t.Fatalf("Load: %v %v", err, warnings)
 	}
 	spec := cfg.Services["web"]
-	if spec.Method != Method || len(spec.Config.LabelFilters) != 0 {
+	if spec.Method != multi.Method || len(spec.Config.LabelFilters) != 0 {
 		t.Fatalf("method = %q, service label filters %v", spec.Method, spec.Config.LabelFilters)
 	}
 	w, err := watcher.New(spec.Method, spec.Name, spec.Discovery, watcher.Options{})
@@ -93,11 +97,31 @@ services:
 func waitFor(t *testing.T, out <-chan watcher.Snapshot, hosts ...string) {
 	t.Helper()
 	for {
-		s := next(t, out)
+		s := nextSnapshot(t, out)
 		if s.Err == nil && slices.Equal(hostsOf(s.Backends), hosts) {
 			return
 		}
 	}
+}
+
+// nextSnapshot is the watcher's next snapshot, within 10 s.
+func nextSnapshot(t *testing.T, out <-chan watcher.Snapshot) watcher.Snapshot {
+	t.Helper()
+	select {
+	case s := <-out:
+		return s
+	case <-time.After(10 * time.Second):
+		t.Fatal("no snapshot")
+		return watcher.Snapshot{}
+	}
+}
+
+func hostsOf(bs []registration.Backend) []string {
+	out := []string{}
+	for _, b := range bs {
+		out = append(out, b.Host)
+	}
+	return out
 }
 
 func runWatcher(t *testing.T, w watcher.Watcher) <-chan watcher.Snapshot {
@@ -138,24 +162,27 @@ func TestDiscoveryMultiMarathon(t *testing.T) {
 // equals filter drops them all), and s3_toggle follows its object through
 // the real SDK: all from a config file loaded as the daemon loads it.
 func TestDiscoveryMultiS3ToggleAndFilters(t *testing.T) {
-	f := newFakeS3(t, "primary: 1\n")
+	f := newFakeS3(t)
+	f.put("/e2e-bucket/toggle.yaml", "primary: 1\n")
+	awstest.Isolate(t, f.URL)
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
 	p, s := newMarathon(t, "p1"), newMarathon(t, "s1")
 	w := loadMulti(t, p, s, "{method: s3_toggle, s3_url: 's3://e2e-bucket/toggle.yaml', s3_polling_interval_seconds: 0.05, aws_region: eu-west-1}",
 		", label_filters: [{label: az, value: a, condition: not-equals}]")
 	out := runWatcher(t, w)
 	waitFor(t, out, "p1") // not-equals keeps the unlabelled tasks
-	f.set(http.StatusOK, "secondary: 1\n")
+	// The fake serves the object at this path only: following it proves
+	// the watcher fetched s3://e2e-bucket/toggle.yaml path-style.
+	f.put("/e2e-bucket/toggle.yaml", "secondary: 1\n")
 	waitFor(t, out, "s1")
-	if r := f.requests()[0]; r.URL.Path != "/e2e-bucket/toggle.yaml" {
-		t.Fatalf("fetched %s", r.URL.Path)
-	}
 
 	p2, s2 := newMarathon(t, "p2"), newMarathon(t, "s2")
-	f.set(http.StatusOK, "primary: 1\n")
+	f.put("/e2e-bucket/toggle.yaml", "primary: 1\n")
 	out = runWatcher(t, loadMulti(t, p2, s2, "{method: union}", ", label_filters: [{label: az, value: a, condition: equals}]"))
 	waitFor(t, out, "s2")
 	for range 3 { // primary reports on its own schedule; its tasks never pass
-		if got := hostsOf(next(t, out).Backends); !slices.Equal(got, []string{"s2"}) {
+		if got := hostsOf(nextSnapshot(t, out).Backends); !slices.Equal(got, []string{"s2"}) {
 			t.Fatalf("union = %v, want only the secondary's s2", got)
 		}
 	}

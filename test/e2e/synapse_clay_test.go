@@ -1,4 +1,4 @@
-package ec2tag_test
+package e2e
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	_ "github.com/smartstack-go/smartstack/internal/generator/haproxy"
 	"github.com/smartstack-go/smartstack/internal/synapse"
 	synapseconfig "github.com/smartstack-go/smartstack/internal/synapse/config"
-	"github.com/smartstack-go/smartstack/internal/watcher/ec2tag"
+	_ "github.com/smartstack-go/smartstack/internal/watcher/ec2tag"
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
@@ -68,10 +68,11 @@ func TestClaySeedRendersHAProxyConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	url := ec2tag.FakeEC2(t,
-		[3]string{"i-1234567890abcdef0", "ip-192-168-1-88.eu-west-1.compute.internal", "192.168.1.88"},
-		[3]string{"i-0598c7d356eba48d7", "ip-192-168-1-89.eu-west-1.compute.internal", "192.168.1.89"})
-	ec2tag.IsolateAWS(t, url)
+	ec2 := newFakeEC2(t,
+		ec2Instance{"i-1234567890abcdef0", "ip-192-168-1-88.eu-west-1.compute.internal", "192.168.1.88"},
+		ec2Instance{"i-0598c7d356eba48d7", "ip-192-168-1-89.eu-west-1.compute.internal", "192.168.1.89"})
+	ec2.tagValue = "true" // Clay's tag_value
+	isolateAWS(t, ec2.URL, "")
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
 	t.Setenv("AWS_REGION", "eu-west-1")
