@@ -120,3 +120,22 @@ func validatePath(path string) error {
 	}
 	return nil
 }
+
+// ClientCloser is a Client its owner closes: *Conn, or a fake in unit
+// tests. Connection pools hold these.
+type ClientCloser interface {
+	Client
+	Close()
+}
+
+// DialFunc opens a connection; pools take one so tests can dial fakes.
+type DialFunc func(ctx context.Context, servers []string, opts Options) (ClientCloser, error)
+
+// Dial is the DialFunc of real connections: Connect.
+func Dial(ctx context.Context, servers []string, opts Options) (ClientCloser, error) {
+	c, err := Connect(ctx, servers, opts)
+	if err != nil {
+		return nil, err // not a typed nil inside the interface
+	}
+	return c, nil
+}

@@ -11,22 +11,12 @@ import (
 	"github.com/smartstack-go/smartstack/internal/zk"
 )
 
-// conn is what a watcher needs of a pooled connection: *zk.Conn, or a fake
-// in unit tests.
-type conn interface {
-	zk.Client
-	Close()
-}
+// conn is a pooled connection: *zk.Conn, or a fake in unit tests.
+type conn = zk.ClientCloser
 
-type dialFunc func(ctx context.Context, servers []string, opts zk.Options) (conn, error)
+type dialFunc = zk.DialFunc
 
-func dialZK(ctx context.Context, servers []string, opts zk.Options) (conn, error) {
-	c, err := zk.Connect(ctx, servers, opts)
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
-}
+var dialZK = zk.Dial
 
 // Backoff between connection attempts while the ensemble is unreachable.
 var (
