@@ -127,3 +127,14 @@ func (c *comparer) percentiles() string {
 	return fmt.Sprintf("n=%d p50=%v p90=%v p99=%v max=%v", len(d), at(0.5).Round(time.Millisecond),
 		at(0.9).Round(time.Millisecond), at(0.99).Round(time.Millisecond), d[len(d)-1].Round(time.Millisecond))
 }
+
+// countLong is how many of the converged differences were divergences.
+func countLong(c *comparer) int {
+	n := 0
+	for _, d := range c.divergences {
+		if d.lasted > 0 {
+			n++
+		}
+	}
+	return n
+}

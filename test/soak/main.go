@@ -28,7 +28,7 @@ func main() {
 	var o options
 	flag.DurationVar(&o.duration, "duration", 5*time.Minute, "how long to disturb the stack")
 	flag.DurationVar(&o.window, "window", 5*time.Second, "a difference between HAProxy and ZooKeeper lasting longer is a divergence")
-	flag.DurationVar(&o.every, "every", 250*time.Millisecond, "how often HAProxy is compared with ZooKeeper")
+	flag.DurationVar(&o.every, "every", 50*time.Millisecond, "how often HAProxy is compared with ZooKeeper")
 	flag.IntVar(&o.backends, "backends", 4, "backends under their own nerve")
 	flag.IntVar(&o.direct, "direct", 2, "backends the soak registers itself")
 	flag.IntVar(&o.zk, "zk", 3, "ZooKeeper ensemble size")

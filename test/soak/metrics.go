@@ -64,11 +64,12 @@ func sum(m map[string]float64, name string, labels ...string) float64 {
 // vitals is one process's memory and goroutines.
 type vitals struct {
 	rss        float64
+	heap       float64 // live heap: RSS lags behind the GC's frees
 	goroutines float64
 }
 
 func (v vitals) String() string {
-	return fmt.Sprintf("RSS %.1f MiB, %d goroutines", v.rss/(1<<20), int(v.goroutines))
+	return fmt.Sprintf("RSS %.1f MiB, heap %.1f MiB, %d goroutines", v.rss/(1<<20), v.heap/(1<<20), int(v.goroutines))
 }
 
 func readVitals(addr string) (vitals, error) {
@@ -76,7 +77,7 @@ func readVitals(addr string) (vitals, error) {
 	if err != nil {
 		return vitals{}, err
 	}
-	return vitals{rss: m["process_resident_memory_bytes"], goroutines: m["go_goroutines"]}, nil
+	return vitals{rss: m["process_resident_memory_bytes"], heap: m["go_memstats_heap_alloc_bytes"], goroutines: m["go_goroutines"]}, nil
 }
 
 // reloadCounter keeps synapse's reload counts across its restarts: the

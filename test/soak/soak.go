@@ -87,40 +87,56 @@ func soak(s *stack, o options) (int, error) {
 	compared := make(chan struct{})
 	go func() { defer close(compared); s.compare(ctx, c, o.every) }()
 
-	counts, errs := s.chaos(o)
+	res := s.chaos(o)
 	logf("disturbances over; settling for %v", 2*o.window)
 	time.Sleep(2 * o.window)
 	cancel()
 	<-compared
 	traffic.Stop()
 	s.reloads.read(s.synMet)
-	report(s, c, traffic, counts, errs, startVitals)
+	res.vitals = append([]map[string]string{startVitals}, res.vitals...)
+	report(s, c, traffic, res)
 	if len(c.divergences) > 0 {
 		return 1, nil
 	}
 	return 0, nil
 }
 
+// chaosResult is what the disturbances did, and the daemons' vitals at
+// the start, after the warm-up and at the end.
+type chaosResult struct {
+	counts map[string]int
+	errs   []string
+	vitals []map[string]string
+}
+
 // chaos runs random actions one after another until the duration is up.
-func (s *stack) chaos(o options) (map[string]int, []string) {
+// The vitals are read once more after a fifth of the run (at most a
+// minute): Go's heap and HAProxy's first reloads settle in the first
+// seconds, so "flat" is judged from there.
+func (s *stack) chaos(o options) chaosResult {
 	r := seeded(o.seed)
-	counts := map[string]int{}
-	var errs []string
-	for deadline := time.Now().Add(o.duration); time.Now().Before(deadline); {
+	res := chaosResult{counts: map[string]int{}}
+	start := time.Now()
+	warmup := min(o.duration/5, time.Minute)
+	for deadline := start.Add(o.duration); time.Now().Before(deadline); {
 		pause(r, 500*time.Millisecond, 2*time.Second)
+		if len(res.vitals) == 0 && time.Since(start) >= warmup {
+			res.vitals = append(res.vitals, s.procVitals())
+		}
 		s.reloads.read(s.synMet)
 		s.reviveExited()
 		a := pick(r, actions)
 		what, err := a.run(s, r)
-		counts[a.name]++
+		res.counts[a.name]++
 		if err != nil {
-			errs = append(errs, a.name+": "+err.Error())
+			res.errs = append(res.errs, a.name+": "+err.Error())
 			logf("%-20s FAILED: %v", a.name, err)
 			continue
 		}
 		logf("%-20s %s", a.name, what)
 	}
-	return counts, errs
+	return res
 }
 
 // reviveExited restarts a daemon that exited on its own; it is logged, as
@@ -141,7 +157,8 @@ func (s *stack) reviveExited() {
 	}
 }
 
-func report(s *stack, c *comparer, traffic *testutil.Traffic, counts map[string]int, errs []string, startVitals map[string]string) {
+func report(s *stack, c *comparer, traffic *testutil.Traffic, res chaosResult) {
+	counts, errs := res.counts, res.errs
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n== soak result\n")
 	fmt.Fprintf(&b, "disturbances: ")
@@ -153,7 +170,8 @@ func report(s *stack, c *comparer, traffic *testutil.Traffic, counts map[string]
 		fmt.Fprintf(&b, "  %s\n", e)
 	}
 	fmt.Fprintf(&b, "comparisons: %d (skipped, ZooKeeper or HAProxy not answering: %d)\n", c.checks, c.skipped)
-	fmt.Fprintf(&b, "convergence times: %s\n", c.percentiles())
+	fmt.Fprintf(&b, "differences seen: %d, converged within the window: %d\n", len(c.converged)+len(c.open), len(c.converged)-countLong(c))
+	fmt.Fprintf(&b, "convergence times (from the first comparison that saw the difference): %s\n", c.percentiles())
 	fmt.Fprintf(&b, "divergences lasting over %v: %d\n", c.window, len(c.divergences))
 	for _, d := range c.divergences {
 		lasted := "still open at the end"
@@ -174,9 +192,17 @@ func report(s *stack, c *comparer, traffic *testutil.Traffic, counts map[string]
 	}
 	rok, rfailed := s.reloads.totals()
 	fmt.Fprintf(&b, "HAProxy reloads (synapse_haproxy_reloads_total): %.0f succeeded, %.0f failed\n", rok, rfailed)
-	end := s.procVitals()
-	for _, k := range slices.Sorted(maps.Keys(end)) {
-		fmt.Fprintf(&b, "%-9s start: %s\n%-9s end:   %s\n", k, startVitals[k], "", end[k])
+	vitals := append(res.vitals, s.procVitals())
+	when := []string{"start", "warm", "end"}[3-len(vitals):]
+	when[0] = "start"
+	for _, k := range slices.Sorted(maps.Keys(vitals[0])) {
+		for i, v := range vitals {
+			name := k
+			if i > 0 {
+				name = ""
+			}
+			fmt.Fprintf(&b, "%-9s %-6s %s\n", name, when[i]+":", v[k])
+		}
 	}
 	fmt.Print(b.String())
 }
