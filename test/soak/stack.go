@@ -25,7 +25,6 @@ type backend struct {
 	nerve      *proc // nil: registered directly
 	sock       string
 	metrics    string // nerve's /metrics address
-	sick       bool
 }
 
 // stack is the whole system on loopback.
