@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -29,6 +31,37 @@ var actions = []action{
 	{"synapse SIGKILL", synapseKill},
 	{"nerve SIGKILL", nerveKill},
 	{"SIGHUP storm", hupStorm},
+}
+
+// chosen is actions without the skipped ones (comma-separated names).
+func chosen(skip string) []action {
+	var out []action
+	for _, a := range actions {
+		if !slices.Contains(strings.Split(skip, ","), a.name) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// checkSkip refuses a name no action has, so a typo does not go unnoticed.
+func checkSkip(skip string) error {
+	if skip == "" {
+		return nil
+	}
+	var names []string
+	for _, a := range actions {
+		names = append(names, a.name)
+	}
+	for _, n := range strings.Split(skip, ",") {
+		if !slices.Contains(names, n) {
+			return fmt.Errorf("-skip: unknown disturbance %q (known: %s)", n, strings.Join(slices.Compact(names), ", "))
+		}
+	}
+	if len(chosen(skip)) == 0 {
+		return fmt.Errorf("-skip leaves no disturbance")
+	}
+	return nil
 }
 
 func (s *stack) managed() []*backend {

@@ -22,6 +22,7 @@ type options struct {
 	backends, direct, zk    int
 	seed                    uint64
 	keep                    bool
+	skip                    string
 }
 
 func main() {
@@ -34,7 +35,12 @@ func main() {
 	flag.IntVar(&o.zk, "zk", 3, "ZooKeeper ensemble size")
 	flag.Uint64Var(&o.seed, "seed", uint64(time.Now().UnixNano()), "random seed (printed, to replay a run's choices)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the run's directory (logs, configs)")
+	flag.StringVar(&o.skip, "skip", "", `disturbances to leave out, comma-separated (e.g. "synapse SIGKILL,nerve SIGKILL" to watch one process's memory for the whole run)`)
 	flag.Parse()
+	if err := checkSkip(o.skip); err != nil {
+		fmt.Fprintln(os.Stderr, "soak:", err)
+		os.Exit(2)
+	}
 	code, err := run(o)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "soak:", err)

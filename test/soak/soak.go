@@ -116,6 +116,7 @@ type chaosResult struct {
 // seconds, so "flat" is judged from there.
 func (s *stack) chaos(o options) chaosResult {
 	r := seeded(o.seed)
+	todo := chosen(o.skip)
 	res := chaosResult{counts: map[string]int{}}
 	start := time.Now()
 	warmup := min(o.duration/5, time.Minute)
@@ -126,7 +127,7 @@ func (s *stack) chaos(o options) chaosResult {
 		}
 		s.reloads.read(s.synMet)
 		s.reviveExited()
-		a := pick(r, actions)
+		a := pick(r, todo)
 		what, err := a.run(s, r)
 		res.counts[a.name]++
 		if err != nil {
