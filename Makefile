@@ -10,7 +10,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # eating the CI budget while leaving room on 2 cores.
 TESTFLAGS   ?= -race -timeout 10m
 
-.PHONY: all build test test-unit test-integration test-e2e test-short lint deps bench bench-micro demo golden fuzz clean dist deb dist-gen check-install
+.PHONY: all build test test-unit test-integration test-e2e test-short lint deps bench bench-micro soak demo golden fuzz clean dist deb dist-gen check-install
 
 all: build
 
@@ -73,6 +73,15 @@ fuzz:
 BENCHFLAGS ?=
 bench: deps build
 	$(GO) run ./test/bench $(BENCHFLAGS)
+
+# The soak (test/soak, docs/reliability.md): the whole stack on loopback
+# under random flaps, deploys, registrations and faults for $(SOAK),
+# comparing HAProxy with ZooKeeper; fails only on a divergence that
+# outlasts the convergence window. Not part of `make test`.
+SOAK      ?= 5m
+SOAKFLAGS ?=
+soak: deps
+	$(GO) run ./test/soak -duration $(SOAK) $(SOAKFLAGS)
 
 # Go micro-benchmarks of the packages.
 bench-micro:

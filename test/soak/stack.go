@@ -1,0 +1,230 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	gozk "github.com/smartstack-go/smartstack/third_party/go-zookeeper/zk"
+
+	"github.com/smartstack-go/smartstack/test/testutil"
+)
+
+const zkRoot = "/soak/web"
+
+// backend is one demo backend; managed ones run under their own nerve,
+// the others are registered by the soak itself.
+type backend struct {
+	name, addr string
+	port       int
+	app        *proc
+	nerve      *proc // nil: registered directly
+	sock       string
+	metrics    string // nerve's /metrics address
+}
+
+// stack is the whole system on loopback.
+type stack struct {
+	dir      string
+	bins     bins
+	zk       *testutil.ZooKeeper
+	zc       *gozk.Conn
+	ha       *testutil.HAProxy
+	synapse  *proc
+	synMet   string
+	front    int
+	backends []*backend // managed first, then direct
+	reloads  reloadCounter
+	stops    []func()
+}
+
+type bins struct{ nerve, synapse, backend string }
+
+func (s *stack) defer_(f func()) { s.stops = append(s.stops, f) }
+
+func (s *stack) close() {
+	for i := len(s.stops) - 1; i >= 0; i-- {
+		s.stops[i]()
+	}
+}
+
+func startStack(dir string, b bins, zkSize, managed, direct int) (*stack, error) {
+	s := &stack{dir: dir, bins: b}
+	z, err := testutil.StartZooKeeperEnsembleProcess(zkSize)
+	if err != nil {
+		return s, fmt.Errorf("start zookeeper: %w", err)
+	}
+	s.zk = z
+	s.defer_(func() { _ = z.Stop() })
+	if s.zc, err = connectZK(z.Addrs()); err != nil {
+		return s, err
+	}
+	s.defer_(s.zc.Close)
+	if err := createPath(s.zc, zkRoot); err != nil {
+		return s, err
+	}
+	if err := s.startHAProxy(); err != nil {
+		return s, err
+	}
+	for i := range managed + direct {
+		if err := s.addBackend(i, i < managed); err != nil {
+			return s, err
+		}
+	}
+	return s, s.startSynapse()
+}
+
+func (s *stack) startHAProxy() error {
+	dir := filepath.Join(s.dir, "haproxy")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("haproxy dir: %w", err)
+	}
+	h, err := testutil.StartHAProxyProcess(dir, testutil.HAProxyConfig(""))
+	if err != nil {
+		return err
+	}
+	s.ha = h
+	s.defer_(func() { _ = h.Stop() })
+	return nil
+}
+
+func (s *stack) addBackend(i int, managed bool) error {
+	port, err := testutil.PickFreePort()
+	if err != nil {
+		return err
+	}
+	b := &backend{name: fmt.Sprintf("b%d", i), port: port, addr: fmt.Sprintf("127.0.0.1:%d", port)}
+	if !managed {
+		b.name = fmt.Sprintf("r%d", i)
+	}
+	b.app = newProc(b.name, filepath.Join(s.dir, b.name+".log"), s.bins.backend, "-name", b.name, "-addr", b.addr)
+	if err := b.app.start(); err != nil {
+		return err
+	}
+	s.defer_(func() { b.app.stop(syscall.SIGTERM) })
+	s.backends = append(s.backends, b)
+	if !managed {
+		return nil
+	}
+	return s.startNerve(b)
+}
+
+func (s *stack) startNerve(b *backend) error {
+	mport, err := testutil.PickFreePort()
+	if err != nil {
+		return err
+	}
+	b.metrics = fmt.Sprintf("127.0.0.1:%d", mport)
+	b.sock = filepath.Join(s.dir, b.name+"-nerve.sock")
+	cfg := map[string]any{
+		"instance_id": b.name,
+		"prometheus":  map[string]any{"enabled": true, "port": mport},
+		"services": map[string]any{"web": map[string]any{
+			"host": "127.0.0.1", "port": b.port, "reporter_type": "zookeeper",
+			"zk_hosts": s.zk.Addrs(), "zk_path": zkRoot, "check_interval": 0.2,
+			"checks": []map[string]any{{"type": "http", "uri": "/health", "timeout": 0.5, "rise": 1, "fall": 2}},
+		}},
+	}
+	path := filepath.Join(s.dir, b.name+"-nerve.json")
+	if err := writeJSON(path, cfg); err != nil {
+		return err
+	}
+	b.nerve = newProc(b.name+"-nerve", filepath.Join(s.dir, b.name+"-nerve.log"), s.bins.nerve,
+		"-c", path, "--admin-socket", b.sock, "--maintenance-dir", filepath.Join(s.dir, b.name+"-maint"))
+	if err := os.MkdirAll(filepath.Join(s.dir, b.name+"-maint"), 0o755); err != nil {
+		return err
+	}
+	s.defer_(func() { b.nerve.stop(syscall.SIGTERM) })
+	return b.nerve.start()
+}
+
+func (s *stack) startSynapse() error {
+	var err error
+	if s.front, err = testutil.PickFreePort(); err != nil {
+		return err
+	}
+	mport, err := testutil.PickFreePort()
+	if err != nil {
+		return err
+	}
+	s.synMet = fmt.Sprintf("127.0.0.1:%d", mport)
+	h := s.ha
+	cfg := map[string]any{
+		"services": map[string]any{"web": map[string]any{
+			"discovery": map[string]any{"method": "zookeeper", "hosts": s.zk.Addrs(), "path": zkRoot},
+			"haproxy": map[string]any{
+				"port": s.front, "bind_address": "127.0.0.1",
+				"listen": []string{"mode http", "option redispatch", "retries 3"},
+			},
+		}},
+		"haproxy": map[string]any{
+			"config_file_path": h.ConfigPath, "socket_file_path": h.StatsSocket,
+			"do_reloads": true, "reload_command": fmt.Sprintf("kill -USR2 %d", h.MasterPID()), "restart_interval": 0.5,
+			"global":   []string{"stats socket " + h.StatsSocket + " mode 600 level admin", "nbthread 1", "hard-stop-after 10s"},
+			"defaults": []string{"mode http", "timeout connect 1s", "timeout client 10s", "timeout server 10s"},
+		},
+		"prometheus": map[string]any{"enabled": true, "port": mport},
+	}
+	path := filepath.Join(s.dir, "synapse.json")
+	if err := writeJSON(path, cfg); err != nil {
+		return err
+	}
+	s.synapse = newProc("synapse", filepath.Join(s.dir, "synapse.log"), s.bins.synapse,
+		"-c", path, "--admin-socket", filepath.Join(s.dir, "synapse.sock"))
+	s.defer_(func() { s.synapse.stop(syscall.SIGTERM) })
+	return s.synapse.start()
+}
+
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// connectZK waits for a session so the first read does not pay for it.
+func connectZK(addrs []string) (*gozk.Conn, error) {
+	zc, events, err := gozk.Connect(addrs, 10*time.Second, gozk.WithLogger(quietLogger{}))
+	if err != nil {
+		return nil, fmt.Errorf("connect zookeeper: %w", err)
+	}
+	deadline := time.After(15 * time.Second)
+	for {
+		select {
+		case ev := <-events:
+			if ev.State == gozk.StateHasSession {
+				go func() {
+					for range events {
+					}
+				}()
+				return zc, nil
+			}
+		case <-deadline:
+			zc.Close()
+			return nil, fmt.Errorf("connect zookeeper %v: no session after 15s", addrs)
+		}
+	}
+}
+
+type quietLogger struct{}
+
+func (quietLogger) Printf(string, ...any) {}
+
+func createPath(zc *gozk.Conn, path string) error {
+	at := ""
+	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
+		at += "/" + part
+		if _, err := zc.Create(at, nil, 0, gozk.WorldACL(gozk.PermAll)); err != nil && err != gozk.ErrNodeExists {
+			return fmt.Errorf("create %s: %w", at, err)
+		}
+	}
+	return nil
+}
