@@ -2,10 +2,8 @@ package main
 
 import (
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
-	"time"
 
 	gozk "github.com/smartstack-go/smartstack/third_party/go-zookeeper/zk"
 
@@ -70,36 +68,8 @@ func (e *env) close() {
 	e.stopped = nil
 }
 
-// connectZK waits for a session so the first write does not pay for it.
-func connectZK(addrs []string) (*gozk.Conn, error) {
-	zc, events, err := gozk.Connect(addrs, 10*time.Second, gozk.WithLogger(quietLogger{}))
-	if err != nil {
-		return nil, fmt.Errorf("connect zookeeper: %w", err)
-	}
-	deadline := time.After(15 * time.Second)
-	for {
-		select {
-		case ev := <-events:
-			if ev.State == gozk.StateHasSession {
-				go drain(events)
-				return zc, nil
-			}
-		case <-deadline:
-			zc.Close()
-			return nil, fmt.Errorf("connect zookeeper %v: no session after 15s", addrs)
-		}
-	}
-}
-
-func drain(events <-chan gozk.Event) {
-	for range events {
-	}
-}
-
-// quietLogger keeps go-zookeeper's reconnect chatter out of the table.
-type quietLogger struct{}
-
-func (quietLogger) Printf(format string, args ...any) { slog.Debug(fmt.Sprintf(format, args...)) }
+// connectZK waits for a session so the first request does not pay for it.
+func connectZK(addrs []string) (*gozk.Conn, error) { return testutil.DialZooKeeper(addrs) }
 
 // startHAProxy starts a private HAProxy in its own subdir of the run's dir.
 func (e *env) startHAProxy(name string) (*testutil.HAProxy, error) {

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
-	"time"
 
 	gozk "github.com/smartstack-go/smartstack/third_party/go-zookeeper/zk"
 
@@ -190,33 +189,8 @@ func writeJSON(path string, v any) error {
 	return nil
 }
 
-// connectZK waits for a session so the first read does not pay for it.
-func connectZK(addrs []string) (*gozk.Conn, error) {
-	zc, events, err := gozk.Connect(addrs, 10*time.Second, gozk.WithLogger(quietLogger{}))
-	if err != nil {
-		return nil, fmt.Errorf("connect zookeeper: %w", err)
-	}
-	deadline := time.After(15 * time.Second)
-	for {
-		select {
-		case ev := <-events:
-			if ev.State == gozk.StateHasSession {
-				go func() {
-					for range events {
-					}
-				}()
-				return zc, nil
-			}
-		case <-deadline:
-			zc.Close()
-			return nil, fmt.Errorf("connect zookeeper %v: no session after 15s", addrs)
-		}
-	}
-}
-
-type quietLogger struct{}
-
-func (quietLogger) Printf(string, ...any) {}
+// connectZK waits for a session so the first request does not pay for it.
+func connectZK(addrs []string) (*gozk.Conn, error) { return testutil.DialZooKeeper(addrs) }
 
 func createPath(zc *gozk.Conn, path string) error {
 	at := ""
