@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/smartstack-go/smartstack/internal/nerve/admin"
+	"github.com/smartstack-go/smartstack/internal/reporter"
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
@@ -198,5 +199,36 @@ func TestAdminSocketMaintenanceFor(t *testing.T) {
 	want(t, f, "a@1")
 	if _, err := os.Stat(filepath.Join(spool, "a")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("expired spool file left: %v", err)
+	}
+}
+
+// Status reads maintenance from the spool, so `maint status` shows a change
+// at once even while the registry is unreachable and every round is
+// skipped before it would look at maintenance.
+func TestStatusShowsMaintenanceWhileDisconnected(t *testing.T) {
+	f := &fleet{reps: map[string][]*fakeReporter{}}
+	spec := f.spec("a", "1")
+	newRep := spec.NewReporter
+	spec.NewReporter = func() (reporter.Reporter, error) {
+		r, err := newRep()
+		r.(*fakeReporter).pingErr = reporter.ErrNotConnected
+		return r, err
+	}
+	spool, sock := t.TempDir(), filepath.Join(t.TempDir(), "nerve.sock")
+	startDaemon(t, services(spec), func(o *Options) { o.MaintenanceDir, o.AdminSocket = spool, sock })
+	waitSocket(t, sock)
+	c, ctx := admin.NewClient(sock), context.Background()
+	if _, err := c.MaintenanceDown(ctx, "a", "deploy", 0); err != nil {
+		t.Fatal(err)
+	}
+	st, err := c.Status(ctx)
+	if err != nil || len(st) != 1 || !st[0].Maintenance || st[0].MaintenanceReason != "deploy" || st[0].MaintenanceSource != "a" {
+		t.Fatalf("status after maint down = %+v, %v", st, err)
+	}
+	if _, err := c.MaintenanceUp(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := c.Status(ctx); err != nil || len(st) != 1 || st[0].Maintenance || st[0].MaintenanceReason != "" {
+		t.Fatalf("status after maint up = %+v, %v", st, err)
 	}
 }

@@ -26,10 +26,20 @@ func (d *Daemon) Status() []ServiceStatus {
 	for _, s := range ss {
 		st := s.st.snapshot()
 		s.weightStatus(&st.Weight, now)
+		d.maintenanceStatus(&st)
 		out = append(out, st)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Service < out[j].Service })
 	return out
+}
+
+// maintenanceStatus reads maintenance from the spool directory, not from
+// the last round: a round skipped while the registry is unreachable never
+// looks at it, and `maint status` must show a change at once.
+func (d *Daemon) maintenanceStatus(st *ServiceStatus) {
+	m, ok := d.spool.lookup(st.Service)
+	st.Maintenance = ok
+	st.MaintenanceReason, st.MaintenanceSource, st.MaintenanceExpires = m.Reason, m.Source, fmtExpiry(m.Expires)
 }
 
 func (d *Daemon) serveStatus(w http.ResponseWriter, _ *http.Request) {
