@@ -5,10 +5,10 @@ package checkmsg_test
 
 import (
 	"flag"
-	"github.com/smartstack-go/smartstack/internal/config"
-	"github.com/smartstack-go/smartstack/internal/config/configtest"
 	"testing"
 
+	"github.com/smartstack-go/smartstack/internal/config"
+	"github.com/smartstack-go/smartstack/internal/config/configtest"
 	nerveconfig "github.com/smartstack-go/smartstack/internal/nerve/config"
 	_ "github.com/smartstack-go/smartstack/internal/reporter/etcd"
 	_ "github.com/smartstack-go/smartstack/internal/reporter/zookeeper"

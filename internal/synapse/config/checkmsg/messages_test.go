@@ -5,23 +5,12 @@ package checkmsg_test
 
 import (
 	"flag"
-	"github.com/smartstack-go/smartstack/internal/config"
-	"github.com/smartstack-go/smartstack/internal/config/configtest"
 	"testing"
 
-	_ "github.com/smartstack-go/smartstack/internal/generator/fileoutput"
-	_ "github.com/smartstack-go/smartstack/internal/generator/haproxy"
-	_ "github.com/smartstack-go/smartstack/internal/generator/template"
+	"github.com/smartstack-go/smartstack/internal/config"
+	"github.com/smartstack-go/smartstack/internal/config/configtest"
+	_ "github.com/smartstack-go/smartstack/internal/synapse/cli" // registers every generator and discovery method
 	synconfig "github.com/smartstack-go/smartstack/internal/synapse/config"
-	_ "github.com/smartstack-go/smartstack/internal/watcher/base"
-	_ "github.com/smartstack-go/smartstack/internal/watcher/dns"
-	_ "github.com/smartstack-go/smartstack/internal/watcher/docker"
-	_ "github.com/smartstack-go/smartstack/internal/watcher/ec2tag"
-	_ "github.com/smartstack-go/smartstack/internal/watcher/etcd"
-	_ "github.com/smartstack-go/smartstack/internal/watcher/marathon"
-	_ "github.com/smartstack-go/smartstack/internal/watcher/multi"
-	_ "github.com/smartstack-go/smartstack/internal/watcher/zookeeper"
-	_ "github.com/smartstack-go/smartstack/internal/watcher/zookeeperdns"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.want from the current messages")
