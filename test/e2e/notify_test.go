@@ -71,14 +71,7 @@ func TestNerveNotify(t *testing.T) {
 		t.Errorf("failed reload status %q does not name the error", st)
 	}
 	wantChildren(t, zc, root+"/a", payload(a.port)) // the old config still runs
-	ns.wantWatchdog(t, 2)
-
-	p.signal(t, syscall.SIGTERM)
-	if code := waitExit(t, p, 5*time.Second); code != 0 {
-		t.Fatalf("exit %d after SIGTERM, want 0", code)
-	}
-	ns.wantEvents(t, [2]string{"READY", "reported"}, [2]string{"RELOADING", ""}, [2]string{"READY", "reloaded"},
-		[2]string{"RELOADING", ""}, [2]string{"READY", "failed"}, [2]string{"STOPPING", "deregistering"})
+	stopAndWantLifecycle(t, p, ns, "reported", "deregistering")
 	if msgs := ns.messages(); !hasField(msgs[len(msgs)-1], "STOPPING", "1") {
 		t.Errorf("last message %q, want STOPPING=1", msgs[len(msgs)-1])
 	}
@@ -148,14 +141,7 @@ func TestSynapseNotify(t *testing.T) {
 	if st, err := serverStatus(h, "web", server); err != nil || st == "" {
 		t.Fatalf("after the failed reload: %s status %q (%v)", server, st, err)
 	}
-	ns.wantWatchdog(t, 2)
-
-	p.signal(t, syscall.SIGTERM)
-	if code := waitExit(t, p, 5*time.Second); code != 0 {
-		t.Fatalf("exit %d after SIGTERM, want 0", code)
-	}
-	ns.wantEvents(t, [2]string{"READY", ""}, [2]string{"RELOADING", ""}, [2]string{"READY", "reloaded"},
-		[2]string{"RELOADING", ""}, [2]string{"READY", "failed"}, [2]string{"STOPPING", "HAProxy keeps running"})
+	stopAndWantLifecycle(t, p, ns, "", "HAProxy keeps running")
 }
 
 func synapseNotifyConfig(z *testutil.ZooKeeper, h *testutil.HAProxy, zkPath string, promPort, listenPort int) map[string]any {
@@ -172,4 +158,20 @@ func synapseNotifyConfig(z *testutil.ZooKeeper, h *testutil.HAProxy, zkPath stri
 		},
 		"prometheus": map[string]any{"enabled": true, "port": promPort},
 	}
+}
+
+// stopAndWantLifecycle ends both daemons' notify tests the same way: the
+// watchdog still pings, SIGTERM exits 0, and the whole run sent READY,
+// a good reload, a failed one (each RELOADING then READY with its
+// status) and STOPPING, in that order. ready and stopping are substrings
+// of the first READY's and of STOPPING's status.
+func stopAndWantLifecycle(t *testing.T, p *daemonProc, ns *notifySocket, ready, stopping string) {
+	t.Helper()
+	ns.wantWatchdog(t, 2)
+	p.signal(t, syscall.SIGTERM)
+	if code := waitExit(t, p, 5*time.Second); code != 0 {
+		t.Fatalf("exit %d after SIGTERM, want 0", code)
+	}
+	ns.wantEvents(t, [2]string{"READY", ready}, [2]string{"RELOADING", ""}, [2]string{"READY", "reloaded"},
+		[2]string{"RELOADING", ""}, [2]string{"READY", "failed"}, [2]string{"STOPPING", stopping})
 }
