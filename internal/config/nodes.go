@@ -32,17 +32,24 @@ func Index(n *yaml.Node, i int) *yaml.Node {
 	return n.Content[i]
 }
 
+// maxAliasHops bounds Resolve on alias chains; yaml.v3 builds none longer
+// than one hop, so this only guards against hand-made trees.
+const maxAliasHops = 64
+
 // Resolve follows documents and aliases to the node they stand for; nil
-// for nil or an empty document.
+// for nil, a zero node or an empty document.
 func Resolve(n *yaml.Node) *yaml.Node {
-	for n != nil {
+	for range maxAliasHops {
 		switch {
+		case n == nil || n.Kind == 0:
+			return nil
+		case n.Kind == yaml.DocumentNode:
+			if len(n.Content) == 0 {
+				return nil
+			}
+			n = n.Content[0]
 		case n.Kind == yaml.AliasNode:
 			n = n.Alias
-		case n.Kind == yaml.DocumentNode && len(n.Content) > 0:
-			n = n.Content[0]
-		case n.Kind == yaml.DocumentNode:
-			return nil
 		default:
 			return n
 		}

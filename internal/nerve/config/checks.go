@@ -89,9 +89,9 @@ func readCheck(d *config.Decoder, n *yaml.Node, path string, fail func(*yaml.Nod
 		return ck, false
 	}
 	config.NewDecoder("").Decode(n, path, &ck) // newCheck decodes again, reporting
-	if deref(n).Kind != yaml.MappingNode || ck.Type == "" {
+	if config.Resolve(n).Kind != yaml.MappingNode || ck.Type == "" {
 		d.Decode(n, path, &checkKeys{}, quiet()) // the type's keys are unknown, not wrong
-		if deref(n).Kind == yaml.MappingNode {
+		if config.Resolve(n).Kind == yaml.MappingNode {
 			fail(n, path, fmt.Errorf("missing required argument 'type' in check; valid types: %s", strings.Join(check.Types(), ", ")))
 		}
 		return ck, false

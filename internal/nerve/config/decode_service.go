@@ -86,10 +86,10 @@ func (l *loader) decodeService(n *yaml.Node, path string) *draft {
 func (l *loader) reporterConfig(n *yaml.Node, path string) (string, any) {
 	name, at := "zookeeper", n
 	if v := lookup(n, "reporter_type"); !isNull(v) {
-		if deref(v).Kind != yaml.ScalarNode {
+		if config.Resolve(v).Kind != yaml.ScalarNode {
 			return "", nil // the decoder reports the type error
 		}
-		name, at, path = strings.ToLower(deref(v).Value), v, config.KeyPath(path, "reporter_type")
+		name, at, path = strings.ToLower(config.Resolve(v).Value), v, config.KeyPath(path, "reporter_type")
 	}
 	t, ok := reporter.Lookup(name)
 	if !ok {
@@ -118,7 +118,7 @@ func (l *loader) reporterError(s *draft, err error, refused []string) {
 		return
 	}
 	at := lookup(s.node, m[1])
-	if v := deref(at); m[2] != "" && v != nil && v.Kind == yaml.SequenceNode {
+	if v := config.Resolve(at); m[2] != "" && v != nil && v.Kind == yaml.SequenceNode {
 		if i, _ := strconv.Atoi(m[2][1 : len(m[2])-1]); i < len(v.Content) {
 			at = v.Content[i]
 		}
@@ -136,7 +136,7 @@ func (l *loader) checkRequired(s *draft) bool {
 			ok = false
 		}
 	}
-	if v := deref(lookup(s.node, "host")); v != nil && v.Kind == yaml.ScalarNode && !isNull(v) && s.keys.Host == "" {
+	if v := config.Resolve(lookup(s.node, "host")); v != nil && v.Kind == yaml.ScalarNode && !isNull(v) && s.keys.Host == "" {
 		l.failf(v, config.KeyPath(s.path, "host"), "must not be empty")
 	}
 	return ok && s.keys.Host != "" && !s.keys.Port.IsZero()

@@ -136,7 +136,7 @@ func (l *loader) parse(file string) (*yaml.Node, error) {
 		l.errs = append(l.errs, err)
 		return nil, err
 	}
-	root := deref(doc)
+	root := config.Resolve(doc)
 	if root == nil {
 		root = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: offset + 1}
 	}
@@ -158,7 +158,7 @@ func (l *loader) decode(root *yaml.Node, opts LoadOptions) *Config {
 	if opts.InstanceID != "" {
 		top.InstanceID = opts.InstanceID
 	}
-	if v := lookup(root, "instance_id"); top.InstanceID == "" && (isNull(v) || deref(v).Kind == yaml.ScalarNode) {
+	if v := lookup(root, "instance_id"); top.InstanceID == "" && (isNull(v) || config.Resolve(v).Kind == yaml.ScalarNode) {
 		l.failf(v, "instance_id", "you need to specify required argument instance_id")
 	}
 	if top.MaxRepeatedReportFailures < 1 {
@@ -186,7 +186,7 @@ func (l *loader) fileMode(root *yaml.Node, m config.FileMode) fs.FileMode {
 	}
 	if err := config.CheckOwnerRW(m.Mode); err != nil {
 		n := lookup(root, "file_mode")
-		l.failf(n, "file_mode", "%q: %v", deref(n).Value, err)
+		l.failf(n, "file_mode", "%q: %v", config.Resolve(n).Value, err)
 		return 0
 	}
 	return m.Mode
@@ -209,7 +209,7 @@ func (l *loader) services(n *yaml.Node) map[string]Service {
 		switch {
 		case isNull(node):
 			node = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: p.key.Line}
-		case deref(node).Kind != yaml.MappingNode:
+		case config.Resolve(node).Kind != yaml.MappingNode:
 			l.failf(node, path, "cannot use a %s as a service, want a mapping", kindName(node))
 			continue
 		}

@@ -25,14 +25,14 @@ func (l *loader) expandServiceConfDir(root *yaml.Node) *yaml.Node {
 	}
 	pairs := l.flattenReport(root, "")
 	dirNode := find(pairs, "service_conf_dir")
-	if isNull(dirNode) || deref(dirNode).Kind != yaml.ScalarNode {
+	if isNull(dirNode) || config.Resolve(dirNode).Kind != yaml.ScalarNode {
 		return mapping(root.Line, pairs)
 	}
 	services := find(pairs, "services")
-	if !isNull(services) && deref(services).Kind != yaml.MappingNode {
+	if !isNull(services) && config.Resolve(services).Kind != yaml.MappingNode {
 		return mapping(root.Line, pairs) // services of the wrong type is reported later
 	}
-	files, err := serviceFiles(deref(dirNode).Value)
+	files, err := serviceFiles(config.Resolve(dirNode).Value)
 	if err != nil {
 		l.fail(dirNode, "service_conf_dir", err)
 		return mapping(root.Line, pairs)
@@ -40,7 +40,7 @@ func (l *loader) expandServiceConfDir(root *yaml.Node) *yaml.Node {
 	var svcPairs []pair
 	line := dirNode.Line
 	if !isNull(services) {
-		svcPairs, line = l.flattenReport(services, "services"), deref(services).Line
+		svcPairs, line = l.flattenReport(services, "services"), config.Resolve(services).Line
 	}
 	for _, file := range files {
 		n, err := l.parse(file)
@@ -124,7 +124,7 @@ func (l *loader) applyOverlay(root *yaml.Node, path string) *yaml.Node {
 		l.errs = append(l.errs, err)
 		return root
 	}
-	over := deref(doc)
+	over := config.Resolve(doc)
 	switch {
 	case over == nil:
 		return root

@@ -2,38 +2,15 @@ package config
 
 import (
 	"gopkg.in/yaml.v3"
+
+	"github.com/smartstack-go/smartstack/internal/config"
 )
 
 // pair is one effective entry of a mapping.
 type pair struct{ key, value *yaml.Node }
 
-// maxAliasHops bounds deref on alias chains; yaml.v3 builds none longer than
-// one hop, so this only guards against hand-made trees.
-const maxAliasHops = 64
-
-// deref returns the node n stands for: the content of a document, the
-// target of an alias. nil means nothing (an empty document).
-func deref(n *yaml.Node) *yaml.Node {
-	for range maxAliasHops {
-		switch {
-		case n == nil || n.Kind == 0:
-			return nil
-		case n.Kind == yaml.DocumentNode:
-			if len(n.Content) == 0 {
-				return nil
-			}
-			n = n.Content[0]
-		case n.Kind == yaml.AliasNode:
-			n = n.Alias
-		default:
-			return n
-		}
-	}
-	return nil
-}
-
 func isNull(n *yaml.Node) bool {
-	n = deref(n)
+	n = config.Resolve(n)
 	return n == nil || n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
 }
 
@@ -49,7 +26,7 @@ func isMerge(k *yaml.Node) bool {
 // a decoder still guards them against alias cycles.
 func flatten(n *yaml.Node) (pairs []pair, dups []pair, bad []*yaml.Node) {
 	f := flattener{at: map[string]int{}, seen: map[*yaml.Node]bool{}}
-	f.add(deref(n), true)
+	f.add(config.Resolve(n), true)
 	return f.pairs, f.dups, f.bad
 }
 
@@ -85,7 +62,7 @@ func (f *flattener) add(n *yaml.Node, explicit bool) {
 		}
 	}
 	for _, m := range merges {
-		f.merge(deref(m))
+		f.merge(config.Resolve(m))
 	}
 }
 
@@ -95,7 +72,7 @@ func (f *flattener) merge(m *yaml.Node) {
 	}
 	if m.Kind == yaml.SequenceNode {
 		for _, c := range m.Content {
-			f.add(deref(c), false)
+			f.add(config.Resolve(c), false)
 		}
 		return
 	}
@@ -139,7 +116,7 @@ func set(pairs []pair, p pair) []pair {
 // recursively; any other overlay value (null and lists included) replaces
 // the base value.
 func deepMerge(base, over *yaml.Node) *yaml.Node {
-	b, o := deref(base), deref(over)
+	b, o := config.Resolve(base), config.Resolve(over)
 	if b == nil || o == nil || b.Kind != yaml.MappingNode || o.Kind != yaml.MappingNode {
 		return over
 	}

@@ -118,7 +118,7 @@ func isDigits(s string) bool {
 }
 
 func kindName(n *yaml.Node) string {
-	n = deref(n)
+	n = config.Resolve(n)
 	if n == nil {
 		return "null"
 	}
