@@ -80,7 +80,7 @@ func decodeErr(d *config.Decoder, n *yaml.Node, path string, err error) {
 	if err == nil {
 		return
 	}
-	for _, e := range unjoin(err) {
+	for _, e := range config.Unjoin(err) {
 		key, msg, ok := strings.Cut(e.Error(), ": ")
 		if !ok {
 			d.Errorf(n, path, "%s", e)
@@ -93,17 +93,10 @@ func decodeErr(d *config.Decoder, n *yaml.Node, path string, err error) {
 // prefixed puts the section's name before the key of every joined error.
 func prefixed(section string, err error) error {
 	var out []error
-	for _, e := range unjoin(err) {
+	for _, e := range config.Unjoin(err) {
 		out = append(out, fmt.Errorf("%s%w", section, e))
 	}
 	return errors.Join(out...)
-}
-
-func unjoin(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
 }
 
 // readSecret reads a file holding a secret and warns when other users may

@@ -24,7 +24,7 @@ func (l *loader) validateDiscovery(src source, node *yaml.Node, dpath string, cf
 	if !ok {
 		return
 	}
-	for _, err := range unjoin(v.Validate()) {
+	for _, err := range config.Unjoin(v.Validate()) {
 		at, kp, msg := keyed(node, dpath, err.Error())
 		if config.Covered(kp, reported) {
 			continue

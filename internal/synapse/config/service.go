@@ -213,22 +213,11 @@ func scalarValue(n *yaml.Node) string {
 	return n.Value
 }
 
-// unjoin splits an errors.Join result into its members.
-func unjoin(err error) []error {
-	if err == nil {
-		return nil
-	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
-}
-
 // validate reports each problem of sc at its own key path and line:
 // ServiceConfig.Validate prefixes its messages with the path inside the
 // service section.
 func (l *loader) validate(src source, path string, sc synapse.ServiceConfig) {
-	for _, err := range unjoin(sc.Validate()) {
+	for _, err := range config.Unjoin(sc.Validate()) {
 		at, kp, msg := keyed(src.node, path, err.Error())
 		src.d.Errorf(at, kp, "%s", msg)
 	}
