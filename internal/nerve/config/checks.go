@@ -161,5 +161,5 @@ func common(ck checkKeys, svc Service) check.Common {
 }
 
 func errCount(d *config.Decoder) int {
-	return len(flattenJoined([]error{d.Err()}))
+	return len(config.Unjoin(d.Err()))
 }

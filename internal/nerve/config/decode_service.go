@@ -72,7 +72,7 @@ func (l *loader) decodeService(n *yaml.Node, path string) *draft {
 	l.checkPayloadKeys(s)
 	l.checkLoadTest(s)
 	if v, ok := s.reporter.(interface{ Validate() error }); ok {
-		for _, err := range flattenJoined([]error{v.Validate()}) {
+		for _, err := range config.Unjoin(v.Validate()) {
 			l.reporterError(s, err, refused)
 		}
 	}

@@ -29,7 +29,7 @@ func FuzzLoad(f *testing.F) {
 		if (cfg == nil) == (err == nil) {
 			t.Fatalf("config %v with error %v", cfg, err)
 		}
-		for _, e := range flattenJoined([]error{err}) {
+		for _, e := range config.Unjoin(err) {
 			var ce *config.Error
 			if !errors.As(e, &ce) || ce.File == "" || ce.Line >= lineStride {
 				t.Fatalf("error without its file and line: %v", e)

@@ -110,7 +110,7 @@ func mustLoad(t *testing.T, opts LoadOptions) *Config {
 
 func errLines(err error) []string {
 	var out []string
-	for _, e := range flattenJoined([]error{err}) {
+	for _, e := range config.Unjoin(err) {
 		out = append(out, e.Error())
 	}
 	return out

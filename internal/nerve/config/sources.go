@@ -95,7 +95,7 @@ func (s *sources) fixErrors(errs []error) error {
 		err error
 	}
 	var all []entry
-	for _, err := range flattenJoined(errs) {
+	for _, err := range config.Unjoin(errors.Join(errs...)) {
 		key := 0
 		var ce *config.Error
 		if errors.As(err, &ce) {
@@ -121,20 +121,6 @@ func (s *sources) fixWarnings(ws []config.Warning) []config.Warning {
 	for i := range out {
 		out[i].File, out[i].Line = s.fileLine(out[i].File, out[i].Line)
 		out[i].Msg = fixMsg(out[i].Msg)
-	}
-	return out
-}
-
-func flattenJoined(errs []error) []error {
-	var out []error
-	for _, err := range errs {
-		if j, ok := err.(interface{ Unwrap() []error }); ok {
-			out = append(out, flattenJoined(j.Unwrap())...)
-			continue
-		}
-		if err != nil {
-			out = append(out, err)
-		}
 	}
 	return out
 }
