@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// storm is what the whole ensemble's restart costs.
+type storm struct {
+	// Outage: from stopping every member until all serve again.
+	Outage time.Duration `json:"outage_ns"`
+	// Resync: from the ensemble serving again until every stack saw a
+	// registration written once it served (one per service), i.e. every
+	// stack's view is current again; ResyncP50 is the median stack.
+	Resync    time.Duration `json:"resync_ns"`
+	ResyncP50 time.Duration `json:"resync_p50_ns"`
+	// PeakOutstanding is the highest sum of zk_outstanding_requests over
+	// the members, sampled every 50 ms from the restart on.
+	PeakOutstanding int64 `json:"peak_outstanding"`
+	// Requests: packets the members received from their restart until
+	// every stack was current (their counters start at the restart).
+	Requests int64 `json:"requests"`
+	// Settled: from serving again until the ensemble's request rate fell
+	// back near the steady rate; SettledRequests were received by then.
+	Settled         time.Duration `json:"settled_ns"`
+	SettledRequests int64         `json:"settled_requests"`
+}
+
+func measureStorm(ctx context.Context, e *ensemble, w *writer, v *view, services []string, steady float64) (storm, error) {
+	var s storm
+	peak := sampleOutstanding(e)
+	start := time.Now()
+	if err := e.restart(); err != nil {
+		peak()
+		return s, fmt.Errorf("restart the ensemble: %w", err)
+	}
+	serving := time.Now()
+	s.Outage = serving.Sub(start)
+	targets := map[string]target{}
+	for i, svc := range services {
+		targets[svc] = target{addr: addr(fmt.Sprintf("10.3.%d.%d", i/250, i%250), 30000), present: true}
+	}
+	pr, err := v.arm(targets)
+	if err != nil {
+		peak()
+		return s, err
+	}
+	var markers []string
+	for i, svc := range services {
+		p, err := w.registerRetry(root+"/"+svc, fmt.Sprintf("marker-%d", i), fmt.Sprintf("10.3.%d.%d", i/250, i%250), 30000, time.Minute)
+		if err != nil {
+			peak()
+			return s, err
+		}
+		markers = append(markers, p)
+	}
+	at, err := pr.wait(ctx, 5*time.Minute)
+	if err != nil {
+		peak()
+		return s, fmt.Errorf("resync after the restart: %w", err)
+	}
+	if s.Requests, err = e.packets(); err != nil {
+		peak()
+		return s, err
+	}
+	ds := make([]time.Duration, len(at))
+	for i, t := range at {
+		ds[i] = max(0, t.Sub(serving))
+	}
+	sum := summarize(ds)
+	s.Resync, s.ResyncP50 = sum.Max, sum.P50
+	s.Settled, s.SettledRequests = settle(e, serving, steady)
+	s.PeakOutstanding = peak()
+	for _, m := range markers {
+		if err := w.remove(m); err != nil {
+			return s, err
+		}
+	}
+	return s, nil
+}
+
+// sampleOutstanding polls the members' outstanding requests every 50 ms
+// until the returned function is called, which returns the peak.
+func sampleOutstanding(e *ensemble) func() int64 {
+	var (
+		mu   sync.Mutex
+		peak int64
+		wg   sync.WaitGroup
+	)
+	stop := make(chan struct{})
+	wg.Go(func() {
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+			n := e.outstanding()
+			mu.Lock()
+			peak = max(peak, n)
+			mu.Unlock()
+		}
+	})
+	var once sync.Once
+	return func() int64 {
+		once.Do(func() { close(stop); wg.Wait() })
+		mu.Lock()
+		defer mu.Unlock()
+		return peak
+	}
+}
+
+// settle waits until a second's requests are back within 1.5× the steady
+// rate (plus 20 for the sampling's own noise), at most 60 s, and returns
+// how long after serving that was and the requests received by then.
+func settle(e *ensemble, serving time.Time, steady float64) (time.Duration, int64) {
+	prev, err := e.packets()
+	if err != nil {
+		return 0, 0
+	}
+	for time.Since(serving) < time.Minute {
+		time.Sleep(time.Second)
+		n, err := e.packets()
+		if err != nil {
+			continue
+		}
+		rate := float64(n - prev)
+		prev = n
+		if rate <= 1.5*steady+20 {
+			return time.Since(serving), n
+		}
+	}
+	return time.Since(serving), prev
+}
