@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -47,14 +48,10 @@ func measureStorm(ctx context.Context, e *ensemble, w *writer, v *view, services
 		peak()
 		return s, err
 	}
-	var markers []string
-	for i, svc := range services {
-		p, err := w.registerRetry(root+"/"+svc, fmt.Sprintf("marker-%d", i), fmt.Sprintf("10.3.%d.%d", i/250, i%250), 30000, time.Minute)
-		if err != nil {
-			peak()
-			return s, err
-		}
-		markers = append(markers, p)
+	markers, err := writeMarkers(w, services)
+	if err != nil {
+		peak()
+		return s, err
 	}
 	at, err := pr.wait(ctx, 5*time.Minute)
 	if err != nil {
@@ -79,6 +76,22 @@ func measureStorm(ctx context.Context, e *ensemble, w *writer, v *view, services
 		}
 	}
 	return s, nil
+}
+
+// writeMarkers registers one new backend per service, all at once: one
+// after the other, each would wait its turn in the storm's queue and the
+// last would be written long after the ensemble could have served it.
+func writeMarkers(w *writer, services []string) ([]string, error) {
+	paths := make([]string, len(services))
+	errs := make([]error, len(services))
+	var wg sync.WaitGroup
+	for i, svc := range services {
+		wg.Go(func() {
+			paths[i], errs[i] = w.registerRetry(root+"/"+svc, fmt.Sprintf("marker-%d", i), fmt.Sprintf("10.3.%d.%d", i/250, i%250), 30000, time.Minute)
+		})
+	}
+	wg.Wait()
+	return paths, errors.Join(errs...)
 }
 
 // sampleOutstanding polls the members' outstanding requests every 50 ms
