@@ -114,6 +114,12 @@ func render(w io.Writer, p params, res results) {
 	row(fmt.Sprintf("fan-out to all %d stacks, p50 / p99 / max (%d changes)", p.stacks, p.changes), func(r *modeResult) string {
 		return fmt.Sprintf("%s / %s / %s", msec(r.Fanout.P50), msec(r.Fanout.P99), msec(r.Fanout.Max))
 	})
+	row("fan-out of an added backend, p50 / p99 / max", func(r *modeResult) string {
+		return fmt.Sprintf("%s / %s / %s", msec(r.FanoutAdd.P50), msec(r.FanoutAdd.P99), msec(r.FanoutAdd.Max))
+	})
+	row("fan-out of a removed backend, p50 / p99 / max", func(r *modeResult) string {
+		return fmt.Sprintf("%s / %s / %s", msec(r.FanoutRemove.P50), msec(r.FanoutRemove.P99), msec(r.FanoutRemove.Max))
+	})
 	row("restart: ensemble down → all serving", func(r *modeResult) string { return msec(r.Storm.Outage) })
 	row("restart: serving → every stack current (p50 / max)", func(r *modeResult) string {
 		return fmt.Sprintf("%s / %s", msec(r.Storm.ResyncP50), msec(r.Storm.Resync))

@@ -23,6 +23,8 @@ type modeResult struct {
 	SteadyRate      float64       `json:"steady_requests_per_s"`
 	SteadyWindow    time.Duration `json:"steady_window_ns"`
 	Fanout          latency       `json:"fanout"`
+	FanoutAdd       latency       `json:"fanout_add"`
+	FanoutRemove    latency       `json:"fanout_remove"`
 	Storm           storm         `json:"storm"`
 	DiscoveryErrors int           `json:"discovery_errors"`
 }
@@ -82,11 +84,13 @@ func runMode(ctx context.Context, p params, mode string) (*modeResult, error) {
 		return nil, err
 	}
 	progress("%s: %d changes", mode, p.changes)
-	ds, err := fanout(ctx, w, st.view, services, p.changes, rand.New(rand.NewPCG(uint64(p.seed), 1)))
+	ds, err := fanout(ctx, w, st.view, root, services, p.changes, rand.New(rand.NewPCG(uint64(p.seed), 1)))
 	if err != nil {
 		return nil, err
 	}
 	r.Fanout = summarize(ds)
+	adds, removes := split(ds)
+	r.FanoutAdd, r.FanoutRemove = summarize(adds), summarize(removes)
 	progress("%s: restarting the whole ensemble", mode)
 	if r.Storm, err = measureStorm(ctx, e, w, st.view, services, r.SteadyRate); err != nil {
 		return nil, err
@@ -111,7 +115,7 @@ func registerAll(ctx context.Context, p params, e *ensemble, w *writer, services
 	}
 	err = poll(ctx, 3*time.Minute, func() (bool, error) {
 		if err := ns.exited(); err != nil {
-			return false, err
+			return true, err // no use waiting
 		}
 		for _, s := range services {
 			if n, err := w.children(root + "/" + s); err != nil || n != p.backends {
@@ -176,7 +180,7 @@ func measureSteady(p params, e *ensemble, r *modeResult) error {
 // fanout makes n changes one at a time, alternately adding a backend to a
 // random service and removing it again, and times each from the write's
 // acknowledgement to the moment the last stack applied it.
-func fanout(ctx context.Context, w *writer, v *view, services []string, n int, rng *rand.Rand) ([]time.Duration, error) {
+func fanout(ctx context.Context, w *writer, v *view, root string, services []string, n int, rng *rand.Rand) ([]time.Duration, error) {
 	var out []time.Duration
 	var live, liveSvc, liveAddr string
 	for i := range n {
@@ -215,13 +219,28 @@ func fanout(ctx context.Context, w *writer, v *view, services []string, n int, r
 	return out, nil
 }
 
-// poll calls cond every 100 ms until it is true, fails, or timeout passes.
-func poll(ctx context.Context, timeout time.Duration, cond func() (bool, error)) error {
+// split separates fanout's changes: adds are the even ones, removals the
+// odd ones.
+func split(ds []time.Duration) (adds, removes []time.Duration) {
+	for i, d := range ds {
+		if i%2 == 0 {
+			adds = append(adds, d)
+		} else {
+			removes = append(removes, d)
+		}
+	}
+	return adds, removes
+}
+
+// poll calls cond every 100 ms until it is done or timeout passes. An
+// error with done ends the wait with it; one without is only the reason
+// given if the timeout passes.
+func poll(ctx context.Context, timeout time.Duration, cond func() (done bool, err error)) error {
 	deadline := time.Now().Add(timeout)
 	for {
 		ok, err := cond()
 		if ok {
-			return nil
+			return err
 		}
 		if time.Now().After(deadline) {
 			if err == nil {
