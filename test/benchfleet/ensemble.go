@@ -122,19 +122,6 @@ func (e *ensemble) packets() (int64, error) {
 	return sum, nil
 }
 
-// outstanding sums zk_outstanding_requests over the members that answer;
-// a member still starting does not answer and counts as none.
-func (e *ensemble) outstanding() int64 {
-	var sum int64
-	for i := range e.z.Size() {
-		if m, err := e.mntr(i); err == nil {
-			n, _ := m.int("zk_outstanding_requests")
-			sum += n
-		}
-	}
-	return sum
-}
-
 // heapAfterGC runs a full GC in member i's JVM and reads its heap.
 func (e *ensemble) heapAfterGC(ctx context.Context, i int) (int64, error) {
 	pid, err := e.z.PID(i)

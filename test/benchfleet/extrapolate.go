@@ -28,52 +28,43 @@ func fleetFactors(p params) factors {
 // renderFleet prints each figure at the target fleet, linearly.
 func renderFleet(w io.Writer, p params, res results) {
 	f := fleetFactors(p)
-	fmt.Fprintf(w, "\n### Linear extrapolation to %d hosts, each synapse watching %d backends\n\n", p.hosts, p.hostBackends)
+	fmt.Fprintf(w, "\n### Linear extrapolation to %s hosts, each synapse watching %s backends\n\n", count(float64(p.hosts)), count(float64(p.hostBackends)))
 	fmt.Fprintf(w, "Factors: watched backends ×%.0f, watchers of a service ×%.0f, sessions ×%.0f.\n\n", f.backends, f.watchers, f.sessions)
-	names := make([]string, len(res.Modes))
-	for i, r := range res.Modes {
-		names[i] = r.Mode
-	}
-	fmt.Fprintf(w, "| Figure | grows with | %s |\n|---|---|%s\n", strings.Join(names, " | "), strings.Repeat("---|", len(names)))
-	row := func(name, basis string, fn func(*modeResult) string) {
-		cells := make([]string, len(res.Modes))
-		for i, r := range res.Modes {
-			cells[i] = fn(r)
-		}
-		fmt.Fprintf(w, "| %s | %s | %s |\n", name, basis, strings.Join(cells, " | "))
-	}
+	t := table{w: w, modes: res.Modes}
+	t.row("Figure | grows with", func(r *modeResult) string { return r.Mode })
+	t.row("--- | ---", func(*modeResult) string { return "---" })
 	resync := zookeeper.DefaultResyncInterval
-	row("synapse watches, whole ensemble", "watched backends", func(r *modeResult) string {
+	t.row("synapse watches, whole ensemble | watched backends", func(r *modeResult) string {
 		b, _, _ := totals(r.Base)
 		a, _, _ := totals(r.Members)
 		return count(scale(float64(a-b), 1, f.backends))
 	})
-	row("heap for them, whole ensemble (GiB)", "watched backends", func(r *modeResult) string {
+	t.row("heap for them, whole ensemble (GiB) | watched backends", func(r *modeResult) string {
 		_, _, b := totals(r.Base)
 		_, _, a := totals(r.Members)
 		return fmt.Sprintf("%.1f", scale(float64(a-b), 1, f.backends)/(1<<30))
 	})
-	row("steady requests/s", "sessions", func(r *modeResult) string { return count(scale(r.SteadyRate, 1, f.sessions)) })
-	row(fmt.Sprintf("periodic resyncs, requests/s (resync_interval %v)", resync), "watched backends", func(r *modeResult) string {
+	t.row("steady requests/s | sessions", func(r *modeResult) string { return count(scale(r.SteadyRate, 1, f.sessions)) })
+	t.row(fmt.Sprintf("periodic resyncs, requests/s (resync_interval %v) | watched backends", resync), func(r *modeResult) string {
 		return count(scale(float64(r.StartupRequests), 1, f.backends) / resync.Seconds())
 	})
-	row("one full read of the fleet, requests", "watched backends", func(r *modeResult) string {
+	t.row("one full read of the fleet, requests | watched backends", func(r *modeResult) string {
 		return count(scale(float64(r.StartupRequests), 1, f.backends))
 	})
-	row("fan-out p50 / p99 / max", "watchers of a service", func(r *modeResult) string {
+	t.row("fan-out p50 / p99 / max | watchers of a service", func(r *modeResult) string {
 		return fmt.Sprintf("%s / %s / %s", scaleDur(r.Fanout.P50, f.watchers), scaleDur(r.Fanout.P99, f.watchers), scaleDur(r.Fanout.Max, f.watchers))
 	})
-	row("restart: serving → every stack current", "its requests ÷ the fastest rate served here", func(r *modeResult) string {
+	t.row("restart: serving → every stack current | its requests ÷ the fastest rate served here", func(r *modeResult) string {
 		rate := r.servedRate()
 		if rate == 0 {
 			return "n/a"
 		}
 		return msec(time.Duration(scale(float64(r.Storm.Requests), 1, f.backends) / rate * float64(time.Second)))
 	})
-	row("restart: peak outstanding requests", "sessions", func(r *modeResult) string {
+	t.row("restart: peak outstanding requests | sessions", func(r *modeResult) string {
 		return count(scale(float64(r.Storm.PeakOutstanding), 1, f.sessions))
 	})
-	row("restart: requests until every stack current", "watched backends", func(r *modeResult) string {
+	t.row("restart: requests until every stack current | watched backends", func(r *modeResult) string {
 		return count(scale(float64(r.Storm.Requests), 1, f.backends))
 	})
 }

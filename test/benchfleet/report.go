@@ -77,58 +77,81 @@ func perMember(ms []member, f func(member) string) string {
 	return strings.Join(parts, " / ")
 }
 
+// table prints Markdown rows with one cell per mode.
+type table struct {
+	w     io.Writer
+	modes []*modeResult
+}
+
+func (t table) row(name string, f func(*modeResult) string) {
+	cells := make([]string, len(t.modes))
+	for i, r := range t.modes {
+		cells[i] = f(r)
+	}
+	fmt.Fprintf(t.w, "| %s | %s |\n", name, strings.Join(cells, " | "))
+}
+
 // render prints the measured table, one column per mode, and the
 // extrapolation table.
 func render(w io.Writer, p params, res results) {
 	fmt.Fprintf(w, "\n## bench-fleet: %d stacks × %d services × %d backends, %d nerves, %d-member ensemble\n\n",
 		p.stacks, p.services, p.backends, p.nerves, p.ensemble)
 	fmt.Fprintf(w, "Machine: %s. Took %s.\n\n", res.Machine, res.Took.Round(time.Second))
-	row := func(name string, f func(*modeResult) string) {
-		cells := make([]string, len(res.Modes))
-		for i, r := range res.Modes {
-			cells[i] = f(r)
-		}
-		fmt.Fprintf(w, "| %s | %s |\n", name, strings.Join(cells, " | "))
-	}
-	row("Figure", func(r *modeResult) string { return r.Mode })
-	row("---", func(*modeResult) string { return "---" })
-	row("watches, `wchs` (per member; nerves only → with stacks)", func(r *modeResult) string {
+	t := table{w: w, modes: res.Modes}
+	t.row("Figure", func(r *modeResult) string { return r.Mode })
+	t.row("---", func(*modeResult) string { return "---" })
+	renderFootprint(t)
+	renderTimes(t, p)
+	renderFleet(w, p, res)
+}
+
+// renderFootprint: what the stacks hold on the members.
+func renderFootprint(t table) {
+	t.row("watches, `wchs` (per member; nerves only → with stacks)", func(r *modeResult) string {
 		return perMember(r.Base, func(m member) string { return fmt.Sprint(m.Watches.Watches) }) + " → " +
 			perMember(r.Members, func(m member) string { return fmt.Sprint(m.Watches.Watches) })
 	})
-	row("watches, mntr `zk_watch_count` (per member, with stacks)", func(r *modeResult) string {
+	t.row("the stacks' watches, `wchs`, all members", func(r *modeResult) string {
+		b, _, _ := totals(r.Base)
+		a, _, _ := totals(r.Members)
+		return fmt.Sprint(a - b)
+	})
+	t.row("watches, mntr `zk_watch_count` (per member, with stacks)", func(r *modeResult) string {
 		return perMember(r.Members, func(m member) string { return fmt.Sprint(m.WatchCount) })
 	})
-	row("connections per member (`wchs`, watching ones)", func(r *modeResult) string {
+	t.row("connections per member (`wchs`, watching ones)", func(r *modeResult) string {
 		return perMember(r.Members, func(m member) string { return fmt.Sprint(m.Watches.Connections) })
 	})
-	row("heap after full GC, MiB (per member; nerves only → with stacks)", func(r *modeResult) string {
+	t.row("heap after full GC, MiB (per member; nerves only → with stacks)", func(r *modeResult) string {
 		return perMember(r.Base, func(m member) string { return mib(m.HeapBytes) }) + " → " +
 			perMember(r.Members, func(m member) string { return mib(m.HeapBytes) })
 	})
-	row("start-up: every stack has every backend", func(r *modeResult) string {
+	t.row("the stacks' heap, MiB, all members", func(r *modeResult) string {
+		_, _, b := totals(r.Base)
+		_, _, a := totals(r.Members)
+		return mib(a - b)
+	})
+}
+
+// renderTimes: requests and latencies.
+func renderTimes(t table, p params) {
+	t.row("start-up: every stack has every backend", func(r *modeResult) string {
 		return fmt.Sprintf("%s, %d requests", msec(r.StartupTime), r.StartupRequests)
 	})
-	row("highest request rate served (start-up or restart)", func(r *modeResult) string { return fmt.Sprintf("%.0f/s", r.servedRate()) })
-	row("steady requests/s (all members)", func(r *modeResult) string { return fmt.Sprintf("%.1f", r.SteadyRate) })
-	row(fmt.Sprintf("fan-out to all %d stacks, p50 / p99 / max (%d changes)", p.stacks, p.changes), func(r *modeResult) string {
-		return fmt.Sprintf("%s / %s / %s", msec(r.Fanout.P50), msec(r.Fanout.P99), msec(r.Fanout.Max))
-	})
-	row("fan-out of an added backend, p50 / p99 / max", func(r *modeResult) string {
-		return fmt.Sprintf("%s / %s / %s", msec(r.FanoutAdd.P50), msec(r.FanoutAdd.P99), msec(r.FanoutAdd.Max))
-	})
-	row("fan-out of a removed backend, p50 / p99 / max", func(r *modeResult) string {
-		return fmt.Sprintf("%s / %s / %s", msec(r.FanoutRemove.P50), msec(r.FanoutRemove.P99), msec(r.FanoutRemove.Max))
-	})
-	row("restart: ensemble down → all serving", func(r *modeResult) string { return msec(r.Storm.Outage) })
-	row("restart: serving → every stack current (p50 / max)", func(r *modeResult) string {
+	t.row("highest request rate served (start-up or restart)", func(r *modeResult) string { return fmt.Sprintf("%.0f/s", r.servedRate()) })
+	t.row("steady requests/s (all members)", func(r *modeResult) string { return fmt.Sprintf("%.1f", r.SteadyRate) })
+	lat := func(l latency) string { return fmt.Sprintf("%s / %s / %s", msec(l.P50), msec(l.P99), msec(l.Max)) }
+	t.row(fmt.Sprintf("fan-out to all %d stacks, p50 / p99 / max (%d changes)", p.stacks, p.changes), func(r *modeResult) string { return lat(r.Fanout) })
+	t.row("fan-out of an added backend, p50 / p99 / max", func(r *modeResult) string { return lat(r.FanoutAdd) })
+	t.row("fan-out of a removed backend, p50 / p99 / max", func(r *modeResult) string { return lat(r.FanoutRemove) })
+	t.row("restart: ensemble down → all serving", func(r *modeResult) string { return msec(r.Storm.Outage) })
+	t.row("restart: serving → every stack current (p50 / max)", func(r *modeResult) string {
 		return fmt.Sprintf("%s / %s", msec(r.Storm.ResyncP50), msec(r.Storm.Resync))
 	})
-	row("restart: peak `zk_outstanding_requests` (sum)", func(r *modeResult) string { return fmt.Sprint(r.Storm.PeakOutstanding) })
-	row("restart: requests until every stack current", func(r *modeResult) string { return fmt.Sprint(r.Storm.Requests) })
-	row("restart: back to steady rate after (requests by then)", func(r *modeResult) string {
+	t.row("restart: peak `zk_outstanding_requests` (sum)", func(r *modeResult) string { return fmt.Sprint(r.Storm.PeakOutstanding) })
+	t.row("restart: requests until every stack current", func(r *modeResult) string { return fmt.Sprint(r.Storm.Requests) })
+	t.row("restart: back to steady rate after (requests by then)", func(r *modeResult) string {
 		return fmt.Sprintf("%s (%d)", msec(r.Storm.Settled), r.Storm.SettledRequests)
 	})
-	row("discovery error snapshots (all stacks)", func(r *modeResult) string { return fmt.Sprint(r.DiscoveryErrors) })
-	renderFleet(w, p, res)
+	t.row("discovery error snapshots (all stacks)", func(r *modeResult) string { return fmt.Sprint(r.DiscoveryErrors) })
 }

@@ -46,45 +46,28 @@ func runMode(ctx context.Context, p params, mode string) (*modeResult, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
+	f, err := startFleet(ctx, p, mode, dir)
+	if err != nil {
+		return nil, err
+	}
+	defer f.stop()
 	r := &modeResult{Mode: mode}
-	e, err := startEnsemble(p.ensemble)
-	if err != nil {
-		return nil, fmt.Errorf("start zookeeper: %w", err)
-	}
-	defer e.stop()
-	w, err := dialWriter(e.z.Addrs())
-	if err != nil {
+	if r.Base, err = f.e.inspect(ctx); err != nil {
 		return nil, err
 	}
-	defer w.close()
-	services := serviceNames(p.services)
-	for _, s := range services {
-		if err := w.ensure(root + "/" + s); err != nil {
-			return nil, err
-		}
-	}
-	progress("%s: zookeeper up (%d members); starting %d nerves", mode, p.ensemble, p.nerves)
-	ns, err := registerAll(ctx, p, e, w, services, dir)
-	if err != nil {
-		return nil, err
-	}
-	defer ns.stop()
-	if r.Base, err = e.inspect(ctx); err != nil {
-		return nil, err
-	}
-	st, err := measureStartup(ctx, p, e, mode, services, dir, r)
+	st, err := measureStartup(ctx, p, f.e, mode, f.services, dir, r)
 	if err != nil {
 		return nil, err
 	}
 	defer st.stop()
-	if err := measureSteady(p, e, r); err != nil {
+	if err := measureSteady(p, f.e, r); err != nil {
 		return nil, err
 	}
-	if r.Members, err = e.inspect(ctx); err != nil {
+	if r.Members, err = f.e.inspect(ctx); err != nil {
 		return nil, err
 	}
 	progress("%s: %d changes", mode, p.changes)
-	ds, err := fanout(ctx, w, st.view, root, services, p.changes, rand.New(rand.NewPCG(uint64(p.seed), 1)))
+	ds, err := fanout(ctx, f.w, st.view, root, f.services, p.changes, rand.New(rand.NewPCG(uint64(p.seed), 1)))
 	if err != nil {
 		return nil, err
 	}
@@ -92,14 +75,58 @@ func runMode(ctx context.Context, p params, mode string) (*modeResult, error) {
 	adds, removes := split(ds)
 	r.FanoutAdd, r.FanoutRemove = summarize(adds), summarize(removes)
 	progress("%s: restarting the whole ensemble", mode)
-	if r.Storm, err = measureStorm(ctx, e, w, st.view, services, r.SteadyRate); err != nil {
+	if r.Storm, err = measureStorm(ctx, f.e, f.w, st.view, f.services, r.SteadyRate); err != nil {
 		return nil, err
 	}
-	if err := ns.exited(); err != nil {
+	if err := f.ns.exited(); err != nil {
 		return nil, err
 	}
 	r.DiscoveryErrors = st.view.errorCount()
 	return r, nil
+}
+
+// fleet is what runs before the stacks: the ensemble, the benchmark's
+// client with the service znodes it created, and the nerves.
+type fleet struct {
+	e        *ensemble
+	w        *writer
+	ns       *nerves
+	services []string
+	stops    []func()
+}
+
+func (f *fleet) stop() {
+	for i := len(f.stops) - 1; i >= 0; i-- {
+		f.stops[i]()
+	}
+}
+
+func startFleet(ctx context.Context, p params, mode, dir string) (f *fleet, err error) {
+	f = &fleet{services: serviceNames(p.services)}
+	defer func() {
+		if err != nil {
+			f.stop()
+		}
+	}()
+	if f.e, err = startEnsemble(p.ensemble); err != nil {
+		return nil, fmt.Errorf("start zookeeper: %w", err)
+	}
+	f.stops = append(f.stops, func() { _ = f.e.stop() })
+	if f.w, err = dialWriter(f.e.z.Addrs()); err != nil {
+		return nil, err
+	}
+	f.stops = append(f.stops, f.w.close)
+	for _, s := range f.services {
+		if err := f.w.ensure(root + "/" + s); err != nil {
+			return nil, err
+		}
+	}
+	progress("%s: zookeeper up (%d members); starting %d nerves", mode, p.ensemble, p.nerves)
+	if f.ns, err = registerAll(ctx, p, f.e, f.w, f.services, dir); err != nil {
+		return nil, err
+	}
+	f.stops = append(f.stops, f.ns.stop)
+	return f, nil
 }
 
 // registerAll starts the nerves and waits until ZooKeeper holds every

@@ -60,3 +60,23 @@ func TestPerSecond(t *testing.T) {
 		t.Errorf("perSecond over no time = %v, want 0", got)
 	}
 }
+
+func TestReceived(t *testing.T) {
+	tests := []struct {
+		name            string
+		prev, raw, want int64
+	}{
+		{name: "steady", prev: 100, raw: 131, want: 30},
+		{name: "only our own sample", prev: 100, raw: 101, want: 0},
+		{name: "first sample after a start", prev: -1, raw: 50, want: 49},
+		{name: "counter started again", prev: 9000, raw: 12, want: 11},
+		{name: "fresh counter with only our sample", prev: -1, raw: 1, want: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := received(tt.prev, tt.raw); got != tt.want {
+				t.Errorf("received(%d, %d) = %d, want %d", tt.prev, tt.raw, got, tt.want)
+			}
+		})
+	}
+}

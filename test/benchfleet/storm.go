@@ -20,8 +20,8 @@ type storm struct {
 	// PeakOutstanding is the highest sum of zk_outstanding_requests over
 	// the members, sampled every 50 ms from the restart on.
 	PeakOutstanding int64 `json:"peak_outstanding"`
-	// Requests: packets the members received from their restart until
-	// every stack was current (their counters start at the restart).
+	// Requests: packets the members received from the restart until
+	// every stack was current, as the meter adds them up.
 	Requests int64 `json:"requests"`
 	// Settled: from serving again until the ensemble's request rate fell
 	// back near the steady rate; SettledRequests were received by then.
@@ -29,54 +29,52 @@ type storm struct {
 	SettledRequests int64         `json:"settled_requests"`
 }
 
-func measureStorm(ctx context.Context, e *ensemble, w *writer, v *view, services []string, steady float64) (storm, error) {
-	var s storm
-	peak := sampleOutstanding(e)
+func measureStorm(ctx context.Context, e *ensemble, w *writer, v *view, services []string, steady float64) (s storm, err error) {
+	m := startMeter(e)
+	defer func() { s.PeakOutstanding, _ = m.stop() }()
 	start := time.Now()
 	if err := e.restart(); err != nil {
-		peak()
 		return s, fmt.Errorf("restart the ensemble: %w", err)
 	}
 	serving := time.Now()
 	s.Outage = serving.Sub(start)
 	targets := map[string]target{}
 	for i, svc := range services {
-		targets[svc] = target{addr: addr(fmt.Sprintf("10.3.%d.%d", i/250, i%250), 30000), present: true}
+		targets[svc] = target{addr: markerAddr(i), present: true}
 	}
 	pr, err := v.arm(targets)
 	if err != nil {
-		peak()
 		return s, err
 	}
 	markers, err := writeMarkers(w, services)
 	if err != nil {
-		peak()
 		return s, err
 	}
 	at, err := pr.wait(ctx, 5*time.Minute)
 	if err != nil {
-		peak()
 		return s, fmt.Errorf("resync after the restart: %w", err)
 	}
-	if s.Requests, err = e.packets(); err != nil {
-		peak()
-		return s, err
-	}
+	_, s.Requests = m.read()
 	ds := make([]time.Duration, len(at))
 	for i, t := range at {
 		ds[i] = max(0, t.Sub(serving))
 	}
 	sum := summarize(ds)
 	s.Resync, s.ResyncP50 = sum.Max, sum.P50
-	s.Settled, s.SettledRequests = settle(e, serving, steady)
-	s.PeakOutstanding = peak()
-	for _, m := range markers {
-		if err := w.remove(m); err != nil {
+	s.Settled, s.SettledRequests = settle(m, serving, steady)
+	for _, p := range markers {
+		if err := w.remove(p); err != nil {
 			return s, err
 		}
 	}
 	return s, nil
 }
+
+// A marker is service i's registration written after the restart.
+const markerPort = 30000
+
+func markerHost(i int) string { return fmt.Sprintf("10.3.%d.%d", i/250, i%250) }
+func markerAddr(i int) string { return addr(markerHost(i), markerPort) }
 
 // writeMarkers registers one new backend per service, all at once: one
 // after the other, each would wait its turn in the storm's queue and the
@@ -87,64 +85,25 @@ func writeMarkers(w *writer, services []string) ([]string, error) {
 	var wg sync.WaitGroup
 	for i, svc := range services {
 		wg.Go(func() {
-			paths[i], errs[i] = w.registerRetry(root+"/"+svc, fmt.Sprintf("marker-%d", i), fmt.Sprintf("10.3.%d.%d", i/250, i%250), 30000, time.Minute)
+			paths[i], errs[i] = w.registerRetry(root+"/"+svc, fmt.Sprintf("marker-%d", i), markerHost(i), markerPort, time.Minute)
 		})
 	}
 	wg.Wait()
 	return paths, errors.Join(errs...)
 }
 
-// sampleOutstanding polls the members' outstanding requests every 50 ms
-// until the returned function is called, which returns the peak.
-func sampleOutstanding(e *ensemble) func() int64 {
-	var (
-		mu   sync.Mutex
-		peak int64
-		wg   sync.WaitGroup
-	)
-	stop := make(chan struct{})
-	wg.Go(func() {
-		t := time.NewTicker(50 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-			}
-			n := e.outstanding()
-			mu.Lock()
-			peak = max(peak, n)
-			mu.Unlock()
-		}
-	})
-	var once sync.Once
-	return func() int64 {
-		once.Do(func() { close(stop); wg.Wait() })
-		mu.Lock()
-		defer mu.Unlock()
-		return peak
-	}
-}
-
 // settle waits until a second's requests are back within 1.5× the steady
-// rate (plus 20 for the sampling's own noise), at most 60 s, and returns
-// how long after serving that was and the requests received by then.
-func settle(e *ensemble, serving time.Time, steady float64) (time.Duration, int64) {
-	prev, err := e.packets()
-	if err != nil {
-		return 0, 0
-	}
+// rate (plus 20 for noise), at most 60 s after serving, and returns how
+// long after serving that was and the requests received by then.
+func settle(m *meter, serving time.Time, steady float64) (time.Duration, int64) {
+	_, prev := m.read()
 	for time.Since(serving) < time.Minute {
 		time.Sleep(time.Second)
-		n, err := e.packets()
-		if err != nil {
-			continue
-		}
+		_, n := m.read()
 		rate := float64(n - prev)
 		prev = n
 		if rate <= 1.5*steady+20 {
-			return time.Since(serving), n
+			break
 		}
 	}
 	return time.Since(serving), prev
