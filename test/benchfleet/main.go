@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
@@ -93,6 +94,9 @@ func main() {
 func run(p params) error {
 	if err := testutil.ZooKeeperInstalled(); err != nil {
 		return err
+	}
+	if _, err := exec.LookPath("jcmd"); err != nil {
+		return fmt.Errorf("the heap figures need jcmd, from a JDK: %w; apt-get install -y default-jdk-headless", err)
 	}
 	if _, err := os.Stat(p.nerveBin); err != nil {
 		return fmt.Errorf("-nerve %s: %w (run make build)", p.nerveBin, err)

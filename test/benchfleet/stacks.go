@@ -27,6 +27,7 @@ type stacks struct {
 	view   *view
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+	logf   *os.File // the watchers' log, closed once they have stopped
 }
 
 // stackConfig is what every stack watches and how.
@@ -46,15 +47,13 @@ func startStacks(ctx context.Context, c stackConfig) (*stacks, error) {
 	}
 	log := slog.New(slog.NewTextHandler(logf, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, cancel := context.WithCancel(ctx)
-	st := &stacks{view: newView(c.n, c.services), cancel: cancel}
+	st := &stacks{view: newView(c.n, c.services), cancel: cancel, logf: logf}
 	for i := range c.n {
 		if err := st.start(ctx, c, i, log); err != nil {
 			st.stop()
-			logf.Close()
 			return nil, err
 		}
 	}
-	st.wg.Go(func() { <-ctx.Done(); logf.Close() })
 	return st, nil
 }
 
@@ -112,4 +111,5 @@ func (st *stacks) consume(ctx context.Context, i int, in <-chan watcher.Snapshot
 func (st *stacks) stop() {
 	st.cancel()
 	st.wg.Wait()
+	st.logf.Close()
 }
