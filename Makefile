@@ -10,7 +10,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # eating the CI budget while leaving room on 2 cores.
 TESTFLAGS   ?= -race -timeout 10m
 
-.PHONY: all build test test-unit test-integration test-e2e test-short lint deps bench bench-micro soak demo golden fuzz clean dist deb dist-gen check-install
+.PHONY: all build test test-unit test-integration test-e2e test-short lint deps bench bench-fleet bench-micro soak demo golden fuzz clean dist deb dist-gen check-install
 
 all: build
 
@@ -73,6 +73,16 @@ fuzz:
 BENCHFLAGS ?=
 bench: deps build
 	$(GO) run ./test/bench $(BENCHFLAGS)
+
+# The fleet benchmark (test/benchfleet, docs/scaling.md): a 3-member
+# ZooKeeper ensemble on loopback, bin/nerve processes and in-process synapse
+# discovery stacks; per watch mode it prints watches, heap, request rate,
+# fan-out and the storm after an ensemble restart, and a linear
+# extrapolation to a large fleet. Never fails on a number.
+# BENCHFLEETFLAGS passes flags (go run ./test/benchfleet -h).
+BENCHFLEETFLAGS ?=
+bench-fleet: deps build
+	$(GO) run ./test/benchfleet $(BENCHFLEETFLAGS)
 
 # The soak (test/soak, docs/reliability.md): the whole stack on loopback
 # under random flaps, deploys, registrations and faults for $(SOAK),
