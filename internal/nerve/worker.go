@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -65,6 +66,7 @@ func newWorker(spec ServiceSpec, e env, st *serviceState, live *liveWeight) (*wo
 // run starts a reporter, loops until ctx ends or reports keep failing, and
 // always stops the reporter (deregistering) on the way out, panics included.
 func (w *worker) run(ctx context.Context, nudge <-chan struct{}) error {
+	defer w.closeChecks()
 	rep, err := w.spec.NewReporter()
 	if err != nil {
 		return fmt.Errorf("new reporter: %w", err)
@@ -111,6 +113,18 @@ func (w *worker) loop(ctx context.Context, rep reporter.Reporter, nudge <-chan s
 		sleep(ctx, d, wake, nudge)
 	}
 	return nil
+}
+
+// closeChecks releases what checks hold between rounds (an http check's
+// keep_alive connection); the next life opens its own.
+func (w *worker) closeChecks() {
+	for _, c := range w.spec.Checks {
+		if cl, ok := c.Check.(io.Closer); ok {
+			if err := cl.Close(); err != nil {
+				w.log.Debug("closing check", "check", c.Name, "err", err)
+			}
+		}
+	}
 }
 
 // stopReporter deregisters with its own short deadline: ctx is usually

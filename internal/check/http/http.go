@@ -34,6 +34,7 @@ type Config struct {
 	OpenTimeout *float64          `yaml:"open_timeout"`
 	ReadTimeout *float64          `yaml:"read_timeout"`
 	SSLTimeout  *float64          `yaml:"ssl_timeout"`
+	KeepAlive   bool              `yaml:"keep_alive"`
 }
 
 // settings is Config validated and with defaults applied.
@@ -45,6 +46,7 @@ type settings struct {
 	expect                   string
 	open, read, sslHandshake time.Duration
 	ssl                      bool
+	keepAlive                bool
 }
 
 func init() { check.Register("http", New) }
@@ -75,7 +77,7 @@ func New(c check.Common, decode check.Decoder) (check.Check, error) {
 }
 
 func (cfg Config) settings(c check.Common) (settings, error) {
-	s := settings{ssl: cfg.SSL, expect: cfg.Expect, header: map[string]string{}, addr: c.Addr()}
+	s := settings{ssl: cfg.SSL, expect: cfg.Expect, header: map[string]string{}, addr: c.Addr(), keepAlive: cfg.KeepAlive}
 	var err error
 	if s.url, err = buildURL(c, cfg.URI, cfg.SSL); err != nil {
 		return s, err

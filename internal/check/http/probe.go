@@ -29,7 +29,7 @@ const (
 
 // Check is one http check. Every round opens a new connection, as the
 // original did: a pooled connection could hide a listener that no longer
-// accepts. The exchange is done here rather than by net/http's Transport,
+// accepts (keep_alive opts out, keepalive.go). The exchange is done here rather than by net/http's Transport,
 // whose three goroutines and two buffers per connection cost more than the
 // check itself when hundreds of services are checked every second
 // (docs/benchmarks.md, "nerve").
@@ -37,6 +37,9 @@ type Check struct {
 	s    settings
 	name string
 	req  []byte // the request, rendered once: it is the same every round
+	// keep_alive only: the connection kept between rounds.
+	mu   sync.Mutex
+	idle *kept
 }
 
 func newCheck(c check.Common, uri string, s settings) (*Check, error) {
@@ -65,7 +68,7 @@ func renderRequest(s settings) ([]byte, error) {
 	if s.host != "" {
 		req.Host = s.host
 	}
-	req.Close = true // "Connection: close": one request per connection
+	req.Close = !s.keepAlive // "Connection: close": one request per connection
 	var b bytes.Buffer
 	if err := req.Write(&b); err != nil {
 		return nil, fmt.Errorf("render request: %w", err)
@@ -81,20 +84,40 @@ func (h *Check) Name() string { return h.name }
 // ssl_timeout (TLS handshake) and read_timeout (each read), as in the
 // original; ctx only cancels.
 func (h *Check) Check(ctx context.Context) error {
+	if h.s.keepAlive {
+		return h.checkReusing(ctx)
+	}
 	conn, err := h.connect(ctx)
 	if err != nil {
 		return fmt.Errorf("http check: GET %s: %w", h.s.url, err)
 	}
 	defer conn.Close()
+	br := readers.Get().(*bufio.Reader)
+	br.Reset(conn)
+	defer func() { br.Reset(nil); readers.Put(br) }()
+	_, err = h.roundTrip(ctx, conn, br)
+	return err
+}
+
+// outcome says what a round trip left of its connection.
+type outcome struct {
+	answered bool // a status line arrived
+	reusable bool // the answer was read whole and the server keeps the connection
+}
+
+// roundTrip sends the request on conn and judges the answer read from br.
+func (h *Check) roundTrip(ctx context.Context, conn net.Conn, br *bufio.Reader) (outcome, error) {
 	// Closing the connection is what unblocks a read when ctx ends; a
 	// deadline would be overwritten by the next read's read_timeout.
 	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
-	defer stop()
-	err = h.exchange(conn)
-	if ctxErr := ctx.Err(); err != nil && ctxErr != nil {
-		return fmt.Errorf("http check: GET %s: %w", h.s.url, ctxErr)
+	out, err := h.exchange(conn, br)
+	if !stop() {
+		out.reusable = false // closed by ctx
 	}
-	return err
+	if ctxErr := ctx.Err(); err != nil && ctxErr != nil {
+		return out, fmt.Errorf("http check: GET %s: %w", h.s.url, ctxErr)
+	}
+	return out, err
 }
 
 func (h *Check) connect(ctx context.Context) (net.Conn, error) {
@@ -107,20 +130,21 @@ func (h *Check) connect(ctx context.Context) (net.Conn, error) {
 var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
 
 // exchange sends the request and judges the answer.
-func (h *Check) exchange(conn net.Conn) error {
+func (h *Check) exchange(conn net.Conn, br *bufio.Reader) (outcome, error) {
+	var out outcome
 	if _, err := conn.Write(h.req); err != nil {
-		return fmt.Errorf("http check: GET %s: write request: %w", h.s.url, err)
+		return out, fmt.Errorf("http check: GET %s: write request: %w", h.s.url, err)
 	}
-	br := readers.Get().(*bufio.Reader)
-	br.Reset(conn)
-	defer func() { br.Reset(nil); readers.Put(br) }()
 	resp, err := readResponse(br)
 	if err != nil {
-		return fmt.Errorf("http check: GET %s: read response: %w", h.s.url, err)
+		return out, fmt.Errorf("http check: GET %s: read response: %w", h.s.url, err)
 	}
+	out.answered = true
 	// No resp.Body.Close: it would drain what is left of a body beyond
 	// maxBody; closing the connection ends it.
-	return h.judge(resp)
+	whole, err := h.judge(resp)
+	out.reusable = whole && !resp.Close
+	return out, err
 }
 
 // readResponse skips informational (1xx) answers as net/http's client
@@ -138,19 +162,22 @@ func readResponse(br *bufio.Reader) (*nethttp.Response, error) {
 	}
 }
 
-func (h *Check) judge(resp *nethttp.Response) error {
+// judge reads the body (up to maxBody) and decides; whole tells that the
+// body was read to its end.
+func (h *Check) judge(resp *nethttp.Response) (whole bool, err error) {
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return fmt.Errorf("http check: GET %s: status %d: read body: %w", h.s.url, resp.StatusCode, err)
+		return false, fmt.Errorf("http check: GET %s: status %d: read body: %w", h.s.url, resp.StatusCode, err)
 	}
+	whole = len(body) < maxBody
 	if resp.StatusCode < 200 || resp.StatusCode > 399 {
-		return fmt.Errorf("http check: GET %s: status %d, body %s", h.s.url, resp.StatusCode, quote(body))
+		return whole, fmt.Errorf("http check: GET %s: status %d, body %s", h.s.url, resp.StatusCode, quote(body))
 	}
 	if h.s.expect != "" && !bytes.Contains(body, []byte(h.s.expect)) {
-		return fmt.Errorf("http check: GET %s: status %d, body does not contain %q: %s",
+		return whole, fmt.Errorf("http check: GET %s: status %d, body does not contain %q: %s",
 			h.s.url, resp.StatusCode, h.s.expect, quote(body))
 	}
-	return nil
+	return whole, nil
 }
 
 func quote(body []byte) string {
