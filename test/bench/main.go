@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -71,7 +72,7 @@ func parseFlags() options {
 	flag.BoolVar(&o.full, "full", false, "force the issue's sizes (scale 1000 x 50, burst 1000 over 50) over the size flags")
 	flag.StringVar(&o.skip, "skip", "", "comma-separated scenarios to skip: propagation,burst,scale,nerve-cpu")
 	flag.StringVar(&o.only, "only", "", "comma-separated scenarios to run, skipping the others (the floor always runs)")
-	flag.StringVar(&o.nerve, "nerve", "bin/nerve", "nerve binary (make build)")
+	flag.StringVar(&o.nerve, "nerve", "bin/nerve", "nerve binary (make build); nerve-cpu runs several, comma-separated, side by side in one window")
 	flag.IntVar(&o.nerveServices, "nerve-services", 500, "nerve-cpu: services, one http check each")
 	flag.DurationVar(&o.nerveInterval, "nerve-interval", time.Second, "nerve-cpu: check_interval")
 	flag.DurationVar(&o.nerveWarmup, "nerve-warmup", 10*time.Second, "nerve-cpu: wait after every service is registered, before measuring")
@@ -104,8 +105,10 @@ func run(ctx context.Context, o options) error {
 	if _, err := os.Stat(o.synapse); err != nil {
 		return fmt.Errorf("synapse binary: %w (run `make build`)", err)
 	}
-	if _, err := os.Stat(o.nerve); err != nil && !o.skipped("nerve-cpu") {
-		return fmt.Errorf("nerve binary: %w (run `make build`)", err)
+	for _, bin := range strings.Split(o.nerve, ",") {
+		if _, err := os.Stat(bin); err != nil && !o.skipped("nerve-cpu") {
+			return fmt.Errorf("nerve binary: %w (run `make build`)", err)
+		}
 	}
 	e, err := newEnv(o.synapse, o.keep)
 	if err != nil {
@@ -147,8 +150,7 @@ func runScenarios(ctx context.Context, e *env, o options, r *results) error {
 			return err
 		}},
 		{"nerve-cpu", func(ctx context.Context, e *env, o options, r *results) (err error) {
-			n, err := runNerveCPU(ctx, e, o)
-			r.NerveCPU = &n
+			r.NerveCPU, err = runNerveCPU(ctx, e, o)
 			return err
 		}},
 	}

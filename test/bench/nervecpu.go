@@ -14,9 +14,10 @@ import (
 	"time"
 )
 
-// nerveCPUResult is the nerve-cpu scenario's outcome: what a steady nerve
-// costs with many services, each with one http check.
+// nerveCPUResult is the nerve-cpu scenario's outcome for one binary: what
+// a steady nerve costs with many services, each with one http check.
 type nerveCPUResult struct {
+	Binary    string  `json:"binary"`
 	Services  int     `json:"services"`
 	IntervalS float64 `json:"check_interval_s"`
 	KeepAlive bool    `json:"keep_alive"`
@@ -27,75 +28,112 @@ type nerveCPUResult struct {
 	// share of one core.
 	CPUSeconds float64 `json:"cpu_s"`
 	CPUPercent float64 `json:"cpu_percent_of_core"`
-	// Checks is the health requests the service answered in the window.
+	// Checks is the health requests its service answered in the window.
 	Checks         int64   `json:"checks"`
 	ChecksPerS     float64 `json:"checks_per_s"`
 	CPUMicrosCheck float64 `json:"cpu_us_per_check"`
 	RSSKiB         int64   `json:"rss_kib"`
-	// The machine's load: /proc/loadavg before nerve started, and the
-	// busy share of all cores over the window, nerve included.
+	// The machine's load: /proc/loadavg before the nerves started, and the
+	// busy share of all cores over the window, the nerves included.
 	LoadAvg        string  `json:"loadavg_before"`
 	MachineBusyPct float64 `json:"machine_busy_percent"`
 }
 
-func runNerveCPU(ctx context.Context, e *env, o options) (nerveCPUResult, error) {
-	res := nerveCPUResult{Services: o.nerveServices, IntervalS: o.nerveInterval.Seconds(), KeepAlive: o.nerveKeepAlive,
-		WarmupS: o.nerveWarmup.Seconds(), WindowS: o.nerveDuration.Seconds(), LoadAvg: loadAvg()}
-	svc, err := startHealthService(e)
-	if err != nil {
-		return res, err
-	}
-	root := "/bench/nervecpu"
-	services := serviceNames("nerve", o.nerveServices)
-	if err := createServices(e.zc, root, services); err != nil {
-		return res, err
-	}
-	start := time.Now()
-	p, err := e.startNerve(o.nerve, "nerve-cpu", nerveCPUConfig(e, o, root, services, svc.port))
-	if err != nil {
-		return res, err
-	}
-	if err := waitRegistered(ctx, e, root, services, o.startTimeout, p.exited); err != nil {
-		return res, err
-	}
-	res.StartupMS = ms(time.Since(start))
-	sleepCtx(ctx, o.nerveWarmup)
-	if err := res.measure(ctx, p, svc, o.nerveDuration); err != nil {
-		return res, err
-	}
-	return res, p.exited()
+// nerveRun is one nerve binary under measurement, with its own health
+// service so that its checks are counted apart.
+type nerveRun struct {
+	p   *nerveProc
+	svc *healthService
+	res nerveCPUResult
+	u0  procUsage
+	n0  int64
 }
 
-// measure reads nerve's CPU, the checks served and the machine's busy
-// time before and after the window.
-func (res *nerveCPUResult) measure(ctx context.Context, p *nerveProc, svc *healthService, d time.Duration) error {
-	u0, err := usage(p.pid())
+// runNerveCPU starts one nerve per binary of -nerve (comma-separated) and
+// measures them over the same window: on a shared machine, binaries
+// compared in one window see the same load.
+func runNerveCPU(ctx context.Context, e *env, o options) ([]nerveCPUResult, error) {
+	var runs []*nerveRun
+	load := loadAvg()
+	for i, bin := range strings.Split(o.nerve, ",") {
+		r, err := startNerveRun(ctx, e, o, bin, fmt.Sprintf("/bench/nervecpu%d", i))
+		if err != nil {
+			return nil, err
+		}
+		r.res.LoadAvg = load
+		runs = append(runs, r)
+	}
+	sleepCtx(ctx, o.nerveWarmup)
+	err := measureNerves(ctx, runs, o.nerveDuration)
+	var out []nerveCPUResult
+	for _, r := range runs {
+		out = append(out, r.res)
+		if err == nil {
+			err = r.p.exited()
+		}
+	}
+	return out, err
+}
+
+func startNerveRun(ctx context.Context, e *env, o options, bin, root string) (*nerveRun, error) {
+	r := &nerveRun{res: nerveCPUResult{Binary: bin, Services: o.nerveServices, IntervalS: o.nerveInterval.Seconds(),
+		KeepAlive: o.nerveKeepAlive, WarmupS: o.nerveWarmup.Seconds()}}
+	var err error
+	if r.svc, err = startHealthService(e); err != nil {
+		return nil, err
+	}
+	services := serviceNames("nerve", o.nerveServices)
+	if err := createServices(e.zc, root, services); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	r.p, err = e.startNerve(bin, "nerve-cpu"+strings.ReplaceAll(root, "/", "-"), nerveCPUConfig(e, o, root, services, r.svc.port))
 	if err != nil {
-		return fmt.Errorf("nerve usage: %w", err)
+		return nil, err
+	}
+	if err := waitRegistered(ctx, e, root, services, o.startTimeout, r.p.exited); err != nil {
+		return nil, err
+	}
+	r.res.StartupMS = ms(time.Since(start))
+	return r, nil
+}
+
+// measureNerves reads each nerve's CPU, its checks served and the
+// machine's busy time before and after the window.
+func measureNerves(ctx context.Context, runs []*nerveRun, d time.Duration) error {
+	var err error
+	for _, r := range runs {
+		if r.u0, err = usage(r.p.pid()); err != nil {
+			return fmt.Errorf("nerve usage: %w", err)
+		}
+		r.n0 = r.svc.served.Load()
 	}
 	busy0, total0 := cpuTimes()
-	n0, t0 := svc.served.Load(), time.Now()
+	t0 := time.Now()
 	sleepCtx(ctx, d)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	u1, err := usage(p.pid())
-	if err != nil {
-		return fmt.Errorf("nerve usage: %w", err)
-	}
-	busy1, total1 := cpuTimes()
 	window := time.Since(t0).Seconds()
-	res.WindowS = window
-	res.CPUSeconds = u1.CPUSeconds - u0.CPUSeconds
-	res.CPUPercent = 100 * res.CPUSeconds / window
-	res.Checks = svc.served.Load() - n0
-	res.ChecksPerS = float64(res.Checks) / window
-	if res.Checks > 0 {
-		res.CPUMicrosCheck = 1e6 * res.CPUSeconds / float64(res.Checks)
-	}
-	res.RSSKiB = u1.RSSKiB
-	if total1 > total0 {
-		res.MachineBusyPct = 100 * float64(busy1-busy0) / float64(total1-total0)
+	busy1, total1 := cpuTimes()
+	for _, r := range runs {
+		u1, err := usage(r.p.pid())
+		if err != nil {
+			return fmt.Errorf("nerve usage: %w", err)
+		}
+		res := &r.res
+		res.WindowS = window
+		res.CPUSeconds = u1.CPUSeconds - r.u0.CPUSeconds
+		res.CPUPercent = 100 * res.CPUSeconds / window
+		res.Checks = r.svc.served.Load() - r.n0
+		res.ChecksPerS = float64(res.Checks) / window
+		if res.Checks > 0 {
+			res.CPUMicrosCheck = 1e6 * res.CPUSeconds / float64(res.Checks)
+		}
+		res.RSSKiB = u1.RSSKiB
+		if total1 > total0 {
+			res.MachineBusyPct = 100 * float64(busy1-busy0) / float64(total1-total0)
+		}
 	}
 	return nil
 }
@@ -203,16 +241,17 @@ func cpuTimes() (busy, total int64) {
 }
 
 func (r *results) printNerveCPU(w io.Writer) {
-	n := r.NerveCPU
-	if n == nil {
-		return
+	for _, n := range r.NerveCPU {
+		what := fmt.Sprintf("nerve %d services x 1 http check at %gs", n.Services, n.IntervalS)
+		if n.KeepAlive {
+			what += ", keep_alive"
+		}
+		if len(r.NerveCPU) > 1 {
+			what += " (" + n.Binary + ")"
+		}
+		fmt.Fprintf(w, "| %s: CPU over %.0f s (of one core) | %.1f %% (%.2f s) | |\n", what, n.WindowS, n.CPUPercent, n.CPUSeconds)
+		fmt.Fprintf(w, "| %s: checks per s, CPU per check | %.0f, %.0f µs | |\n", what, n.ChecksPerS, n.CPUMicrosCheck)
+		fmt.Fprintf(w, "| %s: start-up until all registered, RSS | %.0f ms, %.1f MiB | |\n", what, n.StartupMS, float64(n.RSSKiB)/1024)
+		fmt.Fprintf(w, "| %s: machine busy over the window (2 cores, nerves included), load before | %.0f %%, %s | |\n", what, n.MachineBusyPct, n.LoadAvg)
 	}
-	what := fmt.Sprintf("nerve %d services x 1 http check at %gs", n.Services, n.IntervalS)
-	if n.KeepAlive {
-		what += ", keep_alive"
-	}
-	fmt.Fprintf(w, "| %s: CPU over %.0f s (of one core) | %.1f %% (%.2f s) | |\n", what, n.WindowS, n.CPUPercent, n.CPUSeconds)
-	fmt.Fprintf(w, "| %s: checks per s, CPU per check | %.0f, %.0f µs | |\n", what, n.ChecksPerS, n.CPUMicrosCheck)
-	fmt.Fprintf(w, "| %s: start-up until all registered, RSS | %.0f ms, %.1f MiB | |\n", what, n.StartupMS, float64(n.RSSKiB)/1024)
-	fmt.Fprintf(w, "| %s: machine busy over the window (2 cores, nerve included), load before | %.0f %%, %s | |\n", what, n.MachineBusyPct, n.LoadAvg)
 }

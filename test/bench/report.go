@@ -14,14 +14,14 @@ import (
 
 // results is the JSON file.
 type results struct {
-	Started     time.Time       `json:"started"`
-	Options     map[string]any  `json:"options"`
-	Machine     map[string]any  `json:"machine"`
-	Floor       floorResult     `json:"floor"`
-	Propagation *propResult     `json:"propagation,omitempty"`
-	Burst       *burstResult    `json:"deploy_burst,omitempty"`
-	Scale       *scaleResult    `json:"scale,omitempty"`
-	NerveCPU    *nerveCPUResult `json:"nerve_cpu,omitempty"`
+	Started     time.Time        `json:"started"`
+	Options     map[string]any   `json:"options"`
+	Machine     map[string]any   `json:"machine"`
+	Floor       floorResult      `json:"floor"`
+	Propagation *propResult      `json:"propagation,omitempty"`
+	Burst       *burstResult     `json:"deploy_burst,omitempty"`
+	Scale       *scaleResult     `json:"scale,omitempty"`
+	NerveCPU    []nerveCPUResult `json:"nerve_cpu,omitempty"`
 }
 
 func (o options) skipped(name string) bool {
