@@ -34,6 +34,7 @@ type worker struct {
 	log     *slog.Logger
 	st      *serviceState
 	filters []*check.Filter
+	series  []checkSeries // one per check, as filters
 	limiter *ratelimit.Limiter
 	known   bool // whether reportedUp holds a state the registry has
 	up      bool
@@ -53,6 +54,7 @@ func newWorker(spec ServiceSpec, e env, st *serviceState, live *liveWeight) (*wo
 	for _, c := range spec.Checks {
 		w.filters = append(w.filters, check.NewFilter(c.Rise, c.Fall))
 	}
+	w.series = make([]checkSeries, len(spec.Checks))
 	if rl := spec.RateLimit; rl != nil {
 		l, err := ratelimit.New(rl.AverageRate, rl.MaxBurst, e.now)
 		if err != nil {
