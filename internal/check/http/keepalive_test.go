@@ -106,3 +106,30 @@ func TestKeepAliveServiceGone(t *testing.T) {
 		t.Fatal("want an error once the service is gone")
 	}
 }
+
+func TestKeepAliveTLS(t *testing.T) {
+	var opened atomic.Int32
+	srv := httptest.NewUnstartedServer(nethttp.HandlerFunc(func(w nethttp.ResponseWriter, r *nethttp.Request) {
+		if r.TLS == nil {
+			t.Error("request did not arrive over TLS")
+		}
+		io.WriteString(w, "secure ok")
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s nethttp.ConnState) {
+		if s == nethttp.StateNew {
+			opened.Add(1)
+		}
+	}
+	srv.StartTLS()
+	defer srv.Close()
+	c := build(t, srv.URL, "uri: /\nssl: true\nkeep_alive: true\nexpect: secure ok", time.Second)
+	defer c.(*Check).Close()
+	for range 3 {
+		if err := c.Check(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := opened.Load(); n != 1 {
+		t.Fatalf("3 rounds opened %d TLS connections, want 1", n)
+	}
+}
