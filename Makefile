@@ -84,6 +84,13 @@ BENCHFLEETFLAGS ?=
 bench-fleet: deps build
 	$(GO) run ./test/benchfleet $(BENCHFLEETFLAGS)
 
+# nerve's cost alone: the nerve-cpu row of `make bench` (500 services, one
+# http check each at 1 s; docs/benchmarks.md). Its own .PHONY line keeps
+# merges with other new targets simple.
+.PHONY: bench-nerve
+bench-nerve: deps build
+	$(GO) run ./test/bench -only nerve-cpu $(BENCHFLAGS)
+
 # The soak (test/soak, docs/reliability.md): the whole stack on loopback
 # under random flaps, deploys, registrations and faults for $(SOAK),
 # comparing HAProxy with ZooKeeper; fails only on a divergence that

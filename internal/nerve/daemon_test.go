@@ -170,7 +170,7 @@ func TestMetricNamesLint(t *testing.T) {
 	m.ping("s", true)
 	m.launch("s", "new")
 	m.stop("s", "clean")
-	m.check("s", CheckSpec{Type: "http"}, true, true, time.Millisecond)
+	m.check(nil, "s", CheckSpec{Type: "http"}, true, true, time.Millisecond)
 	mfs, err := reg.Gather()
 	if err != nil {
 		t.Fatal(err)

@@ -41,7 +41,7 @@ func (w *worker) runCheck(ctx context.Context, i int) CheckStatus {
 	err := c.Check.Check(ctx)
 	d := time.Since(start)
 	up, changed := w.filters[i].Observe(err == nil)
-	w.env.m.check(w.spec.Name, c, err == nil, up, d)
+	w.env.m.check(&w.series[i], w.spec.Name, c, err == nil, up, d)
 	st := CheckStatus{Name: c.Name, Type: c.Type, Up: up, LastOK: err == nil, DurationS: d.Seconds(), LastRunUTC: fmtTime(start)}
 	if err != nil {
 		st.LastError = err.Error()

@@ -20,7 +20,8 @@ import (
 // directory: a file named after a service (or "all") in the directory
 // takes that service out of rotation. Files survive a nerve restart, can
 // be managed with touch/rm or through the admin socket, and are read every
-// round, so no state lives only in memory. The file format is
+// round (which names exist is cached, spoollist.go), so no state lives
+// only in memory. The file format is
 // spoolEntry's, below; docs/nerve.md "Maintenance" describes it.
 type spool struct {
 	dir string
@@ -45,7 +46,7 @@ type maintenance struct {
 // past its expiry is removed (as hacheck does when it reads one), logged,
 // and does not count.
 func (s spool) lookup(service string) (maintenance, bool) {
-	if s.dir == "" {
+	if s.dir == "" || !s.listing().mayHold(s.dir, spoolAll, service) {
 		return maintenance{}, false
 	}
 	for _, name := range []string{spoolAll, service} {
@@ -116,6 +117,7 @@ func (s spool) set(service, reason string, expires time.Time) error {
 	if err != nil {
 		return fmt.Errorf("maintenance %s: %w", service, err)
 	}
+	defer s.listing().invalidate()
 	if err := atomicfile.Write(p, b, fileOptions(mode)); err != nil {
 		return fmt.Errorf("maintenance %s: %w", service, err)
 	}
@@ -127,6 +129,7 @@ func (s spool) clear(service string) error {
 	if err != nil {
 		return err
 	}
+	defer s.listing().invalidate()
 	if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("maintenance %s: %w", service, err)
 	}

@@ -116,9 +116,32 @@ func (m *nerveMetrics) throttled(service string, shadow bool) {
 	m.statsd().Incr("nerve.watcher.throttled", statsd.Tag("service_name", service), statsd.Tag("shadow_mode", strconv.FormatBool(shadow)))
 }
 
-func (m *nerveMetrics) check(service string, c CheckSpec, ok, up bool, d time.Duration) {
-	m.checkDuration.WithLabelValues(service, c.Type).Observe(d.Seconds())
-	m.checkRuns.WithLabelValues(service, c.Type, pick(ok, "success", "fail")).Inc()
+// checkSeries is one check's Prometheus series, held by its worker so that
+// a round does not look them up by label values (hashing, locking) again.
+// Each is made at its first use, so a series appears when it first counts,
+// as before.
+type checkSeries struct {
+	duration prometheus.Observer
+	ok, fail prometheus.Counter
+}
+
+// check records one run; s caches the series (nil: look them up).
+func (m *nerveMetrics) check(s *checkSeries, service string, c CheckSpec, ok, up bool, d time.Duration) {
+	if s == nil {
+		s = &checkSeries{}
+	}
+	if s.duration == nil {
+		s.duration = m.checkDuration.WithLabelValues(service, c.Type)
+	}
+	s.duration.Observe(d.Seconds())
+	runs := &s.fail
+	if ok {
+		runs = &s.ok
+	}
+	if *runs == nil {
+		*runs = m.checkRuns.WithLabelValues(service, c.Type, pick(ok, "success", "fail"))
+	}
+	(*runs).Inc()
 	m.statsd().Incr("nerve.watcher.status.service_check", statsd.Tag("check_result", pick(up, "up", "down")),
 		statsd.Tag("service_name", service), statsd.Tag("check_name", c.Name))
 }

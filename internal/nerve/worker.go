@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -33,6 +34,7 @@ type worker struct {
 	log     *slog.Logger
 	st      *serviceState
 	filters []*check.Filter
+	series  []checkSeries // one per check, as filters
 	limiter *ratelimit.Limiter
 	known   bool // whether reportedUp holds a state the registry has
 	up      bool
@@ -52,6 +54,7 @@ func newWorker(spec ServiceSpec, e env, st *serviceState, live *liveWeight) (*wo
 	for _, c := range spec.Checks {
 		w.filters = append(w.filters, check.NewFilter(c.Rise, c.Fall))
 	}
+	w.series = make([]checkSeries, len(spec.Checks))
 	if rl := spec.RateLimit; rl != nil {
 		l, err := ratelimit.New(rl.AverageRate, rl.MaxBurst, e.now)
 		if err != nil {
@@ -65,6 +68,7 @@ func newWorker(spec ServiceSpec, e env, st *serviceState, live *liveWeight) (*wo
 // run starts a reporter, loops until ctx ends or reports keep failing, and
 // always stops the reporter (deregistering) on the way out, panics included.
 func (w *worker) run(ctx context.Context, nudge <-chan struct{}) error {
+	defer w.closeChecks()
 	rep, err := w.spec.NewReporter()
 	if err != nil {
 		return fmt.Errorf("new reporter: %w", err)
@@ -111,6 +115,18 @@ func (w *worker) loop(ctx context.Context, rep reporter.Reporter, nudge <-chan s
 		sleep(ctx, d, wake, nudge)
 	}
 	return nil
+}
+
+// closeChecks releases what checks hold between rounds (an http check's
+// keep_alive connection); the next life opens its own.
+func (w *worker) closeChecks() {
+	for _, c := range w.spec.Checks {
+		if cl, ok := c.Check.(io.Closer); ok {
+			if err := cl.Close(); err != nil {
+				w.log.Debug("closing check", "check", c.Name, "err", err)
+			}
+		}
+	}
 }
 
 // stopReporter deregisters with its own short deadline: ctx is usually

@@ -26,17 +26,32 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Client sends metrics. Safe for concurrent use.
+// Client sends metrics. Safe for concurrent use. Lines are gathered into
+// datagrams of up to MaxPacket bytes, one per line (DogStatsD's multi-metric
+// datagram), sent when full or FlushDelay after the first line: nerve emits
+// two lines per service and round, and a datagram each cost it more than
+// the checks themselves with hundreds of services (docs/benchmarks.md, "nerve").
 type Client struct {
 	mu     sync.Mutex
 	conn   net.Conn
+	buf    []byte
+	timer  *time.Timer // runs flush; armed while buf holds lines
+	armed  bool
+	closed bool
 	logger *slog.Logger
 	errs   atomic.Int64
 	warned atomic.Bool
 }
 
-// writeTimeout bounds a send; UDP writes do not normally block at all.
-const writeTimeout = 50 * time.Millisecond
+const (
+	// writeTimeout bounds a send; UDP writes do not normally block at all.
+	writeTimeout = 50 * time.Millisecond
+	// MaxPacket fits a datagram in one Ethernet frame, the size DogStatsD's
+	// own clients use for UDP.
+	MaxPacket = 1432
+	// FlushDelay is the longest a line waits for others to share its datagram.
+	FlushDelay = 100 * time.Millisecond
+)
 
 // New opens the UDP socket. Only address resolution can fail; the daemon
 // logs that and runs without statsd.
@@ -79,13 +94,15 @@ func (c *Client) Errors() int64 {
 	return c.errs.Load()
 }
 
-// Close releases the socket.
+// Close sends what is buffered and releases the socket.
 func (c *Client) Close() error {
 	if c == nil {
 		return nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.flushLocked()
+	c.closed = true
 	return c.conn.Close()
 }
 
@@ -98,9 +115,46 @@ func (c *Client) send(name, value, typ string, tags []string) {
 	}
 	line := Format(name, value, typ, tags)
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return
+	}
+	if len(c.buf) > 0 && len(c.buf)+1+len(line) > MaxPacket {
+		c.flushLocked()
+	}
+	if len(c.buf) > 0 {
+		c.buf = append(c.buf, '\n')
+	}
+	c.buf = append(c.buf, line...)
+	switch {
+	case len(c.buf) >= MaxPacket: // a line too long to share a datagram
+		c.flushLocked()
+	case c.timer == nil:
+		c.timer, c.armed = time.AfterFunc(FlushDelay, c.flush), true
+	case !c.armed:
+		c.timer.Reset(FlushDelay)
+		c.armed = true
+	}
+}
+
+func (c *Client) flush() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.flushLocked()
+}
+
+// flushLocked sends the buffered lines as one datagram; c.mu is held.
+func (c *Client) flushLocked() {
+	if c.armed {
+		c.timer.Stop()
+		c.armed = false
+	}
+	if len(c.buf) == 0 || c.closed {
+		return
+	}
 	_ = c.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
-	_, err := c.conn.Write([]byte(line))
-	c.mu.Unlock()
+	_, err := c.conn.Write(c.buf)
+	c.buf = c.buf[:0]
 	if err != nil {
 		c.errs.Add(1)
 		// One line, not one per metric: a dead agent would flood the log.
@@ -110,7 +164,7 @@ func (c *Client) send(name, value, typ string, tags []string) {
 	}
 }
 
-// Format renders one DogStatsD datagram.
+// Format renders one DogStatsD line.
 func Format(name, value, typ string, tags []string) string {
 	var b strings.Builder
 	b.WriteString(name)

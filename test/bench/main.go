@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -41,6 +42,13 @@ type options struct {
 	dynamicServers  string
 	zkWatchMode     string
 	poll            time.Duration
+	only            string
+	nerve           string
+	nerveServices   int
+	nerveInterval   time.Duration
+	nerveWarmup     time.Duration
+	nerveDuration   time.Duration
+	nerveKeepAlive  bool
 }
 
 func parseFlags() options {
@@ -62,7 +70,14 @@ func parseFlags() options {
 	flag.IntVar(&o.scaleBackends, "scale-backends", 50, "scale: backends per service")
 	flag.IntVar(&o.scaleEvents, "scale-events", 100, "scale: random events after start-up, timed as in propagation")
 	flag.BoolVar(&o.full, "full", false, "force the issue's sizes (scale 1000 x 50, burst 1000 over 50) over the size flags")
-	flag.StringVar(&o.skip, "skip", "", "comma-separated scenarios to skip: propagation,burst,scale")
+	flag.StringVar(&o.skip, "skip", "", "comma-separated scenarios to skip: propagation,burst,scale,nerve-cpu")
+	flag.StringVar(&o.only, "only", "", "comma-separated scenarios to run, skipping the others (the floor always runs)")
+	flag.StringVar(&o.nerve, "nerve", "bin/nerve", "nerve binary (make build); nerve-cpu runs several, comma-separated, side by side in one window")
+	flag.IntVar(&o.nerveServices, "nerve-services", 500, "nerve-cpu: services, one http check each")
+	flag.DurationVar(&o.nerveInterval, "nerve-interval", time.Second, "nerve-cpu: check_interval")
+	flag.DurationVar(&o.nerveWarmup, "nerve-warmup", 10*time.Second, "nerve-cpu: wait after every service is registered, before measuring")
+	flag.DurationVar(&o.nerveDuration, "nerve-duration", time.Minute, "nerve-cpu: the window nerve's CPU time is measured over")
+	flag.BoolVar(&o.nerveKeepAlive, "nerve-keep-alive", false, "nerve-cpu: set the http checks' keep_alive")
 	flag.Int64Var(&o.seed, "seed", 1, "random seed of the events")
 	flag.StringVar(&o.dynamicServers, "dynamic-servers", "", "synapse haproxy.dynamic_servers (auto or off); empty keeps synapse's default")
 	flag.StringVar(&o.zkWatchMode, "zk-watch-mode", "", "synapse zk_watch_mode (auto, persistent or classic); empty keeps synapse's default")
@@ -89,6 +104,11 @@ func main() {
 func run(ctx context.Context, o options) error {
 	if _, err := os.Stat(o.synapse); err != nil {
 		return fmt.Errorf("synapse binary: %w (run `make build`)", err)
+	}
+	for _, bin := range strings.Split(o.nerve, ",") {
+		if _, err := os.Stat(bin); err != nil && !o.skipped("nerve-cpu") {
+			return fmt.Errorf("nerve binary: %w (run `make build`)", err)
+		}
 	}
 	e, err := newEnv(o.synapse, o.keep)
 	if err != nil {
@@ -127,6 +147,10 @@ func runScenarios(ctx context.Context, e *env, o options, r *results) error {
 		{"scale", func(ctx context.Context, e *env, o options, r *results) (err error) {
 			s, err := runScale(ctx, e, o)
 			r.Scale = &s
+			return err
+		}},
+		{"nerve-cpu", func(ctx context.Context, e *env, o options, r *results) (err error) {
+			r.NerveCPU, err = runNerveCPU(ctx, e, o)
 			return err
 		}},
 	}

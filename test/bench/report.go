@@ -14,17 +14,25 @@ import (
 
 // results is the JSON file.
 type results struct {
-	Started     time.Time      `json:"started"`
-	Options     map[string]any `json:"options"`
-	Machine     map[string]any `json:"machine"`
-	Floor       floorResult    `json:"floor"`
-	Propagation *propResult    `json:"propagation,omitempty"`
-	Burst       *burstResult   `json:"deploy_burst,omitempty"`
-	Scale       *scaleResult   `json:"scale,omitempty"`
+	Started     time.Time        `json:"started"`
+	Options     map[string]any   `json:"options"`
+	Machine     map[string]any   `json:"machine"`
+	Floor       floorResult      `json:"floor"`
+	Propagation *propResult      `json:"propagation,omitempty"`
+	Burst       *burstResult     `json:"deploy_burst,omitempty"`
+	Scale       *scaleResult     `json:"scale,omitempty"`
+	NerveCPU    []nerveCPUResult `json:"nerve_cpu,omitempty"`
 }
 
 func (o options) skipped(name string) bool {
-	for _, s := range strings.Split(o.skip, ",") {
+	if o.only != "" && !listed(o.only, name) {
+		return true
+	}
+	return listed(o.skip, name)
+}
+
+func listed(list, name string) bool {
+	for _, s := range strings.Split(list, ",") {
 		if strings.TrimSpace(s) == name {
 			return true
 		}
@@ -39,7 +47,10 @@ func (o options) record() map[string]any {
 		"burst_services": o.burstServices, "burst_backends": o.burstBackends,
 		"scale_services": o.scaleServices, "scale_backends": o.scaleBackends, "full": o.full, "seed": o.seed,
 		"dynamic_servers": o.dynamicServers, "poll": o.poll.String(),
-		"zk_watch_mode": o.zkWatchMode,
+		"zk_watch_mode":  o.zkWatchMode,
+		"nerve_services": o.nerveServices, "nerve_interval": o.nerveInterval.String(),
+		"nerve_warmup": o.nerveWarmup.String(), "nerve_duration": o.nerveDuration.String(),
+		"nerve_keep_alive": o.nerveKeepAlive, "only": o.only, "skip": o.skip,
 	}
 }
 
@@ -107,4 +118,5 @@ func (r *results) print(w io.Writer) {
 	}
 	r.printBurst(w, f)
 	r.printScale(w)
+	r.printNerveCPU(w)
 }

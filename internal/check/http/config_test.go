@@ -1,6 +1,7 @@
 package http
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -21,8 +22,18 @@ func TestDefaults(t *testing.T) {
 		t.Fatalf("open %s ssl %s read %s, want 200ms, 200ms and the check's timeout 300ms",
 			h.s.open, h.s.sslHandshake, h.s.read)
 	}
-	if h.s.url != "http://127.0.0.1:8080/health?full=1" || h.s.ssl || h.s.expect != "" {
+	if h.s.url != "http://127.0.0.1:8080/health?full=1" || h.s.ssl || h.s.expect != "" || h.s.keepAlive {
 		t.Fatalf("got %+v", h.s)
+	}
+	if !strings.Contains(string(h.req), "\r\nConnection: close\r\n") {
+		t.Fatalf("request without Connection: close:\n%s", h.req)
+	}
+	c, err = New(common(8080), decoder("uri: /\nkeep_alive: true"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := c.(*Check); !h.s.keepAlive || strings.Contains(string(h.req), "Connection:") {
+		t.Fatalf("keep_alive: true gave keepAlive %v and request\n%s", h.s.keepAlive, h.req)
 	}
 }
 
@@ -66,6 +77,7 @@ func TestConfigErrors(t *testing.T) {
 		{"infinite ssl_timeout", "uri: /\nssl_timeout: .inf", 80, "http check: ssl_timeout must be a positive number of seconds, got +Inf"},
 		{"header name with a space", "uri: /\nheaders: {'X Bad': v}", 80, `http check: headers: invalid header name "X Bad"`},
 		{"header value with a newline", "uri: /\nheaders: {X-A: \"a\\nb\"}", 80, `http check: headers: value of "X-A" must not contain CR, LF or NUL, got "a\nb"`},
+		{"keep_alive not a bool", "uri: /\nkeep_alive: 1", 80, "http check: yaml: unmarshal errors:\n  line 2: cannot unmarshal !!int `1` into bool"},
 		{"wrong type", "uri: /\nssl: maybe", 80, "http check: yaml: unmarshal errors:\n  line 2: cannot unmarshal !!str `maybe` into bool"},
 	}
 	for _, tc := range tests {

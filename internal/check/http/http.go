@@ -34,16 +34,19 @@ type Config struct {
 	OpenTimeout *float64          `yaml:"open_timeout"`
 	ReadTimeout *float64          `yaml:"read_timeout"`
 	SSLTimeout  *float64          `yaml:"ssl_timeout"`
+	KeepAlive   bool              `yaml:"keep_alive"`
 }
 
 // settings is Config validated and with defaults applied.
 type settings struct {
 	url                      string
+	addr                     string // host:port to dial
 	header                   map[string]string
 	host                     string // a Host header, which net/http takes from Request.Host
 	expect                   string
 	open, read, sslHandshake time.Duration
 	ssl                      bool
+	keepAlive                bool
 }
 
 func init() { check.Register("http", New) }
@@ -66,11 +69,15 @@ func New(c check.Common, decode check.Decoder) (check.Check, error) {
 	if err != nil {
 		return nil, fmt.Errorf("http check: %w", err)
 	}
-	return newCheck(c, cfg.URI, s), nil
+	h, err := newCheck(c, cfg.URI, s)
+	if err != nil {
+		return nil, fmt.Errorf("http check: %w", err)
+	}
+	return h, nil
 }
 
 func (cfg Config) settings(c check.Common) (settings, error) {
-	s := settings{ssl: cfg.SSL, expect: cfg.Expect, header: map[string]string{}}
+	s := settings{ssl: cfg.SSL, expect: cfg.Expect, header: map[string]string{}, addr: c.Addr(), keepAlive: cfg.KeepAlive}
 	var err error
 	if s.url, err = buildURL(c, cfg.URI, cfg.SSL); err != nil {
 		return s, err
