@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"time"
 
+	pbackoff "github.com/smartstack-go/smartstack/internal/backoff"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 	"github.com/smartstack-go/smartstack/internal/watcher/poll"
 	"github.com/smartstack-go/smartstack/pkg/registration"
@@ -59,7 +60,7 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 	if err != nil {
 		log.Warn("ec2tag watcher metrics not exported", "err", err)
 	}
-	return &Watcher{service: service, cfg: c, log: log, m: m, jitter: jitter,
+	return &Watcher{service: service, cfg: c, log: log, m: m, jitter: pbackoff.Jitter,
 		streak: poll.NewStreak(log, "ec2 poll", errors.New("ec2tag watcher has not polled yet"))}, nil
 }
 

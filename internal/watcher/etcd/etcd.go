@@ -24,6 +24,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/backoff"
 	"github.com/smartstack-go/smartstack/internal/etcdv2"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 	"github.com/smartstack-go/smartstack/internal/watcher/poll"
@@ -95,7 +96,7 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 // change leads to a full re-list rather than applying the event: the
 // watcher reports full sets anyway, and a listing cannot drift from etcd.
 func (w *Watcher) Run(ctx context.Context, out chan<- watcher.Snapshot) error {
-	backoff := w.minBackoff
+	retryIn := backoff.Doubling{Min: w.minBackoff, Max: w.maxBackoff}
 	for ctx.Err() == nil {
 		idx, err := w.round(ctx, out)
 		if err == nil {
@@ -105,7 +106,7 @@ func (w *Watcher) Run(ctx context.Context, out chan<- watcher.Snapshot) error {
 			return nil
 		}
 		if err == nil {
-			backoff = w.minBackoff
+			retryIn.Reset()
 			continue
 		}
 		w.m.errors.WithLabelValues(w.service).Inc()
@@ -113,10 +114,9 @@ func (w *Watcher) Run(ctx context.Context, out chan<- watcher.Snapshot) error {
 		if watcher.Send(ctx, out, watcher.Snapshot{Service: w.service, Err: err}) != nil {
 			return nil
 		}
-		if poll.Sleep(ctx, backoff) != nil {
+		if poll.Sleep(ctx, retryIn.Next()) != nil {
 			return nil
 		}
-		backoff = min(2*backoff, w.maxBackoff)
 	}
 	return nil
 }
