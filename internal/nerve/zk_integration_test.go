@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/supervise"
 	gozk "github.com/smartstack-go/smartstack/third_party/go-zookeeper/zk"
 
 	"github.com/smartstack-go/smartstack/internal/reporter"
@@ -80,7 +81,7 @@ func TestZooKeeperLifecycle(t *testing.T) {
 	chk := newCheck(true)
 	e := testEnv()
 	s := startSupervisor(context.Background(), zkSpec("web", proxy.Addr(), path, reporter.NewPool(), chk), e,
-		backoff{min: 10 * time.Millisecond, max: 100 * time.Millisecond, resetAfter: time.Minute}, "new")
+		supervise.Policy{Min: 10 * time.Millisecond, Max: 100 * time.Millisecond, ResetAfter: time.Minute}, "new")
 	defer s.stop()
 	wantNodes(t, zc, path, 1)
 

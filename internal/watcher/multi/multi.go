@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/supervise"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 )
 
@@ -161,31 +162,20 @@ func (w *Watcher) apply(u update) (watcher.Snapshot, bool) {
 // supervise runs one child until ctx ends, restarting it with backoff when
 // its Run returns early, so one broken child never ends the others.
 func (w *Watcher) supervise(ctx context.Context, idx int, ch *child, updates chan<- update) {
-	delay := w.backoff
-	for {
+	supervise.Run(ctx, supervise.Policy{Min: w.backoff, Max: maxBackoff}, func(ctx context.Context) (bool, error) {
 		err := w.runChild(ctx, idx, ch, updates)
-		if ctx.Err() != nil {
-			return
-		}
 		if err == nil {
 			err = errors.New("returned before shutdown")
 		}
-		w.log.Error("child watcher stopped; restarting", "child", ch.name, "err", err, "in", delay)
+		return false, err
+	}, func(err error, restartIn time.Duration) {
+		w.log.Error("child watcher stopped; restarting", "child", ch.name, "err", err, "in", restartIn)
 		// The child's set is now stale until it reports again.
 		select {
 		case updates <- update{idx: idx, snap: watcher.Snapshot{Err: fmt.Errorf("child watcher stopped: %w", err)}}:
 		case <-ctx.Done():
-			return
 		}
-		t := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-t.C:
-		}
-		delay = min(2*delay, maxBackoff)
-	}
+	})
 }
 
 // runChild runs the child once, forwarding its snapshots tagged with idx.
