@@ -26,7 +26,7 @@ func startEnsembleService(t *testing.T, hosts []string, session, interval time.D
 	path := testutil.ZKPath(t) + "/web"
 	spec := ServiceSpec{Name: "web", CheckInterval: interval, Fingerprint: path, MaxFailures: maxFailures,
 		Checks: []CheckSpec{{Name: "fake", Type: "fake", Rise: 1, Fall: 2, Check: newCheck(true)}}}
-	pool := reporter.NewPool()
+	pool := zookeeper.NewPool()
 	spec.NewReporter = func() (reporter.Reporter, error) {
 		svc := reporter.Service{Name: "web", InstanceID: "itest", Payload: []byte(itestPayload), CheckInterval: interval}
 		cfg := zookeeper.NewConfig()

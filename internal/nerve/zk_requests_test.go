@@ -49,7 +49,7 @@ func TestZooKeeperSteadyRoundsSendNothing(t *testing.T) {
 	const services, interval = 100, 50 * time.Millisecond
 	z := testutil.SharedZooKeeper(t)
 	root := testutil.ZKPath(t)
-	pool := reporter.NewPool()
+	pool := zookeeper.NewPool()
 	chk := newCheck(true)
 	sups := make([]*supervisor, services)
 	for i := range sups {

@@ -49,11 +49,10 @@ type base struct {
 	format  registration.Format
 	servers []string // sorted
 	log     *slog.Logger
-	baseLog *slog.Logger // without the service: for the shared connection
 	m       *metrics
 	pool    *Pool
 	zkOpts  zk.Options
-	entry   atomic.Pointer[pooled] // set while Run holds the connection
+	entry   atomic.Pointer[zk.Shared] // set while Run holds the connection
 }
 
 func newBase(service, method string, cfg *Config, opts watcher.Options) (*base, error) {
@@ -75,8 +74,8 @@ func newBase(service, method string, cfg *Config, opts watcher.Options) (*base, 
 	}
 	b := &base{
 		service: service, method: method, cfg: cfg, format: f, servers: cfg.sortedHosts(),
-		log:     log.With("service", service, "method", method, "path", cfg.parent()),
-		baseLog: log, m: m, pool: defaultPool, zkOpts: zkOpts,
+		log: log.With("service", service, "method", method, "path", cfg.parent()),
+		m:   m, pool: defaultPool, zkOpts: zkOpts,
 	}
 	for _, w := range cfg.Warnings() {
 		b.log.Warn(w)
@@ -92,7 +91,7 @@ func (b *base) Ping(context.Context) error {
 	if e == nil {
 		return errors.New("zookeeper watcher is not running")
 	}
-	c := e.client()
+	c := e.Client()
 	if c == nil {
 		return fmt.Errorf("zookeeper %s: not connected yet", strings.Join(b.servers, ","))
 	}
@@ -107,7 +106,7 @@ func (b *base) Ping(context.Context) error {
 // error snapshot, so the core knows discovery is stale rather than slow.
 // The caller must call release, also on error (then ctx has ended).
 func (b *base) connect(ctx context.Context, out chan<- watcher.Snapshot) (c conn, release func(), err error) {
-	e, rel := b.pool.acquire(b.servers, b.zkOpts, b.baseLog)
+	e, _, rel := b.pool.Acquire(b.servers, b.zkOpts)
 	b.entry.Store(e)
 	release = func() { b.entry.Store(nil); rel() }
 	timer := time.NewTimer(zk.DefaultConnectTimeout)
@@ -115,8 +114,8 @@ func (b *base) connect(ctx context.Context, out chan<- watcher.Snapshot) (c conn
 	late := timer.C
 	for {
 		select {
-		case <-e.ready:
-			return e.c, release, nil
+		case <-e.Ready():
+			return e.Client(), release, nil
 		case <-ctx.Done():
 			return nil, release, ctx.Err()
 		case <-late:
