@@ -27,6 +27,12 @@ func Register(method string, t Type) {
 	types.Register(method, t)
 }
 
+// RegisterType is Register for the usual watcher package: newConfig
+// returns its *C with defaults set, newWatcher builds from it.
+func RegisterType[C any](method string, newConfig func() *C, newWatcher func(service string, cfg any, opts Options) (Watcher, error)) {
+	Register(method, Type{NewConfig: func() any { return newConfig() }, New: newWatcher})
+}
+
 // Lookup returns a registered method. Names are exact: the config layer
 // lower-cases `discovery.method` before looking it up, as the original does.
 func Lookup(method string) (Type, bool) { return types.Lookup(method) }

@@ -34,12 +34,7 @@ import (
 // Method is the name `discovery.method` uses.
 const Method = "etcd"
 
-func init() {
-	watcher.Register(Method, watcher.Type{
-		NewConfig: func() any { return NewConfig() },
-		New:       New,
-	})
-}
+func init() { watcher.RegisterType(Method, NewConfig, New) }
 
 const (
 	minBackoff = 100 * time.Millisecond
@@ -66,10 +61,7 @@ type Watcher struct {
 	streak                           *poll.Streak
 }
 
-var (
-	_ watcher.Watcher = (*Watcher)(nil)
-	_ watcher.Pinger  = (*Watcher)(nil)
-)
+var _ watcher.PingWatcher = (*Watcher)(nil)
 
 // New builds an etcd watcher from a *Config (or Config).
 func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error) {
@@ -81,10 +73,7 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 	// No client-wide timeout: the watch is a long poll bounded by its ctx.
 	cl := etcdv2.New(etcdv2.BaseURL(c.Host, c.Port), 0, maxBody)
 	log := opts.Log(service, Method, "url", cl.URL(dir))
-	m, err := metricsFor(opts.Registerer)
-	if err != nil {
-		log.Warn("etcd watcher metrics not exported", "err", err)
-	}
+	m := watcher.Metrics(opts, log, metricsFor)
 	return &Watcher{
 		service: service, cfg: c, c: cl, dir: dir, log: log, m: m,
 		minBackoff: minBackoff, maxBackoff: maxBackoff, maxWatch: maxWatch,

@@ -34,12 +34,7 @@ const (
 	maxBackoff = 30 * time.Second
 )
 
-func init() {
-	watcher.Register(Method, watcher.Type{
-		NewConfig: func() any { return NewConfig() },
-		New:       New,
-	})
-}
+func init() { watcher.RegisterType(Method, NewConfig, New) }
 
 // Watcher runs the children of one service and merges their sets.
 type Watcher struct {
@@ -51,10 +46,7 @@ type Watcher struct {
 	backoff time.Duration
 }
 
-var (
-	_ watcher.Watcher = (*Watcher)(nil)
-	_ watcher.Pinger  = (*Watcher)(nil)
-)
+var _ watcher.PingWatcher = (*Watcher)(nil)
 
 // New builds a multi watcher and every child from a *Config.
 func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error) {
@@ -70,10 +62,7 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 		base = slog.New(slog.DiscardHandler)
 	}
 	log := base.With("service", service, "method", Method)
-	m, err := metricsFor(opts.Registerer)
-	if err != nil {
-		log.Warn("multi watcher metrics not exported", "err", err)
-	}
+	m := watcher.Metrics(opts, log, metricsFor)
 	w := &Watcher{service: service, log: log, backoff: minBackoff}
 	for _, ch := range c.Watchers {
 		copts := opts

@@ -20,10 +20,7 @@ type PollWatcher struct {
 	interval time.Duration
 }
 
-var (
-	_ watcher.Watcher = (*PollWatcher)(nil)
-	_ watcher.Pinger  = (*PollWatcher)(nil)
-)
+var _ watcher.PingWatcher = (*PollWatcher)(nil)
 
 // NewPoll builds a zookeeper_poll watcher from a *PollConfig (or PollConfig).
 func NewPoll(service string, cfg any, opts watcher.Options) (watcher.Watcher, error) {

@@ -18,10 +18,7 @@ import (
 // everything after a reconnect, a new session or resync_interval.
 type Watcher struct{ *base }
 
-var (
-	_ watcher.Watcher = (*Watcher)(nil)
-	_ watcher.Pinger  = (*Watcher)(nil)
-)
+var _ watcher.PingWatcher = (*Watcher)(nil)
 
 // New builds a zookeeper watcher from a *Config (or Config).
 func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error) {

@@ -30,14 +30,8 @@ const (
 )
 
 func init() {
-	watcher.Register(Method, watcher.Type{
-		NewConfig: func() any { return NewConfig() },
-		New:       New,
-	})
-	watcher.Register(PollMethod, watcher.Type{
-		NewConfig: func() any { return NewPollConfig() },
-		New:       NewPoll,
-	})
+	watcher.RegisterType(Method, NewConfig, New)
+	watcher.RegisterType(PollMethod, NewPollConfig, NewPoll)
 }
 
 // base is what both methods share: config, logging, metrics and the pooled
@@ -64,10 +58,7 @@ func newBase(service, method string, cfg *Config, opts watcher.Options) (*base, 
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	m, err := metricsFor(opts.Registerer)
-	if err != nil {
-		log.Warn("zookeeper watcher metrics not exported", "err", err)
-	}
+	m := watcher.Metrics(opts, log, metricsFor)
 	zkOpts := zk.Options{SessionTimeout: time.Duration(cfg.SessionTimeout), Logger: log}
 	if err := cfg.Apply(&zkOpts); err != nil {
 		return nil, err

@@ -24,8 +24,8 @@ const (
 )
 
 func init() {
-	watcher.Register(Method, watcher.Type{NewConfig: func() any { return NewConfig() }, New: New})
-	watcher.Register(PollMethod, watcher.Type{NewConfig: func() any { return NewPollConfig() }, New: NewPoll})
+	watcher.RegisterType(Method, NewConfig, New)
+	watcher.RegisterType(PollMethod, NewPollConfig, NewPoll)
 }
 
 // Watcher runs a ZooKeeper watcher as its source of DNS names.
@@ -35,10 +35,7 @@ type Watcher struct {
 	interval time.Duration
 }
 
-var (
-	_ watcher.Watcher = (*Watcher)(nil)
-	_ watcher.Pinger  = (*Watcher)(nil)
-)
+var _ watcher.PingWatcher = (*Watcher)(nil)
 
 // New builds a zookeeper_dns watcher from a *Config.
 func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error) {
