@@ -56,3 +56,14 @@ func New(method, service string, cfg any, opts Options) (Watcher, error) {
 	}
 	return w, nil
 }
+
+// NewConfigs maps every method to its NewConfig, the shape
+// config.DecodeTyped takes.
+func NewConfigs() map[string]func() any {
+	out := map[string]func() any{}
+	for _, m := range Methods() {
+		t, _ := Lookup(m)
+		out[m] = t.NewConfig
+	}
+	return out
+}

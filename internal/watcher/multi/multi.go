@@ -50,18 +50,15 @@ var _ watcher.PingWatcher = (*Watcher)(nil)
 
 // New builds a multi watcher and every child from a *Config.
 func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error) {
-	c, ok := cfg.(*Config)
-	if !ok || c == nil {
-		return nil, fmt.Errorf("config is %T, want *multi.Config", cfg)
-	}
-	if err := c.Validate(); err != nil {
+	c, err := watcher.ConfigOf[Config](cfg)
+	if err != nil {
 		return nil, err
 	}
-	base := opts.Logger
-	if base == nil {
-		base = slog.New(slog.DiscardHandler)
+	log := opts.Log(service, Method)
+	daemonLog := opts.Logger
+	if daemonLog == nil {
+		daemonLog = slog.New(slog.DiscardHandler)
 	}
-	log := base.With("service", service, "method", Method)
 	m := watcher.Metrics(opts, log, metricsFor)
 	w := &Watcher{service: service, log: log, backoff: minBackoff}
 	for _, ch := range c.Watchers {
@@ -73,7 +70,7 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 		}
 		w.children = append(w.children, &child{name: ch.Name, w: cw, filters: ch.Filters.Filters()})
 	}
-	w.resolver = newResolver(c.Resolver, w.children, resolverEnv{service: service, log: log, base: base, m: m})
+	w.resolver = newResolver(c.Resolver, w.children, resolverEnv{service: service, log: log, base: daemonLog, m: m})
 	return w, nil
 }
 

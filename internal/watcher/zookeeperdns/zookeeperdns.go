@@ -39,11 +39,8 @@ var _ watcher.PingWatcher = (*Watcher)(nil)
 
 // New builds a zookeeper_dns watcher from a *Config.
 func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error) {
-	c, ok := cfg.(*Config)
-	if !ok || c == nil {
-		return nil, fmt.Errorf("config is %T, want *zookeeperdns.Config", cfg)
-	}
-	if err := c.DNSConfig.validate(); err != nil {
+	c, err := watcher.ConfigOf[Config](cfg)
+	if err != nil {
 		return nil, err
 	}
 	zk, err := zookeeper.New(service, &c.Config, opts)
@@ -55,11 +52,8 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 
 // NewPoll builds a zookeeper_dns_poll watcher from a *PollConfig.
 func NewPoll(service string, cfg any, opts watcher.Options) (watcher.Watcher, error) {
-	c, ok := cfg.(*PollConfig)
-	if !ok || c == nil {
-		return nil, fmt.Errorf("config is %T, want *zookeeperdns.PollConfig", cfg)
-	}
-	if err := c.DNSConfig.validate(); err != nil {
+	c, err := watcher.ConfigOf[PollConfig](cfg)
+	if err != nil {
 		return nil, err
 	}
 	zk, err := zookeeper.NewPoll(service, &c.PollConfig, opts)
