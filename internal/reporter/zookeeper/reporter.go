@@ -14,9 +14,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/reporter"
 	"github.com/smartstack-go/smartstack/internal/zk"
 	"github.com/smartstack-go/smartstack/pkg/registration"
@@ -77,23 +79,11 @@ type Reporter struct {
 
 // New builds a reporter from a *Config (or Config). It does not connect.
 func New(s reporter.Service, cfg any, opts reporter.Options) (reporter.Reporter, error) {
-	c, err := asConfig(cfg)
-	if err != nil {
-		return nil, err
+	c, ok := config.As[Config](cfg)
+	if !ok {
+		return nil, fmt.Errorf("zookeeper reporter: config is %T, want *zookeeper.Config", cfg)
 	}
 	return newReporter(s, c, opts)
-}
-
-func asConfig(cfg any) (*Config, error) {
-	switch c := cfg.(type) {
-	case *Config:
-		if c != nil {
-			return c, nil
-		}
-	case Config:
-		return &c, nil
-	}
-	return nil, fmt.Errorf("zookeeper reporter: config is %T, want *zookeeper.Config", cfg)
 }
 
 func newReporter(s reporter.Service, cfg *Config, opts reporter.Options) (*Reporter, error) {
@@ -119,7 +109,7 @@ func newReporter(s reporter.Service, cfg *Config, opts reporter.Options) (*Repor
 	if err := cfg.Apply(&zkOpts); err != nil {
 		return nil, fmt.Errorf("zookeeper reporter for %s: %w", s.Name, err)
 	}
-	servers := sortedHosts(cfg.ZKHosts)
+	servers := slices.Sorted(slices.Values(cfg.ZKHosts))
 	r := &Reporter{
 		svc: s, cfg: cfg, flags: cfg.nodeFlags(), servers: servers,
 		prefix:  registration.PrefixPath(cfg.ZKPath, registration.ChildPrefix(s.InstanceID, s.Payload, cfg.UsePathEncoding)),
