@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/smartstack-go/smartstack/internal/version"
 )
@@ -78,6 +79,40 @@ func ExitCode(err error) int {
 type CodeError struct{ Code int }
 
 func (e CodeError) Error() string { return fmt.Sprintf("exit %d", e.Code) }
+
+// RootCmd is a daemon's root command without flags: short, then the
+// systemd notes and the exit codes as the long help. run gets the config
+// path's check first: with configPath() empty it is not called, and the
+// error names the -c flag and configEnv. Errors and usage are left to
+// Execute.
+func RootCmd(use, short, systemd string, stdout, stderr io.Writer, configPath func() string, configEnv string, run func(cmd *cobra.Command) error) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:           use,
+		Short:         short,
+		Long:          short + ".\n\n" + systemd + "\n\n" + ExitCodesHelp,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if configPath() == "" {
+				return ConfigError(fmt.Errorf("no config file: pass -c FILE or set %s", configEnv))
+			}
+			return run(cmd)
+		},
+	}
+	cmd.SetOut(stdout)
+	cmd.SetErr(stderr)
+	return cmd
+}
+
+// AddLogFlags adds --log-level (default info, or debug when the DEBUG
+// environment variable is set to anything, as in the originals) and
+// --log-format, the flags NewLogger takes.
+func AddLogFlags(f *pflag.FlagSet, level, format *string, lookupEnv func(string) (string, bool)) {
+	_, debug := lookupEnv("DEBUG")
+	f.StringVar(level, "log-level", map[bool]string{true: "debug", false: "info"}[debug], "debug, info, warn or error; env DEBUG (any value) means debug")
+	f.StringVar(format, "log-format", "text", "text or json")
+}
 
 // NewLogger builds the slog logger of --log-level and --log-format.
 func NewLogger(level, format string, w io.Writer) (*slog.Logger, error) {

@@ -74,3 +74,16 @@ func knownNames[T any](registry map[string]func() T) string {
 	names = slices.DeleteFunc(names, func(s string) bool { return s == "" })
 	return strings.Join(names, ", ")
 }
+
+// As returns cfg as *T: registries hand over a decoded *T, and callers
+// building a config in code may pass a T. A nil *T or another type is not
+// a T.
+func As[T any](cfg any) (*T, bool) {
+	switch v := cfg.(type) {
+	case *T:
+		return v, v != nil
+	case T:
+		return &v, true
+	}
+	return nil, false
+}

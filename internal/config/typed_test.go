@@ -178,3 +178,27 @@ func TestDecodeTypedAliasAndEmpty(t *testing.T) {
 		t.Errorf("absent section with a default: %v %v %v", cfg, ok, d.Err())
 	}
 }
+
+func TestAs(t *testing.T) {
+	type cfg struct{ N int }
+	var nilPtr *cfg
+	for _, tc := range []struct {
+		name string
+		in   any
+		ok   bool
+		n    int
+	}{
+		{"pointer", &cfg{N: 1}, true, 1},
+		{"value", cfg{N: 2}, true, 2},
+		{"nil pointer", nilPtr, false, 0},
+		{"other type", "x", false, 0},
+		{"nil", nil, false, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := As[cfg](tc.in)
+			if ok != tc.ok || (ok && got.N != tc.n) {
+				t.Fatalf("As(%#v) = %v, %v; want N=%d, %v", tc.in, got, ok, tc.n, tc.ok)
+			}
+		})
+	}
+}

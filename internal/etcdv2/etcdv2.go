@@ -85,6 +85,19 @@ func New(base string, timeout time.Duration, maxBody int64) *Client {
 	return &Client{base: strings.TrimSuffix(base, "/"), hc: &http.Client{Timeout: timeout}, maxBody: maxBody}
 }
 
+// CheckEndpoint reports an empty etcd_host or an etcd_port that is not a
+// TCP port: the keys both daemons' etcd sections name the member with.
+func CheckEndpoint(host string, port int) []error {
+	var errs []error
+	if strings.TrimSpace(host) == "" {
+		errs = append(errs, errors.New("etcd_host: missing; want the host name or address of an etcd member"))
+	}
+	if port < 1 || port > 65535 {
+		errs = append(errs, fmt.Errorf("etcd_port: %d is not a TCP port (1-65535)", port))
+	}
+	return errs
+}
+
 // BaseURL is http://host:port, IPv6 literals bracketed.
 func BaseURL(host string, port int) string {
 	return "http://" + net.JoinHostPort(strings.Trim(host, "[]"), strconv.Itoa(port))

@@ -17,6 +17,7 @@ import (
 	"github.com/smartstack-go/smartstack/internal/lifecycle"
 	"github.com/smartstack-go/smartstack/internal/metrics"
 	"github.com/smartstack-go/smartstack/internal/nerve/admin"
+	"github.com/smartstack-go/smartstack/internal/supervise"
 )
 
 // Options configures a Daemon. Zero values take the defaults noted.
@@ -72,7 +73,7 @@ type Daemon struct {
 	log     *slog.Logger
 	m       *nerveMetrics
 	env     env
-	backoff backoff
+	backoff supervise.Policy
 	spool   spool
 
 	mu       sync.Mutex
@@ -94,7 +95,9 @@ func New(opts Options) (*Daemon, error) {
 	d.spool.mode = d.fileMode
 	d.m = newMetrics(opts.Registerer, opts.Buckets)
 	d.env = env{log: opts.Logger, m: d.m, now: opts.Clock, maintenance: d.spool.lookup, stopTimeout: opts.StopTimeout}
-	d.backoff = backoff{min: opts.RestartBackoff, max: opts.MaxRestartBackoff, resetAfter: time.Minute}
+	// A worker that ran for a minute, or had a successful round, is
+	// healthy again: its successor restarts at RestartBackoff.
+	d.backoff = supervise.Policy{Min: opts.RestartBackoff, Max: opts.MaxRestartBackoff, ResetAfter: time.Minute}
 	d.life = lifecycle.New(opts.Notifier, 2*opts.WatchdogInterval)
 	d.beat = d.life.NewBeat("nerve main loop")
 	return d, nil
@@ -104,16 +107,7 @@ func setDefaults(o *Options) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	if o.Registerer == nil && o.Gatherer == nil {
-		reg := metrics.NewRegistry()
-		o.Registerer, o.Gatherer = reg, reg
-	}
-	if g, ok := o.Registerer.(prometheus.Gatherer); ok && o.Gatherer == nil {
-		o.Gatherer = g
-	}
-	if o.Gatherer == nil {
-		o.Gatherer = prometheus.NewRegistry()
-	}
+	o.Registerer, o.Gatherer = metrics.Registries(o.Registerer, o.Gatherer)
 	def := func(d *time.Duration, v time.Duration) {
 		if *d <= 0 {
 			*d = v

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"runtime/debug"
 	"time"
+
+	"github.com/smartstack-go/smartstack/internal/supervise"
 )
 
 // supervisor keeps one service's worker alive: a worker that gives up after
@@ -20,13 +22,7 @@ type supervisor struct {
 	live   liveWeight
 }
 
-// backoff bounds the restart delay; a worker that ran for resetAfter, or
-// had a successful round, is considered healthy again and restarts at min.
-type backoff struct {
-	min, max, resetAfter time.Duration
-}
-
-func startSupervisor(ctx context.Context, spec ServiceSpec, e env, b backoff, reason string) *supervisor {
+func startSupervisor(ctx context.Context, spec ServiceSpec, e env, b supervise.Policy, reason string) *supervisor {
 	ctx, cancel := context.WithCancel(ctx)
 	s := &supervisor{spec: spec, st: newServiceState(spec.Name), cancel: cancel,
 		done: make(chan struct{}), nudge: make(chan struct{}, 1)}
@@ -52,34 +48,29 @@ func (s *supervisor) wake() {
 	}
 }
 
-func (s *supervisor) run(ctx context.Context, e env, b backoff) {
+func (s *supervisor) run(ctx context.Context, e env, b supervise.Policy) {
 	log := e.log.With("service", s.spec.Name)
-	delay := b.min
-	for {
-		started := time.Now()
+	lives := 0
+	// A life that had a good round was not part of a crash loop: its
+	// successor starts at once rather than after a delay grown by failures
+	// long past (the original relaunches within one loop).
+	supervise.Run(ctx, b, func(ctx context.Context) (bool, error) {
+		if lives++; lives > 1 {
+			e.m.reap(s.spec.Name, "relaunch")
+			e.m.launch(s.spec.Name, "relaunch")
+		}
 		healthy, err := s.runOnce(ctx, e)
 		s.st.update(func(st *serviceState) { st.running = false })
 		if ctx.Err() != nil {
 			e.m.stop(s.spec.Name, "clean")
-			return
+		} else {
+			e.m.stop(s.spec.Name, "failure")
 		}
-		e.m.stop(s.spec.Name, "failure")
+		return healthy, err
+	}, func(err error, restartIn time.Duration) {
 		s.st.update(func(st *serviceState) { st.restarts++; st.lastErr = err.Error() })
-		// A life that had a good round was not part of a crash loop: its
-		// successor starts at once rather than after a delay grown by
-		// failures long past (the original relaunches within one loop).
-		if healthy || time.Since(started) > b.resetAfter {
-			delay = b.min
-		}
-		log.Error("service worker stopped; restarting", "err", err, "backoff_seconds", delay.Seconds())
-		sleep(ctx, delay, nil, nil)
-		if ctx.Err() != nil {
-			return
-		}
-		delay = min(delay*2, b.max)
-		e.m.reap(s.spec.Name, "relaunch")
-		e.m.launch(s.spec.Name, "relaunch")
-	}
+		log.Error("service worker stopped; restarting", "err", err, "backoff_seconds", restartIn.Seconds())
+	})
 }
 
 // runOnce runs one worker life, turning a panic into an error so the

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/smartstack-go/smartstack/internal/reporter"
+	"github.com/smartstack-go/smartstack/internal/supervise"
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
@@ -45,7 +46,7 @@ func TestSupervisorRestarts(t *testing.T) {
 				return rep, nil
 			}
 			e := testEnv()
-			s := startSupervisor(context.Background(), spec, e, backoff{min: time.Millisecond, max: time.Millisecond, resetAfter: time.Minute}, "new")
+			s := startSupervisor(context.Background(), spec, e, supervise.Policy{Min: time.Millisecond, Max: time.Millisecond, ResetAfter: time.Minute}, "new")
 			defer s.stop()
 			testutil.Eventually(t, 5*time.Second, func() error {
 				mu.Lock()
@@ -91,7 +92,7 @@ func TestSupervisorBackoffResetByHealthyLife(t *testing.T) {
 		}
 		return rep, nil
 	}
-	b := backoff{min: 50 * time.Millisecond, max: time.Hour, resetAfter: time.Hour}
+	b := supervise.Policy{Min: 50 * time.Millisecond, Max: time.Hour, ResetAfter: time.Hour}
 	s := startSupervisor(context.Background(), spec, testEnv(), b, "new")
 	defer s.stop()
 	testutil.Eventually(t, 5*time.Second, func() error {

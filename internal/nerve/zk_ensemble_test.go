@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/supervise"
 	gozk "github.com/smartstack-go/smartstack/third_party/go-zookeeper/zk"
 
 	"github.com/smartstack-go/smartstack/internal/reporter"
@@ -25,7 +26,7 @@ func startEnsembleService(t *testing.T, hosts []string, session, interval time.D
 	path := testutil.ZKPath(t) + "/web"
 	spec := ServiceSpec{Name: "web", CheckInterval: interval, Fingerprint: path, MaxFailures: maxFailures,
 		Checks: []CheckSpec{{Name: "fake", Type: "fake", Rise: 1, Fall: 2, Check: newCheck(true)}}}
-	pool := reporter.NewPool()
+	pool := zookeeper.NewPool()
 	spec.NewReporter = func() (reporter.Reporter, error) {
 		svc := reporter.Service{Name: "web", InstanceID: "itest", Payload: []byte(itestPayload), CheckInterval: interval}
 		cfg := zookeeper.NewConfig()
@@ -34,7 +35,7 @@ func startEnsembleService(t *testing.T, hosts []string, session, interval time.D
 	}
 	// The daemon's backoff: a restart would show in the node's identity.
 	sup := startSupervisor(context.Background(), spec, testEnv(),
-		backoff{min: time.Second, max: 30 * time.Second, resetAfter: time.Minute}, "new")
+		supervise.Policy{Min: time.Second, Max: 30 * time.Second, ResetAfter: time.Minute}, "new")
 	t.Cleanup(sup.stop)
 	return &ensembleService{sup: sup, path: path}
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/supervise"
+	"github.com/smartstack-go/smartstack/internal/zk"
 	gozk "github.com/smartstack-go/smartstack/third_party/go-zookeeper/zk"
 
 	"github.com/smartstack-go/smartstack/internal/reporter"
@@ -16,7 +18,7 @@ import (
 
 const itestPayload = `{"host":"127.0.0.1","port":1234,"name":"itest"}`
 
-func zkSpec(name, hosts, path string, pool *reporter.Pool, chk *fakeCheck) ServiceSpec {
+func zkSpec(name, hosts, path string, pool *zk.Pool, chk *fakeCheck) ServiceSpec {
 	spec := ServiceSpec{Name: name, CheckInterval: 20 * time.Millisecond, Fingerprint: path,
 		Checks: []CheckSpec{{Name: "fake", Type: "fake", Rise: 1, Fall: 2, Check: chk}}}
 	spec.NewReporter = func() (reporter.Reporter, error) {
@@ -79,8 +81,8 @@ func TestZooKeeperLifecycle(t *testing.T) {
 	path := testutil.ZKPath(t) + "/web"
 	chk := newCheck(true)
 	e := testEnv()
-	s := startSupervisor(context.Background(), zkSpec("web", proxy.Addr(), path, reporter.NewPool(), chk), e,
-		backoff{min: 10 * time.Millisecond, max: 100 * time.Millisecond, resetAfter: time.Minute}, "new")
+	s := startSupervisor(context.Background(), zkSpec("web", proxy.Addr(), path, zookeeper.NewPool(), chk), e,
+		supervise.Policy{Min: 10 * time.Millisecond, Max: 100 * time.Millisecond, ResetAfter: time.Minute}, "new")
 	defer s.stop()
 	wantNodes(t, zc, path, 1)
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/supervise"
 	gozk "github.com/smartstack-go/smartstack/third_party/go-zookeeper/zk"
 
 	"github.com/smartstack-go/smartstack/internal/reporter"
@@ -48,7 +49,7 @@ func TestZooKeeperSteadyRoundsSendNothing(t *testing.T) {
 	const services, interval = 100, 50 * time.Millisecond
 	z := testutil.SharedZooKeeper(t)
 	root := testutil.ZKPath(t)
-	pool := reporter.NewPool()
+	pool := zookeeper.NewPool()
 	chk := newCheck(true)
 	sups := make([]*supervisor, services)
 	for i := range sups {
@@ -63,7 +64,7 @@ func TestZooKeeperSteadyRoundsSendNothing(t *testing.T) {
 			return reporter.New("zookeeper", svc, cfg, reporter.Options{Logger: discard(), Pool: pool, SessionTimeout: 30 * time.Second})
 		}
 		sups[i] = startSupervisor(context.Background(), spec, testEnv(),
-			backoff{min: time.Second, max: time.Second, resetAfter: time.Minute}, "new")
+			supervise.Policy{Min: time.Second, Max: time.Second, ResetAfter: time.Minute}, "new")
 		t.Cleanup(sups[i].stop)
 	}
 	zc, _, err := gozk.Connect(z.Addrs(), 5*time.Second, gozk.WithLogger(quiet{}))

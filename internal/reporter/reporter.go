@@ -17,6 +17,7 @@ import (
 
 	"github.com/smartstack-go/smartstack/internal/registry"
 	"github.com/smartstack-go/smartstack/internal/statsd"
+	"github.com/smartstack-go/smartstack/internal/zk"
 )
 
 // Reporter registers one service instance in a registry. One service worker
@@ -76,7 +77,9 @@ type Service struct {
 type Options struct {
 	Logger     *slog.Logger
 	Registerer prometheus.Registerer // nil: no metrics are exported
-	Pool       *Pool
+	// Pool shares ZooKeeper sessions between the zookeeper reporters of a
+	// daemon; nil gives each reporter a pool of its own.
+	Pool *zk.Pool
 	// SessionTimeout is the session timeout a session-based registry
 	// (ZooKeeper) asks for when this reporter opens a pooled connection;
 	// 0 means the type's default. It is a daemon-wide setting rather than a
@@ -118,9 +121,6 @@ func New(name string, s Service, cfg any, opts Options) (Reporter, error) {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
-	}
-	if opts.Pool == nil {
-		opts.Pool = NewPool()
 	}
 	return t.New(s, cfg, opts)
 }

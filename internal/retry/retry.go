@@ -9,9 +9,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"time"
+
+	"github.com/smartstack-go/smartstack/internal/backoff"
 )
 
 // Policy bounds retrying. The zero value is invalid (MaxAttempts 0); start
@@ -52,12 +53,7 @@ func (p Policy) Validate() error {
 // Interval is the sleep after failed attempt n (1-based): base·2^(n-1)·u
 // clamped to [base, max], where u is the jitter factor in [0.5, 1.0).
 func (p Policy) Interval(n int, u float64) time.Duration {
-	f := float64(p.BaseInterval) * math.Pow(2, float64(n-1)) * u
-	// Comparing as floats first keeps huge n from overflowing the conversion.
-	if f >= float64(p.MaxInterval) {
-		return p.MaxInterval
-	}
-	return max(time.Duration(f), p.BaseInterval)
+	return backoff.Exponential(p.BaseInterval, p.MaxInterval, n, u)
 }
 
 // Outcome names what happened after a failed attempt, for metrics: the

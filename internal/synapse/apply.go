@@ -12,6 +12,7 @@ import (
 
 	"github.com/smartstack-go/smartstack/internal/generator"
 	"github.com/smartstack-go/smartstack/internal/statsd"
+	"github.com/smartstack-go/smartstack/internal/supervise"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 )
 
@@ -199,7 +200,7 @@ func (d *Daemon) newRunner(spec ServiceSpec, first watcher.Watcher) *runner {
 		build: func() (watcher.Watcher, error) {
 			return d.opts.NewWatcher(spec.Method, spec.Name, spec.Discovery, opts)
 		},
-		backoff:   backoff{min: d.opts.RestartBackoff, max: d.opts.MaxRestartBackoff, resetAfter: time.Minute},
+		backoff:   supervise.Policy{Min: d.opts.RestartBackoff, Max: d.opts.MaxRestartBackoff, ResetAfter: time.Minute},
 		onRestart: func() { d.m.watcherRestart.WithLabelValues(spec.Name, spec.Method).Inc() },
 	}
 }

@@ -128,19 +128,7 @@ func setDefaults(o *Options) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	if o.Registerer == nil && o.Gatherer == nil {
-		reg := metrics.NewRegistry()
-		o.Registerer, o.Gatherer = reg, reg
-	}
-	if g, ok := o.Registerer.(prometheus.Gatherer); ok && o.Gatherer == nil {
-		o.Gatherer = g
-	}
-	if o.Registerer == nil {
-		o.Registerer = prometheus.NewRegistry()
-	}
-	if o.Gatherer == nil {
-		o.Gatherer = prometheus.NewRegistry()
-	}
+	o.Registerer, o.Gatherer = metrics.Registries(o.Registerer, o.Gatherer)
 	if o.NewWatcher == nil {
 		o.NewWatcher = watcher.New
 	}

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/supervise"
 	"github.com/smartstack-go/smartstack/internal/synapse/admin"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 )
@@ -22,7 +23,7 @@ type runner struct {
 	service, method string
 	build           func() (watcher.Watcher, error)
 	log             *slog.Logger
-	backoff         backoff
+	backoff         supervise.Policy // min doubling to max, back to min after a minute-long run
 	onRestart       func()
 
 	cancel context.CancelFunc
@@ -56,29 +57,17 @@ func (r *runner) wait() { <-r.done }
 
 func (r *runner) loop(ctx context.Context, out chan<- watcher.Snapshot) {
 	defer close(r.done)
-	delay := r.backoff.min
-	for {
-		started := time.Now()
+	supervise.Run(ctx, r.backoff, func(ctx context.Context) (bool, error) {
 		err := r.runOnce(ctx, out)
-		if ctx.Err() != nil {
-			return
-		}
 		if err == nil {
 			err = errors.New("watcher stopped without an error")
 		}
+		return false, err
+	}, func(err error, restartIn time.Duration) {
 		r.setFailed(err)
 		r.onRestart()
-		if time.Since(started) > r.backoff.resetAfter {
-			delay = r.backoff.min
-		}
-		r.log.Error("watcher failed; restarting", "err", err, "in_seconds", delay.Seconds())
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(delay):
-		}
-		delay = min(2*delay, r.backoff.max)
-	}
+		r.log.Error("watcher failed; restarting", "err", err, "in_seconds", restartIn.Seconds())
+	})
 }
 
 func (r *runner) runOnce(ctx context.Context, out chan<- watcher.Snapshot) (err error) {
@@ -155,10 +144,4 @@ func (r *runner) healthNow() WatcherHealth {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.health
-}
-
-// backoff bounds watcher restarts: min doubling to max, back to min after a
-// run that lasted resetAfter.
-type backoff struct {
-	min, max, resetAfter time.Duration
 }

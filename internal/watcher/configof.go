@@ -1,6 +1,10 @@
 package watcher
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/smartstack-go/smartstack/internal/config"
+)
 
 // ConfigOf is the first step of every Type.New: the registry hands over the
 // decoded config as *T (or T, from callers building one by hand); it
@@ -9,16 +13,11 @@ func ConfigOf[T any, P interface {
 	*T
 	Validate() error
 }](cfg any) (P, error) {
-	var c P
-	switch v := cfg.(type) {
-	case P:
-		c = v
-	case T:
-		c = &v
+	t, ok := config.As[T](cfg)
+	if !ok {
+		return nil, fmt.Errorf("config is %T, want %T", cfg, P(nil))
 	}
-	if c == nil {
-		return nil, fmt.Errorf("config is %T, want %T", cfg, c)
-	}
+	c := P(t)
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}

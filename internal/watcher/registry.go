@@ -27,6 +27,12 @@ func Register(method string, t Type) {
 	types.Register(method, t)
 }
 
+// RegisterType is Register for the usual watcher package: newConfig
+// returns its *C with defaults set, newWatcher builds from it.
+func RegisterType[C any](method string, newConfig func() *C, newWatcher func(service string, cfg any, opts Options) (Watcher, error)) {
+	Register(method, Type{NewConfig: func() any { return newConfig() }, New: newWatcher})
+}
+
 // Lookup returns a registered method. Names are exact: the config layer
 // lower-cases `discovery.method` before looking it up, as the original does.
 func Lookup(method string) (Type, bool) { return types.Lookup(method) }
@@ -49,4 +55,15 @@ func New(method, service string, cfg any, opts Options) (Watcher, error) {
 		return nil, fmt.Errorf("service %s: discovery method %s: %w", service, method, err)
 	}
 	return w, nil
+}
+
+// NewConfigs maps every method to its NewConfig, the shape
+// config.DecodeTyped takes.
+func NewConfigs() map[string]func() any {
+	out := map[string]func() any{}
+	for _, m := range Methods() {
+		t, _ := Lookup(m)
+		out[m] = t.NewConfig
+	}
+	return out
 }

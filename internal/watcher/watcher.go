@@ -34,6 +34,12 @@ type Pinger interface {
 	Ping(ctx context.Context) error
 }
 
+// PingWatcher is a Watcher that answers Ping: every built-in method.
+type PingWatcher interface {
+	Watcher
+	Pinger
+}
+
 // Snapshot is what a watcher knows about its service at one moment.
 type Snapshot struct {
 	// Service is the services map key the watcher was built for.
@@ -70,6 +76,18 @@ func (o Options) Log(service, method string, attrs ...any) *slog.Logger {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return log.With(append([]any{"service", service, "method", method}, attrs...)...)
+}
+
+// Metrics returns a watcher type's shared metrics for opts.Registerer
+// (metricsFor registers them once per Registerer, see metrics.Shared).
+// Metrics that cannot be registered leave the watcher running with
+// unexported ones, which log says.
+func Metrics[M any](opts Options, log *slog.Logger, metricsFor func(prometheus.Registerer) (M, error)) M {
+	m, err := metricsFor(opts.Registerer)
+	if err != nil {
+		log.Warn("watcher metrics not exported", "err", err)
+	}
+	return m
 }
 
 // Send delivers s on out unless ctx ends first, so a watcher blocked on a

@@ -28,6 +28,7 @@ var (
 	ErrConnectionClosed = gozk.ErrConnectionClosed
 	ErrNoServer         = gozk.ErrNoServer
 	ErrClosing          = gozk.ErrClosing
+	ErrSessionMoved     = gozk.ErrSessionMoved
 	ErrNoAuth           = gozk.ErrNoAuth
 )
 

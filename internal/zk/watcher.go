@@ -10,6 +10,8 @@ import (
 	"slices"
 	"sync/atomic"
 	"time"
+
+	"github.com/smartstack-go/smartstack/internal/backoff"
 )
 
 // WatchOptions configure a ChildrenWatcher.
@@ -134,7 +136,7 @@ func (w *ChildrenWatcher) Run(ctx context.Context) error {
 		w.st.inbox, w.routed = in, r
 		defer w.startPersistent()()
 	}
-	lp := &loop{sessions: w.c.Sessions(ctx), backoff: w.opts.RetryMin}
+	lp := &loop{sessions: w.c.Sessions(ctx), backoff: backoff.Doubling{Min: w.opts.RetryMin, Max: w.opts.RetryMax}}
 	if w.opts.ResyncInterval > 0 {
 		t := time.NewTicker(w.opts.ResyncInterval)
 		defer t.Stop()
@@ -161,7 +163,7 @@ type loop struct {
 	resync     <-chan time.Time
 	retry      <-chan time.Time // non-nil while backing off
 	retryTimer *time.Timer
-	backoff    time.Duration
+	backoff    backoff.Doubling
 }
 
 // delay holds back the next refresh for d (Run refreshes only while no
@@ -187,11 +189,10 @@ func (w *ChildrenWatcher) refreshOnce(ctx context.Context, lp *loop) {
 	if err != nil {
 		w.st.full = true
 		w.fail(err)
-		lp.delay(lp.backoff)
-		lp.backoff = min(2*lp.backoff, w.opts.RetryMax)
+		lp.delay(lp.backoff.Next())
 		return
 	}
-	lp.backoff = w.opts.RetryMin
+	lp.backoff.Reset()
 	w.succeed()
 }
 

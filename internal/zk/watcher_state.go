@@ -243,7 +243,7 @@ func (w *ChildrenWatcher) waitAndApply(ctx context.Context, lp *loop) (done bool
 			w.st.full = true
 			w.st.disarmRouted()
 			lp.stopRetry()
-			lp.backoff = w.opts.RetryMin
+			lp.backoff.Reset()
 			if j := w.opts.ResyncJitter; j > 0 {
 				lp.delay(rand.N(j))
 			}

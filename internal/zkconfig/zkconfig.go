@@ -27,6 +27,21 @@ type Security struct {
 	ZKTLS  *TLS  `yaml:"zk_tls"`
 }
 
+// CheckHosts reports an empty host list, or an empty entry, under key
+// (zk_hosts for nerve, hosts for synapse).
+func CheckHosts(key string, hosts []string) []error {
+	if len(hosts) == 0 {
+		return []error{fmt.Errorf("%s: missing or empty; want a list of host:port", key)}
+	}
+	var errs []error
+	for i, h := range hosts {
+		if strings.TrimSpace(h) == "" {
+			errs = append(errs, fmt.Errorf("%s[%d]: %q is empty", key, i, h))
+		}
+	}
+	return errs
+}
+
 // Apply sets o's Auth and TLS from the loaded sections, loading a section
 // built in code that was never decoded.
 func (s *Security) Apply(o *zk.Options) error {

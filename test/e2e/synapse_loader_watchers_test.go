@@ -46,7 +46,8 @@ func TestConfigFileDockerAndMarathon(t *testing.T) {
 		t.Fatalf("Load: %v %v", err, warns)
 	}
 	dc, ok := cfg.Desired(warns).Services["web"].Discovery.(*docker.Config)
-	if !ok || dc.ImageName != "mycool/image" || len(dc.Servers) != 1 || dc.Servers[0].Host != "127.0.0.1" ||
+	if !ok || dc.ImageName != "mycool/image" || dc.ContainerPort != "6379" || len(dc.Servers) != 1 ||
+		dc.Servers[0].Host != "127.0.0.1" || dc.Servers[0].Port != "4243" ||
 		dc.CheckInterval != config.Duration(docker.DefaultCheckInterval) {
 		t.Fatalf("docker config %+v", cfg.Services["web"].Discovery)
 	}

@@ -37,14 +37,14 @@ type Config struct {
 }
 
 // ServiceConfig is a service's normalised file_output section. The original
-// reads no other key.
-type ServiceConfig struct {
-	Disabled bool `yaml:"disabled"`
-}
+// reads no other key than `disabled`, and fills in {} for a service that
+// does not mention file_output in its config file, so it is enabled.
+type ServiceConfig = generator.Toggle
 
 // Generator writes the files. Like every generator it is driven by one
 // goroutine; it is not safe for concurrent use.
 type Generator struct {
+	generator.ToggleSections
 	dir     string
 	log     *slog.Logger
 	metrics *metrics
@@ -114,36 +114,10 @@ func NewGenerator(cfg Config, opts generator.Options) (*Generator, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Generator{dir: cfg.OutputDirectory, log: log.With("generator", Name), metrics: m,
+	log = log.With("generator", Name)
+	return &Generator{ToggleSections: generator.ToggleSections{GeneratorName: Name, Log: log},
+		dir: cfg.OutputDirectory, log: log, metrics: m,
 		written: map[string]uint64{}, files: fileOptions(cfg.FileMode)}, nil
-}
-
-// Name implements generator.Generator.
-func (g *Generator) Name() string { return Name }
-
-// Normalize implements generator.Generator. A nil section is a service that
-// does not mention file_output in its config file: the original fills in
-// {} for it, so it is enabled. A service is disabled by `disabled: true`,
-// or when its current generator config has no file_output entry at all
-// (ZooKeeper replaced the map), which reaches Update as a nil Config.
-func (g *Generator) Normalize(service string, section *yaml.Node) (any, error) {
-	d := config.NewDecoder("")
-	sc := g.DecodeSection(d, service, section, generator.SectionPath(service, Name))
-	for _, w := range d.Warnings() {
-		g.log.Debug("service config warning", "warning", w.String())
-	}
-	if err := d.Err(); err != nil {
-		return nil, err
-	}
-	return sc, nil
-}
-
-// DecodeSection implements generator.SectionDecoder; Normalize logs its
-// warnings at debug level, the config loader reports them for the file.
-func (g *Generator) DecodeSection(d *config.Decoder, _ string, section *yaml.Node, path string) any {
-	var sc ServiceConfig
-	d.Decode(section, path, &sc)
-	return sc
 }
 
 // Tick implements generator.Generator; file_output has no periodic work.

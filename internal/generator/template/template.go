@@ -27,13 +27,14 @@ func init() {
 	generator.Register(Name, generator.Type{New: New})
 }
 
-// ServiceConfig is a service's normalised template section.
-type ServiceConfig struct {
-	Disabled bool `yaml:"disabled"`
-}
+// ServiceConfig is a service's normalised template section: as for
+// file_output, a service without a section is included and
+// `disabled: true` leaves it out.
+type ServiceConfig = generator.Toggle
 
 // Generator renders the outputs. It is driven by one goroutine.
 type Generator struct {
+	generator.ToggleSections
 	outputs []*output
 	log     *slog.Logger
 	// pending marks outputs whose file changed but whose command failed:
@@ -63,7 +64,8 @@ func New(d *config.Decoder, section *yaml.Node, path string, opts generator.Opti
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	g := &Generator{log: log.With("generator", Name), pending: map[int]bool{}}
+	log = log.With("generator", Name)
+	g := &Generator{ToggleSections: generator.ToggleSections{GeneratorName: Name, Log: log}, log: log, pending: map[int]bool{}}
 	failed := false
 	for i, r := range raw.Outputs {
 		o, err := buildOutput(i, r, path, opts.FileMode)
@@ -79,31 +81,6 @@ func New(d *config.Decoder, section *yaml.Node, path string, opts generator.Opti
 		return nil, generator.ErrReported
 	}
 	return g, nil
-}
-
-// Name implements generator.Generator.
-func (g *Generator) Name() string { return Name }
-
-// Normalize implements generator.Generator. As for file_output, a service
-// without a section is included; `disabled: true` leaves it out.
-func (g *Generator) Normalize(service string, section *yaml.Node) (any, error) {
-	d := config.NewDecoder("")
-	sc := g.DecodeSection(d, service, section, generator.SectionPath(service, Name))
-	for _, w := range d.Warnings() {
-		g.log.Debug("service config warning", "warning", w.String())
-	}
-	if err := d.Err(); err != nil {
-		return nil, err
-	}
-	return sc, nil
-}
-
-// DecodeSection implements generator.SectionDecoder; Normalize logs its
-// warnings at debug level, the config loader reports them for the file.
-func (g *Generator) DecodeSection(d *config.Decoder, _ string, section *yaml.Node, path string) any {
-	var sc ServiceConfig
-	d.Decode(section, path, &sc)
-	return sc
 }
 
 // Update implements generator.Generator: every output is rendered from

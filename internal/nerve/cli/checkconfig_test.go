@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/smartstack-go/smartstack/internal/cliutil"
 )
 
 // -k accepts every nerve example config shipped with the project. The
@@ -24,7 +26,7 @@ func TestCheckConfigExamples(t *testing.T) {
 	}
 	for _, p := range paths {
 		t.Run(filepath.Base(p), func(t *testing.T) {
-			wantRun(t, env{}, ExitOK, ok, "-k", "-c", p)
+			wantRun(t, env{}, cliutil.ExitOK, ok, "-k", "-c", p)
 		})
 	}
 }
@@ -34,8 +36,8 @@ func TestCheckConfigExamples(t *testing.T) {
 func TestCheckConfigBroken(t *testing.T) {
 	t.Chdir("../config")
 	code, out, errOut := runCLI(t, env{}, "-k", "-c", "testdata/broken/nerve.yaml")
-	if code != ExitConfig {
-		t.Fatalf("exit %d, want %d\n%s%s", code, ExitConfig, out, errOut)
+	if code != cliutil.ExitConfig {
+		t.Fatalf("exit %d, want %d\n%s%s", code, cliutil.ExitConfig, out, errOut)
 	}
 	want := []string{
 		"warning: testdata/broken/nerve.yaml:10: services.web.chek_interval: unknown key (did you mean check_interval?)",

@@ -3,7 +3,6 @@
 package cli
 
 import (
-	"errors"
 	"io"
 	"os"
 	"time"
@@ -11,15 +10,6 @@ import (
 	"github.com/smartstack-go/smartstack/internal/cliutil"
 	"github.com/smartstack-go/smartstack/internal/nerve/admin"
 	"github.com/spf13/cobra"
-)
-
-// Exit codes (cliutil's, shared with synapse). A stop by SIGTERM or
-// SIGINT is ExitOK (the original dies by the signal).
-const (
-	ExitOK          = cliutil.ExitOK
-	ExitError       = cliutil.ExitError
-	ExitUnavailable = cliutil.ExitUnavailable
-	ExitConfig      = cliutil.ExitConfig
 )
 
 type options struct {
@@ -59,38 +49,24 @@ type lookupEnv func(name string) (string, bool)
 func newRootCmd(stdout, stderr io.Writer, lookup lookupEnv) (*cobra.Command, *options) {
 	getenv := func(name string) string { v, _ := lookup(name); return v }
 	o := &options{env: lookup}
-	cmd := &cobra.Command{
-		Use:   "nerve -c nerve.conf.json",
-		Short: "nerve health-checks local services and registers the healthy ones in ZooKeeper",
-		Long: "nerve health-checks local services and registers the healthy ones in ZooKeeper.\n\n" +
-			"Under systemd (Type=notify) it sends READY=1 once every service's first check round has\n" +
-			"been reported, WATCHDOG=1 while its main loop runs, and RELOADING=1/READY=1 around SIGHUP.\n\n" +
-			cliutil.ExitCodesHelp,
-		SilenceUsage:  true,
-		SilenceErrors: true,
-		Args:          cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if o.config == "" {
-				return cliutil.ConfigError(errors.New("no config file: pass -c FILE or set NERVE_CONFIG"))
-			}
+	cmd := cliutil.RootCmd("nerve -c nerve.conf.json",
+		"nerve health-checks local services and registers the healthy ones in ZooKeeper",
+		"Under systemd (Type=notify) it sends READY=1 once every service's first check round has\n"+
+			"been reported, WATCHDOG=1 while its main loop runs, and RELOADING=1/READY=1 around SIGHUP.",
+		stdout, stderr, func() string { return o.config }, "NERVE_CONFIG", func(cmd *cobra.Command) error {
 			o.adminExplicit = o.adminExplicit || cmd.Flags().Changed("admin-socket")
 			if o.checkConfig {
 				return checkConfig(o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 			}
 			return run(cmd.Context(), o, cmd.ErrOrStderr())
-		},
-	}
-	cmd.SetOut(stdout)
-	cmd.SetErr(stderr)
+		})
 	f := cmd.Flags()
 	f.StringVarP(&o.config, "config", "c", getenv("NERVE_CONFIG"), "config file (JSON or YAML); env NERVE_CONFIG")
 	f.StringVarP(&o.overlay, "config-overlay", "o", getenv("NERVE_CONFIG_OVERLAY"), "overlay config merged over the main one, reloaded when its mtime changes; env NERVE_CONFIG_OVERLAY")
 	f.StringVarP(&o.instanceID, "instance_id", "i", getenv("NERVE_INSTANCE_ID"), "instance id, overrides the config; env NERVE_INSTANCE_ID")
 	_, envCheck := lookup("NERVE_CHECK_CONFIG")
 	f.BoolVarP(&o.checkConfig, "check-config", "k", envCheck, "validate the config and exit; env NERVE_CHECK_CONFIG (any value)")
-	_, debug := lookup("DEBUG")
-	f.StringVar(&o.logLevel, "log-level", map[bool]string{true: "debug", false: "info"}[debug], "debug, info, warn or error; env DEBUG (any value) means debug")
-	f.StringVar(&o.logFormat, "log-format", "text", "text or json")
+	cliutil.AddLogFlags(f, &o.logLevel, &o.logFormat, lookup)
 	f.StringVar(&o.maintenanceDir, "maintenance-dir", envOr(lookup, "NERVE_MAINTENANCE_DIR", defaultMaintenanceDir), "maintenance spool directory; a file named after a service (or all) takes it out of rotation; env NERVE_MAINTENANCE_DIR")
 	f.StringVar(&o.adminSocket, "admin-socket", envOr(lookup, "NERVE_ADMIN_SOCKET", admin.DefaultSocket(lookup)),
 		"admin socket (UNIX, mode 0660) for maintenance and every other state change; \"\" disables it; env NERVE_ADMIN_SOCKET; default $RUNTIME_DIRECTORY/nerve.sock under systemd")

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/smartstack-go/smartstack/internal/cliutil"
 	"github.com/smartstack-go/smartstack/internal/version"
 )
 
@@ -81,20 +82,20 @@ const ok = "configuration check succeeded"
 
 func TestConfigFlagAndEnv(t *testing.T) {
 	good, _, bad := configs(t)
-	wantRun(t, env{"NERVE_CONFIG": good}, ExitOK, ok, "-k")
-	wantRun(t, env{}, ExitOK, ok, "-k", "-c", good)
-	wantRun(t, env{}, ExitOK, ok, "--check-config", "--config", good)
+	wantRun(t, env{"NERVE_CONFIG": good}, cliutil.ExitOK, ok, "-k")
+	wantRun(t, env{}, cliutil.ExitOK, ok, "-k", "-c", good)
+	wantRun(t, env{}, cliutil.ExitOK, ok, "--check-config", "--config", good)
 	// The flag wins over the environment.
-	wantRun(t, env{"NERVE_CONFIG": good}, ExitConfig, "nerve: config error: "+bad, "-k", "-c", bad)
-	wantRun(t, env{}, ExitConfig, "no config file: pass -c FILE or set NERVE_CONFIG", "-k")
-	wantRun(t, env{}, ExitConfig, "does not exist", "-k", "-c", filepath.Join(t.TempDir(), "missing.json"))
+	wantRun(t, env{"NERVE_CONFIG": good}, cliutil.ExitConfig, "nerve: config error: "+bad, "-k", "-c", bad)
+	wantRun(t, env{}, cliutil.ExitConfig, "no config file: pass -c FILE or set NERVE_CONFIG", "-k")
+	wantRun(t, env{}, cliutil.ExitConfig, "does not exist", "-k", "-c", filepath.Join(t.TempDir(), "missing.json"))
 }
 
 func TestInstanceID(t *testing.T) {
 	_, noID, _ := configs(t)
-	wantRun(t, env{}, ExitConfig, "instance_id", "-k", "-c", noID)
-	wantRun(t, env{}, ExitOK, ok, "-k", "-c", noID, "-i", "flag-id")
-	wantRun(t, env{"NERVE_INSTANCE_ID": "env-id"}, ExitOK, ok, "-k", "-c", noID)
+	wantRun(t, env{}, cliutil.ExitConfig, "instance_id", "-k", "-c", noID)
+	wantRun(t, env{}, cliutil.ExitOK, ok, "-k", "-c", noID, "-i", "flag-id")
+	wantRun(t, env{"NERVE_INSTANCE_ID": "env-id"}, cliutil.ExitOK, ok, "-k", "-c", noID)
 	if o := parse(t, env{"NERVE_INSTANCE_ID": "env-id"}, "--instance_id", "flag-id"); o.instanceID != "flag-id" {
 		t.Errorf("instance id %q, want the flag's", o.instanceID)
 	}
@@ -109,9 +110,9 @@ func TestInstanceID(t *testing.T) {
 func TestCheckConfigEnv(t *testing.T) {
 	good, _, _ := configs(t)
 	for _, v := range []string{"", "false", "0", "yes"} {
-		wantRun(t, env{"NERVE_CHECK_CONFIG": v}, ExitOK, ok, "-c", good, "--log-level", "bogus")
+		wantRun(t, env{"NERVE_CHECK_CONFIG": v}, cliutil.ExitOK, ok, "-c", good, "--log-level", "bogus")
 	}
-	wantRun(t, env{}, ExitConfig, "--log-level", "-c", good, "--log-level", "bogus")
+	wantRun(t, env{}, cliutil.ExitConfig, "--log-level", "-c", good, "--log-level", "bogus")
 }
 
 func TestOverlayFlagAndEnv(t *testing.T) {
@@ -119,11 +120,11 @@ func TestOverlayFlagAndEnv(t *testing.T) {
 	dir := t.TempDir()
 	envOverlay := writeFile(t, dir, "env.yaml", "instance_id: from-env\n")
 	broken := writeFile(t, dir, "broken.yaml", "instance_id: [\n")
-	wantRun(t, env{"NERVE_CONFIG_OVERLAY": envOverlay}, ExitOK, ok, "-k", "-c", noID)
-	wantRun(t, env{}, ExitOK, ok, "-k", "-c", noID, "-o", envOverlay)
-	wantRun(t, env{}, ExitOK, ok, "-k", "-c", noID, "--config-overlay", envOverlay)
+	wantRun(t, env{"NERVE_CONFIG_OVERLAY": envOverlay}, cliutil.ExitOK, ok, "-k", "-c", noID)
+	wantRun(t, env{}, cliutil.ExitOK, ok, "-k", "-c", noID, "-o", envOverlay)
+	wantRun(t, env{}, cliutil.ExitOK, ok, "-k", "-c", noID, "--config-overlay", envOverlay)
 	// The flag wins: the broken overlay is the one read.
-	wantRun(t, env{"NERVE_CONFIG_OVERLAY": envOverlay}, ExitConfig, broken, "-k", "-c", noID, "-o", broken)
+	wantRun(t, env{"NERVE_CONFIG_OVERLAY": envOverlay}, cliutil.ExitConfig, broken, "-k", "-c", noID, "-o", broken)
 }
 
 func TestLogLevel(t *testing.T) {
@@ -145,12 +146,12 @@ func TestLogLevel(t *testing.T) {
 }
 
 func TestHelpAndVersion(t *testing.T) {
-	wantRun(t, env{}, ExitOK, "nerve -c nerve.conf.json", "--help")
-	wantRun(t, env{}, ExitOK, "--check-config", "-h")
-	wantRun(t, env{}, ExitOK, version.String("nerve"), "version")
-	wantRun(t, env{}, ExitOK, version.String("nerve"), "--version")
-	wantRun(t, env{}, ExitOK, "78  config error", "--help")
-	wantRun(t, env{}, ExitConfig, "unknown flag", "--no-such-flag")
+	wantRun(t, env{}, cliutil.ExitOK, "nerve -c nerve.conf.json", "--help")
+	wantRun(t, env{}, cliutil.ExitOK, "--check-config", "-h")
+	wantRun(t, env{}, cliutil.ExitOK, version.String("nerve"), "version")
+	wantRun(t, env{}, cliutil.ExitOK, version.String("nerve"), "--version")
+	wantRun(t, env{}, cliutil.ExitOK, "78  config error", "--help")
+	wantRun(t, env{}, cliutil.ExitConfig, "unknown flag", "--no-such-flag")
 }
 
 // The admin socket defaults under systemd's RuntimeDirectory or /run/nerve;

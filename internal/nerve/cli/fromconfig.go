@@ -11,6 +11,7 @@ import (
 	"github.com/smartstack-go/smartstack/internal/nerve/config"
 	"github.com/smartstack-go/smartstack/internal/reporter"
 	"github.com/smartstack-go/smartstack/internal/statsd"
+	"github.com/smartstack-go/smartstack/internal/zk"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
@@ -18,7 +19,7 @@ import (
 type reporterOptions struct {
 	Logger         *slog.Logger
 	Registerer     prometheus.Registerer
-	Pool           *reporter.Pool
+	Pool           *zk.Pool
 	SessionTimeout time.Duration
 	// ZKBuckets is the first config's histogram_buckets_zk: the reporter's
 	// histogram is registered once, so later values could not apply.

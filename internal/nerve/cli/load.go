@@ -7,12 +7,12 @@ import (
 
 	"github.com/smartstack-go/smartstack/internal/nerve"
 	"github.com/smartstack-go/smartstack/internal/nerve/config"
-	"github.com/smartstack-go/smartstack/internal/reporter"
 	"github.com/smartstack-go/smartstack/internal/statsd"
 
-	// The reporter types nerve knows, registered by their init.
+	// The reporter types nerve knows, registered by their init (and the
+	// ZooKeeper pool every zookeeper reporter shares).
 	_ "github.com/smartstack-go/smartstack/internal/reporter/etcd"
-	_ "github.com/smartstack-go/smartstack/internal/reporter/zookeeper"
+	zkreporter "github.com/smartstack-go/smartstack/internal/reporter/zookeeper"
 )
 
 // loader returns the daemon's Load: read and validate every file, build
@@ -20,7 +20,7 @@ import (
 // outlives reloads so unchanged services keep sharing their sessions. sd
 // is the daemon's statsd client getter (nil for -k).
 func loader(o *options, log *slog.Logger, reg prometheus.Registerer, sd func() *statsd.Client) func() (*nerve.Desired, error) {
-	ro := reporterOptions{Logger: log, Registerer: reg, Pool: reporter.NewPool(), SessionTimeout: o.zkSessionTimeout, Statsd: sd}
+	ro := reporterOptions{Logger: log, Registerer: reg, Pool: zkreporter.NewPool(), SessionTimeout: o.zkSessionTimeout, Statsd: sd}
 	return func() (*nerve.Desired, error) {
 		cfg, warnings, err := config.Load(config.LoadOptions{Path: o.config, OverlayPath: o.overlay, InstanceID: o.instanceID, Env: o.env})
 		var ws []string

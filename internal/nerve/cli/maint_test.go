@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/cliutil"
 	"github.com/smartstack-go/smartstack/internal/nerve/admin"
 )
 
@@ -82,14 +83,14 @@ func TestMaintCommands(t *testing.T) {
 	flag := []string{"--admin-socket", sock}
 	byEnv := env{"NERVE_ADMIN_SOCKET": sock}
 
-	wantRun(t, env{}, ExitOK, "a: in maintenance (deploy 1234)", append([]string{"maint", "down", "a", "--reason", "deploy 1234"}, flag...)...)
-	wantRun(t, byEnv, ExitOK, "all: in maintenance (maintenance)", "maint", "down", "all")
-	wantRun(t, byEnv, ExitOK, "b: in maintenance (maintenance), until 2026-12-07T04:30:00Z", "maint", "down", "b", "--for", "30m")
-	wantRun(t, byEnv, ExitError, "--for -1m0s: want a positive duration", "maint", "down", "b", "--for", "-1m")
-	wantRun(t, byEnv, ExitOK, "a: maintenance ended", "maint", "up", "a")
-	wantRun(t, byEnv, ExitError, `unknown service "wbe" (known: a, b; or all)`, "maint", "down", "wbe")
-	wantRun(t, byEnv, ExitError, "accepts 1 arg", "maint", "up")
-	wantRun(t, byEnv, ExitError, `--output "yaml": want text or json`, "maint", "up", "a", "-o", "yaml")
+	wantRun(t, env{}, cliutil.ExitOK, "a: in maintenance (deploy 1234)", append([]string{"maint", "down", "a", "--reason", "deploy 1234"}, flag...)...)
+	wantRun(t, byEnv, cliutil.ExitOK, "all: in maintenance (maintenance)", "maint", "down", "all")
+	wantRun(t, byEnv, cliutil.ExitOK, "b: in maintenance (maintenance), until 2026-12-07T04:30:00Z", "maint", "down", "b", "--for", "30m")
+	wantRun(t, byEnv, cliutil.ExitError, "--for -1m0s: want a positive duration", "maint", "down", "b", "--for", "-1m")
+	wantRun(t, byEnv, cliutil.ExitOK, "a: maintenance ended", "maint", "up", "a")
+	wantRun(t, byEnv, cliutil.ExitError, `unknown service "wbe" (known: a, b; or all)`, "maint", "down", "wbe")
+	wantRun(t, byEnv, cliutil.ExitError, "accepts 1 arg", "maint", "up")
+	wantRun(t, byEnv, cliutil.ExitError, `--output "yaml": want text or json`, "maint", "up", "a", "-o", "yaml")
 	_, out, _ := runCLI(t, byEnv, "maint", "status")
 	for _, line := range []string{"SERVICE  REPORTED  MAINTENANCE  CHECKS  EXPIRES               REASON",
 		"a        up        no           up      -                     -",
@@ -116,7 +117,7 @@ func TestMaintCommands(t *testing.T) {
 	f.mu.Unlock()
 
 	missing := filepath.Join(t.TempDir(), "none.sock")
-	wantRun(t, env{}, ExitError, "is nerve running with --admin-socket "+missing, "maint", "status", "--admin-socket", missing)
+	wantRun(t, env{}, cliutil.ExitError, "is nerve running with --admin-socket "+missing, "maint", "status", "--admin-socket", missing)
 	if _, err := os.Stat(missing); err == nil {
 		t.Fatal("the client created a socket file")
 	}
@@ -131,17 +132,17 @@ func TestWeightCommand(t *testing.T) {
 		code int
 		want string
 	}{
-		{"set", []string{"a", "50"}, ExitOK, "a: weight 50 (configured 10)"},
-		{"zero", []string{"a", "0"}, ExitOK, "a: weight 0 (configured 10)"},
-		{"ramp", []string{"b", "100", "--ramp", "60s"}, ExitOK, "b: weight ramping from 1 to 100 over 1m0s, until 2026-12-07T04:01:00Z (configured 10)"},
-		{"config", []string{"a", "config"}, ExitOK, "a: live weight dropped; configured weight 10 applies"},
-		{"config with ramp", []string{"a", "config", "--ramp", "1s"}, ExitError, "--ramp: not with \"config\""},
-		{"too big", []string{"a", "257"}, ExitError, `weight "257": want an integer from 0 to 256, or config`},
-		{"negative", []string{"a", "-1"}, ExitConfig, "unknown shorthand flag"},
-		{"not a number", []string{"a", "heavy"}, ExitError, `weight "heavy"`},
-		{"ramp to zero", []string{"a", "0", "--ramp", "10s"}, ExitError, "weight 0 is set at once"},
-		{"unknown", []string{"c", "5"}, ExitError, `unknown service "c" (known: a, b; or all)`},
-		{"all refused", []string{"all", "5"}, ExitError, `unknown service "all"`},
+		{"set", []string{"a", "50"}, cliutil.ExitOK, "a: weight 50 (configured 10)"},
+		{"zero", []string{"a", "0"}, cliutil.ExitOK, "a: weight 0 (configured 10)"},
+		{"ramp", []string{"b", "100", "--ramp", "60s"}, cliutil.ExitOK, "b: weight ramping from 1 to 100 over 1m0s, until 2026-12-07T04:01:00Z (configured 10)"},
+		{"config", []string{"a", "config"}, cliutil.ExitOK, "a: live weight dropped; configured weight 10 applies"},
+		{"config with ramp", []string{"a", "config", "--ramp", "1s"}, cliutil.ExitError, "--ramp: not with \"config\""},
+		{"too big", []string{"a", "257"}, cliutil.ExitError, `weight "257": want an integer from 0 to 256, or config`},
+		{"negative", []string{"a", "-1"}, cliutil.ExitConfig, "unknown shorthand flag"},
+		{"not a number", []string{"a", "heavy"}, cliutil.ExitError, `weight "heavy"`},
+		{"ramp to zero", []string{"a", "0", "--ramp", "10s"}, cliutil.ExitError, "weight 0 is set at once"},
+		{"unknown", []string{"c", "5"}, cliutil.ExitError, `unknown service "c" (known: a, b; or all)`},
+		{"all refused", []string{"all", "5"}, cliutil.ExitError, `unknown service "all"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			wantRun(t, e, tc.code, tc.want, append([]string{"weight"}, tc.args...)...)

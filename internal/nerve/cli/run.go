@@ -55,7 +55,7 @@ func checkConfig(o *options, stdout, stderr io.Writer) error {
 	}
 	if err != nil {
 		cliutil.PrintProblems(stderr, "nerve", err)
-		return cliutil.CodeError{Code: ExitConfig}
+		return cliutil.CodeError{Code: cliutil.ExitConfig}
 	}
 	fmt.Fprintln(stdout, "configuration check succeeded")
 	return nil

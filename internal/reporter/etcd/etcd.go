@@ -45,13 +45,7 @@ func NewConfig() *Config { return &Config{Port: DefaultPort, Path: "/"} }
 
 // Validate checks the keys the original requires or would fail on later.
 func (c *Config) Validate() error {
-	var errs []error
-	if strings.TrimSpace(c.Host) == "" {
-		errs = append(errs, errors.New("etcd_host: missing; want the host name or address of an etcd member"))
-	}
-	if c.Port < 1 || c.Port > 65535 {
-		errs = append(errs, fmt.Errorf("etcd_port: %d is not a TCP port (1-65535)", c.Port))
-	}
+	errs := etcdv2.CheckEndpoint(c.Host, c.Port)
 	return errors.Join(errs...)
 }
 

@@ -3,7 +3,6 @@ package zookeeper
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -50,15 +49,7 @@ func NewConfig() *Config { return &Config{NodeType: EphemeralSequential} }
 // Validate checks what the original only found out at create time (an
 // unknown node_type) or never (an empty zk_hosts entry).
 func (c *Config) Validate() error {
-	var errs []error
-	if len(c.ZKHosts) == 0 {
-		errs = append(errs, errors.New("zk_hosts: missing or empty; want a list of host:port"))
-	}
-	for i, h := range c.ZKHosts {
-		if strings.TrimSpace(h) == "" {
-			errs = append(errs, fmt.Errorf("zk_hosts[%d]: %q is empty", i, h))
-		}
-	}
+	errs := zkconfig.CheckHosts("zk_hosts", c.ZKHosts)
 	switch {
 	case c.ZKPath == "":
 		errs = append(errs, errors.New("zk_path: missing; want an absolute znode path such as /nerve/services/web"))
@@ -116,14 +107,6 @@ func (c *Config) parent() string {
 
 func nodeTypes() []string {
 	return []string{EphemeralSequential, PersistentSequential, Persistent, Ephemeral}
-}
-
-// sortedHosts returns the host list in the order the original joins it, so
-// services listing the same ensemble in any order share one connection.
-func sortedHosts(hosts []string) []string {
-	s := slices.Clone(hosts)
-	slices.Sort(s)
-	return s
 }
 
 // clusterName is the metrics label the original derives from the first

@@ -1,6 +1,7 @@
 package zookeeper
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -92,7 +93,7 @@ func TestClusterName(t *testing.T) {
 		{[]string{"127.0.0.1:2181", "127.0.0.2:2181"}, "127.0.0.1:2181"},
 		{[]string{"zk"}, "zk"},
 	} {
-		if got := clusterName(sortedHosts(tc.hosts)); got != tc.want {
+		if got := clusterName(slices.Sorted(slices.Values(tc.hosts))); got != tc.want {
 			t.Errorf("clusterName(%q) = %q, want %q", tc.hosts, got, tc.want)
 		}
 	}

@@ -13,12 +13,16 @@ import (
 // fakeEnv builds reporters that all dial the same fake through one pool.
 type fakeEnv struct {
 	f     *fakeZK
-	pool  *reporter.Pool
+	pool  *zk.Pool
 	dials int
 	mu    sync.Mutex
 }
 
-func newFakeEnv() *fakeEnv { return &fakeEnv{f: newFakeZK(), pool: reporter.NewPool()} }
+func newFakeEnv() *fakeEnv {
+	e := &fakeEnv{f: newFakeZK()}
+	e.pool = newPool(e.dial)
+	return e
+}
 
 func (e *fakeEnv) dial(context.Context, []string, zk.Options) (conn, error) {
 	e.mu.Lock()
@@ -34,7 +38,7 @@ var testPayload = []byte(`{"host":"host","port":"port","name":"instance_id"}`)
 func (e *fakeEnv) start(t *testing.T, cfg *Config) *Reporter {
 	t.Helper()
 	svc := reporter.Service{Name: "svc", InstanceID: "instance_id", Payload: testPayload, CheckInterval: time.Second}
-	r, err := newReporter(svc, cfg, reporter.Options{Pool: e.pool}, e.dial)
+	r, err := newReporter(svc, cfg, reporter.Options{Pool: e.pool})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +47,7 @@ func (e *fakeEnv) start(t *testing.T, cfg *Config) *Reporter {
 	}
 	t.Cleanup(func() { _ = r.Stop(context.Background()) })
 	select {
-	case <-r.sess.ready:
+	case <-r.sess.Ready():
 	case <-time.After(5 * time.Second):
 		t.Fatal("fake session not ready")
 	}

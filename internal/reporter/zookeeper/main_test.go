@@ -23,7 +23,7 @@ type realEnv struct {
 	z     *testutil.ZooKeeper
 	root  string
 	check *zk.Conn
-	pool  *reporter.Pool
+	pool  *zk.Pool
 	log   *slog.Logger
 }
 
@@ -43,7 +43,7 @@ func newRealEnv(t *testing.T) *realEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
-	return &realEnv{z: z, root: testutil.ZKPath(t), check: c, pool: reporter.NewPool(), log: buf.Logger()}
+	return &realEnv{z: z, root: testutil.ZKPath(t), check: c, pool: NewPool(), log: buf.Logger()}
 }
 
 // start builds and starts a reporter on hosts with a short session and

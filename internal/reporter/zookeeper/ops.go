@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	gozk "github.com/smartstack-go/smartstack/third_party/go-zookeeper/zk"
-
 	"github.com/smartstack-go/smartstack/internal/reporter"
 	"github.com/smartstack-go/smartstack/internal/zk"
 )
@@ -90,7 +88,7 @@ func ensurePath(ctx context.Context, c zk.Client, path string, acl []zk.ACL) err
 func isConnErr(err error) bool {
 	for _, target := range []error{
 		zk.ErrConnectionClosed, zk.ErrNoServer, zk.ErrClosing, zk.ErrSessionExpired,
-		gozk.ErrSessionMoved, context.DeadlineExceeded, context.Canceled,
+		zk.ErrSessionMoved, context.DeadlineExceeded, context.Canceled,
 	} {
 		if errors.Is(err, target) {
 			return true
@@ -116,6 +114,6 @@ func wrap(op, path string, err error) error {
 
 // connected is the original's `@zk.connected?`: only a live session can
 // serve a request now; anything else would queue it until a reconnect.
-func connected(c zk.Client) bool { return c.State() == gozk.StateHasSession }
+func connected(c zk.Client) bool { return c != nil && c.State() == zk.StateHasSession }
 
 var errNotConnected = fmt.Errorf("zookeeper: %w", reporter.ErrNotConnected)

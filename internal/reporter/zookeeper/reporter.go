@@ -13,12 +13,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"strings"
+	"slices"
 	"sync"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/reporter"
 	"github.com/smartstack-go/smartstack/internal/zk"
 	"github.com/smartstack-go/smartstack/pkg/registration"
@@ -45,19 +45,17 @@ type Reporter struct {
 	prefix  string // path passed to create: zk_path + "/" + child prefix
 	flags   int32
 	servers []string // sorted
-	key     string   // pool key: see poolKey
 	acl     []zk.ACL // for the node and the parents the reporter creates
 	baseLog *slog.Logger
 	log     *slog.Logger
 	m       clusterMetrics
-	pool    *reporter.Pool
+	pool    *zk.Pool
 	zkOpts  zk.Options
-	dial    dialFunc
 	wake    chan struct{}
 
 	// Set by Start, cleared by Stop.
-	sess     *session
-	release  func() error
+	sess     *zk.Shared
+	release  func() (closed bool)
 	unlisten func()
 	ttl      *refresher
 
@@ -81,26 +79,14 @@ type Reporter struct {
 
 // New builds a reporter from a *Config (or Config). It does not connect.
 func New(s reporter.Service, cfg any, opts reporter.Options) (reporter.Reporter, error) {
-	c, err := asConfig(cfg)
-	if err != nil {
-		return nil, err
+	c, ok := config.As[Config](cfg)
+	if !ok {
+		return nil, fmt.Errorf("zookeeper reporter: config is %T, want *zookeeper.Config", cfg)
 	}
-	return newReporter(s, c, opts, dialZK)
+	return newReporter(s, c, opts)
 }
 
-func asConfig(cfg any) (*Config, error) {
-	switch c := cfg.(type) {
-	case *Config:
-		if c != nil {
-			return c, nil
-		}
-	case Config:
-		return &c, nil
-	}
-	return nil, fmt.Errorf("zookeeper reporter: config is %T, want *zookeeper.Config", cfg)
-}
-
-func newReporter(s reporter.Service, cfg *Config, opts reporter.Options, dial dialFunc) (*Reporter, error) {
+func newReporter(s reporter.Service, cfg *Config, opts reporter.Options) (*Reporter, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("zookeeper reporter for %s: %w", s.Name, err)
 	}
@@ -109,7 +95,7 @@ func newReporter(s reporter.Service, cfg *Config, opts reporter.Options, dial di
 		base = slog.New(slog.DiscardHandler)
 	}
 	if opts.Pool == nil {
-		opts.Pool = reporter.NewPool()
+		opts.Pool = NewPool()
 	}
 	timeout := opts.SessionTimeout
 	if timeout <= 0 {
@@ -123,12 +109,12 @@ func newReporter(s reporter.Service, cfg *Config, opts reporter.Options, dial di
 	if err := cfg.Apply(&zkOpts); err != nil {
 		return nil, fmt.Errorf("zookeeper reporter for %s: %w", s.Name, err)
 	}
-	servers := sortedHosts(cfg.ZKHosts)
+	servers := slices.Sorted(slices.Values(cfg.ZKHosts))
 	r := &Reporter{
-		svc: s, cfg: cfg, flags: cfg.nodeFlags(), servers: servers, key: poolKey(servers, zkOpts),
+		svc: s, cfg: cfg, flags: cfg.nodeFlags(), servers: servers,
 		prefix:  registration.PrefixPath(cfg.ZKPath, registration.ChildPrefix(s.InstanceID, s.Payload, cfg.UsePathEncoding)),
 		baseLog: base, log: base.With("service", s.Name), m: m.forCluster(clusterName(servers), cfg.ZKPath, opts.Statsd),
-		pool: opts.Pool, zkOpts: zkOpts, acl: zkOpts.CreateACL(), dial: dial,
+		pool: opts.Pool, zkOpts: zkOpts, acl: zkOpts.CreateACL(),
 		wake: make(chan struct{}, 1),
 	}
 	for _, w := range cfg.Warnings() {
@@ -137,43 +123,24 @@ func newReporter(s reporter.Service, cfg *Config, opts reporter.Options, dial di
 	return r, nil
 }
 
-// poolKey is the sorted hosts joined with ",", as the original keys its
-// pool, plus the credential and TLS identity when there is one: services
-// with different credentials must not share a session, or one would write
-// with the other's identity.
-func poolKey(servers []string, o zk.Options) string {
-	key := strings.Join(servers, ",")
-	if id := o.Identity(); id != "" {
-		key += " " + id
-	}
-	return key
-}
-
 // Start takes a reference on the pooled connection for the host set,
 // opening it (in the background) if this is its first user.
 func (r *Reporter) Start(_ context.Context) error {
 	if r.sess != nil {
 		return errors.New("zookeeper reporter: already started")
 	}
-	created := false
-	c, release, err := r.pool.Acquire(r.key, func() (io.Closer, error) {
-		r.log.Info("creating pooled zookeeper connection", "zk_hosts", r.key)
-		created = true
-		return openSession(r.servers, r.zkOpts, r.dial, r.baseLog, r.m), nil
-	})
-	if err != nil {
-		return fmt.Errorf("zookeeper reporter: %w", err)
-	}
+	// Services with different credentials never share a session (the pool
+	// keys on zk.Options.Identity too), or one would write with the
+	// other's identity.
+	sess, created, release := r.pool.Acquire(r.servers, r.zkOpts)
 	r.m.client(created)
-	sess, ok := c.(*session)
-	if !ok {
-		_ = release()
-		return fmt.Errorf("zookeeper reporter: pool entry %q is a %T, not a zookeeper session", r.key, c)
+	if created {
+		r.m.setConnected(false)
 	}
 	r.sess, r.release = sess, release
 	r.watchStop = make(chan struct{})
 	r.m.poolUsers(1)
-	r.unlisten = sess.listen(r.onSession)
+	r.unlisten = sess.Listen(func(ev zk.SessionEvent) { r.onSession(sess, ev) })
 	if d := r.cfg.ttl(); d > 0 {
 		r.ttl = startRefresher(r, d)
 	}
@@ -196,7 +163,7 @@ func (r *Reporter) Stop(ctx context.Context) error {
 	err := r.ReportDown(ctx)
 	if node, owner := r.current(); err != nil && node != "" && errors.Is(err, reporter.ErrNotConnected) {
 		if r.flags != 0 {
-			r.sess.deleteLater(pendingDelete{path: node, owner: owner})
+			deleteLater(r.sess, r.baseLog, node, owner)
 			r.log.Warn("zk node will be deleted when the session is back", "path", node, "err", err)
 		} else {
 			r.log.Warn("persistent zk node left in place", "path", node, "err", err)
@@ -204,10 +171,12 @@ func (r *Reporter) Stop(ctx context.Context) error {
 		r.forget(node)
 	}
 	r.stopWatches()
-	relErr := r.release()
+	if r.release() {
+		r.m.setConnected(false)
+	}
 	r.m.poolUsers(-1)
 	r.sess, r.release, r.unlisten = nil, nil, nil
-	return errors.Join(err, relErr)
+	return err
 }
 
 // Wake fires when the session becomes usable again: the first session, a
@@ -218,7 +187,19 @@ func (r *Reporter) Stop(ctx context.Context) error {
 // it, so nothing writes the node behind the worker's back.
 func (r *Reporter) Wake() <-chan struct{} { return r.wake }
 
-func (r *Reporter) onSession(ev zk.SessionEvent) {
+// onSession follows the shared session: the connected gauge, and a wake
+// whenever the session is usable again.
+func (r *Reporter) onSession(s *zk.Shared, ev zk.SessionEvent) {
+	switch ev.State {
+	case zk.SessionConnected:
+		// Also sent to a reporter joining a connection that has since lost
+		// its session: the gauge follows what the connection says now.
+		r.m.setConnected(connected(s.Client()))
+	case zk.SessionReconnected, zk.SessionNew:
+		r.m.setConnected(true)
+	case zk.SessionDisconnected, zk.SessionExpired:
+		r.m.setConnected(false)
+	}
 	switch ev.State {
 	case zk.SessionConnected, zk.SessionReconnected, zk.SessionNew:
 		r.sessionChanged()
@@ -273,7 +254,7 @@ func (r *Reporter) client() (conn, error) {
 	if r.sess == nil {
 		return nil, fmt.Errorf("zookeeper reporter not started: %w", reporter.ErrNotConnected)
 	}
-	c := r.sess.client()
+	c := r.sess.Client()
 	if c == nil || !connected(c) {
 		return nil, errNotConnected
 	}
@@ -284,5 +265,4 @@ var (
 	_ reporter.Reporter = (*Reporter)(nil)
 	_ reporter.Waker    = (*Reporter)(nil)
 	_ reporter.Updater  = (*Reporter)(nil)
-	_ io.Closer         = (*session)(nil)
 )

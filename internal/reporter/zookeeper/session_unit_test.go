@@ -174,12 +174,12 @@ func TestUnitMetrics(t *testing.T) {
 	svc := reporter.Service{Name: "svc", InstanceID: "i", Payload: testPayload}
 	var rs []*Reporter
 	for range 3 { // one registration per Registerer, not per reporter
-		r, err := newReporter(svc, testConfig(), opts, e.dial)
+		r, err := newReporter(svc, testConfig(), opts)
 		must(t, err)
 		must(t, r.Start(ctx))
 		rs = append(rs, r)
 	}
-	<-rs[0].sess.ready
+	<-rs[0].sess.Ready()
 	must(t, rs[0].ReportUp(ctx))
 	waitFor(t, "connected gauge", func() bool { return gauge(t, reg, "nerve_zk_connected") == 1 })
 	if got := gauge(t, reg, "nerve_zk_pool_size"); got != 3 {
@@ -242,25 +242,3 @@ func gauge(t *testing.T, reg *prometheus.Registry, name string) float64 {
 }
 
 func itoa(v uint64) string { return strconv.FormatUint(v, 10) }
-
-// Dial attempts that waited out their connect timeout are retried after
-// the minimum pause, so a nerve started before its ensemble registers
-// within about a second of the ensemble coming up; attempts that fail at
-// once back off.
-func TestUnitConnectRetryPause(t *testing.T) {
-	for _, tc := range []struct {
-		name       string
-		prev, took time.Duration
-		want       time.Duration
-	}{
-		{"waited attempt", 8 * time.Second, 5 * time.Second, retryMin},
-		{"fast failure keeps the backoff", 4 * time.Second, time.Millisecond, 4 * time.Second},
-		{"waited after fast ones", retryMax, retryMin, retryMin},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := retryPause(tc.prev, tc.took); got != tc.want {
-				t.Fatalf("retryPause(%s, %s) = %s, want %s", tc.prev, tc.took, got, tc.want)
-			}
-		})
-	}
-}

@@ -27,8 +27,8 @@ func TestZKReportUpDown(t *testing.T) {
 	}
 	data, st, err := e.check.Get(e.root + "/" + names[0])
 	must(t, err)
-	if string(data) != payload || st.EphemeralOwner != r.sess.c.SessionID() || r.Node() != e.root+"/"+names[0] {
-		t.Fatalf("data %q owner %x (session %x), known %q", data, st.EphemeralOwner, r.sess.c.SessionID(), r.Node())
+	if string(data) != payload || st.EphemeralOwner != r.sess.Client().SessionID() || r.Node() != e.root+"/"+names[0] {
+		t.Fatalf("data %q owner %x (session %x), known %q", data, st.EphemeralOwner, r.sess.Client().SessionID(), r.Node())
 	}
 	must(t, r.Ping(ctx))
 	must(t, r.ReportUp(ctx)) // a second up sets the same node
@@ -105,7 +105,7 @@ func TestZKPoolSharesConnection(t *testing.T) {
 	must(t, a.ReportUp(ctx))
 	must(t, b.ReportUp(ctx))
 	sa, sb := e.stat(t, a.Node()), e.stat(t, b.Node())
-	sid := a.sess.c.SessionID()
+	sid := a.sess.Client().SessionID()
 	if sa.EphemeralOwner != sid || sb.EphemeralOwner != sid {
 		t.Fatalf("owners %x and %x, want both %x", sa.EphemeralOwner, sb.EphemeralOwner, sid)
 	}

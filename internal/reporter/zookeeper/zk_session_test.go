@@ -22,7 +22,7 @@ type sessionEvents struct {
 func recordSessions(t *testing.T, r *Reporter) *sessionEvents {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	ch := r.sess.c.Sessions(ctx)
+	ch := r.sess.Client().Sessions(ctx)
 	s := &sessionEvents{}
 	done := make(chan struct{})
 	go func() {
@@ -66,7 +66,7 @@ func TestZKSessionExpiryReRegisters(t *testing.T) {
 	p := testutil.NewTCPProxy(t, e.z.Addr(0))
 	r := e.start(t, []string{p.Addr()}, time.Second)
 	must(t, r.ReportUp(ctx))
-	old, oldSID := r.Node(), r.sess.c.SessionID()
+	old, oldSID := r.Node(), r.sess.Client().SessionID()
 	evs := recordSessions(t, r)
 	drainWake(r)
 
@@ -107,7 +107,7 @@ func TestZKShortDisconnectKeepsNode(t *testing.T) {
 	p := testutil.NewTCPProxy(t, e.z.Addr(0))
 	r := e.start(t, []string{p.Addr()}, 2*time.Second)
 	must(t, r.ReportUp(ctx))
-	node, sid := r.Node(), r.sess.c.SessionID()
+	node, sid := r.Node(), r.sess.Client().SessionID()
 	before := e.stat(t, node)
 	drainWake(r)
 
@@ -127,8 +127,8 @@ func TestZKShortDisconnectKeepsNode(t *testing.T) {
 	must(t, workerRound(r))
 	must(t, r.ReportUp(ctx))
 	after := e.stat(t, node)
-	if r.Node() != node || r.sess.c.SessionID() != sid || after == nil {
-		t.Fatalf("node %q session %x after the blip; want %q %x", r.Node(), r.sess.c.SessionID(), node, sid)
+	if r.Node() != node || r.sess.Client().SessionID() != sid || after == nil {
+		t.Fatalf("node %q session %x after the blip; want %q %x", r.Node(), r.sess.Client().SessionID(), node, sid)
 	}
 	if after.Czxid != before.Czxid || after.Version != before.Version || after.EphemeralOwner != before.EphemeralOwner {
 		t.Fatalf("czxid %d→%d version %d→%d owner %x→%x: want the same node untouched", before.Czxid, after.Czxid,

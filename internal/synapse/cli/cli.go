@@ -11,15 +11,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Exit codes (cliutil's, shared with nerve). A stop by SIGTERM or SIGINT
-// is ExitOK (the original dies by the signal).
-const (
-	ExitOK          = cliutil.ExitOK
-	ExitError       = cliutil.ExitError
-	ExitUnavailable = cliutil.ExitUnavailable
-	ExitConfig      = cliutil.ExitConfig
-)
-
 type options struct {
 	config      string
 	checkConfig bool
@@ -34,20 +25,11 @@ type options struct {
 // overridden by flags.
 func NewRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	o := &options{}
-	cmd := &cobra.Command{
-		Use:   "synapse -c synapse.conf.json",
-		Short: "synapse watches service discovery and keeps a local HAProxy pointed at the healthy backends",
-		Long: "synapse watches service discovery and keeps a local HAProxy pointed at the healthy backends.\n\n" +
-			"Under systemd (Type=notify) it sends READY=1 once its first haproxy.cfg is written and\n" +
-			"HAProxy runs it, WATCHDOG=1 while its loops run, and RELOADING=1/READY=1 around SIGHUP.\n\n" +
-			cliutil.ExitCodesHelp,
-		SilenceUsage:  true,
-		SilenceErrors: true,
-		Args:          cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if o.config == "" {
-				return cliutil.ConfigError(errors.New("no config file: pass -c FILE or set SYNAPSE_CONFIG"))
-			}
+	cmd := cliutil.RootCmd("synapse -c synapse.conf.json",
+		"synapse watches service discovery and keeps a local HAProxy pointed at the healthy backends",
+		"Under systemd (Type=notify) it sends READY=1 once its first haproxy.cfg is written and\n"+
+			"HAProxy runs it, WATCHDOG=1 while its loops run, and RELOADING=1/READY=1 around SIGHUP.",
+		stdout, stderr, func() string { return o.config }, "SYNAPSE_CONFIG", func(cmd *cobra.Command) error {
 			if o.strict && !o.checkConfig {
 				return cliutil.ConfigError(errors.New("--strict goes with -k"))
 			}
@@ -59,17 +41,12 @@ func NewRootCmd(stdout, stderr io.Writer) *cobra.Command {
 				return runOnce(cmd, o)
 			}
 			return run(cmd.Context(), o, cmd.ErrOrStderr())
-		},
-	}
-	cmd.SetOut(stdout)
-	cmd.SetErr(stderr)
+		})
 	f := cmd.Flags()
 	f.StringVarP(&o.config, "config", "c", os.Getenv("SYNAPSE_CONFIG"), "config file (JSON or YAML, ERB rendered); env SYNAPSE_CONFIG")
 	f.BoolVarP(&o.checkConfig, "check-config", "k", false, "load and validate the config, build generators and watchers without connecting, render haproxy.cfg with the default servers and run `haproxy -c` on it in a temporary directory when haproxy is installed, and exit (0 valid, 78 not; problems on stderr)")
 	f.BoolVar(&o.strict, "strict", false, "with -k: every warning (unknown key, translated HAProxy 1.x line, HAProxy warning) is an error")
-	_, debug := os.LookupEnv("DEBUG")
-	f.StringVar(&o.logLevel, "log-level", map[bool]string{true: "debug", false: "info"}[debug], "debug, info, warn or error; env DEBUG (any value) means debug")
-	f.StringVar(&o.logFormat, "log-format", "text", "text or json")
+	cliutil.AddLogFlags(f, &o.logLevel, &o.logFormat, os.LookupEnv)
 	o.admin.register(f)
 	o.once.register(f)
 	cliutil.AddVersion(cmd, "synapse")

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"github.com/smartstack-go/smartstack/internal/cliutil"
 	"github.com/smartstack-go/smartstack/internal/version"
 
 	"bytes"
@@ -14,7 +15,7 @@ func TestExampleConfigLoads(t *testing.T) {
 	t.Setenv("ZK_HOST", "zk0")
 	var out bytes.Buffer
 	code := Main([]string{"-k", "-c", "../../../configs/synapse.example.yaml"}, &out, &out)
-	if code != ExitOK || strings.Contains(out.String(), "warning") {
+	if code != cliutil.ExitOK || strings.Contains(out.String(), "warning") {
 		t.Fatalf("exit %d:\n%s", code, out.String())
 	}
 	d, err := load("../../../configs/synapse.example.yaml")
@@ -44,18 +45,18 @@ func TestCheckConfig(t *testing.T) {
 		want []string
 	}{
 		{"good", out + "services:\n  web:\n    discovery: {method: zookeeper, hosts: [zk:2181], path: /web}\n    typo: 1\n",
-			ExitOK, []string{"warning: ", "services.web.typo: unknown key", "configuration check succeeded"}},
-		{"unknown generator", out + "nginx: {}\n", ExitConfig,
+			cliutil.ExitOK, []string{"warning: ", "services.web.typo: unknown key", "configuration check succeeded"}},
+		{"unknown generator", out + "nginx: {}\n", cliutil.ExitConfig,
 			[]string{`synapse: config error: `, `nginx: unknown config generator "nginx"; known generators: file_output, haproxy`}},
 		{"multi", out + "services:\n  web:\n    discovery: {method: zookeeper, hosts: [zk:2181], path: /web}\n    discovery_multi: {}\n",
-			ExitConfig, []string{`services.web.discovery_multi.resolver.method: missing`}},
-		{"watcher validation", out + "services:\n  web:\n    discovery: {method: zookeeper}\n", ExitConfig,
+			cliutil.ExitConfig, []string{`services.web.discovery_multi.resolver.method: missing`}},
+		{"watcher validation", out + "services:\n  web:\n    discovery: {method: zookeeper}\n", cliutil.ExitConfig,
 			[]string{"services.web.discovery"}},
 		{"ec2tag without a port", out + "services:\n  web:\n    discovery: {method: ec2tag, tag_name: role, tag_value: web, aws_region: us-east-1}\n",
-			ExitConfig, []string{"services.web: missing backend_port_override"}},
+			cliutil.ExitConfig, []string{"services.web: missing backend_port_override"}},
 		{"ec2tag with a port", out + "services:\n  web:\n    backend_port_override: 8080\n    discovery: {method: ec2tag, tag_name: role, tag_value: web, aws_region: us-east-1}\n",
-			ExitOK, []string{"configuration check succeeded"}},
-		{"two problems, two lines", "services:\n  a: {}\n", ExitConfig,
+			cliutil.ExitOK, []string{"configuration check succeeded"}},
+		{"two problems, two lines", "services:\n  a: {}\n", cliutil.ExitConfig,
 			[]string{"no config generators supplied", "services.a: missing required option discovery"}},
 	}
 	for _, tc := range cases {
@@ -94,10 +95,10 @@ func TestCheckConfigStrict(t *testing.T) {
 		code        int
 		want        string
 	}{
-		{"clean", "", []string{"-k", "--strict"}, ExitOK, ""},
-		{"warning", "    typo: 1\n", []string{"-k", "--strict"}, ExitConfig, "synapse: config error: --strict: 1 warning(s) above"},
-		{"warning without strict", "    typo: 1\n", []string{"-k"}, ExitOK, "services.web.typo: unknown key"},
-		{"strict without -k", "", []string{"--strict"}, ExitConfig, "--strict goes with -k"},
+		{"clean", "", []string{"-k", "--strict"}, cliutil.ExitOK, ""},
+		{"warning", "    typo: 1\n", []string{"-k", "--strict"}, cliutil.ExitConfig, "synapse: config error: --strict: 1 warning(s) above"},
+		{"warning without strict", "    typo: 1\n", []string{"-k"}, cliutil.ExitOK, "services.web.typo: unknown key"},
+		{"strict without -k", "", []string{"--strict"}, cliutil.ExitConfig, "--strict goes with -k"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if err := os.WriteFile(p, []byte(src+tc.extra), 0o644); err != nil {
@@ -115,7 +116,7 @@ func TestCheckConfigStrict(t *testing.T) {
 func TestNoConfig(t *testing.T) {
 	t.Setenv("SYNAPSE_CONFIG", "")
 	var out bytes.Buffer
-	if code := Main(nil, &out, &out); code != ExitConfig || !strings.Contains(out.String(), "SYNAPSE_CONFIG") {
+	if code := Main(nil, &out, &out); code != cliutil.ExitConfig || !strings.Contains(out.String(), "SYNAPSE_CONFIG") {
 		t.Fatalf("exit %d: %s", code, out.String())
 	}
 }
@@ -123,7 +124,7 @@ func TestNoConfig(t *testing.T) {
 func TestVersion(t *testing.T) {
 	for _, args := range [][]string{{"version"}, {"--version"}} {
 		var out bytes.Buffer
-		if code := Main(args, &out, &out); code != ExitOK || out.String() != version.String("synapse")+"\n" {
+		if code := Main(args, &out, &out); code != cliutil.ExitOK || out.String() != version.String("synapse")+"\n" {
 			t.Fatalf("%q: exit %d: %q", args, code, out.String())
 		}
 	}
@@ -131,10 +132,10 @@ func TestVersion(t *testing.T) {
 
 func TestHelpExitCodes(t *testing.T) {
 	var out bytes.Buffer
-	if code := Main([]string{"--help"}, &out, &out); code != ExitOK || !strings.Contains(out.String(), "69  start-up failed") {
+	if code := Main([]string{"--help"}, &out, &out); code != cliutil.ExitOK || !strings.Contains(out.String(), "69  start-up failed") {
 		t.Fatalf("exit %d: %s", code, out.String())
 	}
-	if code := Main([]string{"--no-such-flag"}, &out, &out); code != ExitConfig {
-		t.Fatalf("unknown flag: exit %d, want %d", code, ExitConfig)
+	if code := Main([]string{"--no-such-flag"}, &out, &out); code != cliutil.ExitConfig {
+		t.Fatalf("unknown flag: exit %d, want %d", code, cliutil.ExitConfig)
 	}
 }

@@ -23,7 +23,7 @@ type onceFlags struct {
 
 func (f *onceFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.enabled, "once", false, fmt.Sprintf("discover every service, write haproxy.cfg (through check_command) and the other generators' outputs, and exit; "+
-		"HAProxy is neither reloaded nor told (exit %d written, %d config error, %d otherwise)", ExitOK, ExitConfig, ExitError))
+		"HAProxy is neither reloaded nor told (exit %d written, %d config error, %d otherwise)", cliutil.ExitOK, cliutil.ExitConfig, cliutil.ExitError))
 	fs.BoolVar(&f.dryRun, "dry-run", false, "with --once: print haproxy.cfg to stdout and write nothing")
 	fs.DurationVar(&f.timeout, "once-timeout", synapse.DefaultOnceTimeout, "with --once: how long to wait for every service's first discovery")
 }
@@ -46,7 +46,7 @@ func runOnce(cmd *cobra.Command, o *options) error {
 	d, err := loadWith(loadFn, o.config)
 	if err != nil {
 		cliutil.PrintProblems(stderr, "synapse", err)
-		return cliutil.CodeError{Code: ExitConfig}
+		return cliutil.CodeError{Code: cliutil.ExitConfig}
 	}
 	for _, w := range d.Warnings {
 		log.Warn("config warning: " + w)
@@ -60,7 +60,7 @@ func runOnce(cmd *cobra.Command, o *options) error {
 	switch {
 	case errors.As(err, &cfgErr):
 		cliutil.PrintProblems(stderr, "synapse", cfgErr.Err)
-		return cliutil.CodeError{Code: ExitConfig}
+		return cliutil.CodeError{Code: cliutil.ExitConfig}
 	case err != nil:
 		return fmt.Errorf("--once: %w", err)
 	}

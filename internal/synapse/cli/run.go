@@ -70,11 +70,11 @@ func checkConfig(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 	}
 	if err != nil {
 		cliutil.PrintProblems(stderr, "synapse", err)
-		return cliutil.CodeError{Code: ExitConfig}
+		return cliutil.CodeError{Code: cliutil.ExitConfig}
 	}
 	if o.strict && warnings > 0 {
 		fmt.Fprintf(stderr, "synapse: config error: --strict: %d warning(s) above\n", warnings)
-		return cliutil.CodeError{Code: ExitConfig}
+		return cliutil.CodeError{Code: cliutil.ExitConfig}
 	}
 	fmt.Fprintln(stdout, "configuration check succeeded")
 	return nil

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/cliutil"
 	"github.com/smartstack-go/smartstack/internal/generator"
 	"github.com/smartstack-go/smartstack/internal/synapse/admin"
 	"github.com/smartstack-go/smartstack/pkg/registration"
@@ -81,13 +82,13 @@ func TestStatusCommand(t *testing.T) {
 	t.Cleanup(func() { _ = srv.Close(context.Background()) })
 
 	var out, errOut bytes.Buffer
-	if code := Main([]string{"status", "--admin-socket", sock}, &out, &errOut); code != ExitOK ||
+	if code := Main([]string{"status", "--admin-socket", sock}, &out, &errOut); code != cliutil.ExitOK ||
 		!strings.Contains(out.String(), "i1_10.0.0.1:80") {
 		t.Fatalf("exit %d:\n%s%s", code, out.String(), errOut.String())
 	}
 	t.Setenv("SYNAPSE_ADMIN_SOCKET", sock)
 	out.Reset()
-	if code := Main([]string{"status", "-o", "json"}, &out, &errOut); code != ExitOK {
+	if code := Main([]string{"status", "-o", "json"}, &out, &errOut); code != cliutil.ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
 	var st admin.StatusResult
@@ -97,12 +98,12 @@ func TestStatusCommand(t *testing.T) {
 
 	missing := filepath.Join(dir, "missing.sock")
 	errOut.Reset()
-	if code := Main([]string{"status", "--admin-socket", missing}, &out, &errOut); code != ExitError ||
+	if code := Main([]string{"status", "--admin-socket", missing}, &out, &errOut); code != cliutil.ExitError ||
 		!strings.Contains(errOut.String(), "is synapse running with --admin-socket "+missing) {
 		t.Fatalf("missing socket: exit %d: %s", code, errOut.String())
 	}
 	errOut.Reset()
-	if code := Main([]string{"status", "-o", "yaml"}, &out, &errOut); code != ExitError || !strings.Contains(errOut.String(), "want table or json") {
+	if code := Main([]string{"status", "-o", "yaml"}, &out, &errOut); code != cliutil.ExitError || !strings.Contains(errOut.String(), "want table or json") {
 		t.Fatalf("-o yaml: exit %d: %s", code, errOut.String())
 	}
 }
@@ -149,11 +150,11 @@ func TestOnceFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
-	if code := Main([]string{"--once", "-c", bad}, &out, &errOut); code != ExitConfig || !strings.Contains(errOut.String(), "synapse: config error:") {
+	if code := Main([]string{"--once", "-c", bad}, &out, &errOut); code != cliutil.ExitConfig || !strings.Contains(errOut.String(), "synapse: config error:") {
 		t.Fatalf("bad config: exit %d: %s", code, errOut.String())
 	}
 	errOut.Reset()
-	if code := Main([]string{"--dry-run", "-c", bad}, &out, &errOut); code != ExitError || !strings.Contains(errOut.String(), "--dry-run goes with --once") {
+	if code := Main([]string{"--dry-run", "-c", bad}, &out, &errOut); code != cliutil.ExitError || !strings.Contains(errOut.String(), "--dry-run goes with --once") {
 		t.Fatalf("--dry-run alone: exit %d: %s", code, errOut.String())
 	}
 }

@@ -151,7 +151,7 @@ func (l *loader) discovery(src source, path string, sk *serviceKeys) (discovered
 		return discovered{}, filters
 	}
 	before := src.d.ErrorCount()
-	cfg, ok := config.DecodeTyped(src.d, node, dpath, "method", methodRegistry(), &filters)
+	cfg, ok := config.DecodeTyped(src.d, node, dpath, "method", watcher.NewConfigs(), &filters)
 	if !ok {
 		return discovered{}, filters
 	}
@@ -164,16 +164,6 @@ func (l *loader) discovery(src source, path string, sk *serviceKeys) (discovered
 		key += " secrets=" + s.SecretsID()
 	}
 	return discovered{method: method, cfg: cfg, watchKey: key}, filters
-}
-
-// methodRegistry adapts the watcher registry for config.DecodeTyped.
-func methodRegistry() map[string]func() any {
-	out := map[string]func() any{}
-	for _, m := range watcher.Methods() {
-		t, _ := watcher.Lookup(m)
-		out[m] = t.NewConfig
-	}
-	return out
 }
 
 // portOverrideFallback applies the deprecated haproxy.server_port_override

@@ -15,12 +15,7 @@ import (
 // Method is the name `discovery.method` uses.
 const Method = "base"
 
-func init() {
-	watcher.Register(Method, watcher.Type{
-		NewConfig: func() any { return NewConfig() },
-		New:       New,
-	})
-}
+func init() { watcher.RegisterType(Method, NewConfig, New) }
 
 // Config is the `discovery:` section of method base: it has no keys of
 // its own (method and the label filters are the shared ones), so any
@@ -38,10 +33,7 @@ type Watcher struct {
 	service string
 }
 
-var (
-	_ watcher.Watcher = (*Watcher)(nil)
-	_ watcher.Pinger  = (*Watcher)(nil)
-)
+var _ watcher.PingWatcher = (*Watcher)(nil)
 
 // New builds a base watcher from a *Config (or Config).
 func New(service string, cfg any, _ watcher.Options) (watcher.Watcher, error) {

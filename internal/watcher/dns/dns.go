@@ -17,12 +17,7 @@ import (
 // Method is the name `discovery.method` spells.
 const Method = "dns"
 
-func init() {
-	watcher.Register(Method, watcher.Type{
-		NewConfig: func() any { return NewConfig() },
-		New:       New,
-	})
-}
+func init() { watcher.RegisterType(Method, NewConfig, New) }
 
 // Watcher is method dns.
 type Watcher struct {
@@ -31,10 +26,7 @@ type Watcher struct {
 	interval time.Duration
 }
 
-var (
-	_ watcher.Watcher = (*Watcher)(nil)
-	_ watcher.Pinger  = (*Watcher)(nil)
-)
+var _ watcher.PingWatcher = (*Watcher)(nil)
 
 // New builds a dns watcher from a *Config (or Config).
 func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error) {

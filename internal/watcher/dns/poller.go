@@ -35,10 +35,7 @@ type Poller struct {
 // NewPoller builds a Poller asking ns (empty: the system nameservers).
 func NewPoller(service, method string, ns Nameservers, opts watcher.Options) *Poller {
 	log := opts.Log(service, method)
-	m, err := metricsFor(opts.Registerer)
-	if err != nil {
-		log.Warn("dns watcher metrics not exported", "err", err)
-	}
+	m := watcher.Metrics(opts, log, metricsFor)
 	return &Poller{service: service, method: method, res: &Resolver{nameservers: ns.addrs()},
 		log: log, m: m, status: poll.NewStatus(errNotResolved)}
 }

@@ -27,12 +27,7 @@ import (
 // Method is the name `discovery.method` uses.
 const Method = "docker"
 
-func init() {
-	watcher.Register(Method, watcher.Type{
-		NewConfig: func() any { return NewConfig() },
-		New:       New,
-	})
-}
+func init() { watcher.RegisterType(Method, NewConfig, New) }
 
 // Watcher polls the docker daemons of one service.
 type Watcher struct {
@@ -44,10 +39,7 @@ type Watcher struct {
 	status  *poll.Status
 }
 
-var (
-	_ watcher.Watcher = (*Watcher)(nil)
-	_ watcher.Pinger  = (*Watcher)(nil)
-)
+var _ watcher.PingWatcher = (*Watcher)(nil)
 
 // New builds a docker watcher from a *Config (or Config).
 func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error) {
@@ -56,10 +48,7 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 		return nil, err
 	}
 	log := opts.Log(service, Method)
-	m, err := metricsFor(opts.Registerer)
-	if err != nil {
-		log.Warn("docker watcher metrics not exported", "err", err)
-	}
+	m := watcher.Metrics(opts, log, metricsFor)
 	return &Watcher{
 		service: service, cfg: c, log: log, m: m,
 		client: &http.Client{Timeout: time.Duration(c.RequestTimeout)},

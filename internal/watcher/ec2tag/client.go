@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"math/rand/v2"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 
 	"github.com/smartstack-go/smartstack/internal/awsconf"
+	pbackoff "github.com/smartstack-go/smartstack/internal/backoff"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
@@ -75,17 +75,8 @@ func throttled(err error) bool {
 
 // backoff is the delay before the next poll after n consecutive throttled
 // polls (n >= 1), the retry-policy formula of the original's ZooKeeper
-// watcher with the check interval as base: clamp(interval * 2^(n-1) * U,
-// interval, ceiling), U uniform in [0.5, 1). The jitter spreads a fleet
-// that was throttled together.
+// watcher with the check interval as base and ceiling as cap. The jitter
+// spreads a fleet that was throttled together.
 func backoff(interval, ceiling time.Duration, n int, u float64) time.Duration {
-	ceiling = max(ceiling, interval)
-	d := float64(interval) * u
-	for i := 1; i < n && d < float64(ceiling); i++ {
-		d *= 2
-	}
-	return min(max(time.Duration(d), interval), ceiling)
+	return pbackoff.Exponential(interval, ceiling, n, u)
 }
-
-// jitter is U for backoff.
-func jitter() float64 { return 0.5 + rand.Float64()/2 }

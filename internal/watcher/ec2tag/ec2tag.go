@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"time"
 
+	pbackoff "github.com/smartstack-go/smartstack/internal/backoff"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 	"github.com/smartstack-go/smartstack/internal/watcher/poll"
 	"github.com/smartstack-go/smartstack/pkg/registration"
@@ -24,12 +25,7 @@ import (
 // Method is the name `discovery.method` uses.
 const Method = "ec2tag"
 
-func init() {
-	watcher.Register(Method, watcher.Type{
-		NewConfig: func() any { return NewConfig() },
-		New:       New,
-	})
-}
+func init() { watcher.RegisterType(Method, NewConfig, New) }
 
 // Watcher polls EC2 for one tag.
 type Watcher struct {
@@ -39,13 +35,10 @@ type Watcher struct {
 	m       *metrics
 	api     describer      // built by the first poll; Run's only
 	jitter  func() float64 // a field so tests can pin it
-	streak  *poll.Streak
+	rounds  *poll.Rounds
 }
 
-var (
-	_ watcher.Watcher = (*Watcher)(nil)
-	_ watcher.Pinger  = (*Watcher)(nil)
-)
+var _ watcher.PingWatcher = (*Watcher)(nil)
 
 // New builds an ec2tag watcher from a *Config (or Config). It makes no
 // AWS call: missing credentials or region show up as failed polls.
@@ -55,19 +48,17 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 		return nil, err
 	}
 	log := opts.Log(service, Method, "tag", c.TagName+"="+c.TagValue)
-	m, err := metricsFor(opts.Registerer)
-	if err != nil {
-		log.Warn("ec2tag watcher metrics not exported", "err", err)
-	}
-	return &Watcher{service: service, cfg: c, log: log, m: m, jitter: jitter,
-		streak: poll.NewStreak(log, "ec2 poll", errors.New("ec2tag watcher has not polled yet"))}, nil
+	m := watcher.Metrics(opts, log, metricsFor)
+	return &Watcher{service: service, cfg: c, log: log, m: m, jitter: pbackoff.Jitter,
+		rounds: &poll.Rounds{Service: service, Failures: m.errors,
+			Streak: poll.NewStreak(log, "ec2 poll", errors.New("ec2tag watcher has not polled yet"))}}, nil
 }
 
 // Run polls at once, then every check_interval (less the poll's time)
 // until ctx ends; after a throttled poll the delay grows as backoff says.
 func (w *Watcher) Run(ctx context.Context, out chan<- watcher.Snapshot) error {
 	loop := poll.Loop{Interval: time.Duration(w.cfg.CheckInterval), Backoff: &throttling{w: w}}
-	loop.Run(ctx, func(ctx context.Context) error { return w.round(ctx, out) })
+	loop.Run(ctx, func(ctx context.Context) error { return w.rounds.Round(ctx, out, w.poll) })
 	return nil
 }
 
@@ -94,24 +85,6 @@ func (t *throttling) After(err error) (time.Duration, bool) {
 	return delay, true
 }
 
-// round polls once and reports the result; it returns the poll's error.
-func (w *Watcher) round(ctx context.Context, out chan<- watcher.Snapshot) error {
-	backends, err := w.poll(ctx)
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	w.streak.Record(err, "backends", len(backends))
-	s := watcher.Snapshot{Service: w.service, Backends: backends, Err: err}
-	if err != nil {
-		s.Backends = nil
-		w.m.errors.WithLabelValues(w.service).Inc()
-	}
-	if sendErr := watcher.Send(ctx, out, s); sendErr != nil {
-		return sendErr
-	}
-	return err
-}
-
 // poll lists the tagged instances once, within request_timeout.
 func (w *Watcher) poll(ctx context.Context) (_ []registration.Backend, err error) {
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(w.cfg.RequestTimeout))
@@ -125,4 +98,4 @@ func (w *Watcher) poll(ctx context.Context) (_ []registration.Backend, err error
 }
 
 // Ping reports the last poll's outcome.
-func (w *Watcher) Ping(ctx context.Context) error { return w.streak.Ping(ctx) }
+func (w *Watcher) Ping(ctx context.Context) error { return w.rounds.Ping(ctx) }

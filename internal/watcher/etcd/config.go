@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/smartstack-go/smartstack/internal/config"
+	"github.com/smartstack-go/smartstack/internal/etcdv2"
 )
 
 const (
@@ -35,13 +36,7 @@ func NewConfig() *Config {
 
 // Validate checks every key and reports all problems at once.
 func (c *Config) Validate() error {
-	var errs []error
-	if strings.TrimSpace(c.Host) == "" {
-		errs = append(errs, errors.New("etcd_host: missing; want the host name or address of an etcd member"))
-	}
-	if c.Port < 1 || c.Port > 65535 {
-		errs = append(errs, fmt.Errorf("etcd_port: %d is not a TCP port (1-65535)", c.Port))
-	}
+	errs := etcdv2.CheckEndpoint(c.Host, c.Port)
 	if cleanPath(c.Path) == "" {
 		// The root would make every key in etcd a backend.
 		errs = append(errs, errors.New("etcd_path: missing or /; want the service's registration dir, e.g. /nerve/services/web/services"))

@@ -24,6 +24,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/backoff"
 	"github.com/smartstack-go/smartstack/internal/etcdv2"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 	"github.com/smartstack-go/smartstack/internal/watcher/poll"
@@ -33,12 +34,7 @@ import (
 // Method is the name `discovery.method` uses.
 const Method = "etcd"
 
-func init() {
-	watcher.Register(Method, watcher.Type{
-		NewConfig: func() any { return NewConfig() },
-		New:       New,
-	})
-}
+func init() { watcher.RegisterType(Method, NewConfig, New) }
 
 const (
 	minBackoff = 100 * time.Millisecond
@@ -65,10 +61,7 @@ type Watcher struct {
 	streak                           *poll.Streak
 }
 
-var (
-	_ watcher.Watcher = (*Watcher)(nil)
-	_ watcher.Pinger  = (*Watcher)(nil)
-)
+var _ watcher.PingWatcher = (*Watcher)(nil)
 
 // New builds an etcd watcher from a *Config (or Config).
 func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error) {
@@ -80,10 +73,7 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 	// No client-wide timeout: the watch is a long poll bounded by its ctx.
 	cl := etcdv2.New(etcdv2.BaseURL(c.Host, c.Port), 0, maxBody)
 	log := opts.Log(service, Method, "url", cl.URL(dir))
-	m, err := metricsFor(opts.Registerer)
-	if err != nil {
-		log.Warn("etcd watcher metrics not exported", "err", err)
-	}
+	m := watcher.Metrics(opts, log, metricsFor)
 	return &Watcher{
 		service: service, cfg: c, c: cl, dir: dir, log: log, m: m,
 		minBackoff: minBackoff, maxBackoff: maxBackoff, maxWatch: maxWatch,
@@ -95,7 +85,7 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 // change leads to a full re-list rather than applying the event: the
 // watcher reports full sets anyway, and a listing cannot drift from etcd.
 func (w *Watcher) Run(ctx context.Context, out chan<- watcher.Snapshot) error {
-	backoff := w.minBackoff
+	retryIn := backoff.Doubling{Min: w.minBackoff, Max: w.maxBackoff}
 	for ctx.Err() == nil {
 		idx, err := w.round(ctx, out)
 		if err == nil {
@@ -105,7 +95,7 @@ func (w *Watcher) Run(ctx context.Context, out chan<- watcher.Snapshot) error {
 			return nil
 		}
 		if err == nil {
-			backoff = w.minBackoff
+			retryIn.Reset()
 			continue
 		}
 		w.m.errors.WithLabelValues(w.service).Inc()
@@ -113,10 +103,9 @@ func (w *Watcher) Run(ctx context.Context, out chan<- watcher.Snapshot) error {
 		if watcher.Send(ctx, out, watcher.Snapshot{Service: w.service, Err: err}) != nil {
 			return nil
 		}
-		if poll.Sleep(ctx, backoff) != nil {
+		if poll.Sleep(ctx, retryIn.Next()) != nil {
 			return nil
 		}
-		backoff = min(2*backoff, w.maxBackoff)
 	}
 	return nil
 }

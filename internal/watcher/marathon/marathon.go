@@ -24,12 +24,7 @@ import (
 // Method is the name `discovery.method` uses.
 const Method = "marathon"
 
-func init() {
-	watcher.Register(Method, watcher.Type{
-		NewConfig: func() any { return NewConfig() },
-		New:       New,
-	})
-}
+func init() { watcher.RegisterType(Method, NewConfig, New) }
 
 // Watcher polls one Marathon application.
 type Watcher struct {
@@ -43,13 +38,10 @@ type Watcher struct {
 	// first: fields so tests can pin the dice and the clock.
 	splay  func(time.Duration) time.Duration
 	sleep  func(ctx context.Context, d time.Duration) error
-	streak *poll.Streak
+	rounds *poll.Rounds
 }
 
-var (
-	_ watcher.Watcher = (*Watcher)(nil)
-	_ watcher.Pinger  = (*Watcher)(nil)
-)
+var _ watcher.PingWatcher = (*Watcher)(nil)
 
 // New builds a marathon watcher from a *Config (or Config).
 func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error) {
@@ -59,10 +51,7 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 	}
 	endpoint, _ := c.tasksURL() // Validate checked it
 	log := opts.Log(service, Method, "url", endpoint.String())
-	m, err := metricsFor(opts.Registerer)
-	if err != nil {
-		log.Warn("marathon watcher metrics not exported", "err", err)
-	}
+	m := watcher.Metrics(opts, log, metricsFor)
 	return &Watcher{
 		service: service, cfg: c, endpoint: endpoint, log: log, m: m,
 		// The default transport keeps the connection alive between polls
@@ -71,7 +60,8 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 		client: &http.Client{Timeout: time.Duration(c.RequestTimeout)},
 		splay:  randomSplay,
 		sleep:  poll.Sleep,
-		streak: poll.NewStreak(log, "marathon poll", errors.New("marathon watcher has not polled yet")),
+		rounds: &poll.Rounds{Service: service, Failures: m.errors,
+			Streak: poll.NewStreak(log, "marathon poll", errors.New("marathon watcher has not polled yet"))},
 	}, nil
 }
 
@@ -87,7 +77,7 @@ func randomSplay(interval time.Duration) time.Duration {
 func (w *Watcher) Run(ctx context.Context, out chan<- watcher.Snapshot) error {
 	interval := time.Duration(w.cfg.CheckInterval)
 	loop := poll.Loop{Interval: interval, Splay: w.splay(interval), Sleep: w.sleep}
-	loop.Run(ctx, func(ctx context.Context) error { return w.round(ctx, out) })
+	loop.Run(ctx, func(ctx context.Context) error { return w.rounds.Round(ctx, out, w.poll) })
 	return nil
 }
 
@@ -97,21 +87,5 @@ func nextDelay(interval, elapsed time.Duration) time.Duration {
 	return poll.NextDelay(interval, elapsed)
 }
 
-// round polls once and reports the result; it returns an error only when
-// ctx ended.
-func (w *Watcher) round(ctx context.Context, out chan<- watcher.Snapshot) error {
-	backends, err := w.poll(ctx)
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	w.streak.Record(err, "backends", len(backends))
-	s := watcher.Snapshot{Service: w.service, Backends: backends, Err: err}
-	if err != nil {
-		s.Backends = nil
-		w.m.errors.WithLabelValues(w.service).Inc()
-	}
-	return watcher.Send(ctx, out, s)
-}
-
 // Ping reports the last poll's outcome.
-func (w *Watcher) Ping(ctx context.Context) error { return w.streak.Ping(ctx) }
+func (w *Watcher) Ping(ctx context.Context) error { return w.rounds.Ping(ctx) }

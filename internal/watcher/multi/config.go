@@ -71,7 +71,7 @@ func (c *Children) UnmarshalConfig(d *config.Decoder, n *yaml.Node, path string)
 	if n.Kind != yaml.MappingNode {
 		return fmt.Errorf("cannot use %s as a mapping of watcher name to discovery section", n.ShortTag())
 	}
-	registry := methodRegistry()
+	registry := watcher.NewConfigs()
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
@@ -127,16 +127,6 @@ func keyNode(n *yaml.Node, key string) *yaml.Node {
 	return n
 }
 
-// methodRegistry adapts the watcher registry for config.DecodeTyped.
-func methodRegistry() map[string]func() any {
-	out := map[string]func() any{}
-	for _, m := range watcher.Methods() {
-		t, _ := watcher.Lookup(m)
-		out[m] = t.NewConfig
-	}
-	return out
-}
-
 // Warnings gathers what the children's configs and the resolver's AWS
 // keys warn about (half a key pair), each prefixed with its key path, for
 // the config loader.
@@ -168,7 +158,9 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("watchers.%s: defined twice", ch.Name))
 		}
 		seen[ch.Name] = true
-		errs = append(errs, prefixed("watchers."+ch.Name+".", ch.Filters.Validate())...)
+		for _, err := range config.Unjoin(ch.Filters.Validate()) {
+			errs = append(errs, fmt.Errorf("watchers.%s.%w", ch.Name, err))
+		}
 		if ch.Cfg == nil {
 			errs = append(errs, fmt.Errorf("watchers.%s: no valid discovery section", ch.Name))
 			continue
@@ -246,21 +238,4 @@ func (r ResolverConfig) validateOrder(children Children) []error {
 		}
 	}
 	return errs
-}
-
-// prefixed returns each member of err (an errors.Join or a single error)
-// with prefix in front of its message.
-func prefixed(prefix string, err error) []error {
-	if err == nil {
-		return nil
-	}
-	members := []error{err}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		members = j.Unwrap()
-	}
-	out := make([]error, len(members))
-	for i, e := range members {
-		out[i] = fmt.Errorf("%s%w", prefix, e)
-	}
-	return out
 }

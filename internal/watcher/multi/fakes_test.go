@@ -108,7 +108,7 @@ func decode(t *testing.T, src string) (any, error) {
 		t.Fatalf("parse: %v", err)
 	}
 	d := config.NewDecoder("t.yaml")
-	cfg, ok := config.DecodeTyped(d, n, "discovery", "method", methodRegistry())
+	cfg, ok := config.DecodeTyped(d, n, "discovery", "method", watcher.NewConfigs())
 	if ok {
 		if v, isV := cfg.(interface{ Validate() error }); isV {
 			if err := v.Validate(); err != nil {

@@ -61,7 +61,7 @@ func TestChildLabelFilterKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := config.NewDecoder("t.yaml")
-	cfg, ok := config.DecodeTyped(d, n, "discovery", "method", methodRegistry())
+	cfg, ok := config.DecodeTyped(d, n, "discovery", "method", watcher.NewConfigs())
 	if !ok || d.Err() != nil {
 		t.Fatalf("decode: %v", d.Err())
 	}

@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/supervise"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 )
 
@@ -33,12 +34,7 @@ const (
 	maxBackoff = 30 * time.Second
 )
 
-func init() {
-	watcher.Register(Method, watcher.Type{
-		NewConfig: func() any { return NewConfig() },
-		New:       New,
-	})
-}
+func init() { watcher.RegisterType(Method, NewConfig, New) }
 
 // Watcher runs the children of one service and merges their sets.
 type Watcher struct {
@@ -50,29 +46,20 @@ type Watcher struct {
 	backoff time.Duration
 }
 
-var (
-	_ watcher.Watcher = (*Watcher)(nil)
-	_ watcher.Pinger  = (*Watcher)(nil)
-)
+var _ watcher.PingWatcher = (*Watcher)(nil)
 
 // New builds a multi watcher and every child from a *Config.
 func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error) {
-	c, ok := cfg.(*Config)
-	if !ok || c == nil {
-		return nil, fmt.Errorf("config is %T, want *multi.Config", cfg)
-	}
-	if err := c.Validate(); err != nil {
+	c, err := watcher.ConfigOf[Config](cfg)
+	if err != nil {
 		return nil, err
 	}
-	base := opts.Logger
-	if base == nil {
-		base = slog.New(slog.DiscardHandler)
+	log := opts.Log(service, Method)
+	daemonLog := opts.Logger
+	if daemonLog == nil {
+		daemonLog = slog.New(slog.DiscardHandler)
 	}
-	log := base.With("service", service, "method", Method)
-	m, err := metricsFor(opts.Registerer)
-	if err != nil {
-		log.Warn("multi watcher metrics not exported", "err", err)
-	}
+	m := watcher.Metrics(opts, log, metricsFor)
 	w := &Watcher{service: service, log: log, backoff: minBackoff}
 	for _, ch := range c.Watchers {
 		copts := opts
@@ -83,7 +70,7 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 		}
 		w.children = append(w.children, &child{name: ch.Name, w: cw, filters: ch.Filters.Filters()})
 	}
-	w.resolver = newResolver(c.Resolver, w.children, resolverEnv{service: service, log: log, base: base, m: m})
+	w.resolver = newResolver(c.Resolver, w.children, resolverEnv{service: service, log: log, base: daemonLog, m: m})
 	return w, nil
 }
 
@@ -161,31 +148,20 @@ func (w *Watcher) apply(u update) (watcher.Snapshot, bool) {
 // supervise runs one child until ctx ends, restarting it with backoff when
 // its Run returns early, so one broken child never ends the others.
 func (w *Watcher) supervise(ctx context.Context, idx int, ch *child, updates chan<- update) {
-	delay := w.backoff
-	for {
+	supervise.Run(ctx, supervise.Policy{Min: w.backoff, Max: maxBackoff}, func(ctx context.Context) (bool, error) {
 		err := w.runChild(ctx, idx, ch, updates)
-		if ctx.Err() != nil {
-			return
-		}
 		if err == nil {
 			err = errors.New("returned before shutdown")
 		}
-		w.log.Error("child watcher stopped; restarting", "child", ch.name, "err", err, "in", delay)
+		return false, err
+	}, func(err error, restartIn time.Duration) {
+		w.log.Error("child watcher stopped; restarting", "child", ch.name, "err", err, "in", restartIn)
 		// The child's set is now stale until it reports again.
 		select {
 		case updates <- update{idx: idx, snap: watcher.Snapshot{Err: fmt.Errorf("child watcher stopped: %w", err)}}:
 		case <-ctx.Done():
-			return
 		}
-		t := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-t.C:
-		}
-		delay = min(2*delay, maxBackoff)
-	}
+	})
 }
 
 // runChild runs the child once, forwarding its snapshots tagged with idx.

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/smartstack-go/smartstack/internal/awsconf"
-	"github.com/smartstack-go/smartstack/internal/retry"
+	"github.com/smartstack-go/smartstack/internal/backoff"
 )
 
 // Fetch tunables of the s3_toggle poller (ours): one fetch is bounded by
@@ -43,7 +43,7 @@ func defaultPollOpts() pollOpts {
 		requestTimeout: s3RequestTimeout,
 		maxBackoff:     s3MaxBackoff,
 		randN:          rand.Int64N,
-		jitter:         func() float64 { return 0.5 + rand.Float64()/2 },
+		jitter:         backoff.Jitter,
 		splay:          func(d time.Duration) time.Duration { return d - rand.N(d) },
 	}
 }
@@ -137,8 +137,7 @@ func (p *poller) next(fails int, first bool) time.Duration {
 	iv := p.src.interval
 	switch {
 	case fails > 0:
-		pol := retry.Policy{BaseInterval: iv, MaxInterval: max(iv, p.opts.maxBackoff)}
-		return pol.Interval(fails, p.opts.jitter())
+		return backoff.Exponential(iv, p.opts.maxBackoff, fails, p.opts.jitter())
 	case first:
 		return p.opts.splay(iv)
 	}

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/smartstack-go/smartstack/internal/config"
-	"github.com/smartstack-go/smartstack/internal/labelfilter"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 )
 
@@ -40,43 +39,20 @@ func DecodeWarning(t testing.TB, src string, cfg any, key string) {
 	}
 }
 
-// Discovery decodes discovery, a service's `discovery:` section as users
-// write it (JSON, method included), as the daemon's loader decodes one: the
-// method picks the registered config (defaults set), the keys are decoded
-// into it, and its Validate must pass. It returns that config as C. The
-// loader itself (internal/synapse/config) is not imported: watchers sit
-// below the daemon; its tests load whole files.
-func Discovery[C any](t testing.TB, method, discovery string) C {
+// Section decodes src, a method's discovery keys as users write them
+// (without `method`, which the daemon's loader reads), into cfg, which
+// carries the method's defaults, and requires it to decode without a
+// warning and to validate. What the loader adds (picking the method,
+// service-level keys) is tested with the loader, in test/e2e.
+func Section(t testing.TB, src string, cfg interface{ Validate() error }) {
 	t.Helper()
-	n, err := config.Parse("synapse.conf.json", []byte(discovery))
-	if err != nil {
+	warns, err := config.Decode("synapse.conf.json", []byte(src), cfg)
+	if err != nil || len(warns) > 0 {
+		t.Fatalf("discovery section: %v %v", err, warns)
+	}
+	if err := cfg.Validate(); err != nil {
 		t.Fatalf("discovery section: %v", err)
 	}
-	registry := map[string]func() any{}
-	for _, m := range watcher.Methods() {
-		ty, _ := watcher.Lookup(m)
-		registry[m] = ty.NewConfig
-	}
-	if registry[method] == nil {
-		t.Fatalf("method %s not registered", method)
-	}
-	// The label filter keys belong to the service, not to the method.
-	var filters labelfilter.Section
-	d := config.NewDecoder("synapse.conf.json")
-	cfg, ok := config.DecodeTyped(d, n, "services.web.discovery", "method", registry, &filters)
-	if err := d.Err(); err != nil || !ok {
-		t.Fatalf("discovery section: %v", err)
-	}
-	if v, ok := cfg.(interface{ Validate() error }); ok {
-		if err := v.Validate(); err != nil {
-			t.Fatalf("discovery section: %v", err)
-		}
-	}
-	c, ok := cfg.(C)
-	if !ok {
-		t.Fatalf("discovery config %T, want %T", cfg, c)
-	}
-	return c
 }
 
 // Testdata is the package's testdata/name, for canned API answers.

@@ -89,15 +89,7 @@ func NewPollConfig() *PollConfig {
 
 // Validate reports every invalid key, each named with its value.
 func (c *Config) Validate() error {
-	var errs []error
-	if len(c.Hosts) == 0 {
-		errs = append(errs, errors.New("hosts: missing or empty; want a list of host:port"))
-	}
-	for i, h := range c.Hosts {
-		if strings.TrimSpace(h) == "" {
-			errs = append(errs, fmt.Errorf("hosts[%d]: %q is empty", i, h))
-		}
-	}
+	errs := zkconfig.CheckHosts("hosts", c.Hosts)
 	if err := checkPath("path", c.Path, true); err != nil {
 		errs = append(errs, err)
 	}

@@ -1,9 +1,6 @@
 package zookeeper
 
 import (
-	"maps"
-	"slices"
-
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/smartstack-go/smartstack/internal/zk"
@@ -25,25 +22,22 @@ func ConnectedCollector() prometheus.Collector { return connectedCollector{defau
 func (c connectedCollector) Describe(ch chan<- *prometheus.Desc) { ch <- connectedDesc }
 
 func (c connectedCollector) Collect(ch chan<- prometheus.Metric) {
-	for hosts, up := range c.p.connected() {
+	for hosts, up := range connected(c.p) {
 		ch <- prometheus.MustNewConstMetric(connectedDesc, prometheus.GaugeValue, map[bool]float64{true: 1}[up], hosts)
 	}
 }
 
 // connected maps each ensemble to whether every pooled connection to it
 // (one per credential) has a session.
-func (p *Pool) connected() map[string]bool {
-	p.mu.Lock()
-	entries := slices.Collect(maps.Values(p.conns))
-	p.mu.Unlock()
-	out := make(map[string]bool, len(entries))
-	for _, e := range entries {
-		c := e.client()
+func connected(p *Pool) map[string]bool {
+	out := map[string]bool{}
+	for _, s := range p.Conns() {
+		c := s.Client()
 		up := c != nil && c.State() == zk.StateHasSession
-		if prev, ok := out[e.hosts]; ok {
+		if prev, ok := out[s.Hosts()]; ok {
 			up = up && prev
 		}
-		out[e.hosts] = up
+		out[s.Hosts()] = up
 	}
 	return out
 }

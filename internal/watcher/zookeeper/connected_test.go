@@ -2,7 +2,6 @@ package zookeeper
 
 import (
 	"fmt"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -41,8 +40,8 @@ func TestConnectedGauge(t *testing.T) {
 	r.Await(t, "first discovery", backends())
 
 	dead := fmt.Sprintf("127.0.0.1:%d", testutil.FreePort(t))
-	_, release := r.pool.acquire([]string{dead}, zk.Options{SessionTimeout: 4 * time.Second}, slog.New(slog.DiscardHandler))
-	t.Cleanup(release)
+	_, _, release := r.pool.Acquire([]string{dead}, zk.Options{SessionTimeout: 4 * time.Second})
+	t.Cleanup(func() { release() })
 
 	got := scrapeConnected(t, r.pool)
 	want := map[string]float64{strings.Join(z.Addrs(), ","): 1, dead: 0}

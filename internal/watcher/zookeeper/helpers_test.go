@@ -51,7 +51,7 @@ func start(t *testing.T, method string, cfg any, dial dialFunc) *running {
 	t.Helper()
 	r := &running{logs: &testutil.SyncBuffer{}, pool: NewPool()}
 	if dial != nil {
-		r.pool.dial = dial
+		r.pool = newPool(dial)
 	}
 	r.Started = watchertest.Start(t, method, cfg, watcher.Options{Logger: r.logs.Logger()}, func(w watcher.Watcher) {
 		switch v := w.(type) {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/retry"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 	"github.com/smartstack-go/smartstack/internal/zk"
@@ -20,21 +21,12 @@ type PollWatcher struct {
 	interval time.Duration
 }
 
-var (
-	_ watcher.Watcher = (*PollWatcher)(nil)
-	_ watcher.Pinger  = (*PollWatcher)(nil)
-)
+var _ watcher.PingWatcher = (*PollWatcher)(nil)
 
 // NewPoll builds a zookeeper_poll watcher from a *PollConfig (or PollConfig).
 func NewPoll(service string, cfg any, opts watcher.Options) (watcher.Watcher, error) {
-	var c *PollConfig
-	switch v := cfg.(type) {
-	case *PollConfig:
-		c = v
-	case PollConfig:
-		c = &v
-	}
-	if c == nil {
+	c, ok := config.As[PollConfig](cfg)
+	if !ok {
 		return nil, fmt.Errorf("config is %T, want *zookeeper.PollConfig", cfg)
 	}
 	b, err := newBase(service, PollMethod, &c.Config, opts)

@@ -32,11 +32,11 @@ func TestSessionExpiryKeepsWatching(t *testing.T) {
 		r := start(t, Method, cfg, nil)
 		a := `{"name":null,"host":"a","port":1,"id":1,"weight":null,"haproxy_server_options":null,"labels":null}`
 		r.Await(t, "before expiry", backends(a))
-		old := r.b.entry.Load().client().SessionID()
+		old := r.b.entry.Load().Client().SessionID()
 
 		z.ExpireSession(t, p, old)
 		testutil.Eventually(t, waitLong, func() error {
-			cl := r.b.entry.Load().client()
+			cl := r.b.entry.Load().Client()
 			if id := cl.SessionID(); id == old || cl.State() != zk.StateHasSession {
 				return fmt.Errorf("no new session yet (id 0x%x, state %s)", id, cl.State())
 			}
@@ -115,7 +115,7 @@ func TestRunReturnsPromptlyWithoutLeaks(t *testing.T) {
 	if d := time.Since(t0); d > time.Second {
 		t.Fatalf("Run took %s to return", d)
 	}
-	if n := r.pool.len(); n != 0 {
+	if n := r.pool.Len(); n != 0 {
 		t.Fatalf("%d pooled connections left open", n)
 	}
 	c.Close()
@@ -144,7 +144,7 @@ func TestPoolSharesOneConnectionPerHostSet(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- w.Run(ctx, out) }()
 	<-out
-	if n := r1.pool.len(); n != 1 {
+	if n := r1.pool.Len(); n != 1 {
 		t.Fatalf("%d connections for one host set in two orders, want 1", n)
 	}
 	cancel()

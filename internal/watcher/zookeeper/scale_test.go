@@ -71,10 +71,10 @@ func TestWatchCountTenServicesHundredBackends(t *testing.T) {
 			for i, r := range rs {
 				r.Await(t, fmt.Sprintf("service %d complete", i), countBackends(perService))
 			}
-			if pool.len() != 1 {
-				t.Fatalf("%d pooled connections, want 1", pool.len())
+			if pool.Len() != 1 {
+				t.Fatalf("%d pooled connections, want 1", pool.Len())
 			}
-			sid := rs[0].b.entry.Load().client().SessionID()
+			sid := rs[0].b.entry.Load().Client().SessionID()
 			w := want[mode]
 			testutil.Eventually(t, waitLong, func() error {
 				paths, err := z.SessionWatches(0, sid)

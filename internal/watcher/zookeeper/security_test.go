@@ -39,7 +39,7 @@ func register(t *testing.T, hosts []string, zkPath string, sec zkconfig.Security
 	cfg := nerve.NewConfig()
 	cfg.ZKHosts, cfg.ZKPath, cfg.Security = hosts, zkPath, sec
 	svc := reporter.Service{Name: "web", InstanceID: "i-1", Payload: []byte(regData)}
-	r, err := nerve.New(svc, cfg, reporter.Options{Pool: reporter.NewPool(), SessionTimeout: 4 * time.Second})
+	r, err := nerve.New(svc, cfg, reporter.Options{Pool: nerve.NewPool(), SessionTimeout: 4 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

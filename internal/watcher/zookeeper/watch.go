@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/retry"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 	"github.com/smartstack-go/smartstack/internal/zk"
@@ -18,34 +19,19 @@ import (
 // everything after a reconnect, a new session or resync_interval.
 type Watcher struct{ *base }
 
-var (
-	_ watcher.Watcher = (*Watcher)(nil)
-	_ watcher.Pinger  = (*Watcher)(nil)
-)
+var _ watcher.PingWatcher = (*Watcher)(nil)
 
 // New builds a zookeeper watcher from a *Config (or Config).
 func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error) {
-	c, err := asConfig(cfg)
-	if err != nil {
-		return nil, err
+	c, ok := config.As[Config](cfg)
+	if !ok {
+		return nil, fmt.Errorf("config is %T, want *zookeeper.Config", cfg)
 	}
 	b, err := newBase(service, Method, c, opts)
 	if err != nil {
 		return nil, err
 	}
 	return &Watcher{b}, nil
-}
-
-func asConfig(cfg any) (*Config, error) {
-	switch c := cfg.(type) {
-	case *Config:
-		if c != nil {
-			return c, nil
-		}
-	case Config:
-		return &c, nil
-	}
-	return nil, fmt.Errorf("config is %T, want *zookeeper.Config", cfg)
 }
 
 // Run watches until ctx ends. Nothing ZooKeeper does makes it return.

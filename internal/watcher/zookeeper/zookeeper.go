@@ -30,14 +30,8 @@ const (
 )
 
 func init() {
-	watcher.Register(Method, watcher.Type{
-		NewConfig: func() any { return NewConfig() },
-		New:       New,
-	})
-	watcher.Register(PollMethod, watcher.Type{
-		NewConfig: func() any { return NewPollConfig() },
-		New:       NewPoll,
-	})
+	watcher.RegisterType(Method, NewConfig, New)
+	watcher.RegisterType(PollMethod, NewPollConfig, NewPoll)
 }
 
 // base is what both methods share: config, logging, metrics and the pooled
@@ -49,11 +43,10 @@ type base struct {
 	format  registration.Format
 	servers []string // sorted
 	log     *slog.Logger
-	baseLog *slog.Logger // without the service: for the shared connection
 	m       *metrics
 	pool    *Pool
 	zkOpts  zk.Options
-	entry   atomic.Pointer[pooled] // set while Run holds the connection
+	entry   atomic.Pointer[zk.Shared] // set while Run holds the connection
 }
 
 func newBase(service, method string, cfg *Config, opts watcher.Options) (*base, error) {
@@ -65,18 +58,15 @@ func newBase(service, method string, cfg *Config, opts watcher.Options) (*base, 
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	m, err := metricsFor(opts.Registerer)
-	if err != nil {
-		log.Warn("zookeeper watcher metrics not exported", "err", err)
-	}
+	m := watcher.Metrics(opts, log, metricsFor)
 	zkOpts := zk.Options{SessionTimeout: time.Duration(cfg.SessionTimeout), Logger: log}
 	if err := cfg.Apply(&zkOpts); err != nil {
 		return nil, err
 	}
 	b := &base{
 		service: service, method: method, cfg: cfg, format: f, servers: cfg.sortedHosts(),
-		log:     log.With("service", service, "method", method, "path", cfg.parent()),
-		baseLog: log, m: m, pool: defaultPool, zkOpts: zkOpts,
+		log: log.With("service", service, "method", method, "path", cfg.parent()),
+		m:   m, pool: defaultPool, zkOpts: zkOpts,
 	}
 	for _, w := range cfg.Warnings() {
 		b.log.Warn(w)
@@ -92,7 +82,7 @@ func (b *base) Ping(context.Context) error {
 	if e == nil {
 		return errors.New("zookeeper watcher is not running")
 	}
-	c := e.client()
+	c := e.Client()
 	if c == nil {
 		return fmt.Errorf("zookeeper %s: not connected yet", strings.Join(b.servers, ","))
 	}
@@ -107,7 +97,7 @@ func (b *base) Ping(context.Context) error {
 // error snapshot, so the core knows discovery is stale rather than slow.
 // The caller must call release, also on error (then ctx has ended).
 func (b *base) connect(ctx context.Context, out chan<- watcher.Snapshot) (c conn, release func(), err error) {
-	e, rel := b.pool.acquire(b.servers, b.zkOpts, b.baseLog)
+	e, _, rel := b.pool.Acquire(b.servers, b.zkOpts)
 	b.entry.Store(e)
 	release = func() { b.entry.Store(nil); rel() }
 	timer := time.NewTimer(zk.DefaultConnectTimeout)
@@ -115,8 +105,8 @@ func (b *base) connect(ctx context.Context, out chan<- watcher.Snapshot) (c conn
 	late := timer.C
 	for {
 		select {
-		case <-e.ready:
-			return e.c, release, nil
+		case <-e.Ready():
+			return e.Client(), release, nil
 		case <-ctx.Done():
 			return nil, release, ctx.Err()
 		case <-late:

@@ -63,3 +63,11 @@ func (c *DNSConfig) validate() error {
 func (c *DNSConfig) interval() time.Duration {
 	return max(time.Duration(c.CheckInterval), minCheckInterval)
 }
+
+// Validate checks the DNS half, then the ZooKeeper half.
+func (c *Config) Validate() error { return errors.Join(c.DNSConfig.validate(), c.Config.Validate()) }
+
+// Validate checks the DNS half, then the ZooKeeper half.
+func (c *PollConfig) Validate() error {
+	return errors.Join(c.DNSConfig.validate(), c.PollConfig.Validate())
+}

@@ -24,8 +24,8 @@ const (
 )
 
 func init() {
-	watcher.Register(Method, watcher.Type{NewConfig: func() any { return NewConfig() }, New: New})
-	watcher.Register(PollMethod, watcher.Type{NewConfig: func() any { return NewPollConfig() }, New: NewPoll})
+	watcher.RegisterType(Method, NewConfig, New)
+	watcher.RegisterType(PollMethod, NewPollConfig, NewPoll)
 }
 
 // Watcher runs a ZooKeeper watcher as its source of DNS names.
@@ -35,18 +35,12 @@ type Watcher struct {
 	interval time.Duration
 }
 
-var (
-	_ watcher.Watcher = (*Watcher)(nil)
-	_ watcher.Pinger  = (*Watcher)(nil)
-)
+var _ watcher.PingWatcher = (*Watcher)(nil)
 
 // New builds a zookeeper_dns watcher from a *Config.
 func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error) {
-	c, ok := cfg.(*Config)
-	if !ok || c == nil {
-		return nil, fmt.Errorf("config is %T, want *zookeeperdns.Config", cfg)
-	}
-	if err := c.DNSConfig.validate(); err != nil {
+	c, err := watcher.ConfigOf[Config](cfg)
+	if err != nil {
 		return nil, err
 	}
 	zk, err := zookeeper.New(service, &c.Config, opts)
@@ -58,11 +52,8 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 
 // NewPoll builds a zookeeper_dns_poll watcher from a *PollConfig.
 func NewPoll(service string, cfg any, opts watcher.Options) (watcher.Watcher, error) {
-	c, ok := cfg.(*PollConfig)
-	if !ok || c == nil {
-		return nil, fmt.Errorf("config is %T, want *zookeeperdns.PollConfig", cfg)
-	}
-	if err := c.DNSConfig.validate(); err != nil {
+	c, err := watcher.ConfigOf[PollConfig](cfg)
+	if err != nil {
 		return nil, err
 	}
 	zk, err := zookeeper.NewPoll(service, &c.PollConfig, opts)

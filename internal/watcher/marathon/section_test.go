@@ -9,12 +9,13 @@ import (
 	"github.com/smartstack-go/smartstack/internal/watcher/watchertest"
 )
 
-// A discovery section as users write it, decoded as the daemon decodes it,
-// drives the watcher against the fake Marathon.
+// A discovery section as users write it drives the watcher against the
+// fake Marathon. test/e2e loads the same section through the daemon's
+// loader.
 func TestFromDiscoverySection(t *testing.T) {
 	f := newFakeMarathon(t, watchertest.Testdata(t, "tasks.json"))
-	c := watchertest.Discovery[*Config](t, Method, `{"method": "marathon",
-		"marathon_api_url": "`+f.URL+`", "application_name": "foo", "port_index": 1}`)
+	c := NewConfig()
+	watchertest.Section(t, `{"marathon_api_url": "`+f.URL+`", "application_name": "foo", "port_index": 1}`, c)
 	if c.CheckInterval != config.Duration(DefaultCheckInterval) {
 		t.Fatalf("check_interval %s, want the default", c.CheckInterval)
 	}
