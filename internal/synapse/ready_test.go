@@ -92,9 +92,10 @@ func TestReadyAndMetrics(t *testing.T) {
 	}
 	g.notYet.Store(nil)
 	eventually(t, "/ready 200", func() bool { code, _ := httpGet(t, base+"/ready"); return code == 200 })
-	if !n.has("READY=1\nSTATUS=serving: 1 services, config written and in effect") {
-		t.Fatalf("messages %q", n.all())
-	}
+	// The flag behind /ready is set just before READY=1 goes out.
+	eventually(t, "READY=1 with the serving status", func() bool {
+		return n.has("READY=1\nSTATUS=serving: 1 services, config written and in effect")
+	})
 	_, m = httpGet(t, base+"/metrics")
 	age := regexp.MustCompile(`synapse_discovery_age_seconds\{service="web"\} (\S+)`).FindStringSubmatch(m)
 	if age == nil {
