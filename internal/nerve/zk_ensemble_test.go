@@ -98,7 +98,7 @@ func TestZooKeeperEnsembleOutages(t *testing.T) {
 // max_repeated_report_failures: the same node (path, czxid, owner,
 // version) afterwards, never deleted, and no worker restart.
 func testOutageShort(t *testing.T, z *testutil.ZooKeeper, zc *gozk.Conn) {
-	const session, interval, maxFailures = 15 * time.Second, 100 * time.Millisecond, 3
+	const session, interval, maxFailures = 30 * time.Second, 100 * time.Millisecond, 3
 	s := startEnsembleService(t, z.Addrs(), session, interval, maxFailures)
 	s.waitUp(t, 15*time.Second)
 	var name string
