@@ -2,6 +2,7 @@ package haproxy
 
 import (
 	"fmt"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 	"math/rand/v2"
 	"slices"
 
@@ -51,12 +52,12 @@ func (r *renderer) mergeServers(svc *Service) []server {
 // compareCached notes what needs a reload: the stats socket cannot change
 // a server's options or weight.
 func (r *renderer) compareCached(svc *Service, name string, old, cur registration.Backend) {
-	service, key := svc.Name, runtimeKey(svc.Config.backendName(svc.Name), name)
+	service, ref := svc.Name, plan.Ref{Backend: svc.Config.backendName(svc.Name), Server: name}
 	if !orEmpty(old.HAProxyServerOptions).Equal(orEmpty(cur.HAProxyServerOptions)) {
-		r.res.addReason(key, fmt.Sprintf("haproxy_server_options changed for %s/%s", service, name))
+		r.res.addReason(ref, fmt.Sprintf("haproxy_server_options changed for %s/%s", service, name))
 	}
 	if r.in.Config.UseNerveWeights && !orEmpty(old.Weight).Equal(orEmpty(cur.Weight)) {
-		r.res.addReason(key, fmt.Sprintf("weight changed for %s/%s", service, name))
+		r.res.addReason(ref, fmt.Sprintf("weight changed for %s/%s", service, name))
 	}
 }
 

@@ -1,8 +1,3 @@
-// Package haproxy renders synapse's haproxy.cfg: the top-level `haproxy`
-// section, the per-service `haproxy` sections and the backends they point
-// at become the same bytes the Ruby original writes (plus the fixes listed
-// in docs/compatibility.md: a final newline, HAProxy 2.x directives, a deterministic
-// shuffle, a template error instead of a crash).
 package haproxy
 
 import (

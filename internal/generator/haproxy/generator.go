@@ -3,6 +3,7 @@ package haproxy
 import (
 	"context"
 	"errors"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 	"log/slog"
 	"math/rand/v2"
 	"strings"
@@ -228,7 +229,7 @@ func (g *Generator) Update(ctx context.Context, services []generator.Service) er
 		g.lastIn = in // with g.last, which generate sets
 		g.logTranslations(res)
 	}
-	g.applied = map[string]bool{}
+	g.applied = plan.Applied{}
 	if g.cfg.DoSocket {
 		g.reconcileSockets(ctx, in, res, g.clients)
 		if renderErr != nil {

@@ -2,6 +2,8 @@ package haproxy
 
 import (
 	"errors"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	"os"
 	"path/filepath"
 	"strings"
@@ -183,9 +185,9 @@ func TestStaticOnlyOptionsRefuseDynamic(t *testing.T) {
 		if o.StaticOnly() == "" {
 			t.Fatalf("%q: serveropt no longer calls it static-only; update the test", opts)
 		}
-		b := &renderedBackend{servers: map[string]renderedServer{}, order: []string{"s"}}
-		b.servers["s"] = parseServerLine("server s 10.0.0.1:80 id 1 " + opts)
-		if r := b.dynamicRefusal(nil); !strings.Contains(r, "refused on dynamic servers") {
+		b := stanza.NewBackend(nil)
+		b.Add(stanza.NewServer("server s 10.0.0.1:80 id 1 " + opts))
+		if r := plan.Refusal(b, nil); !strings.Contains(r, "refused on dynamic servers") {
 			t.Errorf("options %q: dynamicRefusal = %q, want a refusal", opts, r)
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/smartstack-go/smartstack/internal/generator/haproxy/modernize"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
 )
 
@@ -49,7 +51,7 @@ type Input struct {
 	Time time.Time
 	// slots are the slot pools of the previous generation by backend name
 	// (see slots.go); nil starts every pool afresh.
-	slots map[string]*slotPool
+	slots map[string]*stanza.Pool
 	// memo, when set, holds the previous generation's stanzas per service
 	// (rendermemo.go); it changes what is computed, never the result.
 	memo *renderMemo
@@ -80,13 +82,12 @@ type Result struct {
 	// haproxy_server_options (or, with use_nerve_weights, its weight)
 	// differs from the cached copy: the stats socket cannot change those.
 	ReloadReasons []string
-	// reasonKeys name the server (runtimeKey) of each ReloadReasons entry,
-	// so one the runtime API applied can be dropped.
-	reasonKeys []string
-	// chunks are the text's sections as Render joined them, and parsed
-	// their backends once read (parsememo.go).
-	chunks []chunk
-	parsed map[string]*renderedBackend
+	// changes are ReloadReasons with their servers, so one the runtime
+	// API applied can be dropped (plan.Unapplied).
+	changes []plan.ServerChange
+	// stanzas are the services' backend stanzas, by backend name: the
+	// structured form of their text, which the runtime plan reads.
+	stanzas map[string]*stanza.Backend
 	// lines are the text's, until join.
 	lines []string
 	// Sources are the config keys of the user-supplied lines written,
@@ -98,10 +99,14 @@ type Result struct {
 	unchanged map[string]bool
 }
 
-func (r *Result) addReason(key, reason string) {
+func (r *Result) addReason(ref plan.Ref, reason string) {
 	r.ReloadReasons = append(r.ReloadReasons, reason)
-	r.reasonKeys = append(r.reasonKeys, key)
+	r.changes = append(r.changes, plan.ServerChange{Ref: ref, Detail: reason})
 }
+
+// backends are the generation's backend stanzas. Callers must not modify
+// them: they are shared with the render memo and the next generations.
+func (r *Result) backends() map[string]*stanza.Backend { return r.stanzas }
 
 // Render generates haproxy.cfg. It fails only on a server_options or
 // haproxy_server_options template error (the original crashes there),
@@ -117,7 +122,7 @@ func Render(in Input) (*Result, error) {
 
 // render is Render without joining the text, which the generator leaves
 // for after the runtime commands: at 50,000 servers it copies megabytes,
-// and the runtime plan reads the chunks, not the text.
+// and the runtime plan reads the stanzas, not the text.
 func render(in Input) (*Result, error) {
 	if in.Config == nil {
 		return nil, errors.New("render haproxy config: no haproxy section")
@@ -127,7 +132,7 @@ func render(in Input) (*Result, error) {
 	if ids == nil {
 		ids = ServerIDs{}
 	}
-	r := &renderer{in: in, res: &Result{ServerIDs: ids}, tr: modernize.Translator{Target: in.Target}}
+	r := &renderer{in: in, res: &Result{ServerIDs: ids, stanzas: map[string]*stanza.Backend{}}, tr: modernize.Translator{Target: in.Target}}
 	if in.TrackSources {
 		r.res.Sources = newSources()
 	}
@@ -136,7 +141,6 @@ func render(in Input) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("render haproxy config: %w", err)
 	}
-	r.res.chunks = append(r.res.chunks, chunk{lines: lines[:len(lines):len(lines)]})
 	shared, err := r.sharedFrontend()
 	if err != nil {
 		return nil, fmt.Errorf("render haproxy config: %w", err)
@@ -146,11 +150,10 @@ func render(in Input) (*Result, error) {
 		if svc.Config == nil || svc.Config.Disabled {
 			continue
 		}
-		stanzas, e, err := r.cachedService(svc)
+		stanzas, err := r.cachedService(svc)
 		if err != nil {
 			return nil, fmt.Errorf("render haproxy config: %w", err)
 		}
-		r.res.chunks = append(r.res.chunks, chunk{lines: stanzas, memo: e})
 		lines = append(lines, stanzas...)
 		more, err := r.serviceSharedFrontend(svc, shared != nil)
 		if err != nil {
@@ -203,22 +206,25 @@ func (r *renderer) base() ([]string, error) {
 		}
 		lines = append(lines, "\n"+head)
 		lines = appendTabbed(lines, body)
+		if name, ok := strings.CutPrefix(head, "backend "); ok {
+			r.res.stanzas[name] = backendStanza(body, nil)
+		}
 	}
 	return lines, nil
 }
 
 // service is a service's frontend stanza (when it has a port) and its
-// backend stanza.
-func (r *renderer) service(svc *Service) ([]string, error) {
+// backend stanza, whose structured form it returns too.
+func (r *renderer) service(svc *Service) ([]string, *stanza.Backend, error) {
 	fe, be, dropped := splitSourced(svc.Name, svc.Config)
 	r.res.Dropped = append(r.res.Dropped, dropped...)
 	frontend, err := r.translate("frontend "+svc.Name, modernize.Frontend, fe)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	backend, err := r.translate("backend "+svc.Config.backendName(svc.Name), modernize.Backend, be)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	lines := r.frontendStanza(svc, frontend)
 	render := r.backendServers
@@ -228,13 +234,32 @@ func (r *renderer) service(svc *Service) ([]string, error) {
 	}
 	servers, err := render(svc, backend)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	r.res.Sources.service("frontend "+svc.Name, svc.Name)
 	r.res.Sources.service("backend "+svc.Config.backendName(svc.Name), svc.Name)
 	lines = append(lines, "\nbackend "+svc.Config.backendName(svc.Name))
 	lines = appendTabbed(lines, backend)
-	return append(lines, servers...), nil
+	return append(lines, servers...), backendStanza(backend, servers), nil
+}
+
+// backendStanza is the structured form of a backend stanza: its lines
+// (a server line among them counts as a server, as HAProxy reads it) and
+// its server lines, each split once, here.
+func backendStanza(lines, servers []string) *stanza.Backend {
+	b := stanza.NewBackend(nil)
+	for _, l := range lines {
+		switch {
+		case strings.HasPrefix(l, "server "):
+			b.Add(stanza.NewServer(l))
+		case strings.TrimSpace(l) != "":
+			b.Lines = append(b.Lines, strings.TrimSpace(l))
+		}
+	}
+	for _, l := range servers {
+		b.Add(stanza.NewServer(strings.TrimPrefix(l, "\t")))
+	}
+	return b
 }
 
 func (r *renderer) frontendStanza(svc *Service, frontend []string) []string {

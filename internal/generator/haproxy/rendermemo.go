@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
@@ -33,10 +34,8 @@ type memoEntry struct {
 	warnings []string
 	// translated are the service's Result.Translated messages.
 	translated []string
-	// backends is parseBackends of lines, filled on first use: the
-	// runtime plan reads every backend on every update, and parsing only
-	// the services that changed keeps that in step with the render.
-	backends map[string]*renderedBackend
+	// backend is the structured form of the service's backend stanza.
+	backend *stanza.Backend
 }
 
 // memoKey is everything a non-slot service's stanzas depend on besides
@@ -75,11 +74,13 @@ func sourceOf(revision uint64, backends []registration.Backend) memoSource {
 // service's ids are unchanged. Slot backends are never cached: their
 // lines depend on the previous generation's pools. Neither are services
 // with state-file servers, whose list changes without a new revision.
-func (r *renderer) cachedService(svc *Service) ([]string, *memoEntry, error) {
+func (r *renderer) cachedService(svc *Service) ([]string, error) {
 	m := r.in.memo
+	name := svc.Config.backendName(svc.Name)
 	if m == nil || svc.source == (memoSource{}) || len(svc.Cached) > 0 {
-		lines, err := r.service(svc)
-		return lines, nil, err
+		lines, b, err := r.service(svc)
+		r.res.stanzas[name] = b
+		return lines, err
 	}
 	m.seen[svc.Name] = true
 	key := memoKey{config: r.in.Config, service: svc.Config, seed: r.in.Seed, source: svc.source, target: r.in.Target}
@@ -92,21 +93,23 @@ func (r *renderer) cachedService(svc *Service) ([]string, *memoEntry, error) {
 			r.res.unchanged = map[string]bool{}
 		}
 		r.res.unchanged[svc.Name] = true
-		return e.lines, e, nil
+		r.res.stanzas[name] = e.backend
+		return e.lines, nil
 	}
 	delete(m.entries, svc.Name)
 	d, w, tw := len(r.res.Dropped), len(r.res.Warnings), len(r.res.Translated)
-	lines, err := r.service(svc)
+	lines, b, err := r.service(svc)
+	r.res.stanzas[name] = b
 	if err != nil || r.slotted {
-		return lines, nil, err
+		return lines, err
 	}
 	e := &memoEntry{
-		key: key, ids: r.res.ServerIDs[svc.Name], lines: lines,
+		key: key, ids: r.res.ServerIDs[svc.Name], lines: lines, backend: b,
 		dropped: slices.Clone(r.res.Dropped[d:]), warnings: slices.Clone(r.res.Warnings[w:]),
 		translated: slices.Clone(r.res.Translated[tw:]),
 	}
 	m.entries[svc.Name] = e
-	return lines, e, nil
+	return lines, nil
 }
 
 // sameIDs is maps.Equal, at once when both are the same map: the ids a

@@ -2,6 +2,7 @@ package haproxy
 
 import (
 	"fmt"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	"maps"
 	"reflect"
 	"slices"
@@ -42,16 +43,16 @@ func (m *memoInput) input(ids ServerIDs, memo *renderMemo) Input {
 	return in
 }
 
-// sameBackends fails unless the Result's backends, read from its chunks
-// and the memo, are those of its whole text.
+// sameBackends fails unless the Result's backends, rendered or from the
+// memo, are those of its whole text.
 func sameBackends(t *testing.T, step string, res *Result) {
 	t.Helper()
 	// Only what parsing sets: pool() caches its answer in the stanzas.
-	same := func(a, b *renderedBackend) bool {
-		return reflect.DeepEqual(a.lines, b.lines) && reflect.DeepEqual(a.servers, b.servers) && slices.Equal(a.order, b.order)
+	same := func(a, b *stanza.Backend) bool {
+		return reflect.DeepEqual(a.Lines, b.Lines) && reflect.DeepEqual(a.Servers, b.Servers) && slices.Equal(a.Order, b.Order)
 	}
-	if got, want := res.backends(), parseBackends(StripHeader(res.Text)); !maps.EqualFunc(got, want, same) {
-		t.Fatalf("%s: backends from the chunks differ from the text's:\n%+v\nwant\n%+v", step, got, want)
+	if got, want := res.backends(), stanza.Parse(StripHeader(res.Text)); !maps.EqualFunc(got, want, same) {
+		t.Fatalf("%s: backends rendered differ from the text's:\n%+v\nwant\n%+v", step, got, want)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
 )
 
@@ -11,7 +12,7 @@ import (
 // slots whose setup HAProxy took, sends "state ready": a slot whose new
 // address was refused must not take traffic at its old one. A refusal
 // makes a reload pending, which brings the new file in.
-func (g *Generator) fillSlots(ctx context.Context, c *hapi.Client, refills []slotRefill) {
+func (g *Generator) fillSlots(ctx context.Context, c *hapi.Client, refills []plan.Refill) {
 	if len(refills) == 0 {
 		return
 	}
@@ -20,10 +21,10 @@ func (g *Generator) fillSlots(ctx context.Context, c *hapi.Client, refills []slo
 		return
 	}
 	var ready []string
-	var done []slotRefill
+	var done []plan.Refill
 	for i, r := range refills {
 		if ok[i] {
-			ready = append(ready, hapi.SetServerStateCommand(r.ref.backend, r.ref.server, hapi.Ready))
+			ready = append(ready, hapi.SetServerStateCommand(r.Ref.Backend, r.Ref.Server, hapi.Ready))
 			done = append(done, r)
 		}
 	}
@@ -31,8 +32,7 @@ func (g *Generator) fillSlots(ctx context.Context, c *hapi.Client, refills []slo
 		return
 	}
 	for _, r := range done {
-		g.applied[r.key] = true
-		g.applied[runtimeKey(r.ref.backend, r.ref.server)] = true
+		g.applied.Record(plan.Change{Ref: r.Ref, Spec: r.Spec})
 	}
 	g.log.Info("slots filled at run time", "path", c.Path(), "slots", len(done))
 }
@@ -40,14 +40,14 @@ func (g *Generator) fillSlots(ctx context.Context, c *hapi.Client, refills []slo
 // setupSlots sends the setup commands in batches and reports, per
 // refill, whether all of its commands succeeded, and whether the socket
 // worked.
-func (g *Generator) setupSlots(ctx context.Context, c *hapi.Client, refills []slotRefill) ([]bool, bool) {
+func (g *Generator) setupSlots(ctx context.Context, c *hapi.Client, refills []plan.Refill) ([]bool, bool) {
 	ok := make([]bool, len(refills))
 	var cmds []string
 	var owner []int
 	for i, r := range refills {
 		ok[i] = true
-		cmds = append(cmds, r.setup...)
-		for range r.setup {
+		cmds = append(cmds, r.Setup...)
+		for range r.Setup {
 			owner = append(owner, i)
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
@@ -42,7 +44,7 @@ func (r *renderer) slotServers(svc *Service, backendLines []string) ([]string, e
 			continue
 		}
 		var err error
-		if lines[i], err = r.slotLine(spec, i, prev.freed(i), false); err != nil {
+		if lines[i], err = r.slotLine(spec, i, freed(prev, i), false); err != nil {
 			return nil, err
 		}
 	}
@@ -51,7 +53,7 @@ func (r *renderer) slotServers(svc *Service, backendLines []string) ([]string, e
 }
 
 func (r *renderer) slotLine(spec lineSpec, i int, b Backend, enabled bool) (string, error) {
-	spec.server, spec.backend, spec.enabled, spec.id = slotName(i), b, enabled, i+1
+	spec.server, spec.backend, spec.enabled, spec.id = stanza.SlotName(i), b, enabled, i+1
 	line, warnings, err := serverLine(spec)
 	r.res.Warnings = append(r.res.Warnings, warnings...)
 	return line, err
@@ -77,13 +79,13 @@ func uniqueBackends(in []Backend) []Backend {
 // haproxy_server_options, which a free slot does not carry: options are
 // the service's, so a server_options change reaches free slots with the
 // reload it needs anyway, and does not make later refills reload.
-func (p *slotPool) freed(i int) Backend {
-	host, port, ok := splitAddr(p.addr(i))
+func freed(p *stanza.Pool, i int) Backend {
+	host, port, ok := plan.SplitAddr(p.Addr(i))
 	if !ok {
 		return slotPlaceholder
 	}
 	b := Backend{Backend: registration.Backend{Host: host, Port: registration.NumberPort(port)}}
-	if w, ok := option(parseServerLine(p.lines[i]).args, "weight"); ok {
+	if w, ok := p.Slots[i].Option("weight"); ok {
 		if n, err := strconv.Atoi(w); err == nil {
 			b.Weight = registration.IntValue(int64(n))
 		}

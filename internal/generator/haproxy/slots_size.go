@@ -7,6 +7,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/smartstack-go/smartstack/internal/config"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 )
 
 // SlotCount is server_slots: SlotsAuto, 0 (slots off) or the number of
@@ -54,13 +55,13 @@ func (s SlotCount) String() string {
 // twice its live count, and that fits without a reload. An existing auto
 // pool keeps its size until it is exhausted: growing it as the live count
 // rises would reload on ordinary scale-ups, the very thing slots avoid.
-func (c *Config) slotSizing(prev *slotPool, live int) (least, spare int) {
+func (c *Config) slotSizing(prev *stanza.Pool, live int) (least, spare int) {
 	if c.ServerSlots != SlotsAuto {
 		n := int(c.ServerSlots)
 		return n, n
 	}
 	spare = max(autoSlotSpare, live)
-	if prev.size() > 0 {
+	if prev.Size() > 0 {
 		return 0, spare
 	}
 	return live + spare, spare

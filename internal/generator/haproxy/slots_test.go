@@ -1,6 +1,8 @@
 package haproxy
 
 import (
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	"slices"
 	"strings"
 	"testing"
@@ -14,7 +16,7 @@ import (
 )
 
 func TestAssignSlots(t *testing.T) {
-	prev := poolsIn(parseBackends(strings.Join([]string{
+	prev := poolsIn(stanza.Parse(strings.Join([]string{
 		"backend svc",
 		"\tserver slot1 10.0.0.1:80 id 1 cookie slot1",
 		"\tserver slot2 10.0.0.2:80 id 2 cookie slot2 disabled",
@@ -251,11 +253,11 @@ func TestSlotsConfigRefused(t *testing.T) {
 // autoSlotSpare) and only grow when exhausted; a fixed count is both the
 // least pool and the spare of a grown one.
 func TestSlotSizing(t *testing.T) {
-	pool := &slotPool{lines: make([]string, 12), used: make([]bool, 12)}
+	pool := &stanza.Pool{Slots: make([]stanza.Server, 12)}
 	tests := []struct {
 		name               string
 		slots              SlotCount
-		prev               *slotPool
+		prev               *stanza.Pool
 		live               int
 		wantLeast, wantSpr int
 	}{
@@ -333,13 +335,13 @@ func gaugeValue(t *testing.T, g prometheus.Gauge) float64 {
 // config line is set back; a slot being refilled, a free one, or one at a
 // host name is left alone.
 func TestSlotCorrections(t *testing.T) {
-	rb := parseBackends("backend svc\n\tserver slot1 10.0.0.1:80 weight 3\n\tserver slot2 10.0.0.2:80\n" +
+	rb := stanza.Parse("backend svc\n\tserver slot1 10.0.0.1:80 weight 3\n\tserver slot2 10.0.0.2:80\n" +
 		"\tserver slot3 10.0.0.3:80\n\tserver slot4 db.example:80\n\tserver slot5 10.0.0.5:80 disabled\n")["svc"]
 	st := func(name, addr string, port, w int) hapi.ServerState {
 		return hapi.ServerState{Backend: "svc", Name: name, Addr: addr, Port: port, UWeight: w}
 	}
-	d := &desiredProxy{backend: "svc", mech: mechSlots, rendered: rb,
-		live: []string{"slot1", "slot2", "slot3", "slot4"}, refill: map[string][]string{"slot3": {"x"}}}
+	d := &plan.Backend{Name: "svc", Mech: plan.Slots, Stanza: rb,
+		Live: []string{"slot1", "slot2", "slot3", "slot4"}, Refill: map[string][]string{"slot3": {"x"}}}
 	tests := []struct {
 		name   string
 		states []hapi.ServerState
@@ -353,7 +355,7 @@ func TestSlotCorrections(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := slotCorrections(d, tc.states); !slices.Equal(got, tc.want) {
+			if got := plan.Corrections(d, tc.states); !slices.Equal(got, tc.want) {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
 		})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 
 	"github.com/smartstack-go/smartstack/internal/generator"
 )
@@ -18,11 +19,7 @@ func (g *Generator) generate(ctx context.Context, res *Result, err error) error 
 	}
 	res.join()
 	g.ids = res.ServerIDs
-	for i, r := range res.ReloadReasons {
-		if !g.applied[res.reasonKeys[i]] {
-			g.reloads.add(reasonServerChanged, r)
-		}
-	}
+	g.reloads.addAll(plan.Unapplied(res.changes, g.applied))
 	text := StripHeader(res.Text)
 	if text != g.lastText {
 		g.logRender(res)
@@ -33,7 +30,7 @@ func (g *Generator) generate(ctx context.Context, res *Result, err error) error 
 	if g.cfg.DoWrites {
 		old, changed, err = g.writeConfig(ctx, res.Text)
 	}
-	shrunk := shrunkPools(g.slotBase(), res.backends())
+	shrunk := plan.Shrunk(g.slotBase(), res.backends())
 	first := g.last == nil
 	g.lastText, g.last, g.boot = text, res, nil
 	if !changed {
@@ -42,31 +39,12 @@ func (g *Generator) generate(ctx context.Context, res *Result, err error) error 
 		}
 		return err
 	}
-	for _, r := range reloadDiffExcept(old, res.Text, g.applied) {
-		g.reloads.add(r.kind, r.detail)
-	}
+	g.reloads.addAll(plan.Diff(StripHeader(old), StripHeader(res.Text), g.applied))
 	for _, r := range shrunk {
-		// Removed server lines are otherwise left to "disable server":
-		// a pool shrinks only for HAProxy to drop the slots.
-		g.log.Info("slot pool shrinks, the free slots after a burst go with a reload", "detail", r)
-		g.reloads.add(reasonConfigChanged, r)
+		g.log.Info("slot pool shrinks, the free slots after a burst go with a reload", "detail", r.Detail)
 	}
+	g.reloads.addAll(shrunk)
 	return err
-}
-
-// shrunkPools describes each slot pool of cur that is smaller than in prev.
-func shrunkPools(prev, cur map[string]*renderedBackend) []string {
-	var out []string
-	for _, name := range sortedKeys(cur) {
-		if prev[name] == nil {
-			continue
-		}
-		was, now := prev[name].pool(), cur[name].pool()
-		if now != nil && now.size() < was.size() {
-			out = append(out, fmt.Sprintf("slot pool of backend %s shrank from %d to %d slots", name, was.size(), now.size()))
-		}
-	}
-	return out
 }
 
 // logRender logs what the generation dropped or warned about, once per
