@@ -88,6 +88,9 @@ type Result struct {
 	// stanzas are the services' backend stanzas, by backend name: the
 	// structured form of their text, which the runtime plan reads.
 	stanzas map[string]*stanza.Backend
+	// sections are the text (header line aside) as the reload diff reads
+	// it, built as it is rendered.
+	sections plan.Config
 	// lines are the text's, until join.
 	lines []string
 	// Sources are the config keys of the user-supplied lines written,
@@ -141,6 +144,10 @@ func render(in Input) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("render haproxy config: %w", err)
 	}
+	var sections plan.Builder
+	sections.Add(StripHeader(lines[0]))
+	sections.Add(lines[1:]...)
+	r.res.sections = sections.Config()
 	shared, err := r.sharedFrontend()
 	if err != nil {
 		return nil, fmt.Errorf("render haproxy config: %w", err)
@@ -163,6 +170,9 @@ func render(in Input) (*Result, error) {
 	}
 	// The empty last line ends the text with a newline; joining and then
 	// adding "\n" copied the whole config (megabytes at scale) once more.
+	sections.Add(shared...)
+	sections.Add("")
+	r.res.sections = append(r.res.sections, sections.Config()...)
 	r.res.lines = append(append(lines, shared...), "")
 	return r.res, nil
 }

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
 	"github.com/smartstack-go/smartstack/pkg/registration"
@@ -34,8 +35,10 @@ type memoEntry struct {
 	warnings []string
 	// translated are the service's Result.Translated messages.
 	translated []string
-	// backend is the structured form of the service's backend stanza.
-	backend *stanza.Backend
+	// backend is the structured form of the service's backend stanza,
+	// sections its lines as the reload diff reads them.
+	backend  *stanza.Backend
+	sections plan.Config
 }
 
 // memoKey is everything a non-slot service's stanzas depend on besides
@@ -80,6 +83,7 @@ func (r *renderer) cachedService(svc *Service) ([]string, error) {
 	if m == nil || svc.source == (memoSource{}) || len(svc.Cached) > 0 {
 		lines, b, err := r.service(svc)
 		r.res.stanzas[name] = b
+		r.res.sections = append(r.res.sections, sectionsOf(lines)...)
 		return lines, err
 	}
 	m.seen[svc.Name] = true
@@ -94,22 +98,31 @@ func (r *renderer) cachedService(svc *Service) ([]string, error) {
 		}
 		r.res.unchanged[svc.Name] = true
 		r.res.stanzas[name] = e.backend
+		r.res.sections = append(r.res.sections, e.sections...)
 		return e.lines, nil
 	}
 	delete(m.entries, svc.Name)
 	d, w, tw := len(r.res.Dropped), len(r.res.Warnings), len(r.res.Translated)
 	lines, b, err := r.service(svc)
 	r.res.stanzas[name] = b
+	sections := sectionsOf(lines)
+	r.res.sections = append(r.res.sections, sections...)
 	if err != nil || r.slotted {
 		return lines, err
 	}
 	e := &memoEntry{
-		key: key, ids: r.res.ServerIDs[svc.Name], lines: lines, backend: b,
+		key: key, ids: r.res.ServerIDs[svc.Name], lines: lines, backend: b, sections: sections,
 		dropped: slices.Clone(r.res.Dropped[d:]), warnings: slices.Clone(r.res.Warnings[w:]),
 		translated: slices.Clone(r.res.Translated[tw:]),
 	}
 	m.entries[svc.Name] = e
 	return lines, nil
+}
+
+func sectionsOf(lines []string) plan.Config {
+	var b plan.Builder
+	b.Add(lines...)
+	return b.Config()
 }
 
 // sameIDs is maps.Equal, at once when both are the same map: the ids a

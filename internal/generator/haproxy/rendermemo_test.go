@@ -2,6 +2,7 @@ package haproxy
 
 import (
 	"fmt"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	"maps"
 	"reflect"
@@ -53,6 +54,11 @@ func sameBackends(t *testing.T, step string, res *Result) {
 	}
 	if got, want := res.backends(), stanza.Parse(StripHeader(res.Text)); !maps.EqualFunc(got, want, same) {
 		t.Fatalf("%s: backends rendered differ from the text's:\n%+v\nwant\n%+v", step, got, want)
+	}
+	// The reload diff's sections, built as rendered, read as the text does.
+	split := plan.Split(StripHeader(res.Text))
+	if r := append(plan.Diff(split, res.sections, nil), plan.Diff(res.sections, split, nil)...); len(r) > 0 {
+		t.Fatalf("%s: rendered sections differ from the text's: %v", step, r)
 	}
 }
 

@@ -31,20 +31,32 @@ func (g *Generator) generate(ctx context.Context, res *Result, err error) error 
 		old, changed, err = g.writeConfig(ctx, res.Text)
 	}
 	shrunk := plan.Shrunk(g.slotBase(), res.backends())
-	first := g.last == nil
+	prev, prevText := g.last, g.lastText
 	g.lastText, g.last, g.boot = text, res, nil
 	if !changed {
-		if first && g.cfg.DoWrites && err == nil {
-			g.skipInitialReload(ctx, text)
+		if prev == nil && g.cfg.DoWrites && err == nil {
+			g.skipInitialReload(ctx, res.sections)
 		}
 		return err
 	}
-	g.reloads.addAll(plan.Diff(StripHeader(old), StripHeader(res.Text), g.applied))
+	g.reloads.addAll(plan.Diff(diffBase(old, prev, prevText), res.sections, g.applied))
 	for _, r := range shrunk {
 		g.log.Info("slot pool shrinks, the free slots after a burst go with a reload", "detail", r.Detail)
 	}
 	g.reloads.addAll(shrunk)
 	return err
+}
+
+// diffBase is the reload diff's reading of old: those of prev (the
+// previous generation, whose text is prevText), built as it was rendered,
+// when old is its text (the common case); else old is a file synapse did
+// not write, or whose install failed, read afresh.
+func diffBase(old string, prev *Result, prevText string) plan.Config {
+	old = StripHeader(old)
+	if prev != nil && old == prevText {
+		return prev.sections
+	}
+	return plan.Split(old)
 }
 
 // logRender logs what the generation dropped or warned about, once per

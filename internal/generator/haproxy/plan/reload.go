@@ -10,71 +10,51 @@ import (
 // maxDiffReasons bounds the server lines named in one diff.
 const maxDiffReasons = 5
 
-// Diff lists what changed from old to cur (whole configs, header line
-// stripped) that the stats socket cannot apply and applied does not
-// cover. The socket applies a server leaving (disable) and a server's
-// "disabled" flag flipping (enable/disable), and keeps doing so for a
-// server moving within its backend (the shuffle); anything else needs
-// HAProxy to read the new file. This replaces the original's comparison
-// of each service's map with the state-file copy, which forced a reload
-// on every update without a state file (docs/compatibility.md).
-func Diff(old, cur string, applied Applied) []Reason {
-	oldRest, oldServers := splitServers(old)
-	curRest, curServers := splitServers(cur)
+// Diff lists what changed from old to cur that the stats socket cannot
+// apply and applied does not cover. The socket applies a server leaving
+// (disable) and a server's "disabled" flag flipping (enable/disable), and
+// keeps doing so for a server moving within its backend (the shuffle);
+// anything else needs HAProxy to read the new file. This replaces the
+// original's comparison of each service's map with the state-file copy,
+// which forced a reload on every update without a state file
+// (docs/compatibility.md).
+func Diff(old, cur Config, applied Applied) []Reason {
 	var out []Reason
-	if oldRest != curRest {
+	if !sameRest(old, cur) {
 		out = append(out, Reason{ConfigChanged, "lines other than server lines changed"})
 	}
-	// Keyed by the entry itself: a key string per server line was 50,000
-	// concatenations per update at scale.
-	known := make(map[serverEntry]bool, len(oldServers))
-	for _, s := range oldServers {
-		known[s] = true
+	byTitle := make(map[string][]*Section, len(old))
+	shared := make(map[*Section]bool, len(old))
+	for _, s := range old {
+		byTitle[s.Title] = append(byTitle[s.Title], s)
+		shared[s] = true
 	}
 	added := 0
-	for _, s := range curServers {
-		if known[s] || s.applied(applied) {
-			continue
+	for _, s := range cur {
+		if shared[s] {
+			continue // the same stanzas as before: every line is known
 		}
-		if added++; added <= maxDiffReasons {
-			out = append(out, Reason{NewServer,
-				fmt.Sprintf("server line added or changed in %s: %s", s.section, serverField(s.line))})
+		backend, isBackend := strings.CutPrefix(s.Title, "backend ")
+		for _, spec := range s.Servers {
+			if known(byTitle[s.Title], spec) || isBackend && applied.Runs(Ref{backend, serverField(spec)}, spec) {
+				continue
+			}
+			if added++; added <= maxDiffReasons {
+				out = append(out, Reason{NewServer,
+					fmt.Sprintf("server line added or changed in %s: %s", s.Title, serverField(spec))})
+			}
 		}
 	}
 	return out
 }
 
-// serverEntry is one "\tserver ..." line with its section title and
-// without its " disabled" flag.
-type serverEntry struct {
-	section, line string
-}
-
-func (s serverEntry) applied(a Applied) bool {
-	backend, ok := strings.CutPrefix(s.section, "backend ")
-	if !ok || len(a) == 0 {
-		return false
-	}
-	return a.Runs(Ref{backend, serverField(s.line)}, strings.TrimPrefix(s.line, "\t"))
-}
-
-// splitServers separates the server lines from the rest of a config.
-func splitServers(text string) (rest string, servers []serverEntry) {
-	var b strings.Builder
-	servers = make([]serverEntry, 0, strings.Count(text, "\n\tserver "))
-	section := ""
-	for line := range strings.SplitSeq(text, "\n") {
-		switch {
-		case strings.HasPrefix(line, "\tserver "):
-			servers = append(servers, serverEntry{section, strings.TrimSuffix(line, " disabled")})
-			continue
-		case line != "" && line[0] != '\t' && line[0] != ' ':
-			section = line
+func known(sections []*Section, spec string) bool {
+	for _, s := range sections {
+		if s.has(spec) {
+			return true
 		}
-		b.WriteString(line)
-		b.WriteByte('\n')
 	}
-	return b.String(), servers
+	return false
 }
 
 // serverField is the server name of a server line.

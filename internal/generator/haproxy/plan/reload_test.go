@@ -29,7 +29,7 @@ func TestDiff(t *testing.T) {
 	}
 	for _, c := range cases {
 		var got []Kind
-		for _, r := range Diff(strip(base), strip(c.cur), nil) {
+		for _, r := range Diff(Split(strip(base)), Split(strip(c.cur)), nil) {
 			got = append(got, r.Kind)
 		}
 		if !slices.Equal(got, c.want) {
@@ -55,7 +55,7 @@ func TestDiffApplied(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := kindsOf(Diff(old, cur, tt.applied)); !slices.Equal(got, tt.want) {
+			if got := kindsOf(Diff(Split(old), Split(cur), tt.applied)); !slices.Equal(got, tt.want) {
 				t.Errorf("reasons %v, want %v", got, tt.want)
 			}
 		})
