@@ -5,35 +5,36 @@
 // running HAProxy in line with it: over the runtime API where it can, by
 // a rate-limited reload where it cannot.
 //
-// One Update, in order (Generator.Update, generator.go):
+// One Update (generator.go), in order:
 //
-//	services ──inputs──▶ []Service            inputs.go, intake.go
-//	         ──render──▶ Result               render.go, backend.go, server.go, slots_render.go
-//	                      text + stanza.Backend per backend (the structured form;
-//	                      the text is never read back, the file on disk at start is)
-//	per socket:
-//	  stat record ─┐                          statcache.go: "show stat", kept current
-//	  stanzas ─────┼─▶ plan.Chooser.Choose    reload, dynamic (add/del server) or slots
-//	  wanted ──────┘   plan.ForVersion         HAProxy < 2.4: dynamic → reload
-//	                   plan.Socket ──▶ plan.Plan
-//	                      Commands   enable/disable server
-//	                      Runtime    add server, set server weight
-//	                      Refills    slot setup, then "state ready"
-//	                      Removals   drain, then del server
-//	                      Reasons    what only a reload can do
-//	  apply: socket.go, runtime.go, slots_apply.go, drain.go send the plan,
-//	         record what HAProxy took in plan.Applied, and turn refusals into
-//	         reload reasons
-//	write: update.go installs the text; plan.Diff (lines the socket did not
-//	       apply), plan.Unapplied and plan.Shrunk add the rest of the reasons
-//	reload: reload.go runs reload_command, rate limited, when reasons are pending
-//	state:  state.go, state_format.go keep the state file (state_file_path)
+//	services ─ inputs.go, intake.go ─▶ []Service
+//	         ─ render.go (backend.go, server.go, slots_render.go, ...) ─▶ Result:
+//	             the text, a stanza.Backend per backend and the plan.Config
+//	             sections, built as the text is written (never parsed back)
+//	wants.go     plan.Wants: the managed backends; plan.Chooser picks reload,
+//	             dynamic or slots for each
+//	apply.go     per socket, against its "show stat" record (statcache.go):
+//	               plan.ForVersion   HAProxy < 2.4: dynamic → reload
+//	               plan.Socket  ─▶  plan.Plan
+//	                 Commands  enable/disable server      ─ apply.Send
+//	                 Runtime   add server, set weight     ─ apply.Runtime
+//	                 Refills   slot setup, state ready    ─ apply.Fill
+//	                 Removals  drain, del server          ─ drain.go
+//	                 Reasons   what only a reload can do
+//	             what HAProxy took goes to plan.Applied; each refusal is a
+//	             reload reason (socket.go: took)
+//	update.go    write the file; plan.Diff (lines not applied at run time),
+//	             plan.Unapplied and plan.Shrunk add the write's reasons
+//	reload.go    reload_command when reasons are pending, rate limited
+//	state.go     the state file (state_file_path)
 //
-// Tick (generator.go) retries a pending reload, finishes drains, keeps free
-// agent slots in maintenance (slots_sweep.go) and re-reads "show stat"
-// before it goes stale (statresync.go).
+// Tick (generator.go) retries a pending reload, finishes drains, keeps
+// free agent slots in maintenance (slots_sweep.go), and every few seconds
+// runs the same wants and apply for the last generation against a fresh
+// "show stat" (statresync.go), so updates find a current record.
 //
-// The answer to "does this server change go over the socket or need a
-// reload?" is in package plan alone; package stanza is the server and
-// backend types shared from render to command.
+// "Does this server change go over the socket or need a reload?" is
+// answered in package plan alone; package apply sends its answer; package
+// stanza is the server and backend types from render to command. The only
+// config text read is the haproxy.cfg on disk (stanza.Parse, plan.Split).
 package haproxy

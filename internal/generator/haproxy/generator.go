@@ -231,7 +231,11 @@ func (g *Generator) Update(ctx context.Context, services []generator.Service) er
 	}
 	g.applied = plan.Applied{}
 	if g.cfg.DoSocket {
-		g.reconcileSockets(ctx, in, res, g.clients)
+		var unchanged map[string]bool
+		if res != nil {
+			unchanged = res.unchanged
+		}
+		g.apply(ctx, g.wants(in, res, g.lastBackends(), g.slotBase()), unchanged, g.clients)
 		if renderErr != nil {
 			// The memo kept the services rendered before the failure, whose
 			// plan (no config, so no dynamic servers) was not the one their
