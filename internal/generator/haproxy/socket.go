@@ -30,7 +30,9 @@ func (g *Generator) sendCommands(ctx context.Context, c *hapi.Client, cmds []str
 // new config can then bring HAProxy in line) and drops the socket's
 // record, since the command's effect is unknown.
 func (g *Generator) took(c *hapi.Client, r apply.Report) bool {
-	g.m.socketCommands.WithLabelValues("ok").Add(float64(r.OK))
+	if r.OK > 0 {
+		g.m.socketCommands.WithLabelValues("ok").Add(float64(r.OK))
+	}
 	for _, res := range r.Refused {
 		g.m.socketCommands.WithLabelValues("error").Inc()
 		g.log.Warn("haproxy refused a command", "path", c.Path(), "err", res.Err)

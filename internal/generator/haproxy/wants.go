@@ -44,10 +44,7 @@ func (g *Generator) wants(in []Service, res *Result, prev, slotBase map[string]*
 	if !g.chooser.Off {
 		g.observeSlots(cur)
 	}
-	why := g.chooser.Choose(want, cur, prev, slotBase)
-	for _, name := range sortedKeys(why) {
-		g.logMechanism(name, why[name])
-	}
+	g.chooser.Choose(want, cur, prev, slotBase, g.logMechanism)
 	return want
 }
 

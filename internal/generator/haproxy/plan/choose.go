@@ -22,21 +22,23 @@ const SlotsChoice = "slots"
 // slots for a slot pool, dynamic when Refusal finds nothing, else the
 // reload path. old is the previous generation, slotBase what slot refills
 // are planned against (the previous generation, else the file at start).
-// It returns each choice ("" dynamic, SlotsChoice, else the refusal), for
-// the caller to log.
-func (c *Chooser) Choose(want Wants, cur, old, slotBase map[string]*stanza.Backend) map[string]string {
+// It tells note, when not nil, each choice in backend order ("" dynamic,
+// SlotsChoice, else the refusal), for the caller to log.
+func (c *Chooser) Choose(want Wants, cur, old, slotBase map[string]*stanza.Backend, note func(backend, why string)) {
 	if c.Off || cur == nil {
-		return nil
+		return
+	}
+	if note == nil {
+		note = func(string, string) {}
 	}
 	seen := make(map[*stanza.Backend]string, len(want))
-	why := map[string]string{}
 	for _, name := range want.Names() {
 		d, rb := want[name], cur[name]
 		if d.Disabled || rb == nil {
 			continue
 		}
 		if rb.Pool() != nil {
-			why[name] = SlotsChoice
+			note(name, SlotsChoice)
 			d.useSlots(rb, slotBase[name])
 			continue
 		}
@@ -44,11 +46,11 @@ func (c *Chooser) Choose(want Wants, cur, old, slotBase map[string]*stanza.Backe
 		if !ok {
 			r = Refusal(rb, c.Defaults)
 		}
-		seen[rb], why[name] = r, r
+		seen[rb] = r
+		note(name, r)
 		if r == "" {
 			d.Mech, d.Stanza, d.Old = Dynamic, rb, old[name]
 		}
 	}
 	c.refusals = seen
-	return why
 }

@@ -23,12 +23,11 @@ func Diff(old, cur Config, applied Applied) []Reason {
 	if !sameRest(old, cur) {
 		out = append(out, Reason{ConfigChanged, "lines other than server lines changed"})
 	}
-	byTitle := make(map[string][]*Section, len(old))
 	shared := make(map[*Section]bool, len(old))
 	for _, s := range old {
-		byTitle[s.Title] = append(byTitle[s.Title], s)
 		shared[s] = true
 	}
+	byTitle := titled(old, cur, shared)
 	added := 0
 	for _, s := range cur {
 		if shared[s] {
@@ -43,6 +42,26 @@ func Diff(old, cur Config, applied Applied) []Reason {
 				out = append(out, Reason{NewServer,
 					fmt.Sprintf("server line added or changed in %s: %s", s.Title, serverField(spec))})
 			}
+		}
+	}
+	return out
+}
+
+// titled maps the titles of cur's new sections with server lines to the
+// sections of old with the same title: a lone change looks up one or two.
+func titled(old, cur Config, shared map[*Section]bool) map[string][]*Section {
+	out := map[string][]*Section{}
+	for _, s := range cur {
+		if !shared[s] && len(s.Servers) > 0 {
+			out[s.Title] = nil
+		}
+	}
+	if len(out) == 0 {
+		return out
+	}
+	for _, s := range old {
+		if l, ok := out[s.Title]; ok {
+			out[s.Title] = append(l, s)
 		}
 	}
 	return out

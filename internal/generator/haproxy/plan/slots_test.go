@@ -28,7 +28,7 @@ func TestSocketSlots(t *testing.T) {
 	rows := []hapi.StatRow{row("svc", "", "UP"), row("svc", "slot1", "UP"), row("svc", "slot2", "MAINT"),
 		row("svc", "slot3", "UP"), row("svc", "slot4", "UP")}
 	w := Wants{"svc": {Service: "svc", Name: "svc", Mech: Reload, Live: []string{"a", "b", "c"}}}
-	(&Chooser{}).Choose(w, map[string]*stanza.Backend{"svc": cur}, nil, map[string]*stanza.Backend{"svc": old})
+	(&Chooser{}).Choose(w, map[string]*stanza.Backend{"svc": cur}, nil, map[string]*stanza.Backend{"svc": old}, nil)
 	d := w["svc"]
 	if d.Mech != Slots || !slices.Equal(d.Live, []string{"slot1", "slot2"}) {
 		t.Fatalf("mechanism %s, live %q; want slots, slot1 and slot2 (slot3 waits for the reload)", d.Mech, d.Live)
@@ -54,7 +54,7 @@ func TestSlotHostNameNotRefilled(t *testing.T) {
 	old := backend("server slot1 10.0.0.1:80 id 1 disabled")
 	cur := backend("server slot1 db.example:80 id 1")
 	w := Wants{"svc": {Service: "svc", Name: "svc", Live: []string{"db.example:80"}}}
-	(&Chooser{}).Choose(w, map[string]*stanza.Backend{"svc": cur}, nil, map[string]*stanza.Backend{"svc": old})
+	(&Chooser{}).Choose(w, map[string]*stanza.Backend{"svc": cur}, nil, map[string]*stanza.Backend{"svc": old}, nil)
 	if len(w["svc"].Refill) != 0 || len(w["svc"].Live) != 0 {
 		t.Errorf("refill %v, live %q; want the slot left to the reload", w["svc"].Refill, w["svc"].Live)
 	}
