@@ -1,14 +1,14 @@
 // Package haproxy is synapse's HAProxy generator. It renders haproxy.cfg
-// (the same bytes the Ruby original writes, plus the fixes listed in
-// docs/compatibility.md: a final newline, HAProxy 2.x directives, a
-// deterministic shuffle, a template error instead of a crash) and keeps a
-// running HAProxy in line with it: over the runtime API where it can, by
-// a rate-limited reload where it cannot.
+// (package render: the same bytes the Ruby original writes, plus the
+// fixes listed in docs/compatibility.md: a final newline, HAProxy 2.x
+// directives, a deterministic shuffle, a template error instead of a
+// crash) and keeps a running HAProxy in line with it: over the runtime API
+// where it can, by a rate-limited reload where it cannot.
 //
 // One Update (generator.go), in order:
 //
 //	services ─ inputs.go, intake.go ─▶ []Service
-//	         ─ render.go (backend.go, server.go, slots_render.go, ...) ─▶ Result:
+//	         ─ render.Generate ─▶ render.Result:
 //	             the text, a stanza.Backend per backend and the plan.Config
 //	             sections, built as the text is written (never parsed back)
 //	wants.go     plan.Wants: the managed backends; plan.Chooser picks reload,
@@ -35,6 +35,8 @@
 //
 // "Does this server change go over the socket or need a reload?" is
 // answered in package plan alone; package apply sends its answer; package
-// stanza is the server and backend types from render to command. The only
+// render writes the config; package stanza is the server and backend
+// types from render to command. render_api.go keeps the config types and
+// Render under this package's name for its callers. The only
 // config text read is the haproxy.cfg on disk (stanza.Parse, plan.Split).
 package haproxy

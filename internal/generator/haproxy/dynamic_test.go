@@ -2,12 +2,12 @@ package haproxy
 
 import (
 	"context"
-	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/smartstack-go/smartstack/internal/generator"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 

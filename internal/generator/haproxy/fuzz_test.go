@@ -1,11 +1,12 @@
 package haproxy
 
 import (
-	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
-	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	"strings"
 	"testing"
 
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/render"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
 	"github.com/smartstack-go/smartstack/pkg/haproxy/serveropt"
 	"github.com/smartstack-go/smartstack/pkg/registration"
@@ -92,7 +93,7 @@ func checkServerLine(t *testing.T, b registration.Backend, line string) {
 	if !ok {
 		return
 	}
-	expanded, err := expand(hso, templateVars{host: b.Host, port: b.Port.String(), name: name})
+	expanded, err := render.Expand(hso, b.Host, b.Port.String(), name)
 	if err != nil {
 		t.Fatalf("options %q kept but do not expand: %v", hso, err)
 	}

@@ -3,7 +3,6 @@ package haproxy
 import (
 	"context"
 	"errors"
-	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 	"log/slog"
 	"math/rand/v2"
 	"strings"
@@ -15,6 +14,8 @@ import (
 	"github.com/smartstack-go/smartstack/internal/atomicfile"
 	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/generator"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/render"
 	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
 )
 
@@ -50,7 +51,7 @@ type Generator struct {
 	// reloadCheck bounds confirmReload's wait (reloadCheckTimeout).
 	reloadCheck time.Duration
 	state       *stateFile // nil without state_file_path
-	memo        *renderMemo
+	memo        *render.Memo
 	inputCache  map[string]inputEntry // inputs.go
 	optWarn     optionsWarner         // intake.go
 	lastIn      []Service             // the last update's, for resyncStats
@@ -78,7 +79,7 @@ func New(cfg *Config, opts generator.Options, extra ...Option) (*Generator, erro
 	g := &Generator{
 		cfg: cfg, log: opts.Logger, now: time.Now, rand: rand.Float64,
 		socketDown: map[string]time.Time{}, ids: ServerIDs{}, runtime: newRuntime(),
-		memo: newRenderMemo(), files: fileOptions(opts.FileMode),
+		memo: render.NewMemo(), files: fileOptions(opts.FileMode),
 		target: target{warned: map[string]bool{}}, reloadCheck: reloadCheckTimeout,
 	}
 	if g.log == nil {
@@ -224,7 +225,7 @@ func (g *Generator) Update(ctx context.Context, services []generator.Service) er
 		return err
 	}
 	g.resolveTarget(ctx)
-	res, renderErr := render(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now(), slots: g.slotPools(), memo: g.memo, Target: g.target.version})
+	res, renderErr := render.Generate(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now(), Slots: g.slotPools(), Memo: g.memo, Target: g.target.version})
 	if renderErr == nil {
 		g.lastIn = in // with g.last, which generate sets
 		g.logTranslations(res)
@@ -233,7 +234,7 @@ func (g *Generator) Update(ctx context.Context, services []generator.Service) er
 	if g.cfg.DoSocket {
 		var unchanged map[string]bool
 		if res != nil {
-			unchanged = res.unchanged
+			unchanged = res.Unchanged
 		}
 		g.apply(ctx, g.wants(in, res, g.lastBackends(), g.slotBase()), unchanged, g.clients)
 		if renderErr != nil {
@@ -264,4 +265,9 @@ func (g *Generator) Tick(ctx context.Context) error {
 	g.sweepAgentSlots(ctx)
 	g.resyncStats(ctx)
 	return g.flushState()
+}
+
+func mappingValue(n *yaml.Node, key string) (*yaml.Node, bool) {
+	v := config.Lookup(n, key)
+	return v, v != nil
 }

@@ -4,8 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 	"strings"
+
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 )
 
 // InSync reports (nil) whether HAProxy runs the config of the last Update:

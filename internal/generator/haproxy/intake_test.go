@@ -2,14 +2,15 @@ package haproxy
 
 import (
 	"errors"
-	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
-	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/render"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	"github.com/smartstack-go/smartstack/pkg/haproxy/serveropt"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
@@ -39,16 +40,16 @@ func TestCheckOptions(t *testing.T) {
 				}
 				return
 			}
-			err := checkOptions(withOptions(backend("i-1", "10.0.0.1", 80), tt.opts).Backend)
+			err := render.CheckOptions(withOptions(backend("i-1", "10.0.0.1", 80), tt.opts).Backend)
 			if tt.keyword == "" {
 				if err != nil {
-					t.Errorf("checkOptions = %v, want nil", err)
+					t.Errorf("CheckOptions = %v, want nil", err)
 				}
 				return
 			}
 			var se *serveropt.Error
 			if !errors.As(err, &se) {
-				t.Fatalf("checkOptions = %v, want a serveropt.Error", err)
+				t.Fatalf("CheckOptions = %v, want a serveropt.Error", err)
 			}
 			if !strings.Contains(err.Error(), strings.TrimSuffix(tt.keyword, ";")) {
 				t.Errorf("error %q does not name %q", err, tt.keyword)

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	"testing"
 	"time"
 
 	"github.com/smartstack-go/smartstack/internal/generator"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 	"github.com/smartstack-go/smartstack/test/testutil"
 )

@@ -1,6 +1,9 @@
 package haproxy
 
-import "github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
+import (
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/render"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
+)
 
 // loadSlots reads the live config file, so a restart keeps each server
 // in the slot (and cookie) HAProxy runs it in.
@@ -22,7 +25,7 @@ func (g *Generator) lastBackends() map[string]*stanza.Backend {
 	if g.last == nil {
 		return nil
 	}
-	return g.last.backends()
+	return g.last.Backends()
 }
 
 // slotBase is the previous generation's backends, else those of the file
@@ -34,12 +37,12 @@ func (g *Generator) slotBase() map[string]*stanza.Backend {
 	if g.last == nil {
 		return g.boot
 	}
-	return g.last.backends()
+	return g.last.Backends()
 }
 
 // slotPools are the pools the next generation starts from.
 func (g *Generator) slotPools() map[string]*stanza.Pool {
-	return poolsIn(g.slotBase())
+	return render.PoolsIn(g.slotBase())
 }
 
 // observeSlots sets the pool gauges from a generation's backends. The

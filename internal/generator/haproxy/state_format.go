@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/render"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
@@ -114,7 +115,7 @@ func decodeServer(key string, v registration.Value) (*cachedServer, error) {
 	if err := b.Validate(); err != nil {
 		return nil, err
 	}
-	if err := checkOptions(b); err != nil {
+	if err := render.CheckOptions(b); err != nil {
 		return nil, err
 	}
 	if id, ok := member(v, "id").AsInt(); ok {

@@ -50,7 +50,7 @@ func (g *Generator) resyncStats(ctx context.Context) {
 		// whole: nothing to change but what HAProxy no longer runs as that
 		// generation asks. The same plan and apply as an update's, without
 		// its render, write or reload.
-		cur := g.last.backends()
+		cur := g.last.Backends()
 		g.apply(ctx, g.wants(g.lastIn, g.last, cur, cur), nil, stale)
 	}
 }

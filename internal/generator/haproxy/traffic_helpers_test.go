@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	"io"
 	"net"
 	"net/http"
@@ -16,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 

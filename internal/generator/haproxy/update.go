@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 
 	"github.com/smartstack-go/smartstack/internal/generator"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 )
 
 // generate renders the config and, with do_writes, installs it. What
@@ -17,9 +17,9 @@ func (g *Generator) generate(ctx context.Context, res *Result, err error) error 
 		g.log.Error("haproxy config not generated, keeping the current one", "err", err)
 		return fmt.Errorf("haproxy generator: %w", err)
 	}
-	res.join()
+	res.Join()
 	g.ids = res.ServerIDs
-	g.reloads.addAll(plan.Unapplied(res.changes, g.applied))
+	g.reloads.addAll(plan.Unapplied(res.Changes, g.applied))
 	text := StripHeader(res.Text)
 	if text != g.lastText {
 		g.logRender(res)
@@ -30,16 +30,16 @@ func (g *Generator) generate(ctx context.Context, res *Result, err error) error 
 	if g.cfg.DoWrites {
 		old, changed, err = g.writeConfig(ctx, res.Text)
 	}
-	shrunk := plan.Shrunk(g.slotBase(), res.backends())
+	shrunk := plan.Shrunk(g.slotBase(), res.Backends())
 	prev, prevText := g.last, g.lastText
 	g.lastText, g.last, g.boot = text, res, nil
 	if !changed {
 		if prev == nil && g.cfg.DoWrites && err == nil {
-			g.skipInitialReload(ctx, res.sections)
+			g.skipInitialReload(ctx, res.Layout)
 		}
 		return err
 	}
-	g.reloads.addAll(plan.Diff(diffBase(old, prev, prevText), res.sections, g.applied))
+	g.reloads.addAll(plan.Diff(diffBase(old, prev, prevText), res.Layout, g.applied))
 	for _, r := range shrunk {
 		g.log.Info("slot pool shrinks, the free slots after a burst go with a reload", "detail", r.Detail)
 	}
@@ -54,7 +54,7 @@ func (g *Generator) generate(ctx context.Context, res *Result, err error) error 
 func diffBase(old string, prev *Result, prevText string) plan.Config {
 	old = StripHeader(old)
 	if prev != nil && old == prevText {
-		return prev.sections
+		return prev.Layout
 	}
 	return plan.Split(old)
 }

@@ -17,8 +17,8 @@ func desiredProxies(in []Service) plan.Wants {
 		if svc.Config == nil {
 			continue
 		}
-		name := svc.Config.backendName(svc.Name)
-		d := &plan.Backend{Service: svc.Name, Name: name, Disabled: svc.Config.Disabled, Mech: plan.Reload, Live: svc.names}
+		name := svc.Config.BackendFor(svc.Name)
+		d := &plan.Backend{Service: svc.Name, Name: name, Disabled: svc.Config.Disabled, Mech: plan.Reload, Live: svc.Names}
 		if d.Live == nil {
 			for _, b := range svc.Backends {
 				d.Live = append(d.Live, ServerName(b.Backend))
@@ -39,7 +39,7 @@ func (g *Generator) wants(in []Service, res *Result, prev, slotBase map[string]*
 	if res == nil {
 		return want
 	}
-	cur := res.backends()
+	cur := res.Backends()
 	g.chooser.Defaults, g.chooser.Off = g.cfg.Defaults, g.cfg.DynamicServers == DynamicOff
 	if !g.chooser.Off {
 		g.observeSlots(cur)

@@ -1,10 +1,11 @@
 package plan
 
 import (
-	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 )
 
 func strip(text string) string {

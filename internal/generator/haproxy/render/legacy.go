@@ -1,4 +1,4 @@
-package haproxy
+package render
 
 import (
 	"github.com/smartstack-go/smartstack/internal/config"

@@ -1,11 +1,11 @@
-package haproxy
+package render
 
 import (
 	"fmt"
-	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 	"math/rand/v2"
 	"slices"
 
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
@@ -52,7 +52,7 @@ func (r *renderer) mergeServers(svc *Service) []server {
 // compareCached notes what needs a reload: the stats socket cannot change
 // a server's options or weight.
 func (r *renderer) compareCached(svc *Service, name string, old, cur registration.Backend) {
-	service, ref := svc.Name, plan.Ref{Backend: svc.Config.backendName(svc.Name), Server: name}
+	service, ref := svc.Name, plan.Ref{Backend: svc.Config.BackendFor(svc.Name), Server: name}
 	if !orEmpty(old.HAProxyServerOptions).Equal(orEmpty(cur.HAProxyServerOptions)) {
 		r.res.addReason(ref, fmt.Sprintf("haproxy_server_options changed for %s/%s", service, name))
 	}

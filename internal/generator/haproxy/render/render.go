@@ -1,9 +1,10 @@
-package haproxy
+package render
 
 import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,10 +33,10 @@ type Service struct {
 	// through the stats socket without a reload.
 	Cached []Backend
 	// source identifies Backends for the render memo (rendermemo.go).
-	source memoSource
+	Source MemoSource
 	// names are ServerName of each of Backends when known (inputs.go);
 	// Backends and names are shared between updates, never modified.
-	names []string
+	Names []string
 }
 
 // Input is everything a generation depends on. Render reads nothing else:
@@ -51,10 +52,10 @@ type Input struct {
 	Time time.Time
 	// slots are the slot pools of the previous generation by backend name
 	// (see slots.go); nil starts every pool afresh.
-	slots map[string]*stanza.Pool
+	Slots map[string]*stanza.Pool
 	// memo, when set, holds the previous generation's stanzas per service
 	// (rendermemo.go); it changes what is computed, never the result.
-	memo *renderMemo
+	Memo *Memo
 	// Target is the HAProxy the config is for: from 2.0 on, user lines in
 	// HAProxy 1.x syntax are translated (legacy.go). Zero writes them as
 	// they are.
@@ -69,18 +70,18 @@ type Input struct {
 // haproxy_server_options template error (the original crashes there),
 // naming the service and the option.
 func Render(in Input) (*Result, error) {
-	res, err := render(in)
+	res, err := Generate(in)
 	if err != nil {
 		return nil, err
 	}
-	res.join()
+	res.Join()
 	return res, nil
 }
 
-// render is Render without joining the text, which the generator leaves
-// for after the runtime commands: at 50,000 servers it copies megabytes,
+// Generate is Render without joining the text (Result.Join), which the
+// generator leaves for after the runtime commands: at 50,000 servers it copies megabytes,
 // and the runtime plan reads the stanzas, not the text.
-func render(in Input) (*Result, error) {
+func Generate(in Input) (*Result, error) {
 	if in.Config == nil {
 		return nil, errors.New("render haproxy config: no haproxy section")
 	}
@@ -93,7 +94,7 @@ func render(in Input) (*Result, error) {
 	if in.TrackSources {
 		r.res.Sources = newSources()
 	}
-	defer in.memo.prune()
+	defer in.Memo.prune()
 	lines, err := r.base()
 	if err != nil {
 		return nil, fmt.Errorf("render haproxy config: %w", err)
@@ -101,7 +102,7 @@ func render(in Input) (*Result, error) {
 	var sections plan.Builder
 	sections.Add(StripHeader(lines[0]))
 	sections.Add(lines[1:]...)
-	r.res.sections = sections.Config()
+	r.res.Layout = sections.Config()
 	shared, err := r.sharedFrontend()
 	if err != nil {
 		return nil, fmt.Errorf("render haproxy config: %w", err)
@@ -126,7 +127,7 @@ func render(in Input) (*Result, error) {
 	// adding "\n" copied the whole config (megabytes at scale) once more.
 	sections.Add(shared...)
 	sections.Add("")
-	r.res.sections = append(r.res.sections, sections.Config()...)
+	r.res.Layout = append(r.res.Layout, sections.Config()...)
 	r.res.lines = append(append(lines, shared...), "")
 	return r.res, nil
 }
@@ -179,7 +180,7 @@ func (r *renderer) service(svc *Service) ([]string, *stanza.Backend, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	backend, err := r.translate("backend "+svc.Config.backendName(svc.Name), modernize.Backend, be)
+	backend, err := r.translate("backend "+svc.Config.BackendFor(svc.Name), modernize.Backend, be)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -194,8 +195,8 @@ func (r *renderer) service(svc *Service) ([]string, *stanza.Backend, error) {
 		return nil, nil, err
 	}
 	r.res.Sources.service("frontend "+svc.Name, svc.Name)
-	r.res.Sources.service("backend "+svc.Config.backendName(svc.Name), svc.Name)
-	lines = append(lines, "\nbackend "+svc.Config.backendName(svc.Name))
+	r.res.Sources.service("backend "+svc.Config.BackendFor(svc.Name), svc.Name)
+	lines = append(lines, "\nbackend "+svc.Config.BackendFor(svc.Name))
 	lines = appendTabbed(lines, backend)
 	return append(lines, servers...), backendStanza(backend, servers), nil
 }
@@ -237,7 +238,7 @@ func (r *renderer) frontendStanza(svc *Service, frontend []string) []string {
 	}
 	r.res.Sources.add("frontend "+svc.Name, bind[1:], serviceKey(svc.Name)+".port")
 	lines := appendTabbed([]string{"\nfrontend " + svc.Name}, frontend)
-	return append(lines, bind, "\tdefault_backend "+c.backendName(svc.Name))
+	return append(lines, bind, "\tdefault_backend "+c.BackendFor(svc.Name))
 }
 
 func appendTabbed(dst, lines []string) []string {
@@ -245,4 +246,18 @@ func appendTabbed(dst, lines []string) []string {
 		dst = append(dst, "\t"+l)
 	}
 	return dst
+}
+
+// withStateLine appends line to a section when server_state_file is set
+// and the section does not already have that keyword (a user's own
+// choice wins).
+func withStateLine(lines []string, stateFile, line string) []string {
+	if stateFile == "" {
+		return lines
+	}
+	keyword, _, _ := strings.Cut(line, " ")
+	if slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(strings.TrimSpace(l), keyword) }) {
+		return lines
+	}
+	return append(slices.Clone(lines), line)
 }

@@ -1,4 +1,4 @@
-package haproxy
+package render
 
 import (
 	"strings"
@@ -24,37 +24,37 @@ type Result struct {
 	// haproxy_server_options (or, with use_nerve_weights, its weight)
 	// differs from the cached copy: the stats socket cannot change those.
 	ReloadReasons []string
-	// changes are ReloadReasons with their servers, so one the runtime
+	// Changes are ReloadReasons with their servers, so one the runtime
 	// API applied can be dropped (plan.Unapplied).
-	changes []plan.ServerChange
+	Changes []plan.ServerChange
 	// stanzas are the services' backend stanzas, by backend name: the
 	// structured form of their text, which the runtime plan reads.
 	stanzas map[string]*stanza.Backend
-	// sections are the text (header line aside) as the reload diff reads
+	// Layout is the text (header line aside) as the reload diff reads
 	// it, built as it is rendered.
-	sections plan.Config
-	// lines are the text's, until join.
+	Layout plan.Config
+	// lines are the text's, until Join.
 	lines []string
 	// Sources are the config keys of the user-supplied lines written,
 	// with Input.TrackSources (sources.go).
 	Sources *Sources
-	// unchanged are the services rendered from the memo: the same
+	// Unchanged are the services rendered from the memo: the same
 	// stanzas as the previous generation's (socket.go plans only the
 	// others against a record that followed that generation's commands).
-	unchanged map[string]bool
+	Unchanged map[string]bool
 }
 
 func (r *Result) addReason(ref plan.Ref, reason string) {
 	r.ReloadReasons = append(r.ReloadReasons, reason)
-	r.changes = append(r.changes, plan.ServerChange{Ref: ref, Detail: reason})
+	r.Changes = append(r.Changes, plan.ServerChange{Ref: ref, Detail: reason})
 }
 
 // backends are the generation's backend stanzas. Callers must not modify
 // them: they are shared with the render memo and the next generations.
-func (r *Result) backends() map[string]*stanza.Backend { return r.stanzas }
+func (r *Result) Backends() map[string]*stanza.Backend { return r.stanzas }
 
 // join sets Text from the lines render left.
-func (r *Result) join() {
+func (r *Result) Join() {
 	if r.lines != nil {
 		r.Text, r.lines = strings.Join(r.lines, "\n"), nil
 	}

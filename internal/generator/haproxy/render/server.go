@@ -1,4 +1,4 @@
-package haproxy
+package render
 
 import (
 	"crypto/sha1"
@@ -237,4 +237,19 @@ func rubyToI(s string) int {
 		return 0
 	}
 	return n
+}
+
+// withoutID drops every "id N" pair from an option string (an id that
+// collides with another server's, see idAllocator.pin).
+func withoutID(hso string) string {
+	f := strings.Fields(hso)
+	out := f[:0]
+	for i := 0; i < len(f); i++ {
+		if f[i] == "id" {
+			i++
+			continue
+		}
+		out = append(out, f[i])
+	}
+	return strings.Join(out, " ")
 }

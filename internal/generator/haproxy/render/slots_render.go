@@ -1,4 +1,4 @@
-package haproxy
+package render
 
 import (
 	"slices"
@@ -14,8 +14,8 @@ import (
 // server_options templates see the slot name: the cookie belongs to the
 // slot, whoever fills it.
 func (r *renderer) slotServers(svc *Service, backendLines []string) ([]string, error) {
-	name := svc.Config.backendName(svc.Name)
-	prev := r.in.slots[name]
+	name := svc.Config.BackendFor(svc.Name)
+	prev := r.in.Slots[name]
 	backends := uniqueBackends(svc.Backends)
 	addrs := make([]string, len(backends))
 	for j, b := range backends {

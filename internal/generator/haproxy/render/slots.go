@@ -1,4 +1,4 @@
-package haproxy
+package render
 
 import (
 	"slices"
@@ -15,8 +15,8 @@ var slotPlaceholder = Backend{Backend: registration.Backend{Host: "127.0.0.1", P
 
 const placeholderAddr = "127.0.0.1:1"
 
-// poolsIn picks the slot backends of a generation.
-func poolsIn(backends map[string]*stanza.Backend) map[string]*stanza.Pool {
+// PoolsIn picks the slot backends of a generation.
+func PoolsIn(backends map[string]*stanza.Backend) map[string]*stanza.Pool {
 	out := map[string]*stanza.Pool{}
 	for name, b := range backends {
 		if p := b.Pool(); p != nil {

@@ -1,4 +1,4 @@
-package haproxy
+package render
 
 // Values of dynamic_servers.
 const (

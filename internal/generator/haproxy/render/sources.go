@@ -1,4 +1,4 @@
-package haproxy
+package render
 
 import (
 	"strings"
@@ -66,7 +66,7 @@ func (s *Sources) Lookup(text string, n int) (Line, bool) {
 	}
 	section := ""
 	for _, l := range lines[:n] {
-		if isHeader(l) {
+		if IsHeader(l) {
 			section = strings.TrimSpace(l)
 		}
 	}
@@ -82,9 +82,9 @@ func (s *Sources) Lookup(text string, n int) (Line, bool) {
 	return out, true
 }
 
-// isHeader reports whether a rendered line starts a section: synapse
+// IsHeader reports whether a rendered line starts a section: synapse
 // writes every other line indented.
-func isHeader(l string) bool {
+func IsHeader(l string) bool {
 	return l != "" && l[0] != '\t' && l[0] != ' ' && l[0] != '#'
 }
 

@@ -1,4 +1,4 @@
-package haproxy
+package render
 
 import (
 	"fmt"
@@ -121,8 +121,8 @@ func (s *ServiceConfig) Normalize() {
 	}
 }
 
-// backendName is backend_name, else the service name.
-func (s *ServiceConfig) backendName(service string) string {
+// BackendFor is backend_name, else the service name.
+func (s *ServiceConfig) BackendFor(service string) string {
 	if s.BackendName != nil {
 		return *s.BackendName
 	}

@@ -1,14 +1,14 @@
-package haproxy
+package render
 
 import (
 	"fmt"
-	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
-	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	"maps"
 	"reflect"
 	"slices"
 	"testing"
 
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
@@ -32,10 +32,10 @@ func (m *memoInput) set(svc string, n int) {
 	m.revs[svc]++
 }
 
-func (m *memoInput) input(ids ServerIDs, memo *renderMemo) Input {
-	in := Input{Config: m.cfg, ServerIDs: ids, Seed: 3, memo: memo}
+func (m *memoInput) input(ids ServerIDs, memo *Memo) Input {
+	in := Input{Config: m.cfg, ServerIDs: ids, Seed: 3, Memo: memo}
 	for _, name := range slices.Sorted(maps.Keys(m.backends)) {
-		svc := Service{Name: name, Config: m.configs[name], source: sourceOf(m.revs[name], m.backends[name])}
+		svc := Service{Name: name, Config: m.configs[name], Source: SourceOf(m.revs[name], m.backends[name])}
 		for _, b := range m.backends[name] {
 			svc.Backends = append(svc.Backends, Backend{Backend: b})
 		}
@@ -52,12 +52,12 @@ func sameBackends(t *testing.T, step string, res *Result) {
 	same := func(a, b *stanza.Backend) bool {
 		return reflect.DeepEqual(a.Lines, b.Lines) && reflect.DeepEqual(a.Servers, b.Servers) && slices.Equal(a.Order, b.Order)
 	}
-	if got, want := res.backends(), stanza.Parse(StripHeader(res.Text)); !maps.EqualFunc(got, want, same) {
+	if got, want := res.Backends(), stanza.Parse(StripHeader(res.Text)); !maps.EqualFunc(got, want, same) {
 		t.Fatalf("%s: backends rendered differ from the text's:\n%+v\nwant\n%+v", step, got, want)
 	}
 	// The reload diff's sections, built as rendered, read as the text does.
 	split := plan.Split(StripHeader(res.Text))
-	if r := append(plan.Diff(split, res.sections, nil), plan.Diff(res.sections, split, nil)...); len(r) > 0 {
+	if r := append(plan.Diff(split, res.Layout, nil), plan.Diff(res.Layout, split, nil)...); len(r) > 0 {
 		t.Fatalf("%s: rendered sections differ from the text's: %v", step, r)
 	}
 }
@@ -101,7 +101,7 @@ func TestRenderMemoMatchesFreshRender(t *testing.T) {
 			for _, s := range []string{"http", "tcp", "odd"} {
 				m.set(s, 3)
 			}
-			memo := newRenderMemo()
+			memo := NewMemo()
 			ids := ServerIDs{}
 			render := func(step string, wantHits int) {
 				t.Helper()

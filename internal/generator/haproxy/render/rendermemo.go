@@ -1,4 +1,4 @@
-package haproxy
+package render
 
 import (
 	"maps"
@@ -11,7 +11,7 @@ import (
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
-// renderMemo keeps each service's stanzas from the previous generation,
+// Memo keeps each service's stanzas from the previous generation,
 // so that an update re-renders only the services whose input changed. A
 // lone backend change is the common update and the one whose latency
 // matters (docs/benchmarks.md); before the memo, rendering every other
@@ -19,7 +19,7 @@ import (
 // API command. Render uses it only through Input.memo (the Generator's),
 // so Render's output never depends on it: a hit returns exactly what
 // rendering the same input again would.
-type renderMemo struct {
+type Memo struct {
 	entries map[string]*memoEntry
 	seen    map[string]bool // services rendered by the current Render
 	hits    int             // for tests
@@ -48,25 +48,25 @@ type memoKey struct {
 	config  *Config
 	service *ServiceConfig
 	seed    int64
-	source  memoSource
+	source  MemoSource
 	target  hapi.Version
 }
 
-// memoSource identifies a service's backends as the synapse loop handed
+// MemoSource identifies a service's backends as the synapse loop handed
 // them over: a revision moves with every change, and the slice is shared,
 // never modified. The zero value (inputs built elsewhere) is never cached.
-type memoSource struct {
+type MemoSource struct {
 	revision uint64
 	first    *registration.Backend
 	n        int
 }
 
-func newRenderMemo() *renderMemo {
-	return &renderMemo{entries: map[string]*memoEntry{}, seen: map[string]bool{}}
+func NewMemo() *Memo {
+	return &Memo{entries: map[string]*memoEntry{}, seen: map[string]bool{}}
 }
 
-func sourceOf(revision uint64, backends []registration.Backend) memoSource {
-	s := memoSource{revision: revision, n: len(backends)}
+func SourceOf(revision uint64, backends []registration.Backend) MemoSource {
+	s := MemoSource{revision: revision, n: len(backends)}
 	if len(backends) > 0 {
 		s.first = &backends[0]
 	}
@@ -78,27 +78,27 @@ func sourceOf(revision uint64, backends []registration.Backend) memoSource {
 // lines depend on the previous generation's pools. Neither are services
 // with state-file servers, whose list changes without a new revision.
 func (r *renderer) cachedService(svc *Service) ([]string, error) {
-	m := r.in.memo
-	name := svc.Config.backendName(svc.Name)
-	if m == nil || svc.source == (memoSource{}) || len(svc.Cached) > 0 {
+	m := r.in.Memo
+	name := svc.Config.BackendFor(svc.Name)
+	if m == nil || svc.Source == (MemoSource{}) || len(svc.Cached) > 0 {
 		lines, b, err := r.service(svc)
 		r.res.stanzas[name] = b
-		r.res.sections = append(r.res.sections, sectionsOf(lines)...)
+		r.res.Layout = append(r.res.Layout, sectionsOf(lines)...)
 		return lines, err
 	}
 	m.seen[svc.Name] = true
-	key := memoKey{config: r.in.Config, service: svc.Config, seed: r.in.Seed, source: svc.source, target: r.in.Target}
+	key := memoKey{config: r.in.Config, service: svc.Config, seed: r.in.Seed, source: svc.Source, target: r.in.Target}
 	if e := m.entries[svc.Name]; e != nil && e.key == key && sameIDs(e.ids, r.in.ServerIDs[svc.Name]) {
 		r.res.Dropped = append(r.res.Dropped, e.dropped...)
 		r.res.Warnings = append(r.res.Warnings, e.warnings...)
 		r.res.Translated = append(r.res.Translated, e.translated...)
 		m.hits++
-		if r.res.unchanged == nil {
-			r.res.unchanged = map[string]bool{}
+		if r.res.Unchanged == nil {
+			r.res.Unchanged = map[string]bool{}
 		}
-		r.res.unchanged[svc.Name] = true
+		r.res.Unchanged[svc.Name] = true
 		r.res.stanzas[name] = e.backend
-		r.res.sections = append(r.res.sections, e.sections...)
+		r.res.Layout = append(r.res.Layout, e.sections...)
 		return e.lines, nil
 	}
 	delete(m.entries, svc.Name)
@@ -106,7 +106,7 @@ func (r *renderer) cachedService(svc *Service) ([]string, error) {
 	lines, b, err := r.service(svc)
 	r.res.stanzas[name] = b
 	sections := sectionsOf(lines)
-	r.res.sections = append(r.res.sections, sections...)
+	r.res.Layout = append(r.res.Layout, sections...)
 	if err != nil || r.slotted {
 		return lines, err
 	}
@@ -140,7 +140,7 @@ func sameIDs(a, b map[string]int) bool {
 }
 
 // prune forgets the services the last Render did not cache.
-func (m *renderMemo) prune() {
+func (m *Memo) prune() {
 	if m == nil {
 		return
 	}
