@@ -26,7 +26,7 @@
 //	update.go    write the file; plan.Diff (lines not applied at run time),
 //	             plan.Unapplied and plan.Shrunk add the write's reasons
 //	reload.go    reload_command when reasons are pending, rate limited
-//	state.go     the state file (state_file_path)
+//	statefile    the state cache (state_file_path), written by update.go
 //
 // Tick (generator.go) retries a pending reload, finishes drains, keeps
 // free agent slots in maintenance (slots_sweep.go), and every few seconds
@@ -35,8 +35,8 @@
 //
 // "Does this server change go over the socket or need a reload?" is
 // answered in package plan alone; package apply sends its answer; package
-// render writes the config; package stanza is the server and backend
-// types from render to command. render_api.go keeps the config types and
+// render writes the config; package statefile keeps the state cache;
+// package stanza is the server and backend types from render to command. render_api.go keeps the config types and
 // Render under this package's name for its callers. The only
 // config text read is the haproxy.cfg on disk (stanza.Parse, plan.Split).
 package haproxy

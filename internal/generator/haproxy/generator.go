@@ -16,6 +16,7 @@ import (
 	"github.com/smartstack-go/smartstack/internal/generator"
 	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 	"github.com/smartstack-go/smartstack/internal/generator/haproxy/render"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/statefile"
 	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
 )
 
@@ -50,7 +51,7 @@ type Generator struct {
 	reloads    reloads
 	// reloadCheck bounds confirmReload's wait (reloadCheckTimeout).
 	reloadCheck time.Duration
-	state       *stateFile // nil without state_file_path
+	state       *statefile.File // nil without state_file_path
 	memo        *render.Memo
 	inputCache  map[string]inputEntry // inputs.go
 	optWarn     optionsWarner         // intake.go
@@ -119,17 +120,17 @@ func (g *Generator) loadState() {
 	if g.cfg.StateFilePath == "" {
 		return
 	}
-	s, err := loadStateFile(g.cfg.StateFilePath, time.Duration(g.cfg.StateFileTTL))
+	s, err := statefile.Load(g.cfg.StateFilePath, time.Duration(g.cfg.StateFileTTL))
 	if err != nil {
 		g.log.Warn("ignoring the state file, it will be rebuilt", "path", g.cfg.StateFilePath, "err", err)
 	}
-	for _, err := range s.dropped {
+	for _, err := range s.Dropped {
 		g.log.Warn("dropping an invalid state file entry", "path", g.cfg.StateFilePath, "err", err)
 	}
-	s.dropped = nil
-	s.expire(g.now())
+	s.Dropped = nil
+	s.Expire(g.now())
 	g.state = s
-	g.ids = s.serverIDs()
+	g.ids = s.ServerIDs()
 }
 
 // newFromSection records every problem of the section in d, each once:

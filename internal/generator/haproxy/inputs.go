@@ -23,7 +23,7 @@ func (g *Generator) inputs(services []generator.Service) ([]Service, error) {
 	out := make([]Service, 0, len(services))
 	cache := make(map[string]inputEntry, len(services))
 	for _, s := range services {
-		svc := Service{Name: s.Name, Cached: g.state.cached(s.Name), Source: render.SourceOf(s.Revision, s.Backends)}
+		svc := Service{Name: s.Name, Cached: g.state.Cached(s.Name), Source: render.SourceOf(s.Revision, s.Backends)}
 		switch c := s.Config.(type) {
 		case nil:
 		case *ServiceConfig:

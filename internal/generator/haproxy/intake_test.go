@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 	"github.com/smartstack-go/smartstack/internal/generator/haproxy/render"
@@ -119,36 +118,6 @@ func TestRenderDuplicateOptionIDs(t *testing.T) {
 	}
 }
 
-func itoa(n int) string { return registration.IntValue(int64(n)).String() }
-
-func TestStateFileDropsInvalidEntries(t *testing.T) {
-	data := `{"svc": {
-	  "ok_10.0.0.1:80": {"timestamp": 1, "name": "ok", "host": "10.0.0.1", "port": 80},
-	  "evil": {"timestamp": 1, "host": "1.2.3.4\n server evil 6.6.6.6:80", "port": 80},
-	  "opts": {"timestamp": 1, "host": "10.0.0.2", "port": 80, "haproxy_server_options": "bogus"},
-	  "a b_10.0.0.3:80": {"timestamp": 1, "name": "a b", "host": "10.0.0.3", "port": 80}
-	}}`
-	s := newStateFile("x", time.Hour)
-	if err := s.decode([]byte(data)); err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, b := range s.cached("svc") {
-		names = append(names, ServerName(b.Backend))
-	}
-	if len(names) != 2 || names[0] != "ok_10.0.0.1:80" || !strings.HasPrefix(names[1], "a_b_10.0.0.3:80-") {
-		t.Errorf("cached = %q", names)
-	}
-	for _, n := range names {
-		if strings.ContainsAny(n, " \n") {
-			t.Errorf("cached name %q", n)
-		}
-	}
-	if len(s.dropped) != 2 || !strings.Contains(s.dropped[0].Error()+s.dropped[1].Error(), `"host"`) {
-		t.Errorf("dropped = %v, want the bad host and the bad options", s.dropped)
-	}
-}
-
 // Refused options reach neither the config nor the state file, so a
 // restart cannot bring them back as a cached server's.
 func TestRefusedOptionsNotCached(t *testing.T) {
@@ -193,3 +162,5 @@ func TestStaticOnlyOptionsRefuseDynamic(t *testing.T) {
 		}
 	}
 }
+
+func itoa(n int) string { return registration.IntValue(int64(n)).String() }

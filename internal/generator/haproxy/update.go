@@ -107,7 +107,7 @@ func (g *Generator) updateState(services []generator.Service) error {
 	if g.state == nil {
 		return nil
 	}
-	g.state.observe(services, g.ids, g.now(), g.optWarn)
+	g.state.Observe(services, g.ids, g.now(), g.optWarn)
 	return g.flushState()
 }
 
@@ -119,9 +119,9 @@ func (g *Generator) flushState() error {
 		return nil
 	}
 	now := g.now()
-	g.state.expire(now)
-	if err := g.state.flush(now, g.files); err != nil {
-		g.log.Error("state file not written", "path", g.state.path, "err", err)
+	g.state.Expire(now)
+	if err := g.state.Flush(now, g.files); err != nil {
+		g.log.Error("state file not written", "path", g.state.Path(), "err", err)
 		return fmt.Errorf("haproxy generator: %w", err)
 	}
 	return nil

@@ -1,4 +1,4 @@
-package haproxy
+package statefile
 
 import (
 	"bytes"
@@ -11,16 +11,16 @@ import (
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
-// configKey is the per-service key that holds the service's haproxy map
+// ConfigKey is the per-service key that holds the service's haproxy map
 // in the original's state file, beside the server names.
-const configKey = "watcher_config_for_generator"
+const ConfigKey = "watcher_config_for_generator"
 
 // encode writes the cache as the original does: JSON.pretty_generate
 // (two-space indent, no final newline) of
 // {service: {server: {timestamp, haproxy_server_id, backend fields...},
 // watcher_config_for_generator: {...}}}. Without timestamps it is the
 // fingerprint that decides whether anything but time changed.
-func (s *stateFile) encode(timestamps bool) []byte {
+func (s *File) encode(timestamps bool) []byte {
 	services := make([]registration.Member, 0, len(s.services))
 	for _, cs := range s.services {
 		members := make([]registration.Member, 0, len(cs.servers)+1)
@@ -28,7 +28,7 @@ func (s *stateFile) encode(timestamps bool) []byte {
 			members = append(members, registration.Member{Key: srv.name, Value: srv.value(timestamps)})
 		}
 		if cs.config.Present() {
-			members = append(members, registration.Member{Key: configKey, Value: cs.config})
+			members = append(members, registration.Member{Key: ConfigKey, Value: cs.config})
 		}
 		services = append(services, registration.Member{Key: cs.name, Value: registration.ObjectValue(members...)})
 	}
@@ -60,7 +60,7 @@ func (srv *cachedServer) value(timestamps bool) registration.Value {
 
 // decode reads a state file. null is an empty cache; services and servers
 // that are not objects, and servers without host or port, are skipped.
-func (s *stateFile) decode(data []byte) error {
+func (s *File) decode(data []byte) error {
 	v, err := registration.ParseValue(data)
 	if err != nil {
 		return err
@@ -78,13 +78,13 @@ func (s *stateFile) decode(data []byte) error {
 		}
 		cs := s.service(svc.Key)
 		for _, m := range svc.Value.Members() {
-			if m.Key == configKey {
+			if m.Key == ConfigKey {
 				cs.config = m.Value
 				continue
 			}
 			srv, err := decodeServer(m.Key, m.Value)
 			if err != nil {
-				s.dropped = append(s.dropped, fmt.Errorf("service %q, server %q: %w", svc.Key, m.Key, err))
+				s.Dropped = append(s.Dropped, fmt.Errorf("service %q, server %q: %w", svc.Key, m.Key, err))
 				continue
 			}
 			if srv != nil {
@@ -121,7 +121,7 @@ func decodeServer(key string, v registration.Value) (*cachedServer, error) {
 	if id, ok := member(v, "id").AsInt(); ok {
 		b.ID = &id
 	}
-	srv := &cachedServer{name: ServerName(b), backend: b}
+	srv := &cachedServer{name: render.ServerName(b), backend: b}
 	if id, ok := member(v, "haproxy_server_id").AsInt(); ok && id > 0 && id <= maxStateServerID {
 		srv.id = int(id)
 	}
@@ -141,7 +141,7 @@ func member(v registration.Value, key string) registration.Value {
 
 // configValue is a service's normalised haproxy section as the original's
 // map: the injected defaults first, then the keys that were given.
-func configValue(c *ServiceConfig) registration.Value {
+func configValue(c *render.ServiceConfig) registration.Value {
 	m := []registration.Member{
 		{Key: "server_options", Value: optionsValue(c)},
 		{Key: "server_port_override", Value: portOverrideValue(c.ServerPortOverride)},
@@ -190,7 +190,7 @@ func numberOrNull(s string) registration.Value {
 	return registration.NullValue()
 }
 
-func portOverrideValue(p *PortOverride) registration.Value {
+func portOverrideValue(p *render.PortOverride) registration.Value {
 	switch {
 	case p == nil:
 		return registration.NullValue()
@@ -202,7 +202,7 @@ func portOverrideValue(p *PortOverride) registration.Value {
 
 // optionsValue is server_options as the original's map holds it: null
 // stands for any value that is not a string.
-func optionsValue(c *ServiceConfig) registration.Value {
+func optionsValue(c *render.ServiceConfig) registration.Value {
 	if c.NoServerOptions {
 		return registration.NullValue()
 	}

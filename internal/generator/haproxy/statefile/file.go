@@ -1,4 +1,9 @@
-package haproxy
+// Package statefile is the haproxy generator's state cache
+// (state_file_path), the original's JSON file: every backend seen per
+// service, kept for state_file_ttl after it was last seen, so a backend
+// that comes back finds its server (disabled) in the running HAProxy with
+// the same id, and needs no reload.
+package statefile
 
 import (
 	"errors"
@@ -9,23 +14,24 @@ import (
 
 	"github.com/smartstack-go/smartstack/internal/atomicfile"
 	"github.com/smartstack-go/smartstack/internal/generator"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/render"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
-// stateRefresh is how often the state file is rewritten when nothing but
+// Refresh is how often the state file is rewritten when nothing but
 // timestamps changed (the original writes it every 60 ticks). The
 // timestamps drive the TTL after a restart, and the file's mtime doubles
 // as a liveness signal (airbnb/synapse#162).
-const stateRefresh = 60 * time.Second
+const Refresh = 60 * time.Second
 
 // maxStateServerID is the largest haproxy_server_id the original stores.
 const maxStateServerID = 65535
 
-// stateFile is the original's state cache (state_file_path): every backend
+// File is the original's state cache (state_file_path): every backend
 // seen per service, kept for state_file_ttl after it was last seen, so a
 // backend that comes back within the TTL finds its server (disabled) in
 // the running HAProxy, with the same id, and needs no reload.
-type stateFile struct {
+type File struct {
 	path     string
 	ttl      time.Duration
 	services []*cachedService
@@ -33,7 +39,7 @@ type stateFile struct {
 
 	written     time.Time // last successful write
 	fingerprint string    // the last write without timestamps
-	dropped     []error   // entries decode refused, for the caller to log
+	Dropped     []error   // entries decode refused, for the caller to log
 }
 
 type cachedService struct {
@@ -53,15 +59,19 @@ type cachedServer struct {
 	seen    int64 // timestamp, unix seconds
 }
 
-func newStateFile(path string, ttl time.Duration) *stateFile {
-	return &stateFile{path: path, ttl: ttl, byName: map[string]*cachedService{}}
+// Path is the file's path.
+func (s *File) Path() string { return s.path }
+
+// New is an empty cache written to path.
+func New(path string, ttl time.Duration) *File {
+	return &File{path: path, ttl: ttl, byName: map[string]*cachedService{}}
 }
 
-// loadStateFile reads the cache. A missing file is an empty cache; an
+// Load reads the cache. A missing file is an empty cache; an
 // unreadable or invalid one too (the error says why), as the original
 // rebuilds it.
-func loadStateFile(path string, ttl time.Duration) (*stateFile, error) {
-	s := newStateFile(path, ttl)
+func Load(path string, ttl time.Duration) (*File, error) {
+	s := New(path, ttl)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, nil
@@ -70,12 +80,12 @@ func loadStateFile(path string, ttl time.Duration) (*stateFile, error) {
 		return s, fmt.Errorf("read state file: %w", err)
 	}
 	if err := s.decode(data); err != nil {
-		return newStateFile(path, ttl), fmt.Errorf("state file %s: %w", path, err)
+		return New(path, ttl), fmt.Errorf("state file %s: %w", path, err)
 	}
 	return s, nil
 }
 
-func (s *stateFile) service(name string) *cachedService {
+func (s *File) service(name string) *cachedService {
 	cs := s.byName[name]
 	if cs == nil {
 		cs = &cachedService{name: name, byName: map[string]*cachedServer{}}
@@ -94,21 +104,21 @@ func (cs *cachedService) put(srv *cachedServer) {
 	cs.servers = append(cs.servers, srv)
 }
 
-// cached returns a service's cached servers for Render, nil on a nil cache.
-func (s *stateFile) cached(service string) []Backend {
+// Cached returns a service's cached servers for Render, nil on a nil cache.
+func (s *File) Cached(service string) []render.Backend {
 	if s == nil || s.byName[service] == nil {
 		return nil
 	}
-	var out []Backend
+	var out []render.Backend
 	for _, srv := range s.byName[service].servers {
-		out = append(out, Backend{Backend: srv.backend, ServerID: srv.id})
+		out = append(out, render.Backend{Backend: srv.backend, ServerID: srv.id})
 	}
 	return out
 }
 
-// serverIDs returns the cached ids, so ids stay stable across restarts.
-func (s *stateFile) serverIDs() ServerIDs {
-	ids := ServerIDs{}
+// ServerIDs returns the cached ids, so ids stay stable across restarts.
+func (s *File) ServerIDs() render.ServerIDs {
+	ids := render.ServerIDs{}
 	for _, cs := range s.services {
 		for _, srv := range cs.servers {
 			if srv.id > 0 {
@@ -122,11 +132,11 @@ func (s *stateFile) serverIDs() ServerIDs {
 	return ids
 }
 
-// observe records every live backend of every service (disabled ones and
+// Observe records every live backend of every service (disabled ones and
 // those without a haproxy section too, as the original does) as seen now.
 // refused reports the haproxy_server_options the intake dropped (inputs):
 // they are not cached either.
-func (s *stateFile) observe(services []generator.Service, ids ServerIDs, now time.Time, refused optionsWarner) {
+func (s *File) Observe(services []generator.Service, ids render.ServerIDs, now time.Time, refused map[string]map[string]bool) {
 	for _, svc := range services {
 		cs := s.service(svc.Name)
 		bad := refused[svc.Name]
@@ -134,22 +144,22 @@ func (s *stateFile) observe(services []generator.Service, ids ServerIDs, now tim
 			if hso, ok := b.HAProxyServerOptions.AsString(); ok && bad[hso] {
 				b.HAProxyServerOptions = registration.Value{}
 			}
-			name := ServerName(b)
+			name := render.ServerName(b)
 			id := ids[svc.Name][name]
 			if id < 1 || id > maxStateServerID {
 				id = 0
 			}
 			cs.put(&cachedServer{name: name, backend: b, id: id, seen: now.Unix()})
 		}
-		if sc, ok := svc.Config.(*ServiceConfig); ok && sc != nil {
+		if sc, ok := svc.Config.(*render.ServiceConfig); ok && sc != nil {
 			cs.config = configValue(sc)
 		}
 	}
 }
 
-// expire drops servers not seen for longer than the TTL, and services
+// Expire drops servers not seen for longer than the TTL, and services
 // left without servers.
-func (s *stateFile) expire(now time.Time) {
+func (s *File) Expire(now time.Time) {
 	ttl := int64(s.ttl / time.Second)
 	kept := s.services[:0]
 	for _, cs := range s.services {
@@ -171,11 +181,11 @@ func (s *stateFile) expire(now time.Time) {
 	s.services = kept
 }
 
-// flush writes the file when its content changed, or when the last write
-// is older than stateRefresh, atomically, as o says.
-func (s *stateFile) flush(now time.Time, o atomicfile.Options) error {
+// Flush writes the file when its content changed, or when the last write
+// is older than Refresh, atomically, as o says.
+func (s *File) Flush(now time.Time, o atomicfile.Options) error {
 	fp := string(s.encode(false))
-	if fp == s.fingerprint && now.Sub(s.written) < stateRefresh && !s.written.IsZero() {
+	if fp == s.fingerprint && now.Sub(s.written) < Refresh && !s.written.IsZero() {
 		return nil
 	}
 	if err := atomicfile.Write(s.path, s.encode(true), o); err != nil {
