@@ -32,10 +32,11 @@ type Service struct {
 	// file order; those not live are written disabled, so they come back
 	// through the stats socket without a reload.
 	Cached []Backend
-	// source identifies Backends for the render memo (rendermemo.go).
+	// Source identifies Backends for the render memo (rendermemo.go).
 	Source MemoSource
-	// names are ServerName of each of Backends when known (inputs.go);
-	// Backends and names are shared between updates, never modified.
+	// Names are ServerName of each of Backends when known (the generator
+	// keeps them with its inputs); Backends and Names are shared between
+	// updates, never modified.
 	Names []string
 }
 
@@ -50,10 +51,10 @@ type Input struct {
 	Seed int64
 	// Time is written in the header line.
 	Time time.Time
-	// slots are the slot pools of the previous generation by backend name
+	// Slots are the slot pools of the previous generation by backend name
 	// (see slots.go); nil starts every pool afresh.
 	Slots map[string]*stanza.Pool
-	// memo, when set, holds the previous generation's stanzas per service
+	// Memo, when set, holds the previous generation's stanzas per service
 	// (rendermemo.go); it changes what is computed, never the result.
 	Memo *Memo
 	// Target is the HAProxy the config is for: from 2.0 on, user lines in

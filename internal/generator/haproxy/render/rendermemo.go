@@ -16,7 +16,7 @@ import (
 // lone backend change is the common update and the one whose latency
 // matters (docs/benchmarks.md); before the memo, rendering every other
 // service was the largest step between the watch event and the runtime
-// API command. Render uses it only through Input.memo (the Generator's),
+// API command. Render uses it only through Input.Memo (the Generator's),
 // so Render's output never depends on it: a hit returns exactly what
 // rendering the same input again would.
 type Memo struct {
@@ -61,10 +61,12 @@ type MemoSource struct {
 	n        int
 }
 
+// NewMemo is an empty memo.
 func NewMemo() *Memo {
 	return &Memo{entries: map[string]*memoEntry{}, seen: map[string]bool{}}
 }
 
+// SourceOf identifies backends at a discovery revision.
 func SourceOf(revision uint64, backends []registration.Backend) MemoSource {
 	s := MemoSource{revision: revision, n: len(backends)}
 	if len(backends) > 0 {

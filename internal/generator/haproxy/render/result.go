@@ -39,7 +39,7 @@ type Result struct {
 	// with Input.TrackSources (sources.go).
 	Sources *Sources
 	// Unchanged are the services rendered from the memo: the same
-	// stanzas as the previous generation's (socket.go plans only the
+	// stanzas as the previous generation's (the generator plans only the
 	// others against a record that followed that generation's commands).
 	Unchanged map[string]bool
 }
