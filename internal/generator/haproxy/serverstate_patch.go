@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 )
 
@@ -41,7 +40,7 @@ func withConfigAddrs(state string, backends map[string]*stanza.Backend) string {
 		if !ok || !s.Live || len(s.Args) == 0 {
 			continue
 		}
-		host, p, ok := plan.SplitAddr(s.Addr())
+		host, p, ok := stanza.SplitAddr(s.Addr())
 		if !ok || net.ParseIP(host) == nil {
 			continue
 		}

@@ -2,8 +2,6 @@ package plan
 
 import (
 	"net"
-	"strconv"
-	"strings"
 
 	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
@@ -57,7 +55,7 @@ func refillCommands(backend string, s stanza.Server, old *stanza.Backend) ([]str
 	}
 	cmds := []string{}
 	if prev.Addr() != s.Addr() {
-		host, port, ok := SplitAddr(s.Addr())
+		host, port, ok := stanza.SplitAddr(s.Addr())
 		if !ok || net.ParseIP(host) == nil {
 			return nil, false
 		}
@@ -86,19 +84,6 @@ func (p *Plan) planSlots(backend string, d *Backend, running map[string]bool) {
 	}
 }
 
-// SplitAddr splits "host:port" ("[v6]:port" too) for "set server addr".
-func SplitAddr(addr string) (string, int, bool) {
-	i := strings.LastIndexByte(addr, ':')
-	if i < 0 {
-		return "", 0, false
-	}
-	port, err := strconv.Atoi(addr[i+1:])
-	if err != nil || port < 1 {
-		return "", 0, false
-	}
-	return strings.Trim(addr[:i], "[]"), port, true
-}
-
 // Corrections are the "set server" commands that bring d's live slots
 // (those not being refilled, which get their address anyway) to the
 // address and weight of their config lines, where states (HAProxy's
@@ -116,7 +101,7 @@ func Corrections(d *Backend, states []hapi.ServerState) []string {
 		if !ok || !running || d.Refill[name] != nil || len(s.Args) == 0 {
 			continue
 		}
-		host, port, ok := SplitAddr(s.Addr())
+		host, port, ok := stanza.SplitAddr(s.Addr())
 		ip := net.ParseIP(host)
 		if !ok || ip == nil {
 			continue

@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
@@ -80,7 +79,7 @@ func uniqueBackends(in []Backend) []Backend {
 // the service's, so a server_options change reaches free slots with the
 // reload it needs anyway, and does not make later refills reload.
 func freed(p *stanza.Pool, i int) Backend {
-	host, port, ok := plan.SplitAddr(p.Addr(i))
+	host, port, ok := stanza.SplitAddr(p.Addr(i))
 	if !ok {
 		return slotPlaceholder
 	}

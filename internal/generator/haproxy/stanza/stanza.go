@@ -167,3 +167,16 @@ func Parse(text string) map[string]*Backend {
 	}
 	return out
 }
+
+// SplitAddr splits "host:port" ("[v6]:port" too) for "set server addr".
+func SplitAddr(addr string) (string, int, bool) {
+	i := strings.LastIndexByte(addr, ':')
+	if i < 0 {
+		return "", 0, false
+	}
+	port, err := strconv.Atoi(addr[i+1:])
+	if err != nil || port < 1 {
+		return "", 0, false
+	}
+	return strings.Trim(addr[:i], "[]"), port, true
+}
