@@ -34,9 +34,10 @@
 // "show stat" (statresync.go), so updates find a current record.
 //
 // "Does this server change go over the socket or need a reload?" is
-// answered in package plan alone; package apply sends its answer; package
-// render writes the config; package statefile keeps the state cache;
-// package stanza is the server and backend types from render to command. render_api.go keeps the config types and
-// Render under this package's name for its callers. The only
-// config text read is the haproxy.cfg on disk (stanza.Parse, plan.Split).
+// answered in package plan alone; package apply sends its answer. Package
+// render writes the config, package statefile keeps the state cache, and
+// package stanza is the server and backend types from render to command.
+// render_api.go keeps the config types and Render under this package's
+// name for its callers. The only config text read is the haproxy.cfg on
+// disk (stanza.Parse, plan.Split).
 package haproxy
