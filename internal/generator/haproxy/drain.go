@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
 )
 
@@ -36,19 +37,19 @@ type drain struct {
 // restarted synapse finds the servers the old one left in maintenance
 // among the removals, and drains and deletes them the same way (with a
 // fresh drain_timeout).
-func (g *Generator) drainServers(ctx context.Context, c *hapi.Client, removals []serverRef, agentless map[serverRef]bool) {
+func (g *Generator) drainServers(ctx context.Context, c *hapi.Client, removals []plan.Ref, agentless map[plan.Ref]bool) {
 	path := c.Path()
 	prev := g.draining[path]
-	next := make(map[serverRef]drain, len(removals))
+	next := make(map[plan.Ref]drain, len(removals))
 	var fresh []string
 	for _, r := range removals {
 		d, ok := prev[r]
 		if !ok {
 			d = drain{deadline: g.now().Add(time.Duration(g.cfg.DrainTimeout))}
 			if !agentless[r] {
-				fresh = append(fresh, hapi.DisableAgentCommand(r.backend, r.server))
+				fresh = append(fresh, hapi.DisableAgentCommand(r.Backend, r.Server))
 			}
-			fresh = append(fresh, hapi.SetServerStateCommand(r.backend, r.server, hapi.Maint))
+			fresh = append(fresh, hapi.SetServerStateCommand(r.Backend, r.Server, hapi.Maint))
 		}
 		next[r] = d
 	}
@@ -78,12 +79,12 @@ func (g *Generator) deleteDrained(ctx context.Context, c *hapi.Client) {
 		d := pending[r]
 		var cmds []string
 		if !now.Before(d.deadline) && !d.killed {
-			cmds = append(cmds, "shutdown sessions server "+hapi.ServerRef(r.backend, r.server))
+			cmds = append(cmds, "shutdown sessions server "+hapi.ServerRef(r.Backend, r.Server))
 			d.killed = true
 			pending[r] = d
 			g.log.Warn("drain timeout, shutting down the server's sessions", "server", r.String(), "timeout", time.Duration(g.cfg.DrainTimeout))
 		}
-		results, err := c.Exec(ctx, append(cmds, hapi.DelServerCommand(r.backend, r.server))...)
+		results, err := c.Exec(ctx, append(cmds, hapi.DelServerCommand(r.Backend, r.Server))...)
 		if err != nil {
 			g.socketFailed(c.Path(), err)
 			return
@@ -92,7 +93,7 @@ func (g *Generator) deleteDrained(ctx context.Context, c *hapi.Client) {
 	}
 }
 
-func (g *Generator) endDrain(path string, r serverRef, res hapi.Result) {
+func (g *Generator) endDrain(path string, r plan.Ref, res hapi.Result) {
 	switch {
 	case res.Err == nil:
 		g.m.socketCommands.WithLabelValues("ok").Inc()
@@ -107,14 +108,14 @@ func (g *Generator) endDrain(path string, r serverRef, res hapi.Result) {
 	delete(g.draining[path], r)
 }
 
-func sortedRefs(m map[serverRef]drain) []serverRef {
+func sortedRefs(m map[plan.Ref]drain) []plan.Ref {
 	keys := make([]string, 0, len(m))
-	byKey := map[string]serverRef{}
+	byKey := map[string]plan.Ref{}
 	for r := range m {
 		keys = append(keys, r.String())
 		byKey[r.String()] = r
 	}
-	out := make([]serverRef, 0, len(keys))
+	out := make([]plan.Ref, 0, len(keys))
 	for _, k := range sortedKeys(byKey) {
 		out = append(out, byKey[k])
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/smartstack-go/smartstack/internal/generator"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
@@ -64,7 +65,7 @@ func TestDynamicRefusedBackendsReload(t *testing.T) {
 
 func TestDynamicConsistentHashIsDynamic(t *testing.T) {
 	lines := []string{"mode tcp", "balance source", "hash-type consistent"}
-	if r := staticBalance(lines); r != "" {
+	if r := plan.StaticBalance(lines); r != "" {
 		t.Errorf("staticBalance = %q, want dynamic", r)
 	}
 }
@@ -246,7 +247,7 @@ func TestDynamicPlansOnlyChangedServices(t *testing.T) {
 	rec := g.stats[sock.path]
 	for i, r := range rec.rows {
 		if r.Server == "b1_10.0.0.2:80" {
-			rec.rows[i].Status = statMaint // as if read after an outside "disable server"
+			rec.rows[i].Status = plan.StatMaint // as if read after an outside "disable server"
 		}
 	}
 	mustUpdate(t, g, svc(g, t, "a", "backend: [mode tcp]", live("a1", "10.0.0.1", 80), live("a2", "10.0.0.3", 80)), b)

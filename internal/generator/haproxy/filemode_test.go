@@ -1,12 +1,12 @@
 package haproxy
 
 import (
-	"github.com/smartstack-go/smartstack/test/testutil"
 	"io/fs"
 	"path/filepath"
 	"testing"
 
 	"github.com/smartstack-go/smartstack/internal/generator"
+	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
 // haproxy.cfg and the state file keep their mode across writes (0644 when

@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/render"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
 	"github.com/smartstack-go/smartstack/pkg/haproxy/serveropt"
 	"github.com/smartstack-go/smartstack/pkg/registration"
@@ -90,7 +93,7 @@ func checkServerLine(t *testing.T, b registration.Backend, line string) {
 	if !ok {
 		return
 	}
-	expanded, err := expand(hso, templateVars{host: b.Host, port: b.Port.String(), name: name})
+	expanded, err := render.Expand(hso, b.Host, b.Port.String(), name)
 	if err != nil {
 		t.Fatalf("options %q kept but do not expand: %v", hso, err)
 	}
@@ -108,18 +111,18 @@ func checkServerLine(t *testing.T, b registration.Backend, line string) {
 
 func checkCommands(t *testing.T, b registration.Backend, line string) {
 	t.Helper()
-	s := parseServerLine(line)
+	s := stanza.NewServer(line)
 	port, _ := b.PortInt()
-	cmds := append(addServerCommands("svc", s),
-		hapi.SetWeightCommand("svc", s.name, s.weightOf()),
-		hapi.SetAddrCommand("svc", s.name, b.Host, port),
-		hapi.SetServerStateCommand("svc", s.name, hapi.Maint))
+	cmds := append(plan.AddServerCommands("svc", s),
+		hapi.SetWeightCommand("svc", s.Name, s.Weight()),
+		hapi.SetAddrCommand("svc", s.Name, b.Host, port),
+		hapi.SetServerStateCommand("svc", s.Name, hapi.Maint))
 	for _, c := range cmds {
 		if strings.ContainsAny(c, ";\n\r\x00") {
 			t.Fatalf("runtime command %q carries a separator or was refused", c)
 		}
-		if !strings.Contains(c, " svc/"+s.name) {
-			t.Fatalf("runtime command %q is not about server %s", c, s.name)
+		if !strings.Contains(c, " svc/"+s.Name) {
+			t.Fatalf("runtime command %q is not about server %s", c, s.Name)
 		}
 	}
 }

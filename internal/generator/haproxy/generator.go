@@ -14,6 +14,9 @@ import (
 	"github.com/smartstack-go/smartstack/internal/atomicfile"
 	"github.com/smartstack-go/smartstack/internal/config"
 	"github.com/smartstack-go/smartstack/internal/generator"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/render"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/statefile"
 	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
 )
 
@@ -48,8 +51,8 @@ type Generator struct {
 	reloads    reloads
 	// reloadCheck bounds confirmReload's wait (reloadCheckTimeout).
 	reloadCheck time.Duration
-	state       *stateFile // nil without state_file_path
-	memo        *renderMemo
+	state       *statefile.File // nil without state_file_path
+	memo        *render.Memo
 	inputCache  map[string]inputEntry // inputs.go
 	optWarn     optionsWarner         // intake.go
 	lastIn      []Service             // the last update's, for resyncStats
@@ -77,7 +80,7 @@ func New(cfg *Config, opts generator.Options, extra ...Option) (*Generator, erro
 	g := &Generator{
 		cfg: cfg, log: opts.Logger, now: time.Now, rand: rand.Float64,
 		socketDown: map[string]time.Time{}, ids: ServerIDs{}, runtime: newRuntime(),
-		memo: newRenderMemo(), files: fileOptions(opts.FileMode),
+		memo: render.NewMemo(), files: fileOptions(opts.FileMode),
 		target: target{warned: map[string]bool{}}, reloadCheck: reloadCheckTimeout,
 	}
 	if g.log == nil {
@@ -117,17 +120,17 @@ func (g *Generator) loadState() {
 	if g.cfg.StateFilePath == "" {
 		return
 	}
-	s, err := loadStateFile(g.cfg.StateFilePath, time.Duration(g.cfg.StateFileTTL))
+	s, err := statefile.Load(g.cfg.StateFilePath, time.Duration(g.cfg.StateFileTTL))
 	if err != nil {
 		g.log.Warn("ignoring the state file, it will be rebuilt", "path", g.cfg.StateFilePath, "err", err)
 	}
-	for _, err := range s.dropped {
+	for _, err := range s.Dropped {
 		g.log.Warn("dropping an invalid state file entry", "path", g.cfg.StateFilePath, "err", err)
 	}
-	s.dropped = nil
-	s.expire(g.now())
+	s.Dropped = nil
+	s.Expire(g.now())
 	g.state = s
-	g.ids = s.serverIDs()
+	g.ids = s.ServerIDs()
 }
 
 // newFromSection records every problem of the section in d, each once:
@@ -223,14 +226,18 @@ func (g *Generator) Update(ctx context.Context, services []generator.Service) er
 		return err
 	}
 	g.resolveTarget(ctx)
-	res, renderErr := render(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now(), slots: g.slotPools(), memo: g.memo, Target: g.target.version})
+	res, renderErr := render.Generate(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now(), Slots: g.slotPools(), Memo: g.memo, Target: g.target.version})
 	if renderErr == nil {
 		g.lastIn = in // with g.last, which generate sets
 		g.logTranslations(res)
 	}
-	g.applied = map[string]bool{}
+	g.applied = plan.Applied{}
 	if g.cfg.DoSocket {
-		g.reconcileSockets(ctx, in, res, g.clients)
+		var unchanged map[string]bool
+		if res != nil {
+			unchanged = res.Unchanged
+		}
+		g.apply(ctx, g.wants(in, res, g.lastBackends(), g.slotBase()), unchanged, g.clients)
 		if renderErr != nil {
 			// The memo kept the services rendered before the failure, whose
 			// plan (no config, so no dynamic servers) was not the one their
@@ -259,4 +266,9 @@ func (g *Generator) Tick(ctx context.Context) error {
 	g.sweepAgentSlots(ctx)
 	g.resyncStats(ctx)
 	return g.flushState()
+}
+
+func mappingValue(n *yaml.Node, key string) (*yaml.Node, bool) {
+	v := config.Lookup(n, key)
+	return v, v != nil
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/smartstack-go/smartstack/internal/generator"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/render"
 	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
 )
 
@@ -133,7 +134,7 @@ func Sandbox(text, dir string) string {
 	lines := strings.Split(text, "\n")
 	section, sockets := "", 0
 	for i, l := range lines {
-		if isHeader(l) {
+		if render.IsHeader(l) {
 			section = strings.TrimSpace(l)
 			continue
 		}

@@ -11,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/smartstack-go/smartstack/internal/generator"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/render"
 	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 	"github.com/smartstack-go/smartstack/test/testutil"
@@ -22,7 +23,7 @@ func lineOf(t *testing.T, text, section, want string) int {
 	t.Helper()
 	in := false
 	for i, l := range strings.Split(text, "\n") {
-		if isHeader(l) {
+		if render.IsHeader(l) {
 			in = strings.TrimSpace(l) == section
 		}
 		if in && strings.TrimSpace(l) == want {
@@ -131,7 +132,7 @@ func lineOfPrefix(t *testing.T, text, section, want string) int {
 	t.Helper()
 	in := false
 	for i, l := range strings.Split(text, "\n") {
-		if isHeader(l) {
+		if render.IsHeader(l) {
 			in = strings.TrimSpace(l) == section
 		}
 		if in && strings.HasPrefix(strings.TrimSpace(l), want) {

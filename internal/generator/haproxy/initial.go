@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 	"time"
 
-	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 )
 
 // skipInitialReload drops the reload a start makes pending when HAProxy
@@ -19,7 +18,7 @@ import (
 // backends. A restarted synapse then leaves HAProxy and its connections
 // alone. The other reasons of the update (a socket that failed, a server
 // HAProxy does not run) stand.
-func (g *Generator) skipInitialReload(ctx context.Context, text string) {
+func (g *Generator) skipInitialReload(ctx context.Context, sections plan.Config) {
 	if !g.cfg.DoSocket || len(g.clients) == 0 || !g.reloads.has(reasonInitial) {
 		return
 	}
@@ -27,13 +26,13 @@ func (g *Generator) skipInitialReload(ctx context.Context, text string) {
 		g.log.Info("haproxy may not run the config on disk, reloading", "why", err)
 		return
 	}
-	want := configProxies(text)
+	want := plan.Proxies(sections)
 	for _, c := range g.clients {
 		e := g.stats[c.Path()]
 		if e == nil {
 			return // failed, or commands the record cannot follow were sent
 		}
-		if err := runsProxies(e.rows, want); err != nil {
+		if err := plan.Runs(e.rows, want); err != nil {
 			g.log.Info("haproxy does not run the config on disk, reloading", "path", c.Path(), "why", err)
 			return
 		}
@@ -65,60 +64,6 @@ func (g *Generator) fileOlderThanHAProxy(ctx context.Context) error {
 	if st.ModTime().After(started) {
 		return fmt.Errorf("%s was written at %s, after haproxy started (%s)", g.cfg.ConfigFilePath,
 			st.ModTime().Format(time.RFC3339), started.Format(time.RFC3339))
-	}
-	return nil
-}
-
-// configProxies maps each proxy section of a config to its server names
-// (nil for a frontend).
-func configProxies(text string) map[string]map[string]bool {
-	out := map[string]map[string]bool{}
-	var cur map[string]bool
-	for line := range strings.SplitSeq(text, "\n") {
-		f := strings.Fields(line)
-		switch {
-		case len(f) >= 2 && line[0] != '\t' && line[0] != ' ' && (f[0] == "frontend" || f[0] == "backend" || f[0] == "listen"):
-			cur = map[string]bool{}
-			out[f[1]] = cur
-		case len(line) > 0 && line[0] != '\t' && line[0] != ' ':
-			cur = nil // global, defaults, peers, ...
-		case len(f) >= 2 && f[0] == "server" && cur != nil:
-			cur[f[1]] = true
-		}
-	}
-	return out
-}
-
-// runsProxies reports the first difference between the proxies and
-// servers of rows and want. Proxies HAProxy makes itself (GLOBAL for the
-// stats socket, <HTTPCLIENT>, ...) are not the config's.
-func runsProxies(rows []hapi.StatRow, want map[string]map[string]bool) error {
-	got := map[string]map[string]bool{}
-	for _, r := range rows {
-		if r.Proxy == "GLOBAL" || strings.HasPrefix(r.Proxy, "<") {
-			continue
-		}
-		if got[r.Proxy] == nil {
-			got[r.Proxy] = map[string]bool{}
-		}
-		if r.Type == hapi.TypeServer {
-			if !want[r.Proxy][r.Server] {
-				return fmt.Errorf("server %s/%s is not in the config", r.Proxy, r.Server)
-			}
-			got[r.Proxy][r.Server] = true
-		}
-	}
-	for _, name := range sortedKeys(want) {
-		servers, ok := got[name]
-		if !ok {
-			return fmt.Errorf("proxy %s is not running", name)
-		}
-		if len(servers) != len(want[name]) {
-			return fmt.Errorf("proxy %s runs %d servers, the config has %d", name, len(servers), len(want[name]))
-		}
-	}
-	if len(got) != len(want) {
-		return fmt.Errorf("haproxy runs %d proxies, the config has %d", len(got), len(want))
 	}
 	return nil
 }

@@ -4,15 +4,16 @@ import (
 	"fmt"
 
 	"github.com/smartstack-go/smartstack/internal/generator"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/render"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
 // inputEntry is one service's converted backends, kept while the synapse
-// loop hands over the same ones (memoSource): at 50,000 servers building
+// loop hands over the same ones (render.MemoSource): at 50,000 servers building
 // them and their names again on every update was megabytes of garbage
 // for a change to one service.
 type inputEntry struct {
-	source   memoSource
+	source   render.MemoSource
 	backends []Backend
 	names    []string // ServerName of each, in order
 }
@@ -22,7 +23,7 @@ func (g *Generator) inputs(services []generator.Service) ([]Service, error) {
 	out := make([]Service, 0, len(services))
 	cache := make(map[string]inputEntry, len(services))
 	for _, s := range services {
-		svc := Service{Name: s.Name, Cached: g.state.cached(s.Name), source: sourceOf(s.Revision, s.Backends)}
+		svc := Service{Name: s.Name, Cached: g.state.Cached(s.Name), Source: render.SourceOf(s.Revision, s.Backends)}
 		switch c := s.Config.(type) {
 		case nil:
 		case *ServiceConfig:
@@ -31,10 +32,10 @@ func (g *Generator) inputs(services []generator.Service) ([]Service, error) {
 			return nil, fmt.Errorf("haproxy generator: service %s: config of type %T, want *haproxy.ServiceConfig from Normalize", s.Name, s.Config)
 		}
 		e, ok := g.inputCache[s.Name]
-		if !ok || svc.source == (memoSource{}) || e.source != svc.source {
-			e = convertBackends(s, svc.source, g.vetOptions(s))
+		if !ok || svc.Source == (render.MemoSource{}) || e.source != svc.Source {
+			e = convertBackends(s, svc.Source, g.vetOptions(s))
 		}
-		svc.Backends, svc.names = e.backends, e.names
+		svc.Backends, svc.Names = e.backends, e.names
 		cache[s.Name] = e
 		out = append(out, svc)
 	}
@@ -43,7 +44,7 @@ func (g *Generator) inputs(services []generator.Service) ([]Service, error) {
 }
 
 // vetOptions returns the service's backends with the haproxy_server_options
-// that checkOptions refuses removed: the registration is still used,
+// that render.CheckOptions refuses removed: the registration is still used,
 // without them, and one warning names the keyword.
 func (g *Generator) vetOptions(s generator.Service) []registration.Backend {
 	if g.optWarn == nil {
@@ -55,7 +56,7 @@ func (g *Generator) vetOptions(s generator.Service) []registration.Backend {
 	})
 }
 
-func convertBackends(s generator.Service, source memoSource, backends []registration.Backend) inputEntry {
+func convertBackends(s generator.Service, source render.MemoSource, backends []registration.Backend) inputEntry {
 	e := inputEntry{source: source, backends: make([]Backend, 0, len(backends)), names: make([]string, 0, len(backends))}
 	for _, b := range backends {
 		e.backends = append(e.backends, Backend{Backend: b})

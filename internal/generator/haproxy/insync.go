@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 )
 
 // InSync reports (nil) whether HAProxy runs the config of the last Update:
@@ -34,9 +36,9 @@ func (g *Generator) InSync(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("%s: %w", c.Path(), err))
 			continue
 		}
-		running := runningServers(rows)
+		running := plan.Running(rows)
 		for _, name := range sortedKeys(want) {
-			if d := want[name]; !d.disabled && len(d.live) > 0 && running[name] == nil {
+			if d := want[name]; !d.Disabled && len(d.Live) > 0 && running[name] == nil {
 				errs = append(errs, fmt.Errorf("%s: HAProxy does not run backend %s yet", c.Path(), name))
 			}
 		}

@@ -6,8 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/render"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	"github.com/smartstack-go/smartstack/pkg/haproxy/serveropt"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
@@ -37,16 +39,16 @@ func TestCheckOptions(t *testing.T) {
 				}
 				return
 			}
-			err := checkOptions(withOptions(backend("i-1", "10.0.0.1", 80), tt.opts).Backend)
+			err := render.CheckOptions(withOptions(backend("i-1", "10.0.0.1", 80), tt.opts).Backend)
 			if tt.keyword == "" {
 				if err != nil {
-					t.Errorf("checkOptions = %v, want nil", err)
+					t.Errorf("CheckOptions = %v, want nil", err)
 				}
 				return
 			}
 			var se *serveropt.Error
 			if !errors.As(err, &se) {
-				t.Fatalf("checkOptions = %v, want a serveropt.Error", err)
+				t.Fatalf("CheckOptions = %v, want a serveropt.Error", err)
 			}
 			if !strings.Contains(err.Error(), strings.TrimSuffix(tt.keyword, ";")) {
 				t.Errorf("error %q does not name %q", err, tt.keyword)
@@ -116,36 +118,6 @@ func TestRenderDuplicateOptionIDs(t *testing.T) {
 	}
 }
 
-func itoa(n int) string { return registration.IntValue(int64(n)).String() }
-
-func TestStateFileDropsInvalidEntries(t *testing.T) {
-	data := `{"svc": {
-	  "ok_10.0.0.1:80": {"timestamp": 1, "name": "ok", "host": "10.0.0.1", "port": 80},
-	  "evil": {"timestamp": 1, "host": "1.2.3.4\n server evil 6.6.6.6:80", "port": 80},
-	  "opts": {"timestamp": 1, "host": "10.0.0.2", "port": 80, "haproxy_server_options": "bogus"},
-	  "a b_10.0.0.3:80": {"timestamp": 1, "name": "a b", "host": "10.0.0.3", "port": 80}
-	}}`
-	s := newStateFile("x", time.Hour)
-	if err := s.decode([]byte(data)); err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, b := range s.cached("svc") {
-		names = append(names, ServerName(b.Backend))
-	}
-	if len(names) != 2 || names[0] != "ok_10.0.0.1:80" || !strings.HasPrefix(names[1], "a_b_10.0.0.3:80-") {
-		t.Errorf("cached = %q", names)
-	}
-	for _, n := range names {
-		if strings.ContainsAny(n, " \n") {
-			t.Errorf("cached name %q", n)
-		}
-	}
-	if len(s.dropped) != 2 || !strings.Contains(s.dropped[0].Error()+s.dropped[1].Error(), `"host"`) {
-		t.Errorf("dropped = %v, want the bad host and the bad options", s.dropped)
-	}
-}
-
 // Refused options reach neither the config nor the state file, so a
 // restart cannot bring them back as a cached server's.
 func TestRefusedOptionsNotCached(t *testing.T) {
@@ -183,10 +155,12 @@ func TestStaticOnlyOptionsRefuseDynamic(t *testing.T) {
 		if o.StaticOnly() == "" {
 			t.Fatalf("%q: serveropt no longer calls it static-only; update the test", opts)
 		}
-		b := &renderedBackend{servers: map[string]renderedServer{}, order: []string{"s"}}
-		b.servers["s"] = parseServerLine("server s 10.0.0.1:80 id 1 " + opts)
-		if r := b.dynamicRefusal(nil); !strings.Contains(r, "refused on dynamic servers") {
+		b := stanza.NewBackend(nil)
+		b.Add(stanza.NewServer("server s 10.0.0.1:80 id 1 " + opts))
+		if r := plan.Refusal(b, nil); !strings.Contains(r, "refused on dynamic servers") {
 			t.Errorf("options %q: dynamicRefusal = %q, want a refusal", opts, r)
 		}
 	}
 }
+
+func itoa(n int) string { return registration.IntValue(int64(n)).String() }

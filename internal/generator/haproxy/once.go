@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/smartstack-go/smartstack/internal/generator"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/render"
 )
 
 var _ generator.Previewer = (*Generator)(nil)
@@ -30,10 +31,10 @@ func (g *Generator) Preview(ctx context.Context, services []generator.Service) (
 	}
 	// Written for the installed HAProxy, as Update writes it.
 	g.resolveTarget(ctx)
-	res, err := render(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now(), slots: g.slotPools(), memo: g.memo, Target: g.target.version})
+	res, err := render.Generate(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now(), Slots: g.slotPools(), Memo: g.memo, Target: g.target.version})
 	if err != nil {
 		return "", nil, err
 	}
-	res.join()
+	res.Join()
 	return g.cfg.ConfigFilePath, []byte(res.Text), nil
 }

@@ -6,31 +6,28 @@ import (
 	"time"
 
 	"github.com/smartstack-go/smartstack/internal/generator"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 )
 
-// reasonKind is why HAProxy must reload; it is the `reason` label of
-// synapse_haproxy_reloads_total, so the set stays small.
-type reasonKind string
+// reasonKind is why HAProxy must reload (plan.Kind): the plan gives most
+// reasons, the generator the few about its own state.
+type reasonKind = plan.Kind
 
-// The original's reload reasons (docs/haproxy.md), minus its state-file bug.
 const (
-	reasonInitial       reasonKind = "initial"        // (a) first update after start
-	reasonNoSocket      reasonKind = "no_socket"      // (b) do_socket false
-	reasonSocketError   reasonKind = "socket_error"   // (c), (f)
-	reasonNewSection    reasonKind = "new_section"    // (d) backend unknown to HAProxy
-	reasonNewServer     reasonKind = "new_server"     // (e) server unknown to HAProxy
-	reasonServerChanged reasonKind = "server_changed" // (h), (i) options or weight
-	reasonConfigChanged reasonKind = "config_changed" // a change outside server lines
+	reasonInitial       = plan.Initial
+	reasonNoSocket      = plan.NoSocket
+	reasonSocketError   = plan.SocketError
+	reasonNewSection    = plan.NewSection
+	reasonNewServer     = plan.NewServer
+	reasonServerChanged = plan.ServerChanged
+	reasonConfigChanged = plan.ConfigChanged
 )
 
 // maxReasons bounds the pending list: a deploy of thousands of servers
 // needs one reload, not thousands of log fields.
 const maxReasons = 20
 
-type reloadReason struct {
-	kind   reasonKind
-	detail string
-}
+type reloadReason = plan.Reason
 
 // reloads is the pending-reload flag of the original with its reasons, and
 // the rate limiter. The flag clears only after a successful reload.
@@ -61,7 +58,7 @@ func (r *reloads) ran(at time.Time, err error, out string) {
 }
 
 func (r *reloads) add(kind reasonKind, detail string) {
-	rr := reloadReason{kind, detail}
+	rr := reloadReason{Kind: kind, Detail: detail}
 	switch {
 	case slices.Contains(r.pending, rr):
 	case len(r.pending) >= maxReasons:
@@ -72,18 +69,18 @@ func (r *reloads) add(kind reasonKind, detail string) {
 }
 
 func (r *reloads) has(kind reasonKind) bool {
-	return slices.ContainsFunc(r.pending, func(p reloadReason) bool { return p.kind == kind })
+	return slices.ContainsFunc(r.pending, func(p reloadReason) bool { return p.Kind == kind })
 }
 
 // drop removes kind's reasons.
 func (r *reloads) drop(kind reasonKind) {
-	r.pending = slices.DeleteFunc(r.pending, func(p reloadReason) bool { return p.kind == kind })
+	r.pending = slices.DeleteFunc(r.pending, func(p reloadReason) bool { return p.Kind == kind })
 }
 
 func (r *reloads) details() []string {
 	out := make([]string, 0, len(r.pending)+1)
 	for _, p := range r.pending {
-		out = append(out, string(p.kind)+": "+p.detail)
+		out = append(out, string(p.Kind)+": "+p.Detail)
 	}
 	if r.dropped > 0 {
 		out = append(out, "and more")
@@ -117,7 +114,7 @@ func (g *Generator) maybeReload(ctx context.Context) {
 		return
 	}
 	r.next = now.Add(g.reloadWait())
-	reason := string(r.pending[0].kind)
+	reason := string(r.pending[0].Kind)
 	g.saveServerState(ctx)
 	before := g.servingPID(ctx)
 	out, err := runShell(ctx, g.cfg.ReloadCommand, CommandTimeout)
@@ -145,4 +142,10 @@ func (g *Generator) reloadWait() time.Duration {
 	interval := time.Duration(g.cfg.RestartInterval)
 	jitter := g.cfg.RestartJitter * float64(interval) * g.rand()
 	return interval + time.Duration(jitter)
+}
+
+func (r *reloads) addAll(reasons []reloadReason) {
+	for _, rr := range reasons {
+		r.add(rr.Kind, rr.Detail)
+	}
 }

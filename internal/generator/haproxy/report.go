@@ -57,9 +57,9 @@ type wanted struct {
 func wantedServers(in []Service) map[string]wanted {
 	out := make(map[string]wanted, len(in))
 	for _, s := range in {
-		w := wanted{backend: s.Name, names: s.names}
+		w := wanted{backend: s.Name, names: s.Names}
 		if s.Config != nil {
-			w.backend = s.Config.backendName(s.Name)
+			w.backend = s.Config.BackendFor(s.Name)
 		}
 		for _, b := range s.Backends {
 			w.addrs = append(w.addrs, b.Host+":"+b.Port.String())

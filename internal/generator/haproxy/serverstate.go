@@ -2,25 +2,9 @@ package haproxy
 
 import (
 	"context"
-	"slices"
-	"strings"
 
 	"github.com/smartstack-go/smartstack/internal/atomicfile"
 )
-
-// withStateLine appends line to a section when server_state_file is set
-// and the section does not already have that keyword (a user's own
-// choice wins).
-func withStateLine(lines []string, stateFile, line string) []string {
-	if stateFile == "" {
-		return lines
-	}
-	keyword, _, _ := strings.Cut(line, " ")
-	if slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(strings.TrimSpace(l), keyword) }) {
-		return lines
-	}
-	return append(slices.Clone(lines), line)
-}
 
 // saveServerState dumps "show servers state" of the first socket to
 // server_state_file just before a reload, so the new workers start with
@@ -33,7 +17,7 @@ func (g *Generator) saveServerState(ctx context.Context) {
 	}
 	state, err := g.clients[0].Run(ctx, "show servers state")
 	if err == nil && g.last != nil && g.cfg.DoWrites {
-		state = withConfigAddrs(state, g.last.backends())
+		state = withConfigAddrs(state, g.last.Backends())
 	}
 	if err == nil {
 		err = atomicfile.Write(g.cfg.ServerStateFile, []byte(state+"\n"), g.files)

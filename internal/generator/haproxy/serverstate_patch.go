@@ -4,6 +4,8 @@ import (
 	"net"
 	"strconv"
 	"strings"
+
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 )
 
 // withConfigAddrs rewrites the srv_addr and srv_port of each live slot in
@@ -13,7 +15,7 @@ import (
 // still ran elsewhere (a refill not applied at run time, an operator's
 // "set server addr") would otherwise move the slot back after the reload,
 // until checkSlots corrects it. Lines it cannot read are kept as they are.
-func withConfigAddrs(state string, backends map[string]*renderedBackend) string {
+func withConfigAddrs(state string, backends map[string]*stanza.Backend) string {
 	lines := strings.Split(state, "\n")
 	if len(lines) < 2 || !strings.HasPrefix(lines[1], "# ") {
 		return state
@@ -31,14 +33,14 @@ func withConfigAddrs(state string, backends map[string]*renderedBackend) string 
 		if len(f) <= max(be, srv, addr, port) {
 			continue
 		}
-		if _, slot := slotIndex(f[srv]); !slot || backends[f[be]] == nil || backends[f[be]].pool() == nil {
+		if _, slot := stanza.SlotIndex(f[srv]); !slot || backends[f[be]] == nil || backends[f[be]].Pool() == nil {
 			continue
 		}
-		s, ok := backends[f[be]].servers[f[srv]]
-		if !ok || !s.live || len(s.args) == 0 {
+		s, ok := backends[f[be]].Servers[f[srv]]
+		if !ok || !s.Live || len(s.Args) == 0 {
 			continue
 		}
-		host, p, ok := splitAddr(s.args[0])
+		host, p, ok := stanza.SplitAddr(s.Addr())
 		if !ok || net.ParseIP(host) == nil {
 			continue
 		}

@@ -2,8 +2,8 @@ package haproxy
 
 import (
 	"context"
-	"net"
 
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
 )
 
@@ -15,11 +15,11 @@ import (
 // server-state after a reload"), and a slot refilled at run time would then
 // send its new backend's traffic to the old one. It runs on every fresh
 // read of a socket (after a reload, at start, every statResync).
-func (g *Generator) checkSlots(ctx context.Context, c *hapi.Client, want map[string]*desiredProxy) {
+func (g *Generator) checkSlots(ctx context.Context, c *hapi.Client, want plan.Wants) {
 	var cmds []string
 	for _, name := range sortedKeys(want) {
 		d := want[name]
-		if d.mech != mechSlots || d.disabled || len(d.live) == 0 {
+		if d.Mech != plan.Slots || d.Disabled || len(d.Live) == 0 {
 			continue
 		}
 		states, err := c.ShowServersState(ctx, name)
@@ -27,7 +27,7 @@ func (g *Generator) checkSlots(ctx context.Context, c *hapi.Client, want map[str
 			g.log.Warn("slot addresses not checked", "path", c.Path(), "backend", name, "err", err)
 			continue
 		}
-		cmds = append(cmds, slotCorrections(d, states)...)
+		cmds = append(cmds, plan.Corrections(d, states)...)
 	}
 	if len(cmds) == 0 {
 		return
@@ -36,34 +36,4 @@ func (g *Generator) checkSlots(ctx context.Context, c *hapi.Client, want map[str
 		"path", c.Path(), "commands", len(cmds))
 	g.m.slotCorrections.Add(float64(len(cmds)))
 	g.sendCommands(ctx, c, cmds)
-}
-
-// slotCorrections are the "set server" commands that bring d's live
-// slots (those not being refilled, which get their address anyway) to the
-// address and weight of their config lines.
-func slotCorrections(d *desiredProxy, states []hapi.ServerState) []string {
-	byName := make(map[string]hapi.ServerState, len(states))
-	for _, s := range states {
-		byName[s.Name] = s
-	}
-	var cmds []string
-	for _, name := range d.live {
-		s, ok := d.rendered.servers[name]
-		st, running := byName[name]
-		if !ok || !running || d.refill[name] != nil || len(s.args) == 0 {
-			continue
-		}
-		host, port, ok := splitAddr(s.args[0])
-		ip := net.ParseIP(host)
-		if !ok || ip == nil {
-			continue
-		}
-		if have := net.ParseIP(st.Addr); have == nil || !have.Equal(ip) || st.Port != port {
-			cmds = append(cmds, hapi.SetAddrCommand(d.backend, name, host, port))
-		}
-		if w := s.weightOf(); st.UWeight != w {
-			cmds = append(cmds, hapi.SetWeightCommand(d.backend, name, w))
-		}
-	}
-	return cmds
 }

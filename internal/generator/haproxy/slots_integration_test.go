@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/smartstack-go/smartstack/internal/generator"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
@@ -63,7 +64,7 @@ func testSlotsChurn(t *testing.T, stateFile bool) {
 		r.clock.advance(time.Second)
 		backends = append(backends, live("", "127.0.0.1", 4000+i))
 		mustUpdate(t, r.g, r.httpService(t, backends...))
-		want[slotName(i)] = fmt.Sprintf("127.0.0.1:%d", 4000+i)
+		want[stanza.SlotName(i)] = fmt.Sprintf("127.0.0.1:%d", 4000+i)
 	}
 	r.checkSlots(t, want, 6)
 	backends = backends[2:] // slot1 and slot2 leave
@@ -104,7 +105,7 @@ func TestIntegrationSlotsStaticRR(t *testing.T) {
 	for i := 1; i <= 3; i++ {
 		backends = append(backends, live("", "127.0.0.1", 4100+i))
 		mustUpdate(t, r.g, r.service(t, ", balance static-rr", backends...))
-		want[slotName(i)] = fmt.Sprintf("127.0.0.1:%d", 4100+i)
+		want[stanza.SlotName(i)] = fmt.Sprintf("127.0.0.1:%d", 4100+i)
 	}
 	r.checkSlots(t, want, 4)
 	if got := r.reloads(t); got != reloads || r.g.PendingReload() != nil {

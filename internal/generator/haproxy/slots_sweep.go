@@ -3,7 +3,7 @@ package haproxy
 import (
 	"context"
 
-	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 )
 
 // sweepAgentSlots puts the free slots of pools with agent checks back in
@@ -18,7 +18,7 @@ func (g *Generator) sweepAgentSlots(ctx context.Context) {
 	if !g.cfg.DoSocket {
 		return
 	}
-	free := freeAgentSlots(g.lastBackends())
+	free := plan.FreeAgentSlots(g.lastBackends())
 	if len(free) == 0 {
 		return
 	}
@@ -30,7 +30,7 @@ func (g *Generator) sweepAgentSlots(ctx context.Context) {
 				g.log.Debug("free agent slots not checked", "path", c.Path(), "backend", backend, "err", err)
 				continue
 			}
-			cmds = append(cmds, sweepCommands(backend, free[backend], states)...)
+			cmds = append(cmds, plan.Sweep(backend, free[backend], states)...)
 		}
 		if len(cmds) == 0 {
 			continue
@@ -39,46 +39,4 @@ func (g *Generator) sweepAgentSlots(ctx context.Context) {
 		g.forgetStat(c.Path())
 		g.sendCommands(ctx, c, cmds)
 	}
-}
-
-// freeAgentSlots are, by backend, the slots with agent checks that a
-// generation left free (written "disabled").
-func freeAgentSlots(backends map[string]*renderedBackend) map[string][]string {
-	out := map[string][]string{}
-	for name, b := range backends {
-		if b.pool() == nil {
-			continue
-		}
-		for _, s := range b.order {
-			srv := b.servers[s]
-			if _, slot := slotIndex(s); slot && !srv.live && hasAgent(srv) {
-				out[name] = append(out[name], s)
-			}
-		}
-	}
-	return out
-}
-
-// sweepCommands turn off the agent and the traffic of each free slot
-// whose state shows either on. A slot HAProxy does not run is left to the
-// reload that will start it.
-func sweepCommands(backend string, free []string, states []hapi.ServerState) []string {
-	byName := make(map[string]hapi.ServerState, len(states))
-	for _, s := range states {
-		byName[s.Name] = s
-	}
-	var cmds []string
-	for _, name := range free {
-		s, ok := byName[name]
-		if !ok {
-			continue
-		}
-		if s.AgentEnabled() {
-			cmds = append(cmds, hapi.DisableAgentCommand(backend, name))
-		}
-		if s.AdminState&hapi.AdminForcedMaint == 0 {
-			cmds = append(cmds, hapi.DisableServerCommand(backend, name))
-		}
-	}
-	return cmds
 }

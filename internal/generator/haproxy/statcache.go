@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
 )
 
@@ -39,7 +40,7 @@ type statEntry struct {
 
 func (e *statEntry) index() map[string]map[string]bool {
 	if e.running == nil {
-		e.running = runningServers(e.rows)
+		e.running = plan.Running(e.rows)
 	}
 	return e.running
 }
@@ -72,44 +73,17 @@ func (g *Generator) forgetAllStats() { clear(g.stats) }
 
 // statChanges are the effects of one update's commands on a socket's rows.
 type statChanges struct {
-	status  map[serverRef]string // new status of a running server
+	status  map[plan.Ref]string // new status of a running server
 	added   []hapi.StatRow
-	removed map[serverRef]bool
+	removed map[plan.Ref]bool
 }
 
-// Statuses the record gives servers after a command: "enable server" and
-// "add server" plus "enable server" leave a server taking traffic, which
-// planSocket reads from "UP" as from "no check"; a disabled, added
-// disabled or draining server is in maintenance.
-const (
-	statUp    = "UP"
-	statMaint = "MAINT"
-)
-
-// recordDynamic adds to ch what applyDynamic did on a socket that ran
-// running: servers added to running dynamic backends, and removed
-// servers, gone once deleted, in maintenance while they drain.
-func (g *Generator) recordDynamic(ch *statChanges, path string, running map[string]map[string]bool, want map[string]*desiredProxy, p dynamicPlan) {
-	for _, name := range sortedKeys(want) {
-		d := want[name]
-		servers, ok := running[name]
-		if d.mech != mechDynamic || !ok {
-			continue
-		}
-		for _, s := range d.rendered.order {
-			if servers[s] {
-				continue
-			}
-			status := statMaint
-			if d.rendered.servers[s].live {
-				status = statUp
-			}
-			ch.added = append(ch.added, hapi.StatRow{Proxy: name, Server: s, Type: hapi.TypeServer, Status: status})
-		}
-	}
-	for _, r := range p.removals {
+// recordRemovals adds to ch the removed servers of a socket: gone once
+// deleted, in maintenance while they drain.
+func (g *Generator) recordRemovals(ch *statChanges, path string, removals []plan.Ref) {
+	for _, r := range removals {
 		if _, draining := g.draining[path][r]; draining {
-			ch.status[r] = statMaint
+			ch.status[r] = plan.StatMaint
 		} else {
 			ch.removed[r] = true
 		}
@@ -128,7 +102,7 @@ func (g *Generator) applyStat(path string, ch statChanges) {
 	}
 	rows := e.rows[:0] // filtered in place: no update holds the old slice
 	for _, r := range e.rows {
-		ref := serverRef{r.Proxy, r.Server}
+		ref := plan.Ref{Backend: r.Proxy, Server: r.Server}
 		if r.Type == hapi.TypeServer {
 			if ch.removed[ref] {
 				continue
@@ -182,24 +156,4 @@ func (g *Generator) reload(ctx context.Context) {
 	if !g.reloads.next.Equal(next) {
 		g.forgetAllStats()
 	}
-}
-
-// changedOnly is want without the backends of unchanged services. Against
-// a socket's record (which followed every command the previous updates
-// sent) those need nothing: their stanzas are the previous generation's,
-// whose plan went out. Planning only the rest keeps a lone change from
-// walking every server of a large config (tens of milliseconds at 50,000
-// servers); a record read afresh is planned whole, which is how drift
-// from outside (statResync) is still corrected.
-func changedOnly(want map[string]*desiredProxy, unchanged map[string]bool) map[string]*desiredProxy {
-	if len(unchanged) == 0 {
-		return want
-	}
-	out := make(map[string]*desiredProxy, len(want)-min(len(want), len(unchanged)))
-	for name, d := range want {
-		if !unchanged[d.service] {
-			out[name] = d
-		}
-	}
-	return out
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/smartstack-go/smartstack/internal/generator"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/statefile"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
@@ -52,8 +53,8 @@ func TestStateFileTTL(t *testing.T) {
 	if srv["timestamp"] != float64(clock.now().Unix()) || srv["haproxy_server_id"] != float64(1) || srv["host"] != "10.0.0.1" {
 		t.Errorf("server entry = %v", srv)
 	}
-	if cfg := st["one"][configKey]; cfg["server_options"] != "check" || cfg["port"] != float64(3000) {
-		t.Errorf("%s = %v", configKey, cfg)
+	if cfg := st["one"][statefile.ConfigKey]; cfg["server_options"] != "check" || cfg["port"] != float64(3000) {
+		t.Errorf("%s = %v", statefile.ConfigKey, cfg)
 	}
 	if _, ok := st["two"]["10.0.0.2:81"]; !ok {
 		t.Errorf("service without a haproxy section not cached: %v", st["two"])
@@ -127,7 +128,7 @@ func TestStateIDsAcrossRestart(t *testing.T) {
 }
 
 // The file is rewritten when it changes, else
-// once per stateRefresh to keep timestamps and mtime current.
+// once per statefile.Refresh to keep timestamps and mtime current.
 func TestStateWrittenWhenChangedOrDue(t *testing.T) {
 	clock := newFakeClock()
 	path := filepath.Join(t.TempDir(), "state.json")
@@ -141,40 +142,11 @@ func TestStateWrittenWhenChangedOrDue(t *testing.T) {
 		g.Tick(context.Background())
 	}
 	if ts := readState(t, path)["svc"]["a:1"]["timestamp"]; ts != first {
-		t.Errorf("rewritten for timestamps alone within %s", stateRefresh)
+		t.Errorf("rewritten for timestamps alone within %s", statefile.Refresh)
 	}
 	clock.advance(time.Second)
 	g.Tick(context.Background())
 	if ts := readState(t, path)["svc"]["a:1"]["timestamp"]; ts == first {
-		t.Errorf("not refreshed after %s", stateRefresh)
-	}
-}
-
-// The state file is the original's JSON.pretty_generate layout.
-func TestStateFileFormat(t *testing.T) {
-	s := newStateFile("x", time.Hour)
-	s.observe([]generator.Service{{Name: "svc1", Backends: []registration.Backend{live("i-abc", "10.0.0.1", 3000)}}},
-		ServerIDs{"svc1": {"i-abc_10.0.0.1:3000": 1}}, time.Unix(1604956000, 0), nil)
-	want := `{
-  "svc1": {
-    "i-abc_10.0.0.1:3000": {
-      "timestamp": 1604956000,
-      "haproxy_server_id": 1,
-      "name": "i-abc",
-      "host": "10.0.0.1",
-      "port": 3000,
-      "id": null,
-      "weight": null,
-      "haproxy_server_options": null,
-      "labels": null
-    }
-  }
-}`
-	if got := string(s.encode(true)); got != want {
-		t.Errorf("state file:\n%s\nwant:\n%s", got, want)
-	}
-	back := newStateFile("x", time.Hour)
-	if err := back.decode(s.encode(true)); err != nil || string(back.encode(true)) != want {
-		t.Errorf("round trip: %v\n%s", err, back.encode(true))
+		t.Errorf("not refreshed after %s", statefile.Refresh)
 	}
 }

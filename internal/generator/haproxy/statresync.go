@@ -48,8 +48,10 @@ func (g *Generator) resyncStats(ctx context.Context) {
 	if len(stale) > 0 {
 		// The last generation against itself, on fresh reads, so planned
 		// whole: nothing to change but what HAProxy no longer runs as that
-		// generation asks.
-		g.reconcileSockets(ctx, g.lastIn, g.last, stale)
+		// generation asks. The same plan and apply as an update's, without
+		// its render, write or reload.
+		cur := g.last.Backends()
+		g.apply(ctx, g.wants(g.lastIn, g.last, cur, cur), nil, stale)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
@@ -231,11 +232,11 @@ func (r *realSetup) cookieOf(t *testing.T, addr string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, b := range parseBackends(string(cfg)) {
-		for _, name := range b.order {
-			s := b.servers[name]
-			if len(s.args) > 0 && s.args[0] == addr && s.live {
-				if v, ok := option(s.args, "cookie"); ok {
+	for _, b := range stanza.Parse(string(cfg)) {
+		for _, name := range b.Order {
+			s := b.Servers[name]
+			if s.Addr() == addr && s.Live {
+				if v, ok := s.Option("cookie"); ok {
 					return v
 				}
 			}

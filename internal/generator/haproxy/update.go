@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/smartstack-go/smartstack/internal/generator"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 )
 
 // generate renders the config and, with do_writes, installs it. What
@@ -16,13 +17,9 @@ func (g *Generator) generate(ctx context.Context, res *Result, err error) error 
 		g.log.Error("haproxy config not generated, keeping the current one", "err", err)
 		return fmt.Errorf("haproxy generator: %w", err)
 	}
-	res.join()
+	res.Join()
 	g.ids = res.ServerIDs
-	for i, r := range res.ReloadReasons {
-		if !g.applied[res.reasonKeys[i]] {
-			g.reloads.add(reasonServerChanged, r)
-		}
-	}
+	g.reloads.addAll(plan.Unapplied(res.Changes, g.applied))
 	text := StripHeader(res.Text)
 	if text != g.lastText {
 		g.logRender(res)
@@ -33,40 +30,33 @@ func (g *Generator) generate(ctx context.Context, res *Result, err error) error 
 	if g.cfg.DoWrites {
 		old, changed, err = g.writeConfig(ctx, res.Text)
 	}
-	shrunk := shrunkPools(g.slotBase(), res.backends())
-	first := g.last == nil
+	shrunk := plan.Shrunk(g.slotBase(), res.Backends())
+	prev, prevText := g.last, g.lastText
 	g.lastText, g.last, g.boot = text, res, nil
 	if !changed {
-		if first && g.cfg.DoWrites && err == nil {
-			g.skipInitialReload(ctx, text)
+		if prev == nil && g.cfg.DoWrites && err == nil {
+			g.skipInitialReload(ctx, res.Layout)
 		}
 		return err
 	}
-	for _, r := range reloadDiffExcept(old, res.Text, g.applied) {
-		g.reloads.add(r.kind, r.detail)
-	}
+	g.reloads.addAll(plan.Diff(diffBase(old, prev, prevText), res.Layout, g.applied))
 	for _, r := range shrunk {
-		// Removed server lines are otherwise left to "disable server":
-		// a pool shrinks only for HAProxy to drop the slots.
-		g.log.Info("slot pool shrinks, the free slots after a burst go with a reload", "detail", r)
-		g.reloads.add(reasonConfigChanged, r)
+		g.log.Info("slot pool shrinks, the free slots after a burst go with a reload", "detail", r.Detail)
 	}
+	g.reloads.addAll(shrunk)
 	return err
 }
 
-// shrunkPools describes each slot pool of cur that is smaller than in prev.
-func shrunkPools(prev, cur map[string]*renderedBackend) []string {
-	var out []string
-	for _, name := range sortedKeys(cur) {
-		if prev[name] == nil {
-			continue
-		}
-		was, now := prev[name].pool(), cur[name].pool()
-		if now != nil && now.size() < was.size() {
-			out = append(out, fmt.Sprintf("slot pool of backend %s shrank from %d to %d slots", name, was.size(), now.size()))
-		}
+// diffBase is the reload diff's reading of old: those of prev (the
+// previous generation, whose text is prevText), built as it was rendered,
+// when old is its text (the common case); else old is a file synapse did
+// not write, or whose install failed, read afresh.
+func diffBase(old string, prev *Result, prevText string) plan.Config {
+	old = StripHeader(old)
+	if prev != nil && old == prevText {
+		return prev.Layout
 	}
-	return out
+	return plan.Split(old)
 }
 
 // logRender logs what the generation dropped or warned about, once per
@@ -117,7 +107,7 @@ func (g *Generator) updateState(services []generator.Service) error {
 	if g.state == nil {
 		return nil
 	}
-	g.state.observe(services, g.ids, g.now(), g.optWarn)
+	g.state.Observe(services, g.ids, g.now(), g.optWarn)
 	return g.flushState()
 }
 
@@ -129,9 +119,9 @@ func (g *Generator) flushState() error {
 		return nil
 	}
 	now := g.now()
-	g.state.expire(now)
-	if err := g.state.flush(now, g.files); err != nil {
-		g.log.Error("state file not written", "path", g.state.path, "err", err)
+	g.state.Expire(now)
+	if err := g.state.Flush(now, g.files); err != nil {
+		g.log.Error("state file not written", "path", g.state.Path(), "err", err)
 		return fmt.Errorf("haproxy generator: %w", err)
 	}
 	return nil

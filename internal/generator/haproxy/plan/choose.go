@@ -1,0 +1,56 @@
+package plan
+
+import "github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
+
+// Chooser picks each managed backend's mechanism. It remembers each
+// stanza's Refusal: stanzas live as long as the render memo keeps them,
+// and reading every server of 50,000 for refused keywords on every update
+// was most of a lone change's plan.
+type Chooser struct {
+	// Defaults are the defaults section's lines; Off is dynamic_servers:
+	// off, which keeps every backend on the reload path.
+	Defaults []string
+	Off      bool
+
+	refusals map[*stanza.Backend]string
+}
+
+// SlotsChoice is the Choice of a slot backend.
+const SlotsChoice = "slots"
+
+// Choose sets the mechanism of each backend of want rendered in cur:
+// slots for a slot pool, dynamic when Refusal finds nothing, else the
+// reload path. old is the previous generation, slotBase what slot refills
+// are planned against (the previous generation, else the file at start).
+// It tells note, when not nil, each choice in backend order ("" dynamic,
+// SlotsChoice, else the refusal), for the caller to log.
+func (c *Chooser) Choose(want Wants, cur, old, slotBase map[string]*stanza.Backend, note func(backend, why string)) {
+	if c.Off || cur == nil {
+		return
+	}
+	if note == nil {
+		note = func(string, string) {}
+	}
+	seen := make(map[*stanza.Backend]string, len(want))
+	for _, name := range want.Names() {
+		d, rb := want[name], cur[name]
+		if d.Disabled || rb == nil {
+			continue
+		}
+		if rb.Pool() != nil {
+			note(name, SlotsChoice)
+			d.useSlots(rb, slotBase[name])
+			continue
+		}
+		r, ok := c.refusals[rb]
+		if !ok {
+			r = Refusal(rb, c.Defaults)
+		}
+		seen[rb] = r
+		note(name, r)
+		if r == "" {
+			d.Mech, d.Stanza, d.Old = Dynamic, rb, old[name]
+		}
+	}
+	c.refusals = seen
+}

@@ -1,0 +1,125 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
+)
+
+// maxDiffReasons bounds the server lines named in one diff.
+const maxDiffReasons = 5
+
+// Diff lists what changed from old to cur that the stats socket cannot
+// apply and applied does not cover. The socket applies a server leaving
+// (disable) and a server's "disabled" flag flipping (enable/disable), and
+// keeps doing so for a server moving within its backend (the shuffle);
+// anything else needs HAProxy to read the new file. This replaces the
+// original's comparison of each service's map with the state-file copy,
+// which forced a reload on every update without a state file
+// (docs/compatibility.md).
+func Diff(old, cur Config, applied Applied) []Reason {
+	var out []Reason
+	if !sameRest(old, cur) {
+		out = append(out, Reason{ConfigChanged, "lines other than server lines changed"})
+	}
+	shared := make(map[*Section]bool, len(old))
+	for _, s := range old {
+		shared[s] = true
+	}
+	byTitle := titled(old, cur, shared)
+	added := 0
+	for _, s := range cur {
+		if shared[s] {
+			continue // the same stanzas as before: every line is known
+		}
+		backend, isBackend := strings.CutPrefix(s.Title, "backend ")
+		for _, spec := range s.Servers {
+			if known(byTitle[s.Title], spec) || isBackend && applied.Runs(Ref{backend, serverField(spec)}, spec) {
+				continue
+			}
+			if added++; added <= maxDiffReasons {
+				out = append(out, Reason{NewServer,
+					fmt.Sprintf("server line added or changed in %s: %s", s.Title, serverField(spec))})
+			}
+		}
+	}
+	return out
+}
+
+// titled maps the titles of cur's new sections with server lines to the
+// sections of old with the same title: a lone change looks up one or two.
+func titled(old, cur Config, shared map[*Section]bool) map[string][]*Section {
+	out := map[string][]*Section{}
+	for _, s := range cur {
+		if !shared[s] && len(s.Servers) > 0 {
+			out[s.Title] = nil
+		}
+	}
+	if len(out) == 0 {
+		return out
+	}
+	for _, s := range old {
+		if l, ok := out[s.Title]; ok {
+			out[s.Title] = append(l, s)
+		}
+	}
+	return out
+}
+
+func known(sections []*Section, spec string) bool {
+	for _, s := range sections {
+		if s.has(spec) {
+			return true
+		}
+	}
+	return false
+}
+
+// serverField is the server name of a server line.
+func serverField(line string) string {
+	f := strings.Fields(line)
+	if len(f) < 2 {
+		return line
+	}
+	return f[1]
+}
+
+// Shrunk gives a reason for each slot pool of cur that is smaller than in
+// prev: removed server lines are otherwise left to "disable server", and a
+// pool shrinks only for HAProxy to drop the slots.
+func Shrunk(prev, cur map[string]*stanza.Backend) []Reason {
+	var out []Reason
+	for _, name := range sortedKeys(cur) {
+		if prev[name] == nil {
+			continue
+		}
+		was, now := prev[name].Pool(), cur[name].Pool()
+		if now != nil && now.Size() < was.Size() {
+			out = append(out, Reason{ConfigChanged,
+				fmt.Sprintf("slot pool of backend %s shrank from %d to %d slots", name, was.Size(), now.Size())})
+		}
+	}
+	return out
+}
+
+// ServerChange is a render's note that a live server's
+// haproxy_server_options (or, with use_nerve_weights, its weight) differs
+// from the state file's copy.
+type ServerChange struct {
+	Ref    Ref
+	Detail string
+}
+
+// Unapplied are the reasons of changes for servers not changed at run
+// time: the stats socket cannot change a server's options or weight, but
+// "add server" and "set server weight" may have.
+func Unapplied(changes []ServerChange, applied Applied) []Reason {
+	var out []Reason
+	for _, c := range changes {
+		if !applied.Has(c.Ref) {
+			out = append(out, Reason{ServerChanged, c.Detail})
+		}
+	}
+	return out
+}

@@ -1,0 +1,7 @@
+package render
+
+// Values of dynamic_servers.
+const (
+	DynamicAuto = "auto"
+	DynamicOff  = "off"
+)
