@@ -1,0 +1,143 @@
+package fault
+
+import (
+	"fmt"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/smartstack-go/smartstack/test/testutil"
+)
+
+// nerve SIGKILLed: its node stays until its session expires, then goes
+// (HAProxy stops routing to the backend it no longer vouches for); nerve
+// started again registers it again. The other backend serves throughout.
+func TestNerveKilled(t *testing.T) {
+	t.Parallel()
+	s := newStack(t, opts{backends: 2})
+	n := s.backends[1].nerve
+	if err := n.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	killed := time.Now()
+	s.converged(t, s.backends[0])
+	t.Logf("the killed nerve's registration gone from HAProxy after %s (session %s)",
+		time.Since(killed).Round(time.Millisecond), s.session)
+	if err := n.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s.converged(t, s.backends...)
+	s.alive(t)
+	s.noFailedRequest(t)
+}
+
+// synapse SIGKILLed and started again, with a backend going away while
+// it is down: HAProxy keeps serving meanwhile, and the new synapse makes
+// it match ZooKeeper.
+func TestSynapseKilled(t *testing.T) {
+	t.Parallel()
+	s := newStack(t, opts{backends: 2})
+	if err := s.synapse.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	testutil.Eventually(t, 5*time.Second, func() error {
+		if !s.synapse.Exited() {
+			return fmt.Errorf("synapse still running")
+		}
+		return nil
+	})
+	s.backends[1].set(sick)
+	testutil.Eventually(t, 5*time.Second, func() error {
+		if reg, err := testutil.RegisteredAddrs(s.zc, s.path); err != nil || reg[s.backends[1].addr] {
+			return fmt.Errorf("b1 still registered (%v)", err)
+		}
+		return nil
+	})
+	s.waitAnswers(t, 20)
+	if err := s.synapse.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s.converged(t, s.backends[0])
+	s.backends[1].set(healthy)
+	s.converged(t, s.backends...)
+	s.alive(t)
+	s.noFailedRequest(t)
+}
+
+// 20 SIGHUPs 20 ms apart to synapse and to a nerve: both keep running
+// and keep following health changes; no request fails.
+func TestSIGHUPStorm(t *testing.T) {
+	t.Parallel()
+	s := newStack(t, opts{backends: 2})
+	for i := range 20 {
+		if err := s.synapse.Signal(syscall.SIGHUP); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.backends[0].nerve.Signal(syscall.SIGHUP); err != nil {
+			t.Fatal(err)
+		}
+		if i == 10 {
+			s.backends[1].set(sick)
+		}
+		time.Sleep(20 * time.Millisecond) // the storm's pace
+	}
+	s.converged(t, s.backends[0])
+	s.backends[1].set(healthy)
+	s.converged(t, s.backends...)
+	s.alive(t)
+	s.noFailedRequest(t)
+}
+
+// A checked service whose health endpoint accepts and never answers:
+// nerve deregisters it within fall checks of one timeout each (plus the
+// intervals between them) and keeps running; HAProxy stops routing to it.
+func TestCheckedServiceHangs(t *testing.T) {
+	t.Parallel()
+	s := newStack(t, opts{backends: 2})
+	const timeout, interval, fall = 500 * time.Millisecond, 200 * time.Millisecond, 2 // startNerve's check
+	bound := fall*(timeout+interval) + time.Second
+	b := s.backends[1]
+	b.set(hung)
+	start := time.Now()
+	testutil.Eventually(t, bound, func() error {
+		if reg, err := testutil.RegisteredAddrs(s.zc, s.path); err != nil || reg[b.addr] {
+			return fmt.Errorf("the hung backend is still registered (%v)", err)
+		}
+		return nil
+	})
+	t.Logf("hung backend deregistered after %s (bound %s)", time.Since(start).Round(time.Millisecond), bound)
+	s.converged(t, s.backends[0])
+	b.set(healthy)
+	s.converged(t, s.backends...)
+	s.alive(t)
+	s.noFailedRequest(t)
+}
+
+// HAProxy killed outright (no one restarts it but this test, as systemd
+// would), a backend going away while it is down: once it runs again,
+// synapse makes it match ZooKeeper, and a backend coming back reaches
+// the new HAProxy through its socket. Requests fail while HAProxy is
+// down (there is no path) and only then.
+func TestHAProxyKilled(t *testing.T) {
+	t.Parallel()
+	s := newStack(t, opts{backends: 2})
+	if err := s.ha.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	s.backends[1].set(sick)
+	testutil.Eventually(t, 5*time.Second, func() error {
+		if reg, err := testutil.RegisteredAddrs(s.zc, s.path); err != nil || reg[s.backends[1].addr] {
+			return fmt.Errorf("b1 still registered (%v)", err)
+		}
+		return nil
+	})
+	if err := s.ha.StartAgain(); err != nil {
+		t.Fatal(err)
+	}
+	s.writePID()
+	s.converged(t, s.backends[0])
+	s.traffic.Stop() // the failures so far are HAProxy's absence
+	s.backends[1].set(healthy)
+	s.converged(t, s.backends...)
+	s.alive(t)
+}
