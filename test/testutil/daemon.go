@@ -2,6 +2,7 @@ package testutil
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"syscall"
@@ -21,7 +22,11 @@ type Daemon struct {
 	Bin     string
 	Args    []string
 	LogPath string
-	Starts  int // how often Start succeeded
+	// Piped sends the output through a pipe that the parent copies to the
+	// log, so a limit on the daemon's own writes (RLIMIT_FSIZE) does not
+	// silence its log.
+	Piped  bool
+	Starts int // how often Start succeeded
 
 	cmd  *exec.Cmd
 	done chan struct{}
@@ -38,16 +43,24 @@ func (d *Daemon) Start() error {
 	if err != nil {
 		return fmt.Errorf("%s log: %w", d.Name, err)
 	}
-	defer logf.Close() // the child has its own copy
 	fmt.Fprintf(logf, "=== testutil: starting %s at %s\n", d.Name, time.Now().Format(time.RFC3339Nano))
 	cmd := exec.Command(d.Bin, d.Args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
+	if d.Piped {
+		w := struct{ io.Writer }{logf} // not an *os.File: exec copies through a pipe
+		cmd.Stdout, cmd.Stderr = w, w
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
+		logf.Close()
 		return fmt.Errorf("start %s: %w", d.Name, err)
 	}
 	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
+	go func() {
+		_ = cmd.Wait() // returns once the copying is done
+		logf.Close()
+		close(done)
+	}()
 	d.cmd, d.done = cmd, done
 	d.Starts++
 	return nil
