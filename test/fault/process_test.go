@@ -2,6 +2,9 @@ package fault
 
 import (
 	"fmt"
+	"net"
+	"os"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -140,4 +143,55 @@ func TestHAProxyKilled(t *testing.T) {
 	s.backends[1].set(healthy)
 	s.converged(t, s.backends...)
 	s.alive(t)
+}
+
+// A reload HAProxy rejects (a new service's port is taken by another
+// program): synapse counts it a failure with the reason, keeps running
+// and keeps following health changes at run time; once the port is free
+// its retry loads the config. No request to the running service fails.
+func TestRejectedReload(t *testing.T) {
+	t.Parallel()
+	s := newStack(t, opts{backends: 2})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	taken := l.Addr().String()
+	s.synConf["services"].(map[string]any)["extra"] = map[string]any{
+		"discovery": s.discovery(s.path),
+		"haproxy": map[string]any{
+			"port": l.Addr().(*net.TCPAddr).Port, "bind_address": "127.0.0.1", "listen": []string{"mode http"},
+		},
+	}
+	s.rewriteSynapseConfig()
+	s.reloadSynapse(t)
+	testutil.Eventually(t, 30*time.Second, func() error {
+		if n := s.metric(t, "synapse_haproxy_reload_failures_total", `cause="not_loaded"`); n < 1 {
+			return fmt.Errorf("no failed reload counted")
+		}
+		return nil
+	})
+	testutil.Eventually(t, 5*time.Second, func() error {
+		if log, _ := os.ReadFile(s.synapse.LogPath); !strings.Contains(string(log), "bind "+taken+": address already in use") {
+			return fmt.Errorf("synapse's log does not name the taken bind %s", taken)
+		}
+		return nil
+	})
+	failedAt := time.Now()
+	s.backends[1].set(sick)
+	s.converged(t, s.backends[0])
+	l.Close()
+	testutil.Eventually(t, 40*time.Second, func() error {
+		c, err := net.DialTimeout("tcp", taken, time.Second)
+		if err != nil {
+			return fmt.Errorf("HAProxy does not listen on %s yet: %w", taken, err)
+		}
+		return c.Close()
+	})
+	t.Logf("the config loaded %s after the first failure was counted", time.Since(failedAt).Round(time.Millisecond))
+	s.backends[1].set(healthy)
+	s.converged(t, s.backends...)
+	s.alive(t)
+	s.noFailedRequest(t)
 }
