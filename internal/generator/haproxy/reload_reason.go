@@ -48,11 +48,8 @@ const maxReasonLen = 600
 // probes the config's TCP binds for one another socket holds, the usual
 // reason a config that checks fine does not load.
 func (g *Generator) reloadFailure(ctx context.Context, cmdErr error, out string, confirmErr error) (reloadCause, string) {
-	switch {
-	case cmdErr != nil:
+	if cmdErr != nil {
 		return causeCommand, clip(out)
-	case errors.Is(confirmErr, errReloadNoAnswer):
-		return causeNoAnswer, "no process answered " + g.clients[0].Path() + "; HAProxy may have exited (see its log)"
 	}
 	bin := haproxyBinary(g.cfg.CheckCommand, g.cfg.ReloadCommand)
 	ctx, cancel := context.WithTimeout(ctx, reasonCheckTimeout)
@@ -65,6 +62,12 @@ func (g *Generator) reloadFailure(ctx context.Context, cmdErr error, out string,
 		if taken := takenBinds(string(text)); len(taken) > 0 {
 			return causeNotLoaded, clip(strings.Join(taken, "; "))
 		}
+	}
+	// The socket may not answer for a while (the old worker pauses its
+	// listeners while the new one binds), so this comes after the checks
+	// above that can name the cause.
+	if errors.Is(confirmErr, errReloadNoAnswer) {
+		return causeNoAnswer, "no process answered " + g.clients[0].Path() + "; HAProxy may have exited (see its log)"
 	}
 	return causeNotLoaded, bin + " -c accepts the config; HAProxy's own log says why it did not load it (\"Loading failure!\")"
 }

@@ -52,3 +52,16 @@ func probeBind(addr string) error {
 	}
 	return nil
 }
+
+// processFDLimit is the hard RLIMIT_NOFILE synapse runs with; a variable
+// so tests can stand in another limit.
+var processFDLimit = func() (int, error) {
+	var l unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &l); err != nil {
+		return 0, err
+	}
+	if l.Max > 1<<30 {
+		return 1 << 30, nil
+	}
+	return int(l.Max), nil
+}
