@@ -134,3 +134,27 @@ func (s *stack) reloadSynapse(t *testing.T) {
 		return nil
 	})
 }
+
+// The service znode deleted with its registrations in one transaction
+// (a cleanup script gone wrong) and left to be re-created: nerve
+// registers again, synapse follows the new node; HAProxy keeps the
+// backends it had meanwhile (use_previous_backends), so no request fails.
+func TestServiceZnodeDeletedAndRecreated(t *testing.T) {
+	t.Parallel()
+	s := newStack(t, opts{backends: 2})
+	var ops []any
+	for _, n := range s.nodeNames(t) {
+		ops = append(ops, &gozk.DeleteRequest{Path: s.path + "/" + n, Version: -1})
+	}
+	ops = append(ops, &gozk.DeleteRequest{Path: s.path, Version: -1})
+	if _, err := s.zc.Multi(ops...); err != nil {
+		t.Fatalf("delete %s and its registrations: %v", s.path, err)
+	}
+	s.converged(t, s.backends...)
+	s.backends[1].set(sick)
+	s.converged(t, s.backends[0])
+	s.backends[1].set(healthy)
+	s.converged(t, s.backends...)
+	s.alive(t)
+	s.noFailedRequest(t)
+}

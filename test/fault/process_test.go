@@ -195,3 +195,39 @@ func TestRejectedReload(t *testing.T) {
 	s.alive(t)
 	s.noFailedRequest(t)
 }
+
+// The stats socket file removed: synapse says so, keeps running, and
+// once HAProxy is restarted (the only way it recreates the file) makes
+// it match ZooKeeper, including the change made while the socket was
+// gone. Requests fail only while HAProxy restarts.
+func TestStatsSocketRemoved(t *testing.T) {
+	t.Parallel()
+	s := newStack(t, opts{backends: 2})
+	if err := os.Remove(s.ha.StatsSocket); err != nil {
+		t.Fatal(err)
+	}
+	s.backends[1].set(sick)
+	testutil.Eventually(t, 10*time.Second, func() error {
+		if log, _ := os.ReadFile(s.synapse.LogPath); !strings.Contains(string(log), "haproxy stats socket file is gone") {
+			return fmt.Errorf("synapse has not reported the missing socket")
+		}
+		return nil
+	})
+	s.waitAnswers(t, 20)
+	s.alive(t)
+	s.traffic.Stop()
+	if failed, last := s.traffic.Failed(); len(failed) > 0 {
+		t.Errorf("failed requests before HAProxy's restart: %v; latest:\n%s", failed, strings.Join(last, "\n"))
+	}
+	if err := s.ha.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ha.StartAgain(); err != nil {
+		t.Fatal(err)
+	}
+	s.writePID()
+	s.converged(t, s.backends[0])
+	s.backends[1].set(healthy)
+	s.converged(t, s.backends...)
+	s.alive(t)
+}
