@@ -55,7 +55,8 @@ func (g *Generator) reloadFailure(ctx context.Context, cmdErr error, out string,
 	ctx, cancel := context.WithTimeout(ctx, reasonCheckTimeout)
 	defer cancel()
 	msg, err := exec.CommandContext(ctx, bin, "-c", "-f", g.cfg.ConfigFilePath).CombinedOutput()
-	if err != nil && ctx.Err() == nil {
+	var exit *exec.ExitError
+	if errors.As(err, &exit) && ctx.Err() == nil { // not a haproxy that could not run
 		return causeConfig, clip(alerts(string(msg)))
 	}
 	if text, err := os.ReadFile(g.cfg.ConfigFilePath); err == nil {

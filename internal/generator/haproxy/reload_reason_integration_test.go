@@ -52,16 +52,3 @@ func TestIntegrationReloadFailureReason(t *testing.T) {
 		})
 	}
 }
-
-func TestAlerts(t *testing.T) {
-	out := "[NOTICE]   (1) : haproxy version is 2.6.12\n" +
-		"[ALERT]    (1165) : config : parsing [h.cfg:11] : unknown keyword 'x' in 'listen' section\n" +
-		"[ALERT]    (1165) : config : Fatal errors found in configuration.\n"
-	want := "config : parsing [h.cfg:11] : unknown keyword 'x' in 'listen' section; config : Fatal errors found in configuration."
-	if got := alerts(out); got != want {
-		t.Errorf("alerts = %q, want %q", got, want)
-	}
-	if got := alerts("no alert here\n"); got != "no alert here" {
-		t.Errorf("alerts without ALERT lines = %q, want the output", got)
-	}
-}
