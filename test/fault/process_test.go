@@ -98,7 +98,8 @@ func TestCheckedServiceHangs(t *testing.T) {
 	t.Parallel()
 	s := newStack(t, opts{backends: 2})
 	const timeout, interval, fall = 500 * time.Millisecond, 200 * time.Millisecond, 2 // startNerve's check
-	bound := fall*(timeout+interval) + 2*time.Second                                  // slack for a busy machine
+	// 2 s of slack for a busy machine.
+	bound := fall*(timeout+interval) + 2*time.Second
 	b := s.backends[1]
 	b.set(hung)
 	start := time.Now()
