@@ -35,10 +35,10 @@ test-unit:
 test-integration: deps
 	$(GO) test $(TESTFLAGS) ./internal/... ./pkg/...
 
-# End-to-end: the built binaries (test/e2e) and the release artifacts
-# (test/dist).
+# End-to-end: the built binaries (test/e2e), the fault suite (test/fault)
+# and the release artifacts (test/dist).
 test-e2e: deps
-	$(GO) test $(TESTFLAGS) ./test/e2e ./test/dist
+	$(GO) test $(TESTFLAGS) ./test/e2e ./test/fault ./test/dist
 
 # Quick local loop: test-unit without the race detector.
 test-short:

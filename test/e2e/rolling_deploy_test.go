@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -149,16 +148,5 @@ func writeDeploySynapseConfig(t *testing.T, h *testutil.HAProxy, zkHosts []strin
 // per test binary, as buildBinary does for the daemons.
 func buildPackage(t *testing.T, name, dir string) string {
 	t.Helper()
-	v, _ := builds.LoadOrStore(name, &build{})
-	b := v.(*build)
-	b.once.Do(func() {
-		b.path = filepath.Join(binDir, name)
-		if out, err := exec.Command("go", "build", "-o", b.path, dir).CombinedOutput(); err != nil {
-			b.err = fmt.Errorf("go build %s: %w\n%s", dir, err, out)
-		}
-	})
-	if b.err != nil {
-		t.Fatal(b.err)
-	}
-	return b.path
+	return builds.Path(t, name, dir)
 }

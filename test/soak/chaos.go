@@ -86,11 +86,11 @@ func pause(r *rand.Rand, lo, hi time.Duration) time.Duration {
 // on SIGUSR1) and back.
 func flap(s *stack, r *rand.Rand) (string, error) {
 	b := pick(r, s.managed())
-	if err := b.app.signal(syscall.SIGUSR1); err != nil {
+	if err := b.app.Signal(syscall.SIGUSR1); err != nil {
 		return "", err
 	}
 	d := pause(r, 1*time.Second, 4*time.Second)
-	return fmt.Sprintf("%s unhealthy for %v", b.name, d.Round(time.Millisecond)), b.app.signal(syscall.SIGUSR1)
+	return fmt.Sprintf("%s unhealthy for %v", b.name, d.Round(time.Millisecond)), b.app.Signal(syscall.SIGUSR1)
 }
 
 // deploy is the rolling-deploy step: maintenance, drained from HAProxy,
@@ -110,7 +110,7 @@ func deploy(s *stack, r *rand.Rand) (string, error) {
 	start := time.Now()
 	drained := withTimeout(30*time.Second, func(ctx context.Context) error { return s.waitDrained(ctx, b.addr) })
 	took := time.Since(start).Round(time.Millisecond)
-	if err := b.app.restart(syscall.SIGTERM); err != nil {
+	if err := b.app.Restart(syscall.SIGTERM); err != nil {
 		return "", err
 	}
 	if err := withTimeout(10*time.Second, func(ctx context.Context) error {
@@ -197,7 +197,7 @@ func zkMemberKill(s *stack, r *rand.Rand) (string, error) {
 func synapseKill(s *stack, r *rand.Rand) (string, error) {
 	s.reloads.read(s.synMet)
 	s.reloads.restarted()
-	if err := s.synapse.restart(syscall.SIGKILL); err != nil {
+	if err := s.synapse.Restart(syscall.SIGKILL); err != nil {
 		return "", err
 	}
 	return "killed and started again", nil
@@ -205,7 +205,7 @@ func synapseKill(s *stack, r *rand.Rand) (string, error) {
 
 func nerveKill(s *stack, r *rand.Rand) (string, error) {
 	b := pick(r, s.managed())
-	if err := b.nerve.restart(syscall.SIGKILL); err != nil {
+	if err := b.nerve.Restart(syscall.SIGKILL); err != nil {
 		return "", err
 	}
 	return b.name + "'s nerve killed and started again", nil
@@ -215,10 +215,10 @@ func nerveKill(s *stack, r *rand.Rand) (string, error) {
 func hupStorm(s *stack, r *rand.Rand) (string, error) {
 	b := pick(r, s.managed())
 	for range 20 {
-		if err := s.synapse.signal(syscall.SIGHUP); err != nil {
+		if err := s.synapse.Signal(syscall.SIGHUP); err != nil {
 			return "", err
 		}
-		if err := b.nerve.signal(syscall.SIGHUP); err != nil {
+		if err := b.nerve.Signal(syscall.SIGHUP); err != nil {
 			return "", err
 		}
 		time.Sleep(20 * time.Millisecond)

@@ -1,17 +1,10 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"net"
 	"slices"
 	"sort"
-	"strconv"
 	"time"
-
-	gozk "github.com/smartstack-go/smartstack/third_party/go-zookeeper/zk"
-
-	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
 // divergence is one address on which HAProxy and ZooKeeper disagreed for
@@ -36,48 +29,6 @@ type comparer struct {
 
 func newComparer(window time.Duration) *comparer {
 	return &comparer{window: window, open: map[string]*divergence{}}
-}
-
-// registered is the address of every child of path whose data is a
-// usable registration (host and port); malformed ones synapse must skip.
-func registered(zc *gozk.Conn, path string) (map[string]bool, error) {
-	names, _, err := zc.Children(path)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]bool{}
-	for _, n := range names {
-		b, _, err := zc.Get(path + "/" + n)
-		if err == gozk.ErrNoNode {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		var reg struct {
-			Host string
-			Port int
-		}
-		if json.Unmarshal(b, &reg) != nil || reg.Host == "" || reg.Port <= 0 || reg.Port > 65535 {
-			continue
-		}
-		out[net.JoinHostPort(reg.Host, strconv.Itoa(reg.Port))] = true
-	}
-	return out, nil
-}
-
-func live(ha *testutil.HAProxy, backend string) (map[string]bool, error) {
-	servers, err := ha.Servers()
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]bool{}
-	for _, s := range servers {
-		if s.Backend == backend && s.Live() {
-			out[s.Addr] = true
-		}
-	}
-	return out, nil
 }
 
 // check compares once. A difference first seen now opens; one gone closes

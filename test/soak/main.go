@@ -12,9 +12,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"time"
+
+	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
 type options struct {
@@ -80,8 +81,8 @@ func run(o options) (int, error) {
 func buildAll(dir string) (bins, error) {
 	b := bins{nerve: filepath.Join(dir, "nerve"), synapse: filepath.Join(dir, "synapse"), backend: filepath.Join(dir, "demo-backend")}
 	for out, pkg := range map[string]string{b.nerve: "./cmd/nerve", b.synapse: "./cmd/synapse", b.backend: "./examples/demo/backend"} {
-		if msg, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput(); err != nil {
-			return b, fmt.Errorf("go build %s: %w\n%s", pkg, err, msg)
+		if err := testutil.GoBuild(out, pkg); err != nil {
+			return b, err
 		}
 	}
 	return b, nil

@@ -14,13 +14,13 @@ import (
 // procVitals is the memory and goroutines of synapse and every nerve.
 func (s *stack) procVitals() map[string]string {
 	out := map[string]string{}
-	add := func(name, addr string, p *proc) {
+	add := func(name, addr string, p *testutil.Daemon) {
 		v, err := readVitals(addr)
 		if err != nil {
 			out[name] = "unreadable: " + err.Error()
 			return
 		}
-		out[name] = fmt.Sprintf("%v (pid %d, start %d)", v, p.cmd.Process.Pid, p.starts)
+		out[name] = fmt.Sprintf("%v (pid %d, start %d)", v, p.PID(), p.Starts)
 	}
 	add("synapse", s.synMet, s.synapse)
 	for _, b := range s.managed() {
@@ -33,11 +33,11 @@ func (s *stack) procVitals() map[string]string {
 // and every managed one is registered.
 func (s *stack) converged(timeout time.Duration) error {
 	return testutil.Poll(timeout, func() error {
-		want, err := registered(s.zc, zkRoot)
+		want, err := testutil.RegisteredAddrs(s.zc, zkRoot)
 		if err != nil {
 			return err
 		}
-		got, err := live(s.ha, "web")
+		got, err := s.ha.LiveAddrs("web")
 		if err != nil {
 			return err
 		}
@@ -57,12 +57,12 @@ func (s *stack) compare(ctx context.Context, c *comparer, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			want, err := registered(s.zc, zkRoot)
+			want, err := testutil.RegisteredAddrs(s.zc, zkRoot)
 			if err != nil {
 				c.skipped++
 				continue
 			}
-			got, err := live(s.ha, "web")
+			got, err := s.ha.LiveAddrs("web")
 			if err != nil {
 				c.skipped++
 				continue
@@ -143,17 +143,17 @@ func (s *stack) chaos(o options) chaosResult {
 // reviveExited restarts a daemon that exited on its own; it is logged, as
 // nothing in the soak should make one exit.
 func (s *stack) reviveExited() {
-	procs := []*proc{s.synapse}
+	procs := []*testutil.Daemon{s.synapse}
 	for _, b := range s.managed() {
 		procs = append(procs, b.nerve, b.app)
 	}
 	for _, p := range procs {
-		if p.exited() {
-			logf("UNEXPECTED EXIT of %s (%v); starting it again", p.name, p.cmd.ProcessState)
+		if p.Exited() {
+			logf("UNEXPECTED EXIT of %s (%v); starting it again", p.Name, p.ExitState())
 			if p == s.synapse {
 				s.reloads.restarted()
 			}
-			_ = p.start()
+			_ = p.Start()
 		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 
 	gozk "github.com/smartstack-go/smartstack/third_party/go-zookeeper/zk"
@@ -20,8 +19,8 @@ const zkRoot = "/soak/web"
 type backend struct {
 	name, addr string
 	port       int
-	app        *proc
-	nerve      *proc // nil: registered directly
+	app        *testutil.Daemon
+	nerve      *testutil.Daemon // nil: registered directly
 	sock       string
 	metrics    string // nerve's /metrics address
 }
@@ -33,7 +32,7 @@ type stack struct {
 	zk       *testutil.ZooKeeper
 	zc       *gozk.Conn
 	ha       *testutil.HAProxy
-	synapse  *proc
+	synapse  *testutil.Daemon
 	synMet   string
 	front    int
 	backends []*backend // managed first, then direct
@@ -59,11 +58,11 @@ func startStack(dir string, b bins, zkSize, managed, direct int) (*stack, error)
 	}
 	s.zk = z
 	s.defer_(func() { _ = z.Stop() })
-	if s.zc, err = connectZK(z.Addrs()); err != nil {
+	if s.zc, err = testutil.DialZooKeeper(z.Addrs()); err != nil {
 		return s, err
 	}
 	s.defer_(s.zc.Close)
-	if err := createPath(s.zc, zkRoot); err != nil {
+	if err := testutil.CreateZKPath(s.zc, zkRoot); err != nil {
 		return s, err
 	}
 	if err := s.startHAProxy(); err != nil {
@@ -100,11 +99,11 @@ func (s *stack) addBackend(i int, managed bool) error {
 	if !managed {
 		b.name = fmt.Sprintf("r%d", i)
 	}
-	b.app = newProc(b.name, filepath.Join(s.dir, b.name+".log"), s.bins.backend, "-name", b.name, "-addr", b.addr)
-	if err := b.app.start(); err != nil {
+	b.app = testutil.NewDaemon(b.name, filepath.Join(s.dir, b.name+".log"), s.bins.backend, "-name", b.name, "-addr", b.addr)
+	if err := b.app.Start(); err != nil {
 		return err
 	}
-	s.defer_(func() { b.app.stop(syscall.SIGTERM) })
+	s.defer_(func() { b.app.Stop(syscall.SIGTERM) })
 	s.backends = append(s.backends, b)
 	if !managed {
 		return nil
@@ -132,13 +131,13 @@ func (s *stack) startNerve(b *backend) error {
 	if err := writeJSON(path, cfg); err != nil {
 		return err
 	}
-	b.nerve = newProc(b.name+"-nerve", filepath.Join(s.dir, b.name+"-nerve.log"), s.bins.nerve,
+	b.nerve = testutil.NewDaemon(b.name+"-nerve", filepath.Join(s.dir, b.name+"-nerve.log"), s.bins.nerve,
 		"-c", path, "--admin-socket", b.sock, "--maintenance-dir", filepath.Join(s.dir, b.name+"-maint"))
 	if err := os.MkdirAll(filepath.Join(s.dir, b.name+"-maint"), 0o755); err != nil {
 		return err
 	}
-	s.defer_(func() { b.nerve.stop(syscall.SIGTERM) })
-	return b.nerve.start()
+	s.defer_(func() { b.nerve.Stop(syscall.SIGTERM) })
+	return b.nerve.Start()
 }
 
 func (s *stack) startSynapse() error {
@@ -172,10 +171,10 @@ func (s *stack) startSynapse() error {
 	if err := writeJSON(path, cfg); err != nil {
 		return err
 	}
-	s.synapse = newProc("synapse", filepath.Join(s.dir, "synapse.log"), s.bins.synapse,
+	s.synapse = testutil.NewDaemon("synapse", filepath.Join(s.dir, "synapse.log"), s.bins.synapse,
 		"-c", path, "--admin-socket", filepath.Join(s.dir, "synapse.sock"))
-	s.defer_(func() { s.synapse.stop(syscall.SIGTERM) })
-	return s.synapse.start()
+	s.defer_(func() { s.synapse.Stop(syscall.SIGTERM) })
+	return s.synapse.Start()
 }
 
 func writeJSON(path string, v any) error {
@@ -185,20 +184,6 @@ func writeJSON(path string, v any) error {
 	}
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
-
-// connectZK waits for a session so the first request does not pay for it.
-func connectZK(addrs []string) (*gozk.Conn, error) { return testutil.DialZooKeeper(addrs) }
-
-func createPath(zc *gozk.Conn, path string) error {
-	at := ""
-	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
-		at += "/" + part
-		if _, err := zc.Create(at, nil, 0, gozk.WorldACL(gozk.PermAll)); err != nil && err != gozk.ErrNodeExists {
-			return fmt.Errorf("create %s: %w", at, err)
-		}
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package testutil
 import (
 	"fmt"
 	"os"
+	"syscall"
 )
 
 // StartZooKeeperEnsembleProcess is StartZooKeeperProcess for n servers
@@ -45,6 +46,44 @@ func (z *ZooKeeper) RestartNode(i int) error {
 	}
 	if err := z.nodes[i].waitServing(zkReadyTimeout); err != nil {
 		return fmt.Errorf("restarted zookeeper node %d not serving: %w", i, err)
+	}
+	return nil
+}
+
+// FreezeAll stops every node with SIGSTOP: the processes stay, their
+// sockets stay open, and nothing answers, as on a host that hangs. ThawAll
+// resumes them. Sessions whose timeout passes meanwhile expire once the
+// ensemble runs again.
+func (z *ZooKeeper) FreezeAll() error { return z.signalAll(syscall.SIGSTOP) }
+
+// ThawAll resumes the nodes FreezeAll stopped (SIGCONT) and waits until
+// every one serves again.
+func (z *ZooKeeper) ThawAll() error {
+	if err := z.signalAll(syscall.SIGCONT); err != nil {
+		return err
+	}
+	for i, n := range z.nodes {
+		if err := n.waitServing(zkReadyTimeout); err != nil {
+			return fmt.Errorf("thawed zookeeper node %d not serving: %w", i, err)
+		}
+	}
+	return nil
+}
+
+func (z *ZooKeeper) signalAll(sig syscall.Signal) error {
+	if z.shared {
+		return fmt.Errorf("the shared ZooKeeper's nodes are not to be signalled")
+	}
+	for i, n := range z.nodes {
+		n.mu.Lock()
+		cmd := n.cmd
+		n.mu.Unlock()
+		if cmd == nil {
+			return fmt.Errorf("zookeeper node %d is not running", i)
+		}
+		if err := cmd.Process.Signal(sig); err != nil {
+			return fmt.Errorf("zookeeper node %d: signal %v: %w", i, sig, err)
+		}
 	}
 	return nil
 }

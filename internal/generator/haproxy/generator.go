@@ -226,7 +226,7 @@ func (g *Generator) Update(ctx context.Context, services []generator.Service) er
 		return err
 	}
 	g.resolveTarget(ctx)
-	res, renderErr := render.Generate(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now(), Slots: g.slotPools(), Memo: g.memo, Target: g.target.version})
+	res, renderErr := render.Generate(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now(), Slots: g.slotPools(), Memo: g.memo, Target: g.target.version, FDLimit: fdLimit()})
 	if renderErr == nil {
 		g.lastIn = in // with g.last, which generate sets
 		g.logTranslations(res)

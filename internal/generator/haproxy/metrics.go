@@ -12,6 +12,8 @@ import (
 type metrics struct {
 	socketCommands *prometheus.CounterVec
 	reloads        *prometheus.CounterVec
+	// reloadFailures counts failed reloads by why (reload_reason.go).
+	reloadFailures *prometheus.CounterVec
 	writes         prometheus.Counter
 	generation     *prometheus.HistogramVec
 	slotPoolSize   *prometheus.GaugeVec
@@ -36,6 +38,10 @@ func metricsFor(reg prometheus.Registerer) (*metrics, error) {
 				Name: "synapse_haproxy_reloads_total",
 				Help: "reload_command runs, by the first reason and result (success, failure).",
 			}, "reason", "result"),
+			reloadFailures: g.CounterVec(prometheus.CounterOpts{
+				Name: "synapse_haproxy_reload_failures_total",
+				Help: "Failed reloads by cause: command_failed, config_invalid (haproxy -c refuses it), no_answer (no HAProxy process answers the socket), not_loaded (HAProxy kept its old process).",
+			}, "cause"),
 			writes: g.Counter(prometheus.CounterOpts{
 				Name: "synapse_haproxy_config_writes_total",
 				Help: "haproxy.cfg files installed (changed, checked and renamed into place).",

@@ -2,6 +2,7 @@ package haproxy
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -117,16 +118,24 @@ func (g *Generator) maybeReload(ctx context.Context) {
 	reason := string(r.pending[0].Kind)
 	g.saveServerState(ctx)
 	before := g.servingPID(ctx)
-	out, err := runShell(ctx, g.cfg.ReloadCommand, CommandTimeout)
+	out, cmdErr := runShell(ctx, g.cfg.ReloadCommand, CommandTimeout)
+	err := cmdErr
 	if err == nil {
 		err = g.confirmReload(ctx, before)
+	}
+	var cause reloadCause
+	if err != nil {
+		var why string
+		cause, why = g.reloadFailure(ctx, cmdErr, out, err)
+		err = fmt.Errorf("%w; %s: %s", err, cause, why)
 	}
 	r.ran(now, err, out)
 	if err != nil {
 		r.streak++
 		r.next = now.Add(g.failedWait(r.streak))
 		g.m.reloads.WithLabelValues(reason, "failure").Inc()
-		g.log.Error("haproxy reload failed, retrying later", "err", err,
+		g.m.reloadFailures.WithLabelValues(string(cause)).Inc()
+		g.log.Error("haproxy reload failed, retrying later", "err", err, "cause", cause,
 			"output", out, "reasons", r.details(), "failures_in_a_row", r.streak, "retry_at", r.next)
 		return
 	}

@@ -62,11 +62,11 @@ func (g *Generator) confirmReload(ctx context.Context, before int) error {
 		select {
 		case <-ctx.Done():
 			if lastErr != nil {
-				return fmt.Errorf("no new haproxy process answered %s within %s after reload_command: %w",
-					g.clients[0].Path(), timeout, lastErr)
+				return fmt.Errorf("%w %s within %s after reload_command: %w",
+					errReloadNoAnswer, g.clients[0].Path(), timeout, lastErr)
 			}
-			return fmt.Errorf("haproxy still runs process %d %s after reload_command: it refused the new config "+
-				"(see its log, e.g. \"Loading failure!\")", before, timeout)
+			return fmt.Errorf("%w: process %d still serves %s after reload_command, HAProxy refused the new config",
+				errReloadRefused, before, timeout)
 		case <-t.C:
 		}
 	}

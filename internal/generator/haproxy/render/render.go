@@ -65,6 +65,10 @@ type Input struct {
 	// complaints back to config keys); off in the daemon, which renders
 	// often.
 	TrackSources bool
+	// FDLimit is HAProxy's fd limit as far as synapse can tell (its own
+	// hard RLIMIT_NOFILE), used for slot pools with health checks when
+	// global sets no ulimit-n; 0 for unknown (no cap).
+	FDLimit int
 }
 
 // Render generates haproxy.cfg. It fails only on a server_options or

@@ -15,7 +15,8 @@ import (
 func (r *renderer) slotServers(svc *Service, backendLines []string) ([]string, error) {
 	name := svc.Config.BackendFor(svc.Name)
 	prev := r.in.Slots[name]
-	backends := uniqueBackends(svc.Backends)
+	limit, why := r.in.Config.slotCap(string(svc.Config.ServerOptions), r.in.FDLimit)
+	backends, capped := capSlots(name, uniqueBackends(svc.Backends), limit, why)
 	addrs := make([]string, len(backends))
 	for j, b := range backends {
 		addrs[j] = b.Host + ":" + b.Port.String()
@@ -23,6 +24,12 @@ func (r *renderer) slotServers(svc *Service, backendLines []string) ([]string, e
 	least, spare := r.in.Config.slotSizing(prev, len(addrs))
 	slots, size := assignSlots(prev, addrs, least, spare)
 	size = shrinkPool(size, slots, r.in.Config.freshPoolSize(len(addrs)))
+	size, trimmed := capPool(name, size, slots, limit, why)
+	if capped != "" { // one line: the pool then is at the limit too
+		r.res.Warnings = append(r.res.Warnings, capped)
+	} else if trimmed != "" {
+		r.res.Warnings = append(r.res.Warnings, trimmed)
+	}
 	lines := make([]string, size)
 	ids := map[string]int{}
 	spec := lineSpec{
