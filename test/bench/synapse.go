@@ -4,9 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/smartstack-go/smartstack/test/testutil"
@@ -24,10 +22,8 @@ type synapseOpts struct {
 
 // synapseProc is a running synapse binary.
 type synapseProc struct {
-	cmd         *exec.Cmd
-	done        chan struct{}
+	*proc
 	metricsAddr string
-	logPath     string
 }
 
 // synapseConfig is the JSON synapse reads. Services have no port, so no
@@ -78,51 +74,9 @@ func (e *env) startSynapse(h *testutil.HAProxy, o synapseOpts) (*synapseProc, er
 	if err := os.WriteFile(cfg, b, 0o644); err != nil {
 		return nil, fmt.Errorf("write synapse config: %w", err)
 	}
-	p := &synapseProc{done: make(chan struct{}), metricsAddr: fmt.Sprintf("127.0.0.1:%d", port), logPath: filepath.Join(dir, "synapse.log")}
-	logf, err := os.Create(p.logPath)
+	p, err := e.startProc("synapse", dir, 5*time.Second, e.synBin, "-c", cfg)
 	if err != nil {
-		return nil, fmt.Errorf("synapse log: %w", err)
+		return nil, err
 	}
-	defer logf.Close()
-	p.cmd = exec.Command(e.synBin, "-c", cfg)
-	p.cmd.Stdout, p.cmd.Stderr = logf, logf
-	p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := p.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start synapse: %w", err)
-	}
-	go func() { _ = p.cmd.Wait(); close(p.done) }()
-	e.defer_(p.stop)
-	return p, nil
-}
-
-func (p *synapseProc) pid() int { return p.cmd.Process.Pid }
-
-// stop sends SIGTERM, then SIGKILL after 5 s; it is safe to call twice.
-func (p *synapseProc) stop() {
-	select {
-	case <-p.done:
-		return
-	default:
-	}
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.done:
-	case <-time.After(5 * time.Second):
-		_ = p.cmd.Process.Kill()
-		<-p.done
-	}
-}
-
-// exited reports an early exit, with the log's tail to say why.
-func (p *synapseProc) exited() error {
-	select {
-	case <-p.done:
-		b, _ := os.ReadFile(p.logPath)
-		if len(b) > 2000 {
-			b = b[len(b)-2000:]
-		}
-		return fmt.Errorf("synapse exited (%v):\n%s", p.cmd.ProcessState, b)
-	default:
-		return nil
-	}
+	return &synapseProc{proc: p, metricsAddr: fmt.Sprintf("127.0.0.1:%d", port)}, nil
 }
