@@ -53,10 +53,7 @@ func TestConfigDirUnwritable(t *testing.T) {
 				return nil
 			})
 			t.Logf("config written %s after the directory took writes again", time.Since(back).Round(time.Millisecond))
-			s.converged(t, s.backends[0])
-			s.backends[1].set(healthy)
-			s.converged(t, s.backends...)
-			s.alive(t)
+			s.b1ComesBack(t)
 			s.noFailedRequest(t)
 		})
 	}

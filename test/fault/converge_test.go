@@ -102,3 +102,24 @@ func total(m map[string]int) int {
 }
 
 func sorted(m map[string]bool) []string { return slices.Sorted(maps.Keys(m)) }
+
+// b1ComesBack is how most faults end: backend 0 alone in HAProxy, then
+// backend 1 healthy again and both in it, every daemon still running.
+func (s *stack) b1ComesBack(t *testing.T) {
+	t.Helper()
+	s.converged(t, s.backends[0])
+	s.backends[1].set(healthy)
+	s.converged(t, s.backends...)
+	s.alive(t)
+}
+
+// waitUnregistered waits until b's registration is gone from ZooKeeper.
+func (s *stack) waitUnregistered(t *testing.T, b *backend, within time.Duration) {
+	t.Helper()
+	testutil.Eventually(t, within, func() error {
+		if reg, err := testutil.RegisteredAddrs(s.zc, s.path); err != nil || reg[b.addr] {
+			return fmt.Errorf("%s still registered (%v)", b.addr, err)
+		}
+		return nil
+	})
+}

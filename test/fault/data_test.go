@@ -152,9 +152,6 @@ func TestServiceZnodeDeletedAndRecreated(t *testing.T) {
 	}
 	s.converged(t, s.backends...)
 	s.backends[1].set(sick)
-	s.converged(t, s.backends[0])
-	s.backends[1].set(healthy)
-	s.converged(t, s.backends...)
-	s.alive(t)
+	s.b1ComesBack(t)
 	s.noFailedRequest(t)
 }

@@ -50,20 +50,12 @@ func TestSynapseKilled(t *testing.T) {
 		return nil
 	})
 	s.backends[1].set(sick)
-	testutil.Eventually(t, 5*time.Second, func() error {
-		if reg, err := testutil.RegisteredAddrs(s.zc, s.path); err != nil || reg[s.backends[1].addr] {
-			return fmt.Errorf("b1 still registered (%v)", err)
-		}
-		return nil
-	})
+	s.waitUnregistered(t, s.backends[1], 5*time.Second)
 	s.waitAnswers(t, 20)
 	if err := s.synapse.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s.converged(t, s.backends[0])
-	s.backends[1].set(healthy)
-	s.converged(t, s.backends...)
-	s.alive(t)
+	s.b1ComesBack(t)
 	s.noFailedRequest(t)
 }
 
@@ -84,10 +76,7 @@ func TestSIGHUPStorm(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond) // the storm's pace
 	}
-	s.converged(t, s.backends[0])
-	s.backends[1].set(healthy)
-	s.converged(t, s.backends...)
-	s.alive(t)
+	s.b1ComesBack(t)
 	s.noFailedRequest(t)
 }
 
@@ -103,12 +92,7 @@ func TestCheckedServiceHangs(t *testing.T) {
 	b := s.backends[1]
 	b.set(hung)
 	start := time.Now()
-	testutil.Eventually(t, bound, func() error {
-		if reg, err := testutil.RegisteredAddrs(s.zc, s.path); err != nil || reg[b.addr] {
-			return fmt.Errorf("the hung backend is still registered (%v)", err)
-		}
-		return nil
-	})
+	s.waitUnregistered(t, b, bound)
 	t.Logf("hung backend deregistered after %s (bound %s)", time.Since(start).Round(time.Millisecond), bound)
 	s.converged(t, s.backends[0])
 	b.set(healthy)
@@ -129,12 +113,7 @@ func TestHAProxyKilled(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.backends[1].set(sick)
-	testutil.Eventually(t, 5*time.Second, func() error {
-		if reg, err := testutil.RegisteredAddrs(s.zc, s.path); err != nil || reg[s.backends[1].addr] {
-			return fmt.Errorf("b1 still registered (%v)", err)
-		}
-		return nil
-	})
+	s.waitUnregistered(t, s.backends[1], 5*time.Second)
 	if err := s.ha.StartAgain(); err != nil {
 		t.Fatal(err)
 	}
@@ -237,8 +216,5 @@ func TestStatsSocketRemoved(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.writePID()
-	s.converged(t, s.backends[0])
-	s.backends[1].set(healthy)
-	s.converged(t, s.backends...)
-	s.alive(t)
+	s.b1ComesBack(t)
 }
