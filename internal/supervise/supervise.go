@@ -44,19 +44,8 @@ func Run(ctx context.Context, p Policy, life Life, failed func(err error, restar
 		if failed != nil {
 			failed(err, d)
 		}
-		if sleep(ctx, d) != nil {
+		if backoff.Sleep(ctx, d) != nil {
 			return
 		}
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }

@@ -103,7 +103,7 @@ func (w *Watcher) Run(ctx context.Context, out chan<- watcher.Snapshot) error {
 		if watcher.Send(ctx, out, watcher.Snapshot{Service: w.service, Err: err}) != nil {
 			return nil
 		}
-		if poll.Sleep(ctx, retryIn.Next()) != nil {
+		if backoff.Sleep(ctx, retryIn.Next()) != nil {
 			return nil
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/backoff"
 	"github.com/smartstack-go/smartstack/internal/watcher"
 	"github.com/smartstack-go/smartstack/internal/watcher/poll"
 )
@@ -59,7 +60,7 @@ func New(service string, cfg any, opts watcher.Options) (watcher.Watcher, error)
 		// closed, which is the original's EOFError retry.
 		client: &http.Client{Timeout: time.Duration(c.RequestTimeout)},
 		splay:  randomSplay,
-		sleep:  poll.Sleep,
+		sleep:  backoff.Sleep,
 		rounds: &poll.Rounds{Service: service, Failures: m.errors,
 			Streak: poll.NewStreak(log, "marathon poll", errors.New("marathon watcher has not polled yet"))},
 	}, nil

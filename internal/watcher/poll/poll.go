@@ -6,6 +6,8 @@ package poll
 import (
 	"context"
 	"time"
+
+	"github.com/smartstack-go/smartstack/internal/backoff"
 )
 
 // Loop runs a polling watcher's rounds until ctx ends: the first after
@@ -37,7 +39,7 @@ type Backoff interface {
 func (l Loop) Run(ctx context.Context, round func(context.Context) error) {
 	sleep := l.Sleep
 	if sleep == nil {
-		sleep = Sleep
+		sleep = backoff.Sleep
 	}
 	for delay := l.Splay; sleep(ctx, delay) == nil; {
 		start := time.Now()
@@ -59,16 +61,4 @@ func (l Loop) Run(ctx context.Context, round func(context.Context) error) {
 // elapsed, never negative.
 func NextDelay(interval, elapsed time.Duration) time.Duration {
 	return max(interval-elapsed, 0)
-}
-
-// Sleep waits d, or until ctx ends (then it returns ctx's error).
-func Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

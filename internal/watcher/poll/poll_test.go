@@ -61,11 +61,11 @@ func TestLoopSplayThenIntervalLessRoundTime(t *testing.T) {
 	}
 }
 
-// backoff pushes the next round back after a failed one, as a throttled
+// throttled pushes the next round back after a failed one, as a throttled
 // source wants, and records what it was asked.
-type backoff struct{ errs []error }
+type throttled struct{ errs []error }
 
-func (b *backoff) After(err error) (time.Duration, bool) {
+func (b *throttled) After(err error) (time.Duration, bool) {
 	b.errs = append(b.errs, err)
 	return time.Minute, err != nil
 }
@@ -73,7 +73,7 @@ func (b *backoff) After(err error) (time.Duration, bool) {
 func TestLoopBackoff(t *testing.T) {
 	errThrottled := errors.New("throttled")
 	outcomes := []error{errThrottled, nil}
-	b := &backoff{}
+	b := &throttled{}
 	waits := run(t, Loop{Interval: time.Hour, Backoff: b}, 3, func(context.Context) error {
 		err := outcomes[0]
 		outcomes = outcomes[1:]
@@ -89,7 +89,7 @@ func TestLoopBackoff(t *testing.T) {
 
 func TestLoopRoundEndingCtxStopsWithoutBackoff(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	b := &backoff{}
+	b := &throttled{}
 	rounds := 0
 	Loop{Interval: time.Hour, Backoff: b}.Run(ctx, func(ctx context.Context) error {
 		rounds++
@@ -110,17 +110,5 @@ func TestNextDelay(t *testing.T) {
 		if got := NextDelay(tc.interval, tc.elapsed); got != tc.want {
 			t.Errorf("NextDelay(%s, %s) = %s, want %s", tc.interval, tc.elapsed, got, tc.want)
 		}
-	}
-}
-
-func TestSleep(t *testing.T) {
-	if err := Sleep(context.Background(), time.Millisecond); err != nil {
-		t.Fatalf("Sleep = %v, want nil", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	start := time.Now()
-	if err := Sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) || time.Since(start) > time.Second {
-		t.Fatalf("Sleep on an ended ctx = %v after %s, want context.Canceled at once", err, time.Since(start))
 	}
 }
