@@ -104,6 +104,9 @@ type inbox struct {
 	mu    sync.Mutex
 	queue []Event
 	wake  chan struct{} // 1-buffered: "the queue may be non-empty"
+	// sessions and ended: session events (sessioninbox.go).
+	sessions []SessionEvent
+	ended    bool
 }
 
 func (b *inbox) put(ev Event) {
@@ -127,6 +130,9 @@ func (b *inbox) take() []Event {
 // childRouter is a Client that routes child watch events (Conn does).
 type childRouter interface {
 	childEvents(parent string) (*inbox, func())
+	// sessionEvents queues the session events in b instead of a
+	// Sessions channel (sessioninbox.go).
+	sessionEvents(b *inbox) func()
 	// getRouted reads a znode's data and arms a data watch whose event
 	// only the router sees: the library keeps no channel for it, nor
 	// re-arms it after a reconnect (the watcher does, see disarmRouted).

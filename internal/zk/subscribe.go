@@ -13,8 +13,9 @@ type hub struct {
 	done chan struct{} // closed by close, when the Conn closes
 	wg   sync.WaitGroup
 
-	mu   sync.Mutex
-	subs map[*subscriber]struct{}
+	mu      sync.Mutex
+	subs    map[*subscriber]struct{}
+	inboxes map[*inbox]struct{} // see sessioninbox.go
 }
 
 type subscriber struct {
@@ -35,6 +36,9 @@ func (h *hub) close() {
 	case <-h.done:
 	default:
 		close(h.done)
+		for b := range h.inboxes {
+			b.endSessions()
+		}
 	}
 	h.mu.Unlock()
 	h.wg.Wait()
@@ -43,6 +47,9 @@ func (h *hub) close() {
 func (h *hub) publish(ev SessionEvent) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	for b := range h.inboxes {
+		b.putSession(ev)
+	}
 	for s := range h.subs {
 		s.mu.Lock()
 		s.queue = append(s.queue, ev)

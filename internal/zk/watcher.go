@@ -129,14 +129,17 @@ func (w *ChildrenWatcher) Run(ctx context.Context) error {
 	if err := validatePath(w.path); err != nil {
 		return fmt.Errorf("zk watcher: %w", err)
 	}
+	lp := &loop{backoff: backoff.Doubling{Min: w.opts.RetryMin, Max: w.opts.RetryMax}}
 	if r, ok := w.c.(childRouter); ok {
 		// Before the first read, so that no event of a watch it arms is missed.
 		in, unsubscribe := r.childEvents(w.path)
 		defer unsubscribe()
+		defer r.sessionEvents(in)()
 		w.st.inbox, w.routed = in, r
 		defer w.startPersistent()()
+	} else {
+		lp.sessions = w.c.Sessions(ctx)
 	}
-	lp := &loop{sessions: w.c.Sessions(ctx), backoff: backoff.Doubling{Min: w.opts.RetryMin, Max: w.opts.RetryMax}}
 	if w.opts.ResyncInterval > 0 {
 		t := time.NewTicker(w.opts.ResyncInterval)
 		defer t.Stop()

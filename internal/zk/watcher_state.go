@@ -232,28 +232,22 @@ func (w *ChildrenWatcher) waitAndApply(ctx context.Context, lp *loop) (done bool
 		return true, nil
 	case refSession:
 		if !ok {
-			if ctx.Err() != nil {
-				return true, nil
-			}
-			return true, fmt.Errorf("zk watch %s: session stream closed: %w", w.path, ErrClosing)
+			return w.sessionsEnded(ctx)
 		}
-		if s := v.Interface().(SessionEvent).State; s == SessionReconnected || s == SessionNew {
-			// Events may have been coalesced or lost while away: re-read all,
-			// soon (after the jitter) rather than at the end of a backoff.
-			w.st.full = true
-			w.st.disarmRouted()
-			lp.stopRetry()
-			lp.backoff.Reset()
-			if j := w.opts.ResyncJitter; j > 0 {
-				lp.delay(rand.N(j))
-			}
-		}
+		w.onSession(v.Interface().(SessionEvent).State, lp)
 	case refResync:
 		w.st.full = true
 	case refRetry:
 		lp.retryTimer, lp.retry = nil, nil
 	case refInbox:
-		// collectFired below takes the queue.
+		// collectFired below takes the watch events.
+		evs, ended := w.st.inbox.takeSessions()
+		for _, ev := range evs {
+			w.onSession(ev.State, lp)
+		}
+		if ended {
+			return w.sessionsEnded(ctx)
+		}
 	default:
 		ev := Event{Type: EventNotWatching}
 		if ok {
@@ -263,6 +257,31 @@ func (w *ChildrenWatcher) waitAndApply(ctx context.Context, lp *loop) (done bool
 	}
 	w.st.collectFired(w.path)
 	return false, nil
+}
+
+// sessionsEnded is Run's end when the session stream ends: the Conn
+// closed, or ctx ended first.
+func (w *ChildrenWatcher) sessionsEnded(ctx context.Context) (bool, error) {
+	if ctx.Err() != nil {
+		return true, nil
+	}
+	return true, fmt.Errorf("zk watch %s: session stream closed: %w", w.path, ErrClosing)
+}
+
+// onSession handles a session state change.
+func (w *ChildrenWatcher) onSession(s SessionState, lp *loop) {
+	if s != SessionReconnected && s != SessionNew {
+		return
+	}
+	// Events may have been coalesced or lost while away: re-read all,
+	// soon (after the jitter) rather than at the end of a backoff.
+	w.st.full = true
+	w.st.disarmRouted()
+	lp.stopRetry()
+	lp.backoff.Reset()
+	if j := w.opts.ResyncJitter; j > 0 {
+		lp.delay(rand.N(j))
+	}
 }
 
 func (st *watchState) selectCases(ctx context.Context, lp *loop) ([]reflect.SelectCase, []watchRef) {

@@ -32,18 +32,20 @@ type decoder struct {
 	cfgData []byte            // generator config data last parsed
 	cfg     map[string]*yaml.Node
 
-	// last is the previous backends result, with the child name and data
-	// of each entry, in name order: a child whose data did not change is
-	// not parsed again, since a snapshot usually changes one child of
-	// many. It shares the slice sent in the Snapshot, which receivers do
-	// not modify (watcher.Snapshot), rather than holding a copy of every
-	// backend.
+	// last is the previous backends result, with the child name of each
+	// entry, in name order, and the children map they were decoded from:
+	// a child whose data did not change is not parsed again, since a
+	// snapshot usually changes one child of many. It shares the slice
+	// sent in the Snapshot, which receivers do not modify
+	// (watcher.Snapshot), rather than holding a copy of every backend, and
+	// the map the zk watcher keeps as its last state (zk.Snapshot), rather
+	// than a slice of every child's data.
 	last lastDecoded
 }
 
 type lastDecoded struct {
 	names    []string
-	data     [][]byte
+	children map[string][]byte
 	backends []registration.Backend
 }
 
@@ -65,14 +67,14 @@ func skipData(name string) bool {
 func (d *decoder) backends(children map[string][]byte) []registration.Backend {
 	names := slices.Sorted(maps.Keys(children))
 	out := make([]registration.Backend, 0, len(names))
-	next := lastDecoded{names: make([]string, 0, len(names)), data: make([][]byte, 0, len(names))}
+	next := lastDecoded{names: make([]string, 0, len(names)), children: children}
 	j := 0 // walks d.last, sorted by name too
 	for _, n := range names {
 		data := children[n]
 		for j < len(d.last.names) && d.last.names[j] < n {
 			j++
 		}
-		if j < len(d.last.names) && d.last.names[j] == n && bytes.Equal(d.last.data[j], data) {
+		if j < len(d.last.names) && d.last.names[j] == n && bytes.Equal(d.last.children[n], data) {
 			out = append(out, d.last.backends[j])
 		} else {
 			b, err := decodeChild(n, data, d.format)
@@ -87,7 +89,7 @@ func (d *decoder) backends(children map[string][]byte) []registration.Backend {
 			}
 			out = append(out, b)
 		}
-		next.names, next.data = append(next.names, n), append(next.data, data)
+		next.names = append(next.names, n)
 	}
 	next.backends = out
 	d.last = next

@@ -47,6 +47,29 @@ func TestDecodeReusesUnchangedChildren(t *testing.T) {
 	}
 }
 
+// An unchanged child is taken from the previous round, not parsed again
+// (its ID is the same pointer); a changed one is parsed.
+func TestDecodeParsesOnlyChangedChildren(t *testing.T) {
+	d := newDecoder(registration.Format{}, "/p", slog.New(slog.DiscardHandler), nil)
+	first := d.backends(map[string][]byte{
+		"a_0000000001": []byte(`{"host":"h1","port":1}`),
+		"b_0000000002": []byte(`{"host":"h2","port":2}`),
+	})
+	second := d.backends(map[string][]byte{
+		"a_0000000001": []byte(`{"host":"h1","port":1}`), // equal data, another slice
+		"b_0000000002": []byte(`{"host":"h2","port":3}`),
+	})
+	if len(first) != 2 || len(second) != 2 {
+		t.Fatalf("backends %d then %d, want 2 and 2", len(first), len(second))
+	}
+	if first[0].ID != second[0].ID {
+		t.Error("unchanged child parsed again")
+	}
+	if first[1].ID == second[1].ID || second[1].Port.String() != "3" {
+		t.Errorf("changed child not parsed again: port %s", second[1].Port.String())
+	}
+}
+
 // A registration whose haproxy_server_options is not a string is used
 // without it, as the original does, with one log line per version of its
 // data, and it is not counted as malformed.
