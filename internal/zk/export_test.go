@@ -46,3 +46,10 @@ func (h *HeldListing) ChildrenW(path string) ([]string, *Stat, <-chan Event, err
 	h.wait()
 	return h.Conn.ChildrenW(path)
 }
+
+// NoRestore is a Conn whose watchers take every reconnect for a lost
+// session and re-read in full, as they did before the library re-sent
+// their data watches: the baseline a test compares with.
+type NoRestore struct{ *Conn }
+
+func (NoRestore) restoresWatches() bool { return false }

@@ -3,7 +3,6 @@ package zk
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"reflect"
 )
 
@@ -238,15 +237,7 @@ func (w *ChildrenWatcher) waitAndApply(ctx context.Context, lp *loop) (done bool
 			return true, fmt.Errorf("zk watch %s: session stream closed: %w", w.path, ErrClosing)
 		}
 		if s := v.Interface().(SessionEvent).State; s == SessionReconnected || s == SessionNew {
-			// Events may have been coalesced or lost while away: re-read all,
-			// soon (after the jitter) rather than at the end of a backoff.
-			w.st.full = true
-			w.st.disarmRouted()
-			lp.stopRetry()
-			lp.backoff.Reset()
-			if j := w.opts.ResyncJitter; j > 0 {
-				lp.delay(rand.N(j))
-			}
+			w.onReconnect(lp, s)
 		}
 	case refResync:
 		w.st.full = true

@@ -1,0 +1,96 @@
+package zk_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/smartstack-go/smartstack/internal/zk"
+	"github.com/smartstack-go/smartstack/test/testutil"
+)
+
+// After a reconnect on the same session a classic watcher re-reads
+// nothing: the watches the library re-sends report the changes made while
+// the connection was down (a child added, one deleted, one's data
+// changed), and only those are read. The baseline (NoRestore) re-reads
+// every child. Requests are counted by the server on the new connection.
+func TestClassicReconnectReadsOnlyChanges(t *testing.T) {
+	const n = 50
+	for _, tc := range []struct {
+		name     string
+		wrap     func(*zk.Conn) zk.Client
+		min, max int64
+	}{
+		// connect, setWatches, the listing(s), two reads; a ping at most.
+		{"restored", func(c *zk.Conn) zk.Client { return c }, 4, 10},
+		// connect, setWatches, a listing and every child's read.
+		{"re-read", func(c *zk.Conn) zk.Client { return zk.NoRestore{Conn: c} }, n + 2, 2 * n},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := reconnectRequests(t, n, tc.wrap)
+			t.Logf("requests on the new connection, %d children, 3 changes: %d", n, got)
+			if got < tc.min || got > tc.max {
+				t.Fatalf("%d requests after the reconnect, want %d to %d", got, tc.min, tc.max)
+			}
+		})
+	}
+}
+
+// reconnectRequests watches n children in classic mode, makes three
+// changes while the connection is cut, and returns what the server
+// received on the new connection once the watcher shows them.
+func reconnectRequests(t *testing.T, n int, wrap func(*zk.Conn) zk.Client) int64 {
+	z := testutil.SharedZooKeeper(t)
+	p := testutil.NewTCPProxy(t, z.Addr(0))
+	// A long session: one ping per 10 s at most in the count.
+	c := connect(t, []string{p.Addr()}, zk.Options{SessionTimeout: 30 * time.Second})
+	writer := connect(t, z.Addrs(), zk.Options{})
+	l := subscribe(t, c)
+	root := testutil.ZKPath(t)
+	if err := writer.EnsurePath(context.Background(), root); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for i := range n {
+		name := fmt.Sprintf("c%02d", i)
+		mustCreate(t, writer, root+"/"+name, "v")
+		if i > 1 {
+			want = append(want, name+"=v")
+		}
+	}
+	w := startWatch(t, wrap(c), root, zk.WatchOptions{Mode: zk.WatchClassic})
+	w.await(t, "initial", func(s zk.Snapshot) error {
+		if len(s.Children) != n {
+			return fmt.Errorf("%d children, want %d", len(s.Children), n)
+		}
+		return nil
+	})
+	sid := c.SessionID()
+	p.Block()
+	l.waitState(t, zk.SessionDisconnected)
+	if _, err := writer.Set(root+"/c00", []byte("changed"), -1); err != nil {
+		t.Fatal(err)
+	}
+	if err := writer.Delete(root+"/c01", -1); err != nil {
+		t.Fatal(err)
+	}
+	mustCreate(t, writer, root+"/added", "new")
+	p.Unblock()
+	if ev := l.waitState(t, zk.SessionReconnected); ev.SessionID != sid {
+		t.Fatalf("reconnected as %x, want the same session %x", ev.SessionID, sid)
+	}
+	want = append([]string{"added=new", "c00=changed"}, want...)
+	w.await(t, "the missed changes", children(want...))
+	got, err := z.SessionReceived(0, sid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The watches still report: a later change arrives.
+	if _, err := writer.Set(root+"/c02", []byte("later"), -1); err != nil {
+		t.Fatal(err)
+	}
+	want[2] = "c02=later"
+	w.await(t, "a later change", children(want...))
+	return got
+}
