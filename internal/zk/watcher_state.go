@@ -241,6 +241,7 @@ func (w *ChildrenWatcher) waitAndApply(ctx context.Context, lp *loop) (done bool
 		}
 	case refResync:
 		w.st.full = true
+		lp.resynced()
 	case refRetry:
 		lp.retryTimer, lp.retry = nil, nil
 	case refInbox:
