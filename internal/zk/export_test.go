@@ -1,6 +1,10 @@
 package zk
 
-import "sync"
+import (
+	"sync"
+
+	gozk "github.com/smartstack-go/smartstack/third_party/go-zookeeper/zk"
+)
 
 // HeldListing is a Conn whose child listings wait while held, so a test
 // can tell what a watcher delivers before it re-lists. Embedding the
@@ -53,3 +57,9 @@ func (h *HeldListing) ChildrenW(path string) ([]string, *Stat, <-chan Event, err
 type NoRestore struct{ *Conn }
 
 func (NoRestore) restoresWatches() bool { return false }
+
+// NoMultiRead is a Conn that reads children one request each, as before
+// multiRead: the baseline a test compares with.
+type NoMultiRead struct{ *Conn }
+
+func (NoMultiRead) readMany([]string) ([]gozk.ReadResult, bool, error) { return nil, false, nil }

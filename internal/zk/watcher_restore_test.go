@@ -8,6 +8,7 @@ import (
 
 	"github.com/smartstack-go/smartstack/internal/zk"
 	"github.com/smartstack-go/smartstack/test/testutil"
+	gozk "github.com/smartstack-go/smartstack/third_party/go-zookeeper/zk"
 )
 
 // After a reconnect on the same session a classic watcher re-reads
@@ -28,7 +29,7 @@ func TestClassicReconnectReadsOnlyChanges(t *testing.T) {
 		{"re-read", func(c *zk.Conn) zk.Client { return zk.NoRestore{Conn: c} }, n + 2, 2 * n},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := reconnectRequests(t, n, tc.wrap)
+			got := reconnectRequests(t, n, zk.WatchClassic, tc.wrap)
 			t.Logf("requests on the new connection, %d children, 3 changes: %d", n, got)
 			if got < tc.min || got > tc.max {
 				t.Fatalf("%d requests after the reconnect, want %d to %d", got, tc.min, tc.max)
@@ -37,10 +38,36 @@ func TestClassicReconnectReadsOnlyChanges(t *testing.T) {
 	}
 }
 
-// reconnectRequests watches n children in classic mode, makes three
-// changes while the connection is cut, and returns what the server
-// received on the new connection once the watcher shows them.
-func reconnectRequests(t *testing.T, n int, wrap func(*zk.Conn) zk.Client) int64 {
+// In persistent mode a reconnect re-reads the service (the server replays
+// nothing for a persistent watch), but its children's data goes in
+// multiRead chunks of at most 128: 300 children cost 3 requests instead of
+// 300 (NoMultiRead, the baseline).
+func TestPersistentReconnectReadsInChunks(t *testing.T) {
+	const n = 300
+	for _, tc := range []struct {
+		name     string
+		wrap     func(*zk.Conn) zk.Client
+		min, max int64
+	}{
+		// connect, setWatches2, addWatch, the listing, 3 multiReads; a
+		// ping at most.
+		{"multiRead", func(c *zk.Conn) zk.Client { return c }, 7, 10},
+		{"one by one", func(c *zk.Conn) zk.Client { return zk.NoMultiRead{Conn: c} }, n + 4, n + 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := reconnectRequests(t, n, zk.WatchPersistent, tc.wrap)
+			t.Logf("requests on the new connection, %d children, 3 changes: %d", n, got)
+			if got < tc.min || got > tc.max {
+				t.Fatalf("%d requests after the reconnect, want %d to %d", got, tc.min, tc.max)
+			}
+		})
+	}
+}
+
+// reconnectRequests watches n children in mode, makes three changes while
+// the connection is cut, and returns what the server received on the new
+// connection once the watcher shows them.
+func reconnectRequests(t *testing.T, n int, mode zk.WatchMode, wrap func(*zk.Conn) zk.Client) int64 {
 	z := testutil.SharedZooKeeper(t)
 	p := testutil.NewTCPProxy(t, z.Addr(0))
 	// A long session: one ping per 10 s at most in the count.
@@ -52,14 +79,22 @@ func reconnectRequests(t *testing.T, n int, wrap func(*zk.Conn) zk.Client) int64
 		t.Fatal(err)
 	}
 	var want []string
+	var ops []any
 	for i := range n {
-		name := fmt.Sprintf("c%02d", i)
-		mustCreate(t, writer, root+"/"+name, "v")
+		name := fmt.Sprintf("c%03d", i)
+		ops = append(ops, &gozk.CreateRequest{Path: root + "/" + name, Data: []byte("v"), Acl: zk.OpenACL})
 		if i > 1 {
 			want = append(want, name+"=v")
 		}
 	}
-	w := startWatch(t, wrap(c), root, zk.WatchOptions{Mode: zk.WatchClassic})
+	for len(ops) > 0 {
+		k := min(len(ops), 100)
+		if _, err := writer.Raw().Multi(ops[:k]...); err != nil {
+			t.Fatal(err)
+		}
+		ops = ops[k:]
+	}
+	w := startWatch(t, wrap(c), root, zk.WatchOptions{Mode: mode})
 	w.await(t, "initial", func(s zk.Snapshot) error {
 		if len(s.Children) != n {
 			return fmt.Errorf("%d children, want %d", len(s.Children), n)
@@ -69,10 +104,10 @@ func reconnectRequests(t *testing.T, n int, wrap func(*zk.Conn) zk.Client) int64
 	sid := c.SessionID()
 	p.Block()
 	l.waitState(t, zk.SessionDisconnected)
-	if _, err := writer.Set(root+"/c00", []byte("changed"), -1); err != nil {
+	if _, err := writer.Set(root+"/c000", []byte("changed"), -1); err != nil {
 		t.Fatal(err)
 	}
-	if err := writer.Delete(root+"/c01", -1); err != nil {
+	if err := writer.Delete(root+"/c001", -1); err != nil {
 		t.Fatal(err)
 	}
 	mustCreate(t, writer, root+"/added", "new")
@@ -80,17 +115,17 @@ func reconnectRequests(t *testing.T, n int, wrap func(*zk.Conn) zk.Client) int64
 	if ev := l.waitState(t, zk.SessionReconnected); ev.SessionID != sid {
 		t.Fatalf("reconnected as %x, want the same session %x", ev.SessionID, sid)
 	}
-	want = append([]string{"added=new", "c00=changed"}, want...)
+	want = append([]string{"added=new", "c000=changed"}, want...)
 	w.await(t, "the missed changes", children(want...))
 	got, err := z.SessionReceived(0, sid)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The watches still report: a later change arrives.
-	if _, err := writer.Set(root+"/c02", []byte("later"), -1); err != nil {
+	if _, err := writer.Set(root+"/c002", []byte("later"), -1); err != nil {
 		t.Fatal(err)
 	}
-	want[2] = "c02=later"
+	want[2] = "c002=later"
 	w.await(t, "a later change", children(want...))
 	return got
 }
