@@ -3,6 +3,7 @@ package zk_test
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -128,4 +129,67 @@ func reconnectRequests(t *testing.T, n int, mode zk.WatchMode, wrap func(*zk.Con
 	want[2] = "c002=later"
 	w.await(t, "a later change", children(want...))
 	return got
+}
+
+// listCount counts the plain listings of a Conn (its watches and reads
+// otherwise unchanged): in classic mode with the child watch armed, each
+// is a periodic resync starting.
+type listCount struct {
+	*zk.Conn
+	n atomic.Int32
+}
+
+func (l *listCount) Children(path string) ([]string, *zk.Stat, error) {
+	l.n.Add(1)
+	return l.Conn.Children(path)
+}
+
+// A periodic resync arms no watch, so in classic mode too it reads the
+// children in one multiRead: a listing and one request for 50 children.
+func TestClassicResyncReadsInChunks(t *testing.T) {
+	const n = 50
+	z := testutil.SharedZooKeeper(t)
+	c := connect(t, z.Addrs()[:1], zk.Options{SessionTimeout: 30 * time.Second})
+	root := testutil.ZKPath(t)
+	if err := c.EnsurePath(context.Background(), root); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		mustCreate(t, c, fmt.Sprintf("%s/c%03d", root, i), "v")
+	}
+	lc := &listCount{Conn: c}
+	w := startWatch(t, lc, root, zk.WatchOptions{Mode: zk.WatchClassic, ResyncInterval: time.Second})
+	w.await(t, "initial", func(s zk.Snapshot) error {
+		if len(s.Children) != n {
+			return fmt.Errorf("%d children, want %d", len(s.Children), n)
+		}
+		return nil
+	})
+	sid := c.SessionID()
+	testutil.Eventually(t, waitLong, func() error {
+		if lc.n.Load() < 1 {
+			return fmt.Errorf("no resync yet")
+		}
+		return nil
+	})
+	before, err := z.SessionReceived(0, sid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The next resync's listing starts after this one's reads are done.
+	testutil.Eventually(t, waitLong, func() error {
+		if lc.n.Load() < 2 {
+			return fmt.Errorf("no second resync yet")
+		}
+		return nil
+	})
+	after, err := z.SessionReceived(0, sid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// This resync's multiRead, the next one's listing and multiRead, a ping.
+	t.Logf("requests from one resync's listing to the next one's: %d", after-before)
+	if d := after - before; d < 1 || d > 4 {
+		t.Fatalf("%d requests from one resync's listing to the next one's, want 1 to 4 (one by one would be %d)", d, n)
+	}
 }
