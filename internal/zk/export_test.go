@@ -62,4 +62,6 @@ func (NoRestore) restoresWatches() bool { return false }
 // multiRead: the baseline a test compares with.
 type NoMultiRead struct{ *Conn }
 
+func (NoMultiRead) canReadMany() bool { return false }
+
 func (NoMultiRead) readMany([]string) ([]gozk.ReadResult, bool, error) { return nil, false, nil }

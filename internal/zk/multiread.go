@@ -29,6 +29,9 @@ const (
 // multiReader is a Client that can read many znodes in one request (Conn
 // can, on ZooKeeper 3.6+).
 type multiReader interface {
+	// canReadMany reports whether readMany is worth trying: false once
+	// the server is known not to support it.
+	canReadMany() bool
 	// readMany reads paths' data; ok false means the server cannot, and
 	// nothing was read.
 	readMany(paths []string) (res []gozk.ReadResult, ok bool, err error)
@@ -37,10 +40,14 @@ type multiReader interface {
 // multiReadState remembers a server that refused multiRead.
 type multiReadState struct{ refused atomic.Bool }
 
+// canReadMany: before 3.6 the server would close the connection on the
+// unknown request; the persistent-watch probe knows the version.
+func (c *Conn) canReadMany() bool {
+	return !c.multi.refused.Load() && c.persistentSupport() >= 0
+}
+
 func (c *Conn) readMany(paths []string) ([]gozk.ReadResult, bool, error) {
-	// Before 3.6 the server would close the connection on the unknown
-	// request; the persistent-watch probe knows the version.
-	if c.multi.refused.Load() || c.persistentSupport() < 0 {
+	if !c.canReadMany() {
 		return nil, false, nil
 	}
 	res, err := c.zc.MultiRead(paths...)
@@ -52,9 +59,11 @@ func (c *Conn) readMany(paths []string) ([]gozk.ReadResult, bool, error) {
 }
 
 // batches groups reqs for readAll: each read that arms a watch alone,
-// plain reads in chunks when the Client can read many at once.
+// plain reads in chunks when the Client can read many at once (alone too
+// otherwise, so that they stay concurrent).
 func (w *ChildrenWatcher) batches(reqs []childRead) [][]*childRead {
-	_, multi := w.c.(multiReader)
+	mr, multi := w.c.(multiReader)
+	multi = multi && mr.canReadMany()
 	var out [][]*childRead
 	var chunk []*childRead
 	size := 0
