@@ -82,6 +82,7 @@ type Conn struct {
 	router    *router       // child watch events for its ChildrenWatchers
 	probe     versionProbe  // persistent watch support (watchmode.go)
 	rrefs     recursiveRefs // persistent watches in use (watchmode.go)
+	multi     multiReadState
 	closeOnce sync.Once
 }
 

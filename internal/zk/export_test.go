@@ -1,6 +1,10 @@
 package zk
 
-import "sync"
+import (
+	"sync"
+
+	gozk "github.com/smartstack-go/smartstack/third_party/go-zookeeper/zk"
+)
 
 // HeldListing is a Conn whose child listings wait while held, so a test
 // can tell what a watcher delivers before it re-lists. Embedding the
@@ -46,3 +50,18 @@ func (h *HeldListing) ChildrenW(path string) ([]string, *Stat, <-chan Event, err
 	h.wait()
 	return h.Conn.ChildrenW(path)
 }
+
+// NoRestore is a Conn whose watchers take every reconnect for a lost
+// session and re-read in full, as they did before the library re-sent
+// their data watches: the baseline a test compares with.
+type NoRestore struct{ *Conn }
+
+func (NoRestore) restoresWatches() bool { return false }
+
+// NoMultiRead is a Conn that reads children one request each, as before
+// multiRead: the baseline a test compares with.
+type NoMultiRead struct{ *Conn }
+
+func (NoMultiRead) canReadMany() bool { return false }
+
+func (NoMultiRead) readMany([]string) ([]gozk.ReadResult, bool, error) { return nil, false, nil }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"sync/atomic"
 	"time"
@@ -20,7 +21,10 @@ type WatchOptions struct {
 	// per-service generator config from it).
 	ParentData bool
 	// ResyncInterval re-reads everything periodically, a safety net should a
-	// watch ever be lost; 0 disables it.
+	// watch ever be lost; 0 disables it. Each watcher picks a random phase
+	// (the first re-read comes between half and one and a half intervals
+	// after Run starts), so watchers started together, such as a fleet's
+	// synapses after a deploy, do not re-read together ever after.
 	ResyncInterval time.Duration
 	// ResyncJitter delays the full re-read after a reconnect or a new
 	// session by a random duration below it, so a fleet whose sessions all
@@ -140,11 +144,7 @@ func (w *ChildrenWatcher) Run(ctx context.Context) error {
 	} else {
 		lp.sessions = w.c.Sessions(ctx)
 	}
-	if w.opts.ResyncInterval > 0 {
-		t := time.NewTicker(w.opts.ResyncInterval)
-		defer t.Stop()
-		lp.resync = t.C
-	}
+	defer lp.startResync(w.opts.ResyncInterval)()
 	defer lp.stopRetry()
 	for {
 		if ctx.Err() != nil {
@@ -162,12 +162,29 @@ func (w *ChildrenWatcher) Run(ctx context.Context) error {
 
 // loop is Run's timer and channel state.
 type loop struct {
-	sessions   <-chan SessionEvent
-	resync     <-chan time.Time
-	retry      <-chan time.Time // non-nil while backing off
-	retryTimer *time.Timer
-	backoff    backoff.Doubling
+	sessions    <-chan SessionEvent
+	resync      <-chan time.Time
+	resyncTimer *time.Timer
+	resyncEvery time.Duration
+	retry       <-chan time.Time // non-nil while backing off
+	retryTimer  *time.Timer
+	backoff     backoff.Doubling
 }
+
+// startResync arms the periodic re-read at a random phase (see
+// WatchOptions.ResyncInterval) and returns the function that stops it.
+func (lp *loop) startResync(every time.Duration) func() {
+	if every <= 0 {
+		return func() {}
+	}
+	lp.resyncEvery = every
+	lp.resyncTimer = time.NewTimer(every/2 + rand.N(every))
+	lp.resync = lp.resyncTimer.C
+	return func() { lp.resyncTimer.Stop() }
+}
+
+// resynced re-arms the periodic re-read one interval on.
+func (lp *loop) resynced() { lp.resyncTimer.Reset(lp.resyncEvery) }
 
 // delay holds back the next refresh for d (Run refreshes only while no
 // retry timer is pending).

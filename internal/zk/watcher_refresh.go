@@ -189,21 +189,24 @@ func (w *ChildrenWatcher) fetch(ctx context.Context, names []string) error {
 	return nil
 }
 
-// readAll issues the reads concurrently, at most opts.Concurrency in
-// flight, and no more than the connection's shared slots allow (see
-// connReadSlots); go-zookeeper pipelines them on its one connection. It
-// returns when every read has.
+// readAll issues the reads concurrently, at most opts.Concurrency requests
+// in flight, and no more than the connection's shared slots allow (see
+// connReadSlots); go-zookeeper pipelines them on its one connection. Plain
+// reads go in chunks where the server can (multiread.go). It returns when
+// every read has.
 func (w *ChildrenWatcher) readAll(ctx context.Context, reqs []childRead) {
 	own, shared := make(chan struct{}, w.opts.Concurrency), sharedSlots(w.c)
 	var wg sync.WaitGroup
-	for i := range reqs {
+	for _, batch := range w.batches(reqs) {
 		if err := acquire(ctx, own, shared); err != nil {
-			reqs[i].err = err
+			for _, r := range batch {
+				r.err = err
+			}
 			continue
 		}
 		wg.Go(func() {
 			defer release(own, shared)
-			w.read(&reqs[i])
+			w.readBatch(batch)
 		})
 	}
 	wg.Wait()

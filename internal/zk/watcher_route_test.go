@@ -43,8 +43,8 @@ func TestWatchersShareRoutedChildEvents(t *testing.T) {
 	w1.await(t, "w1 after nested", children("a=4"))
 }
 
-// The library re-arms after a reconnect only the watches it keeps a channel
-// for; routed data watches are re-armed by the watcher's own full refresh.
+// Routed data watches work on after a reconnect: re-sent by the library
+// in classic mode, covered by the re-added recursive watch in persistent.
 func TestRoutedDataWatchSurvivesReconnect(t *testing.T) {
 	forModes(t, func(t *testing.T, mode zk.WatchMode) {
 		z := testutil.SharedZooKeeper(t)

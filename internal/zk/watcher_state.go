@@ -3,7 +3,6 @@ package zk
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"reflect"
 )
 
@@ -237,6 +236,7 @@ func (w *ChildrenWatcher) waitAndApply(ctx context.Context, lp *loop) (done bool
 		w.onSession(v.Interface().(SessionEvent).State, lp)
 	case refResync:
 		w.st.full = true
+		lp.resynced()
 	case refRetry:
 		lp.retryTimer, lp.retry = nil, nil
 	case refInbox:
@@ -268,19 +268,11 @@ func (w *ChildrenWatcher) sessionsEnded(ctx context.Context) (bool, error) {
 	return true, fmt.Errorf("zk watch %s: session stream closed: %w", w.path, ErrClosing)
 }
 
-// onSession handles a session state change.
+// onSession handles a session state change: a reconnect or a new
+// session may have lost events (onReconnect decides whether to re-read).
 func (w *ChildrenWatcher) onSession(s SessionState, lp *loop) {
-	if s != SessionReconnected && s != SessionNew {
-		return
-	}
-	// Events may have been coalesced or lost while away: re-read all,
-	// soon (after the jitter) rather than at the end of a backoff.
-	w.st.full = true
-	w.st.disarmRouted()
-	lp.stopRetry()
-	lp.backoff.Reset()
-	if j := w.opts.ResyncJitter; j > 0 {
-		lp.delay(rand.N(j))
+	if s == SessionReconnected || s == SessionNew {
+		w.onReconnect(lp, s)
 	}
 }
 

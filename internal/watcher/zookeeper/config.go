@@ -23,6 +23,12 @@ const (
 	DefaultSessionTimeout  = 36 * time.Second
 	DefaultResyncInterval  = 5 * time.Minute
 	DefaultPollingInterval = 60 * time.Second
+	// DefaultReconnectResyncSpread spreads the re-read after a reconnect
+	// or a new session: when an ensemble blips, every synapse of a fleet
+	// reconnects at once, and a second of spread turns that read storm
+	// into a ramp while adding at most a second to a recovery that already
+	// took longer. A large fleet sets more (docs/scaling.md).
+	DefaultReconnectResyncSpread = time.Second
 	// MaxDiscoveryJitter is the original's upper bound; larger values are
 	// ignored with a warning, as there.
 	MaxDiscoveryJitter = 120 * time.Second
@@ -43,6 +49,9 @@ type Config struct {
 	RetryPolicy         retry.Config     `yaml:"retry_policy"`
 	// ResyncInterval (ours) re-reads everything this often; 0 disables.
 	ResyncInterval config.Duration `yaml:"resync_interval"`
+	// ReconnectResyncSpread (ours): the re-read after a reconnect or a new
+	// session waits a random delay below it; 0 re-reads at once.
+	ReconnectResyncSpread config.Duration `yaml:"reconnect_resync_spread"`
 	// SessionTimeout (ours) is asked of ZooKeeper. Watchers sharing a
 	// host list share one session: the first one's value wins.
 	SessionTimeout config.Duration `yaml:"session_timeout"`
@@ -76,9 +85,10 @@ func DefaultRetryPolicy() retry.Policy {
 // NewConfig returns a Config with the defaults set.
 func NewConfig() *Config {
 	return &Config{
-		RetryPolicy:    retry.ConfigOf(DefaultRetryPolicy()),
-		ResyncInterval: config.Duration(DefaultResyncInterval),
-		SessionTimeout: config.Duration(DefaultSessionTimeout),
+		RetryPolicy:           retry.ConfigOf(DefaultRetryPolicy()),
+		ResyncInterval:        config.Duration(DefaultResyncInterval),
+		ReconnectResyncSpread: config.Duration(DefaultReconnectResyncSpread),
+		SessionTimeout:        config.Duration(DefaultSessionTimeout),
 	}
 }
 

@@ -34,6 +34,12 @@ func TestConfig(t *testing.T) {
 		time.Duration(cfg.ResyncInterval) != DefaultResyncInterval || cfg.RetryPolicy.Policy() != DefaultRetryPolicy() {
 		t.Fatalf("defaults: %+v", cfg)
 	}
+	if got := spread(t, &cfg.Config); got != time.Second {
+		t.Fatalf("default reconnect_resync_spread gives a %s spread, want 1s", got)
+	}
+	if c, err := decodePoll(t, "hosts: [a:1]\npath: /svc\nreconnect_resync_spread: 30\n"); err != nil || spread(t, &c.Config) != 30*time.Second {
+		t.Fatalf("reconnect_resync_spread 30: %v %v", spread(t, &c.Config), err)
+	}
 	if m, err := cfg.watchMode(); m != zk.WatchAuto || err != nil {
 		t.Fatalf("default zk_watch_mode = %q, %v; want auto", m, err)
 	}
@@ -62,11 +68,22 @@ func TestConfig(t *testing.T) {
 		"hosts: [a:1]\npath: /svc\ngenerator_config_path: x/y\n":      `generator_config_path: "x/y" must start with /`,
 		"hosts: [a:1]\npath: /svc\nretry_policy: {max_attempts: 0}\n": "retry_policy: invalid retry policy: max_attempts",
 		"hosts: [a:1]\npath: /svc\nzk_watch_mode: recursive\n":        `zk_watch_mode: "recursive" is invalid; want auto, persistent or classic`,
+		"hosts: [a:1]\npath: /svc\nreconnect_resync_spread: -1\n":     `reconnect_resync_spread: invalid duration "-1": must not be negative`,
 	} {
 		if _, err := decodePoll(t, src); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: err = %v, want %q", src, err, want)
 		}
 	}
+}
+
+// spread is the reconnect re-read's spread a watcher built from cfg uses.
+func spread(t *testing.T, cfg *Config) time.Duration {
+	t.Helper()
+	w, err := New("svc", cfg, watcher.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w.(*Watcher).watchOptions().ResyncJitter
 }
 
 func TestConfigDefaultsAndKeys(t *testing.T) {

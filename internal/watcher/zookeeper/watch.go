@@ -89,19 +89,13 @@ func (w *Watcher) watch(ctx context.Context, c zk.Client, out chan<- watcher.Sna
 	return w.loop(ctx, children, configs, out)
 }
 
-// reconnectResyncJitter spreads the full re-read after a reconnect or new
-// session: when an ensemble blips, every synapse of a fleet reconnects at
-// once, and a second of spread turns that read storm into a ramp while
-// adding at most a second to a recovery that already took longer.
-const reconnectResyncJitter = time.Second
-
 func (w *Watcher) watchOptions() zk.WatchOptions {
 	p := w.cfg.RetryPolicy.Policy()
 	mode, _ := w.cfg.watchMode() // validated at load
 	return zk.WatchOptions{
 		Mode:           mode,
 		ResyncInterval: time.Duration(w.cfg.ResyncInterval),
-		ResyncJitter:   reconnectResyncJitter,
+		ResyncJitter:   time.Duration(w.cfg.ReconnectResyncSpread),
 		RetryMin:       p.BaseInterval,
 		RetryMax:       p.MaxInterval,
 		Logger:         w.log,

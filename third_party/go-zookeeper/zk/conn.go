@@ -106,6 +106,11 @@ type Conn struct {
 	// PATCHED: persistent watches (AddWatch), path → recursive; guarded by
 	// watchersLock. See persistent.go.
 	persistent map[string]bool
+	// PATCHED: data watches armed by GetWCallback, re-sent after a
+	// reconnect; and the zxid the watches are re-sent with (restore.go).
+	// Both guarded by watchersLock.
+	cbWatches map[string]struct{}
+	restore   restoreState
 
 	// Debug (used by unit tests)
 	reconnectLatch   chan struct{}
@@ -554,6 +559,9 @@ func (c *Conn) notifyWatches(ev Event) {
 	}
 	c.watchersLock.Lock()
 	defer c.watchersLock.Unlock()
+	if ev.Type == EventNodeDataChanged || ev.Type == EventNodeDeleted {
+		delete(c.cbWatches, ev.Path) // PATCHED: it fired (restore.go)
+	}
 	for _, t := range wTypes {
 		wpt := watchPathType{ev.Path, t}
 		if watchers := c.watchers[wpt]; len(watchers) > 0 {
@@ -583,15 +591,18 @@ func (c *Conn) invalidateWatches(err error) {
 		c.watchers = make(map[watchPathType][]chan Event)
 	}
 	c.invalidatePersistentLocked(err)
+	c.cbWatches, c.restore.pending = nil, false // PATCHED (restore.go)
 }
 
 func (c *Conn) sendSetWatches() {
 	c.watchersLock.Lock()
 	defer c.watchersLock.Unlock()
 
-	if len(c.watchers) == 0 && len(c.persistent) == 0 {
+	if len(c.watchers) == 0 && len(c.persistent) == 0 && len(c.cbWatches) == 0 {
+		c.restore.pending = false // PATCHED (restore.go)
 		return
 	}
+	zxid, gen := c.restoreZxidLocked() // PATCHED (restore.go)
 
 	// NB: A ZK server, by default, rejects packets >1mb. So, if we have too
 	// many watches to reset, we need to break this up into multiple packets
@@ -619,7 +630,7 @@ func (c *Conn) sendSetWatches() {
 				reqs = append(reqs, req)
 			}
 			sizeSoFar = 36 // fixed overhead of a set-watches-2 packet
-			req = newSetWatches2Request(atomic.LoadInt64(&c.lastZxid))
+			req = newSetWatches2Request(zxid)
 		}
 		sizeSoFar += addlLen
 		l := list(req)
@@ -639,6 +650,11 @@ func (c *Conn) sendSetWatches() {
 			add(pathType.path, func(r *setWatches2Request) *[]string { return &r.ChildWatches })
 		}
 	}
+	for path := range c.cbWatches { // PATCHED (restore.go)
+		if len(c.watchers[watchPathType{path, watchTypeData}]) == 0 {
+			add(path, func(r *setWatches2Request) *[]string { return &r.DataWatches })
+		}
+	}
 	for path, recursive := range c.persistent {
 		if recursive {
 			add(path, func(r *setWatches2Request) *[]string { return &r.PersistentRecursiveWatches })
@@ -647,6 +663,7 @@ func (c *Conn) sendSetWatches() {
 		}
 	}
 	if n == 0 {
+		c.restore.pending = false // PATCHED (restore.go)
 		return
 	}
 	if req != nil { // don't forget any trailing packet we were building
@@ -667,17 +684,15 @@ func (c *Conn) sendSetWatches() {
 		// aren't failure modes where a blocking write to the channel of requests
 		// could hang indefinitely and cause this goroutine to leak...
 		for _, req := range reqs {
-			var err error
-			if req.hasPersistent() {
-				_, err = c.request(opSetWatches2, req, &setWatchesResponse{}, nil)
-			} else {
-				_, err = c.request(opSetWatches, req.v1(), &setWatchesResponse{}, nil)
-			}
+			// PATCHED: resendWatches and restoreFailed (restore.go).
+			answered, err := c.resendWatches(req)
 			if err != nil {
 				c.logger.Printf("Failed to set previous watches: %v", err)
-				break
+				c.restoreFailed(gen, answered, err)
+				return
 			}
 		}
+		c.restoreDone(gen) // PATCHED (restore.go)
 	}()
 }
 
@@ -685,9 +700,11 @@ func (c *Conn) authenticate() error {
 	buf := make([]byte, 256)
 
 	// Encode and send a connect request.
+	zxid := atomic.LoadInt64(&c.lastZxid)
+	c.noteConnectZxid(zxid) // PATCHED (restore.go)
 	n, err := encodePacket(buf[4:], &connectRequest{
 		ProtocolVersion: protocolVersion,
-		LastZxidSeen:    atomic.LoadInt64(&c.lastZxid),
+		LastZxidSeen:    zxid,
 		TimeOut:         c.sessionTimeoutMs,
 		SessionID:       c.SessionID(),
 		Passwd:          c.passwd,

@@ -35,6 +35,7 @@ const (
 	opSetWatches2     = 105 // PATCHED (persistent.go)
 	opAddWatch        = 106 // PATCHED (persistent.go)
 	opRemoveWatches   = 18  // PATCHED (persistent.go)
+	opMultiRead       = 22  // PATCHED (multiread.go)
 	opError           = -1
 	// Not in protocol, used internally
 	opWatcherEvent = -2
