@@ -64,20 +64,26 @@ func sum(m map[string]float64, name string, labels ...string) float64 {
 // vitals is one process's memory and goroutines.
 type vitals struct {
 	rss        float64
-	heap       float64 // live heap: RSS lags behind the GC's frees
+	heap       float64 // live heap after a forced collection: RSS lags behind the GC's frees
 	goroutines float64
 }
 
 func (v vitals) String() string {
-	return fmt.Sprintf("RSS %.1f MiB, heap %.1f MiB, %d goroutines", v.rss/(1<<20), v.heap/(1<<20), int(v.goroutines))
+	return fmt.Sprintf("RSS %.1f MiB, live heap %.2f MiB, %d goroutines", v.rss/(1<<20), v.heap/(1<<20), int(v.goroutines))
 }
 
-func readVitals(addr string) (vitals, error) {
+// readVitals reads the live heap first (it forces a collection), then
+// RSS and goroutines from /metrics.
+func readVitals(addr, sock string) (vitals, error) {
+	heap, err := liveHeap(sock)
+	if err != nil {
+		return vitals{}, fmt.Errorf("live heap: %w", err)
+	}
 	m, err := scrape(addr)
 	if err != nil {
 		return vitals{}, err
 	}
-	return vitals{rss: m["process_resident_memory_bytes"], heap: m["go_memstats_heap_alloc_bytes"], goroutines: m["go_goroutines"]}, nil
+	return vitals{rss: m["process_resident_memory_bytes"], heap: heap, goroutines: m["go_goroutines"]}, nil
 }
 
 // reloadCounter keeps synapse's reload counts across its restarts: the

@@ -35,6 +35,7 @@ type stack struct {
 	ha       *testutil.HAProxy
 	synapse  *proc
 	synMet   string
+	synSock  string // synapse's admin socket
 	front    int
 	backends []*backend // managed first, then direct
 	reloads  reloadCounter
@@ -172,8 +173,9 @@ func (s *stack) startSynapse() error {
 	if err := writeJSON(path, cfg); err != nil {
 		return err
 	}
+	s.synSock = filepath.Join(s.dir, "synapse.sock")
 	s.synapse = newProc("synapse", filepath.Join(s.dir, "synapse.log"), s.bins.synapse,
-		"-c", path, "--admin-socket", filepath.Join(s.dir, "synapse.sock"))
+		"-c", path, "--admin-socket", s.synSock)
 	s.defer_(func() { s.synapse.stop(syscall.SIGTERM) })
 	return s.synapse.start()
 }
