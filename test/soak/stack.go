@@ -39,6 +39,7 @@ type stack struct {
 	front    int
 	backends []*backend // managed first, then direct
 	reloads  reloadCounter
+	renames  int // names the renamed registrations used so far
 	stops    []func()
 }
 
