@@ -17,7 +17,7 @@ import (
 func (s *stack) procVitals(stage string) map[string]string {
 	out := map[string]string{}
 	add := func(name, addr, sock string, p *proc) {
-		v, err := readVitals(addr, sock)
+		v, err := readVitals(p.cmd.Process.Pid, addr, sock)
 		if err != nil {
 			out[name] = "unreadable: " + err.Error()
 			return
