@@ -26,15 +26,15 @@ type Server struct {
 }
 
 // Serve creates the socket at path (mode 0660, group gid, -1 keeps the
-// process's; see listen) and serves h on it. PeerAttrs finds the caller
-// in each request's context.
+// process's; see listen) and serves h on it, with the runtime's profiles
+// under PathProfile. PeerAttrs finds the caller in each request's context.
 func Serve(path string, gid int, h http.Handler) (*Server, error) {
 	ln, fi, err := listen(path, gid)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{path: path, fi: fi, done: make(chan error, 1),
-		srv: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ConnContext: withPeer}}
+		srv: &http.Server{Handler: withProfiles(h), ReadHeaderTimeout: 10 * time.Second, ConnContext: withPeer}}
 	go func() { s.done <- s.srv.Serve(ln) }()
 	return s, nil
 }

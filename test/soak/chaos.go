@@ -26,6 +26,7 @@ var actions = []action{
 	{"health flap", flap}, {"health flap", flap},
 	{"deploy", deploy}, {"deploy", deploy},
 	{"direct registration", register}, {"direct registration", register},
+	{"renamed registrations", renamed},
 	{"malformed znode", malformed},
 	{"zookeeper member kill", zkMemberKill},
 	{"synapse SIGKILL", synapseKill},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -11,23 +12,29 @@ import (
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
-// procVitals is the memory and goroutines of synapse and every nerve.
-func (s *stack) procVitals() map[string]string {
+// procVitals is the memory and goroutines of synapse and every nerve at
+// stage, their heap profiles kept under the run's dir.
+func (s *stack) procVitals(stage string) map[string]string {
 	out := map[string]string{}
-	add := func(name, addr string, p *testutil.Daemon) {
-		v, err := readVitals(addr)
+	add := func(name, addr, sock string, p *testutil.Daemon) {
+		v, err := readVitals(p.PID(), addr, sock)
 		if err != nil {
 			out[name] = "unreadable: " + err.Error()
 			return
 		}
 		out[name] = fmt.Sprintf("%v (pid %d, start %d)", v, p.PID(), p.Starts)
+		if _, err := saveHeapProfile(s.profileDir(), sock, name, stage); err != nil {
+			out[name] += "; heap profile: " + err.Error()
+		}
 	}
-	add("synapse", s.synMet, s.synapse)
+	add("synapse", s.synMet, s.synSock, s.synapse)
 	for _, b := range s.managed() {
-		add(b.name+" nerve", b.metrics, b.nerve)
+		add(b.name+" nerve", b.metrics, b.sock, b.nerve)
 	}
 	return out
 }
+
+func (s *stack) profileDir() string { return filepath.Join(s.dir, "profiles") }
 
 // converged waits until HAProxy routes to exactly the registered backends
 // and every managed one is registered.
@@ -80,7 +87,7 @@ func soak(s *stack, o options) (int, error) {
 	}
 	traffic := testutil.StartTraffic(fmt.Sprintf("http://127.0.0.1:%d/", s.front), 4, 10*time.Millisecond)
 	defer traffic.Stop()
-	startVitals := s.procVitals()
+	startVitals := s.procVitals("start")
 
 	c := newComparer(o.window)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -123,7 +130,7 @@ func (s *stack) chaos(o options) chaosResult {
 	for deadline := start.Add(o.duration); time.Now().Before(deadline); {
 		pause(r, 500*time.Millisecond, 2*time.Second)
 		if len(res.vitals) == 0 && time.Since(start) >= warmup {
-			res.vitals = append(res.vitals, s.procVitals())
+			res.vitals = append(res.vitals, s.procVitals("warm"))
 		}
 		s.reloads.read(s.synMet)
 		s.reviveExited()
@@ -193,7 +200,7 @@ func report(s *stack, c *comparer, traffic *testutil.Traffic, res chaosResult) {
 	}
 	rok, rfailed := s.reloads.totals()
 	fmt.Fprintf(&b, "HAProxy reloads (synapse_haproxy_reloads_total): %.0f succeeded, %.0f failed\n", rok, rfailed)
-	vitals := append(res.vitals, s.procVitals())
+	vitals := append(res.vitals, s.procVitals("end"))
 	when := []string{"start", "warm", "end"}[3-len(vitals):]
 	when[0] = "start"
 	for _, k := range slices.Sorted(maps.Keys(vitals[0])) {
@@ -205,5 +212,24 @@ func report(s *stack, c *comparer, traffic *testutil.Traffic, res chaosResult) {
 			fmt.Fprintf(&b, "%-9s %-6s %s\n", name, when[i]+":", v[k])
 		}
 	}
+	s.growth(&b, when[len(when)-2])
 	fmt.Print(b.String())
+}
+
+// growth prints, for each daemon, the allocation sites whose live bytes
+// grew most between base (the warm-up, or the start in a short run) and
+// the end. A daemon restarted in between compares two processes, which
+// says little; run with -skip "synapse SIGKILL,nerve SIGKILL" to judge.
+func (s *stack) growth(b *strings.Builder, base string) {
+	fmt.Fprintf(b, "live heap growth, %s to end (go tool pprof -top -base; profiles in %s):\n", base, s.profileDir())
+	names := []string{"synapse"}
+	for _, bk := range s.managed() {
+		names = append(names, bk.name+" nerve")
+	}
+	for _, name := range names {
+		f := func(stage string) string {
+			return filepath.Join(s.profileDir(), strings.ReplaceAll(name, " ", "-")+"-"+stage+".pb.gz")
+		}
+		fmt.Fprintf(b, "  %s:\n%s\n", name, heapGrowth(f(base), f("end"), 8))
+	}
 }

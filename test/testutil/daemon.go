@@ -25,7 +25,9 @@ type Daemon struct {
 	// Piped sends the output through a pipe that the parent copies to the
 	// log, so a limit on the daemon's own writes (RLIMIT_FSIZE) does not
 	// silence its log.
-	Piped  bool
+	Piped bool
+	// Env is added to the test's environment for the daemon.
+	Env    []string
 	Starts int // how often Start succeeded
 
 	cmd  *exec.Cmd
@@ -46,6 +48,9 @@ func (d *Daemon) Start() error {
 	fmt.Fprintf(logf, "=== testutil: starting %s at %s\n", d.Name, time.Now().Format(time.RFC3339Nano))
 	cmd := exec.Command(d.Bin, d.Args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
+	if len(d.Env) > 0 {
+		cmd.Env = append(os.Environ(), d.Env...)
+	}
 	if d.Piped {
 		w := struct{ io.Writer }{logf} // not an *os.File: exec copies through a pipe
 		cmd.Stdout, cmd.Stderr = w, w
