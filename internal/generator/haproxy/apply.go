@@ -68,7 +68,7 @@ func (g *Generator) planSocketOf(ctx context.Context, c *hapi.Client, want plan.
 	if cached {
 		planned = want.Only(unchanged)
 	}
-	p := plan.Socket(st.rows, st.index(), planned)
+	p := plan.SocketIndexed(st.rows, st.index(), planned)
 	if cached && p.Idle() {
 		g.forgetStat(c.Path())
 		return g.planSocketOf(ctx, c, want, unchanged)
