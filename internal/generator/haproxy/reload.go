@@ -135,7 +135,7 @@ func (g *Generator) maybeReload(ctx context.Context) {
 		return
 	}
 	r.next = now.Add(g.reloadWait())
-	c := &confirming{at: now, reason: string(r.pending[0].Kind)}
+	c := &confirming{at: now, reason: string(r.pending[0].Kind), base: g.lastBackends()}
 	g.saveServerState(ctx)
 	c.before = g.servingPID(ctx)
 	var cmdErr error

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 )
 
 // reloadConfirmWait is how long a reload waits in line for its new
@@ -25,6 +28,10 @@ type confirming struct {
 	dropped  int
 	out      string
 	lastErr  error // the last socket error, nil while the old process answers
+	// base is the generation written when the command ran, the config
+	// the new process loads: what updates sent meanwhile to the old
+	// process is planned against it once the new one answers.
+	base map[string]*stanza.Backend
 }
 
 // startConfirm takes the pending reasons into c: new ones arriving while
@@ -95,13 +102,27 @@ func (c *confirming) failure(path string, timeout time.Duration) error {
 }
 
 // settleReload records the confirmed reload's outcome (err nil: success).
-// Either way HAProxy may run another process now: every record of it is
-// dropped, and the next update or tick reads it afresh, which corrects
-// what runtime commands sent meanwhile to the old process did not leave
-// in the new one.
+// Either way every record of HAProxy's servers is dropped. A new process
+// runs the config of c.base: the last generation is planned in full
+// against it at once, so what updates sent meanwhile to the old process
+// (a weight, a deregistration) is sent again, and what it cannot take
+// makes a reload pending, as a plan against the old process could not
+// tell.
 func (g *Generator) settleReload(ctx context.Context, err error) {
 	c := g.confirm
 	g.confirm = nil
 	g.forgetAllStats()
 	g.finishReload(ctx, c, nil, err)
+	if err == nil && g.cfg.DoSocket && g.last != nil && g.lastIn != nil {
+		g.apply(ctx, g.wants(g.lastIn, g.last, c.base, c.base), nil, g.clients)
+	}
+}
+
+// socketReasons adds a socket plan's reload reasons, unless a reload is
+// being confirmed: the old process lacks what the new config brings, and
+// settleReload plans against the new one.
+func (g *Generator) socketReasons(reasons []plan.Reason) {
+	if g.confirm == nil {
+		g.reloads.addAll(reasons)
+	}
 }
