@@ -58,6 +58,7 @@ type Generator struct {
 	optWarn     optionsWarner         // intake.go
 	lastIn      []Service             // the last update's, for resyncStats
 	files       atomicfile.Options    // how haproxy.cfg and the state files are written
+	live        liveFile              // haproxy.cfg as last read or written (livefile.go)
 	target      target                // the HAProxy version user lines are written for
 
 	runtime // add/del server state, see runtime.go
