@@ -136,6 +136,9 @@ func (g *Generator) maybeReload(ctx context.Context) {
 	}
 	r.next = now.Add(g.reloadWait())
 	c := &confirming{at: now, reason: string(r.pending[0].Kind), base: g.lastBackends()}
+	if g.last != nil {
+		c.layout = g.last.Layout
+	}
 	g.saveServerState(ctx)
 	c.before = g.servingPID(ctx)
 	var cmdErr error

@@ -32,6 +32,11 @@ type confirming struct {
 	// the new process loads: what updates sent meanwhile to the old
 	// process is planned against it once the new one answers.
 	base map[string]*stanza.Backend
+	// layout is that generation's sections, the reload diff's baseline
+	// once the new process answers; diffed is set when an update's diff
+	// was left for then (socketReasons).
+	layout plan.Config
+	diffed bool
 }
 
 // startConfirm takes the pending reasons into c: new ones arriving while
@@ -113,9 +118,28 @@ func (g *Generator) settleReload(ctx context.Context, err error) {
 	g.confirm = nil
 	g.forgetAllStats()
 	g.finishReload(ctx, c, nil, err)
-	if err == nil && g.cfg.DoSocket && g.last != nil && g.lastIn != nil {
+	if err != nil || g.last == nil {
+		return
+	}
+	g.applied = plan.Applied{}
+	if g.cfg.DoSocket && g.lastIn != nil {
 		g.apply(ctx, g.wants(g.lastIn, g.last, c.base, c.base), nil, g.clients)
 	}
+	if c.diffed {
+		g.reloads.addAll(plan.Diff(c.layout, g.last.Layout, g.applied))
+	}
+}
+
+// diffReasons adds the reload diff's reasons, unless a reload is being
+// confirmed: the lines its updates applied went to the old process, and
+// settleReload diffs the last generation against the reloaded one, less
+// what its plan applied to the new process.
+func (g *Generator) diffReasons(reasons []plan.Reason) {
+	if g.confirm != nil {
+		g.confirm.diffed = true
+		return
+	}
+	g.reloads.addAll(reasons)
 }
 
 // socketReasons adds a socket plan's reload reasons, unless a reload is
