@@ -30,7 +30,7 @@ func (g *Generator) reconcileSocket(ctx context.Context, c *hapi.Client, want pl
 	if err != nil {
 		g.log.Warn("skipped malformed show stat lines", "path", c.Path(), "err", err)
 	}
-	g.reloads.addAll(p.Reasons)
+	g.socketReasons(p.Reasons)
 	if !st.slotsChecked {
 		// Before "enable server": a slot must not take traffic at an
 		// address restored from the server state file.
@@ -68,7 +68,7 @@ func (g *Generator) planSocketOf(ctx context.Context, c *hapi.Client, want plan.
 	if cached {
 		planned = want.Only(unchanged)
 	}
-	p := plan.Socket(st.rows, st.index(), planned)
+	p := plan.SocketIndexed(st.rows, st.index(), planned)
 	if cached && p.Idle() {
 		g.forgetStat(c.Path())
 		return g.planSocketOf(ctx, c, want, unchanged)

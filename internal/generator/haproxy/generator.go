@@ -49,14 +49,16 @@ type Generator struct {
 	last       *Result // the generation of lastText, nil before the first
 	refused    string  // a config check_command refused, header stripped
 	reloads    reloads
-	// reloadCheck bounds confirmReload's wait (reloadCheckTimeout).
+	// reloadCheck bounds a reload's confirmation (reloadCheckTimeout).
 	reloadCheck time.Duration
+	confirm     *confirming     // a reload run and not yet confirmed (reload_confirm.go)
 	state       *statefile.File // nil without state_file_path
 	memo        *render.Memo
 	inputCache  map[string]inputEntry // inputs.go
 	optWarn     optionsWarner         // intake.go
 	lastIn      []Service             // the last update's, for resyncStats
 	files       atomicfile.Options    // how haproxy.cfg and the state files are written
+	live        liveFile              // haproxy.cfg as last read or written (livefile.go)
 	target      target                // the HAProxy version user lines are written for
 
 	runtime // add/del server state, see runtime.go
@@ -253,7 +255,8 @@ func (g *Generator) Update(ctx context.Context, services []generator.Service) er
 	return errors.Join(genErr, stateErr)
 }
 
-// Tick retries a pending reload once the rate limit allows, keeps free
+// Tick confirms a reload run meanwhile, retries a pending reload once the
+// rate limit allows, keeps free
 // agent slots in maintenance, reads HAProxy's state before updates need
 // it (statresync.go), and keeps the state file's timestamps and TTL
 // current.
@@ -262,6 +265,7 @@ func (g *Generator) Tick(ctx context.Context) error {
 	defer g.mu.Unlock()
 	g.forgetDraining()
 	g.finishDrains(ctx)
+	g.checkReload(ctx, reloadTickWait)
 	g.reload(ctx)
 	g.sweepAgentSlots(ctx)
 	g.resyncStats(ctx)

@@ -33,9 +33,12 @@ type fakeSocket struct {
 	// infos counts "show info" answers: each gets another Pid, as if
 	// every reload had started a new process.
 	infos int
+	// heard, when set, is called with each command other than a read, as
+	// it arrives (benchmarks time the runtime path with it).
+	heard func(cmd string)
 }
 
-func newFakeSocket(t *testing.T, stat string) *fakeSocket {
+func newFakeSocket(t testing.TB, stat string) *fakeSocket {
 	t.Helper()
 	// t.TempDir() paths of long test names overflow sun_path.
 	dir, err := os.MkdirTemp("", "hsock")
@@ -86,6 +89,9 @@ func (f *fakeSocket) serve(c net.Conn) {
 			out.WriteString(strings.Replace(f.refuse[cmd], "Pid: 42", "Pid: "+strconv.Itoa(42+f.infos), 1) + "\n")
 		default:
 			f.cmds = append(f.cmds, cmd)
+			if f.heard != nil {
+				f.heard(cmd)
+			}
 			out.WriteString(f.refuse[cmd] + "\n")
 			if f.refuse[cmd] != "" {
 				out.WriteString("\n")

@@ -22,8 +22,8 @@ func (g *Generator) InSync(ctx context.Context) error {
 	if !g.cfg.DoReloads {
 		return nil
 	}
-	if len(g.reloads.pending) > 0 {
-		return fmt.Errorf("haproxy reload pending: %s", strings.Join(g.reloads.details(), "; "))
+	if len(g.reloads.pending) > 0 || g.confirm != nil {
+		return fmt.Errorf("haproxy reload pending: %s", strings.Join(g.pendingReload(), "; "))
 	}
 	if !g.cfg.DoSocket || g.lastIn == nil {
 		return nil

@@ -69,6 +69,7 @@ func (r *realSetup) updateReloading(t testing.TB, s generator.Service) {
 	if _, err := r.h.AwaitReload(before); err != nil {
 		t.Fatalf("no reload: %v (pending %q)", err, r.g.PendingReload())
 	}
+	settleReload(t, r.g)
 }
 
 func (r *realSetup) servers(t testing.TB) map[string]hapi.ServerState {

@@ -43,9 +43,9 @@ type reloads struct {
 	streak int
 }
 
-// ran records a run of the reload command.
-func (r *reloads) ran(at time.Time, err error, out string) {
-	ev := &generator.ReloadEvent{Time: at, Reasons: r.details(), OK: err == nil}
+// ran records a run of the reload command, for reasons.
+func (r *reloads) ran(at time.Time, err error, out string, reasons []string) {
+	ev := &generator.ReloadEvent{Time: at, Reasons: reasons, OK: err == nil}
 	if err != nil {
 		ev.Error = err.Error()
 		if out != "" {
@@ -78,36 +78,56 @@ func (r *reloads) drop(kind reasonKind) {
 	r.pending = slices.DeleteFunc(r.pending, func(p reloadReason) bool { return p.Kind == kind })
 }
 
-func (r *reloads) details() []string {
-	out := make([]string, 0, len(r.pending)+1)
-	for _, p := range r.pending {
+func (r *reloads) details() []string { return detailsOf(r.pending, r.dropped) }
+
+func detailsOf(pending []reloadReason, dropped int) []string {
+	out := make([]string, 0, len(pending)+1)
+	for _, p := range pending {
 		out = append(out, string(p.Kind)+": "+p.Detail)
 	}
-	if r.dropped > 0 {
+	if dropped > 0 {
 		out = append(out, "and more")
 	}
 	return out
 }
 
 // PendingReload lists why a reload is pending (empty when none is), for
-// status pages and tests.
+// status pages and tests. A reload HAProxy has not yet confirmed is still
+// pending: its reasons come first.
 func (g *Generator) PendingReload() []string {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if len(g.reloads.pending) == 0 {
-		return nil
+	return g.pendingReload()
+}
+
+func (g *Generator) pendingReload() []string {
+	var out []string
+	if c := g.confirm; c != nil {
+		out = detailsOf(c.reasons, c.dropped)
 	}
-	return g.reloads.details()
+	if len(g.reloads.pending) > 0 {
+		out = append(out, g.reloads.details()...)
+	}
+	return out
 }
 
 // maybeReload runs reload_command when a reload is pending and the rate
 // limit allows: at most one run per restart_interval plus jitter, the
-// first one at once. A failure keeps the reload pending for the next
+// first one at once. The new process is confirmed (reload_confirm.go)
+// before the next run. A failure keeps the reload pending for the next
 // window.
 func (g *Generator) maybeReload(ctx context.Context) {
 	r := &g.reloads
 	if len(r.pending) == 0 || !g.cfg.DoReloads {
 		return
+	}
+	if g.confirm != nil {
+		// The new process usually answers by now; if not, the reasons
+		// wait for the one being confirmed.
+		g.checkReload(ctx, reloadTickWait)
+		if g.confirm != nil {
+			return
+		}
 	}
 	now := g.now()
 	if now.Before(r.next) {
@@ -115,34 +135,55 @@ func (g *Generator) maybeReload(ctx context.Context) {
 		return
 	}
 	r.next = now.Add(g.reloadWait())
-	reason := string(r.pending[0].Kind)
+	c := &confirming{at: now, reason: string(r.pending[0].Kind), base: g.lastBackends()}
+	if g.last != nil {
+		c.layout = g.last.Layout
+	}
 	g.saveServerState(ctx)
-	before := g.servingPID(ctx)
-	out, cmdErr := runShell(ctx, g.cfg.ReloadCommand, CommandTimeout)
+	c.before = g.servingPID(ctx)
+	var cmdErr error
+	c.out, cmdErr = runShell(ctx, g.cfg.ReloadCommand, CommandTimeout)
+	if cmdErr == nil && c.before != 0 {
+		g.startConfirm(ctx, c)
+		return
+	}
+	c.reasons, c.dropped = r.pending, r.dropped
+	r.pending, r.dropped = nil, 0
+	g.finishReload(ctx, c, cmdErr, nil)
+}
+
+// finishReload counts and logs a reload: failed when its command or its
+// confirmation failed (with HAProxy's reason), whose reasons are pending
+// again, besides those that came meanwhile, and retried after a backoff.
+func (g *Generator) finishReload(ctx context.Context, c *confirming, cmdErr, confirmErr error) {
+	r := &g.reloads
 	err := cmdErr
 	if err == nil {
-		err = g.confirmReload(ctx, before)
+		err = confirmErr
 	}
 	var cause reloadCause
 	if err != nil {
 		var why string
-		cause, why = g.reloadFailure(ctx, cmdErr, out, err)
+		cause, why = g.reloadFailure(ctx, cmdErr, c.out, err)
 		err = fmt.Errorf("%w; %s: %s", err, cause, why)
 	}
-	r.ran(now, err, out)
-	if err != nil {
-		r.streak++
-		r.next = now.Add(g.failedWait(r.streak))
-		g.m.reloads.WithLabelValues(reason, "failure").Inc()
-		g.m.reloadFailures.WithLabelValues(string(cause)).Inc()
-		g.log.Error("haproxy reload failed, retrying later", "err", err, "cause", cause,
-			"output", out, "reasons", r.details(), "failures_in_a_row", r.streak, "retry_at", r.next)
+	details := detailsOf(c.reasons, c.dropped)
+	r.ran(c.at, err, c.out, details)
+	if err == nil {
+		r.streak = 0
+		g.m.reloads.WithLabelValues(c.reason, "success").Inc()
+		g.log.Info("haproxy reloaded", "reasons", details)
 		return
 	}
-	r.streak = 0
-	g.m.reloads.WithLabelValues(reason, "success").Inc()
-	g.log.Info("haproxy reloaded", "reasons", r.details())
-	r.pending, r.dropped = nil, 0
+	meanwhile, dropped := r.pending, r.dropped
+	r.pending, r.dropped = c.reasons, c.dropped+dropped
+	r.addAll(meanwhile)
+	r.streak++
+	r.next = g.now().Add(g.failedWait(r.streak))
+	g.m.reloads.WithLabelValues(c.reason, "failure").Inc()
+	g.m.reloadFailures.WithLabelValues(string(cause)).Inc()
+	g.log.Error("haproxy reload failed, retrying later", "err", err, "cause", cause,
+		"output", c.out, "reasons", r.details(), "failures_in_a_row", r.streak, "retry_at", r.next)
 }
 
 // reloadWait is restart_interval plus a random share of restart_jitter of

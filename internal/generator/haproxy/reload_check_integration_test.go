@@ -29,6 +29,7 @@ func TestIntegrationRejectedReloadIsAFailure(t *testing.T) {
 	section := fmt.Sprintf("port: %d\nbind_address: 127.0.0.1\nbackend: [mode tcp]", port)
 	r.clock.advance(time.Minute)
 	mustUpdate(t, r.g, svc(r.g, t, "svc", section, a))
+	settleReload(t, r.g)
 	if r.g.PendingReload() == nil {
 		t.Fatal("the rejected reload cleared the pending flag")
 	}

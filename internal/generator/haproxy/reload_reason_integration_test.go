@@ -38,6 +38,7 @@ func TestIntegrationReloadFailureReason(t *testing.T) {
 			taken := l.Addr().(*net.TCPAddr).Port
 			r.clock.advance(time.Minute)
 			mustUpdate(t, r.g, svc(r.g, t, "svc", c.section(r, taken), a))
+			settleReload(t, r.g)
 			last := r.g.reloads.last
 			if last == nil || last.OK || !strings.Contains(last.Error, c.cause+": ") || !strings.Contains(last.Error, c.want) {
 				t.Fatalf("last reload %+v; want a failure with cause %s saying %q", last, c.cause, c.want)

@@ -28,8 +28,8 @@ func (g *Generator) Report(ctx context.Context) generator.ProxyReport {
 		last := *g.reloads.last
 		rep.LastReload = &last
 	}
-	if len(g.reloads.pending) > 0 {
-		rep.PendingReload = g.reloads.details()
+	if p := g.pendingReload(); len(p) > 0 {
+		rep.PendingReload = p
 	}
 	wanted := wantedServers(g.lastIn)
 	paths := slices.Clone(g.cfg.SocketFilePath)

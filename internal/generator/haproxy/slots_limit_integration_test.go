@@ -47,6 +47,7 @@ func TestIntegrationSlotPoolWithinFDLimit(t *testing.T) {
 	r.updateReloading(t, r.service(t, extra, burst[:2]...))
 	r.clock.advance(time.Minute)
 	mustUpdate(t, r.g, r.service(t, extra, burst...))
+	settleReload(t, r.g)
 	if last := r.g.reloads.last; last == nil || last.OK {
 		t.Fatalf("last reload %+v; want HAProxy to refuse a pool past its fd limit", last)
 	}
@@ -57,6 +58,7 @@ func TestIntegrationSlotPoolWithinFDLimit(t *testing.T) {
 	processFDLimit = func() (int, error) { return limit, nil }
 	r.clock.advance(time.Hour) // past the failed reload's backoff
 	mustUpdate(t, r.g, r.service(t, extra, burst...))
+	settleReload(t, r.g)
 	if last := r.g.reloads.last; last == nil || !last.OK {
 		t.Fatalf("last reload %+v; want the capped pool loaded", last)
 	}

@@ -37,7 +37,7 @@ func (g *Generator) took(c *hapi.Client, r apply.Report) bool {
 		g.m.socketCommands.WithLabelValues("error").Inc()
 		g.log.Warn("haproxy refused a command", "path", c.Path(), "err", res.Err)
 	}
-	g.reloads.addAll(r.Reasons())
+	g.socketReasons(r.Reasons())
 	if len(r.Refused) > 0 {
 		g.forgetStat(c.Path())
 	}
@@ -63,7 +63,7 @@ func (g *Generator) socketFailed(path string, err error) {
 		g.log.Debug("haproxy socket still failing", "path", path, "err", err)
 		return
 	}
-	g.reloads.add(reasonSocketError, "socket "+path+" failed")
+	g.socketReasons([]reloadReason{{Kind: reasonSocketError, Detail: "socket " + path + " failed"}})
 	if errors.Is(err, fs.ErrNotExist) {
 		g.log.Error("haproxy stats socket file is gone, changes are applied by reloads until it is back; "+
 			"HAProxy keeps the socket's listener across reloads and recreates the file only when it restarts "+

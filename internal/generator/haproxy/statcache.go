@@ -30,17 +30,18 @@ type statCache map[string]*statEntry
 type statEntry struct {
 	rows []hapi.StatRow
 	// running indexes rows by proxy and server name. Both plans and the
-	// record's patch read it on every update; it is built on first use
-	// and dropped whenever rows change.
-	running map[string]map[string]bool
+	// record's patch read it on every update; it is built on first use,
+	// follows status changes and additions, and is dropped when servers
+	// go.
+	running *plan.Index
 	read    time.Time
 	// slotsChecked is set once checkSlots compared this read's slots.
 	slotsChecked bool
 }
 
-func (e *statEntry) index() map[string]map[string]bool {
+func (e *statEntry) index() *plan.Index {
 	if e.running == nil {
-		e.running = plan.Running(e.rows)
+		e.running = plan.NewIndex(e.rows)
 	}
 	return e.running
 }
@@ -100,6 +101,10 @@ func (g *Generator) applyStat(path string, ch statChanges) {
 	if len(ch.status) == 0 && len(ch.removed) == 0 && len(ch.added) == 0 {
 		return
 	}
+	if len(ch.removed) == 0 && e.running != nil {
+		e.patch(ch)
+		return
+	}
 	rows := e.rows[:0] // filtered in place: no update holds the old slice
 	for _, r := range e.rows {
 		ref := plan.Ref{Backend: r.Proxy, Server: r.Server}
@@ -114,6 +119,22 @@ func (g *Generator) applyStat(path string, ch statChanges) {
 		rows = append(rows, r)
 	}
 	e.rows, e.running = append(rows, ch.added...), nil
+}
+
+// patch applies status changes and additions through the index, which
+// stays valid: a lone change among 50,000 servers touches its own rows.
+func (e *statEntry) patch(ch statChanges) {
+	for ref, s := range ch.status {
+		for _, i := range e.running.At(ref.Backend) {
+			if e.rows[i].Server == ref.Server {
+				e.rows[i].Status = s
+			}
+		}
+	}
+	for _, r := range ch.added {
+		e.rows = append(e.rows, r)
+		e.running.Add(r, len(e.rows)-1)
+	}
 }
 
 // compactRows keeps the fields the socket plans read. A parsed row holds

@@ -39,7 +39,7 @@ func (g *Generator) generate(ctx context.Context, res *Result, err error) error 
 		}
 		return err
 	}
-	g.reloads.addAll(plan.Diff(diffBase(old, prev, prevText), res.Layout, g.applied))
+	g.diffReasons(plan.Diff(diffBase(old, prev, prevText), res.Layout, g.applied))
 	for _, r := range shrunk {
 		g.log.Info("slot pool shrinks, the free slots after a burst go with a reload", "detail", r.Detail)
 	}
@@ -76,7 +76,7 @@ func (g *Generator) logRender(res *Result) {
 // checked again until the config changes.
 func (g *Generator) writeConfig(ctx context.Context, text string) (string, bool, error) {
 	path := g.cfg.ConfigFilePath
-	old, err := readLive(path)
+	old, err := g.live.read(path)
 	if err != nil {
 		g.log.Error("haproxy config not written", "path", path, "err", err)
 		return "", false, fmt.Errorf("haproxy generator: %w", err)
@@ -95,6 +95,7 @@ func (g *Generator) writeConfig(ctx context.Context, text string) (string, bool,
 		g.log.Error("haproxy config not installed, keeping the live one", "path", path, "err", err)
 		return old, false, fmt.Errorf("haproxy generator: %w", err)
 	}
+	g.live.installed(path, text)
 	g.refused = ""
 	g.m.writes.Inc()
 	g.log.Info("haproxy config written", "path", path)

@@ -112,6 +112,11 @@ func Generate(in Input) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("render haproxy config: %w", err)
 	}
+	// Each service's lines stay a chunk of their own until Join: copying
+	// 50,000 server lines into one slice was a third of a lone change's
+	// render, before its runtime command.
+	chunks := make([][]string, 0, len(in.Services)+3)
+	chunks = append(chunks, lines)
 	for i := range in.Services {
 		svc := &in.Services[i]
 		if svc.Config == nil || svc.Config.Disabled {
@@ -121,7 +126,7 @@ func Generate(in Input) (*Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("render haproxy config: %w", err)
 		}
-		lines = append(lines, stanzas...)
+		chunks = append(chunks, stanzas)
 		more, err := r.serviceSharedFrontend(svc, shared != nil)
 		if err != nil {
 			return nil, fmt.Errorf("render haproxy config: %w", err)
@@ -133,7 +138,7 @@ func Generate(in Input) (*Result, error) {
 	sections.Add(shared...)
 	sections.Add("")
 	r.res.Layout = append(r.res.Layout, sections.Config()...)
-	r.res.lines = append(append(lines, shared...), "")
+	r.res.lines = append(chunks, shared, []string{""})
 	return r.res, nil
 }
 

@@ -33,8 +33,8 @@ type Result struct {
 	// Layout is the text (header line aside) as the reload diff reads
 	// it, built as it is rendered.
 	Layout plan.Config
-	// lines are the text's, until Join.
-	lines []string
+	// lines are the text's, a chunk per service, until Join.
+	lines [][]string
 	// Sources are the config keys of the user-supplied lines written,
 	// with Input.TrackSources (sources.go).
 	Sources *Sources
@@ -55,9 +55,28 @@ func (r *Result) Backends() map[string]*stanza.Backend { return r.stanzas }
 
 // join sets Text from the lines render left.
 func (r *Result) Join() {
-	if r.lines != nil {
-		r.Text, r.lines = strings.Join(r.lines, "\n"), nil
+	if r.lines == nil {
+		return
 	}
+	size, n := 0, 0
+	for _, c := range r.lines {
+		for _, l := range c {
+			size, n = size+len(l), n+1
+		}
+	}
+	var b strings.Builder
+	b.Grow(size + max(n-1, 0))
+	first := true
+	for _, c := range r.lines {
+		for _, l := range c {
+			if !first {
+				b.WriteByte('\n')
+			}
+			b.WriteString(l)
+			first = false
+		}
+	}
+	r.Text, r.lines = b.String(), nil
 }
 
 // SameConfig reports whether two generated configs differ only in their
