@@ -257,3 +257,19 @@ func TestDynamicPlansOnlyChangedServices(t *testing.T) {
 		}
 	}
 }
+
+// The logged choices follow the services: one that is gone is forgotten,
+// so churn of service names does not grow the map.
+func TestMechanismChoiceForgottenWithItsBackend(t *testing.T) {
+	sock := dynamicSocket(t, statCSV("svc,BACKEND,UP", "svc,a_10.0.0.1:80,UP"))
+	g := socketGenerator(t, sock)
+	section := "backend: [mode tcp]"
+	mustUpdate(t, g, svc(g, t, "svc", section, live("a", "10.0.0.1", 80)), svc(g, t, "other", section, live("b", "10.0.0.2", 80)))
+	if _, ok := g.mechs["other"]; !ok {
+		t.Fatalf("mechs = %v, want an entry for other", g.mechs)
+	}
+	mustUpdate(t, g, svc(g, t, "svc", section, live("a", "10.0.0.1", 80)))
+	if _, ok := g.mechs["other"]; ok || len(g.mechs) != 1 {
+		t.Errorf("mechs = %v, want only svc", g.mechs)
+	}
+}

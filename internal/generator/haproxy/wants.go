@@ -45,6 +45,13 @@ func (g *Generator) wants(in []Service, res *Result, prev, slotBase map[string]*
 		g.observeSlots(cur)
 	}
 	g.chooser.Choose(want, cur, prev, slotBase, g.logMechanism)
+	// A backend that went away and comes back logs its choice again;
+	// without this the map kept every backend name ever seen.
+	for name := range g.mechs {
+		if _, ok := want[name]; !ok {
+			delete(g.mechs, name)
+		}
+	}
 	return want
 }
 
