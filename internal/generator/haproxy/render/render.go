@@ -213,19 +213,20 @@ func (r *renderer) service(svc *Service) ([]string, *stanza.Backend, error) {
 
 // backendStanza is the structured form of a backend stanza: its lines
 // (a server line among them counts as a server, as HAProxy reads it) and
-// its server lines, each split once, here.
+// its server lines, each kept as the line it is (stanza.LineServer).
 func backendStanza(lines, servers []string) *stanza.Backend {
 	b := stanza.NewBackend(nil)
+	b.Servers, b.Order = make(map[string]stanza.Server, len(servers)), make([]string, 0, len(servers))
 	for _, l := range lines {
 		switch {
 		case strings.HasPrefix(l, "server "):
-			b.Add(stanza.NewServer(l))
+			b.Add(stanza.LineServer(l))
 		case strings.TrimSpace(l) != "":
 			b.Lines = append(b.Lines, strings.TrimSpace(l))
 		}
 	}
 	for _, l := range servers {
-		b.Add(stanza.NewServer(strings.TrimPrefix(l, "\t")))
+		b.Add(stanza.LineServer(strings.TrimPrefix(l, "\t")))
 	}
 	return b
 }
