@@ -8,13 +8,14 @@ import (
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
-// inputEntry is one service's converted backends, kept while the synapse
-// loop hands over the same ones (render.MemoSource): at 50,000 servers building
-// them and their names again on every update was megabytes of garbage
-// for a change to one service.
+// inputEntry is one service's vetted backends and their names, kept
+// while the synapse loop hands over the same ones (render.MemoSource): at
+// 50,000 servers building the names again on every update was megabytes
+// of garbage for a change to one service. The backends are the watcher's
+// own slice unless the intake removed options (render.Service.Registered).
 type inputEntry struct {
 	source   render.MemoSource
-	backends []Backend
+	backends []registration.Backend
 	names    []string // ServerName of each, in order
 }
 
@@ -33,9 +34,9 @@ func (g *Generator) inputs(services []generator.Service) ([]Service, error) {
 		}
 		e, ok := g.inputCache[s.Name]
 		if !ok || svc.Source == (render.MemoSource{}) || e.source != svc.Source {
-			e = convertBackends(s, svc.Source, g.vetOptions(s))
+			e = convertBackends(svc.Source, g.vetOptions(s))
 		}
-		svc.Backends, svc.Names = e.backends, e.names
+		svc.Registered, svc.Names = e.backends, e.names
 		cache[s.Name] = e
 		out = append(out, svc)
 	}
@@ -56,11 +57,10 @@ func (g *Generator) vetOptions(s generator.Service) []registration.Backend {
 	})
 }
 
-func convertBackends(s generator.Service, source render.MemoSource, backends []registration.Backend) inputEntry {
-	e := inputEntry{source: source, backends: make([]Backend, 0, len(backends)), names: make([]string, 0, len(backends))}
-	for _, b := range backends {
-		e.backends = append(e.backends, Backend{Backend: b})
-		e.names = append(e.names, ServerName(b))
+func convertBackends(source render.MemoSource, backends []registration.Backend) inputEntry {
+	e := inputEntry{source: source, backends: backends, names: make([]string, len(backends))}
+	for i := range backends {
+		e.names[i] = ServerName(backends[i])
 	}
 	return e
 }

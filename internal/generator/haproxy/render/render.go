@@ -12,6 +12,7 @@ import (
 	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
+	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
 // headerPrefix starts the first line of every generated file.
@@ -28,16 +29,48 @@ type Service struct {
 	Config *ServiceConfig
 	// Backends are the live servers, in the watcher's order.
 	Backends []Backend
+	// Registered, when Backends is nil, are the live servers as the
+	// watchers hold them, none with a haproxy_server_id: the generator
+	// hands over their slice rather than a copy of every registration
+	// (11 MB at 50,000 servers). Shared, never modified.
+	Registered []registration.Backend
 	// Cached are the servers the state file remembers for the service, in
 	// file order; those not live are written disabled, so they come back
 	// through the stats socket without a reload.
 	Cached []Backend
 	// Source identifies Backends for the render memo (rendermemo.go).
 	Source MemoSource
-	// Names are ServerName of each of Backends when known (the generator
-	// keeps them with its inputs); Backends and Names are shared between
-	// updates, never modified.
+	// Names are ServerName of each live server (Backends or Registered)
+	// when known: the generator keeps them with its inputs, and the ids
+	// and the plan share those strings. Backends, Registered and Names are
+	// shared between updates, never modified.
 	Names []string
+}
+
+// LiveCount is the number of live servers, Backends or Registered.
+func (s *Service) LiveCount() int {
+	if s.Backends != nil {
+		return len(s.Backends)
+	}
+	return len(s.Registered)
+}
+
+// Live is live server i: its registration and haproxy_server_id (0 for
+// none).
+func (s *Service) Live(i int) (*registration.Backend, int) {
+	if s.Backends != nil {
+		return &s.Backends[i].Backend, s.Backends[i].ServerID
+	}
+	return &s.Registered[i], 0
+}
+
+// LiveName is ServerName of live server i.
+func (s *Service) LiveName(i int) string {
+	if len(s.Names) == s.LiveCount() {
+		return s.Names[i]
+	}
+	b, _ := s.Live(i)
+	return ServerName(*b)
 }
 
 // Input is everything a generation depends on. Render reads nothing else:
