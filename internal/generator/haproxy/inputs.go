@@ -22,7 +22,9 @@ type inputEntry struct {
 // inputs turns the generator's view of the services into Render's.
 func (g *Generator) inputs(services []generator.Service) ([]Service, error) {
 	out := make([]Service, 0, len(services))
-	cache := make(map[string]inputEntry, len(services))
+	if g.inputCache == nil {
+		g.inputCache = make(map[string]inputEntry, len(services))
+	}
 	for _, s := range services {
 		svc := Service{Name: s.Name, Cached: g.state.Cached(s.Name), Source: render.SourceOf(s.Revision, s.Backends)}
 		switch c := s.Config.(type) {
@@ -35,13 +37,30 @@ func (g *Generator) inputs(services []generator.Service) ([]Service, error) {
 		e, ok := g.inputCache[s.Name]
 		if !ok || svc.Source == (render.MemoSource{}) || e.source != svc.Source {
 			e = convertBackends(svc.Source, g.vetOptions(s))
+			g.inputCache[s.Name] = e
 		}
 		svc.Registered, svc.Names = e.backends, e.names
-		cache[s.Name] = e
 		out = append(out, svc)
 	}
-	g.inputCache = cache
+	// Kept in place (a new map of 1,000 entries per update was garbage):
+	// only services that went are swept out.
+	if len(g.inputCache) > len(services) {
+		g.sweepInputs(services)
+	}
 	return out, nil
+}
+
+// sweepInputs forgets the services not in services.
+func (g *Generator) sweepInputs(services []generator.Service) {
+	names := make(map[string]bool, len(services))
+	for _, s := range services {
+		names[s.Name] = true
+	}
+	for name := range g.inputCache {
+		if !names[name] {
+			delete(g.inputCache, name)
+		}
+	}
 }
 
 // vetOptions returns the service's backends with the haproxy_server_options
