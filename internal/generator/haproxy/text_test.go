@@ -22,6 +22,16 @@ func TestUnchangedUpdateKeepsText(t *testing.T) {
 	if unsafe.StringData(g.lastText) != unsafe.StringData(before) || g.last.Text != "" {
 		t.Errorf("unchanged config joined again")
 	}
+	// A file changed behind synapse's back is rewritten from the same
+	// lines; the text kept is then the one written.
+	if err := os.WriteFile(cfg.ConfigFilePath, []byte("# edited\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustUpdate(t, g, s, other)
+	if text, _ := os.ReadFile(cfg.ConfigFilePath); !strings.HasSuffix(string(text), before) ||
+		unsafe.StringData(g.lastText) != unsafe.StringData(StripHeader(g.live.text)) {
+		t.Errorf("edited file not rewritten, or its text kept twice:\n%s", text)
+	}
 	mustUpdate(t, g, svc(g, t, "svc", "port: 3000", live("", "a", 1), live("", "b", 2)), other)
 	text, err := os.ReadFile(cfg.ConfigFilePath)
 	if err != nil {

@@ -28,6 +28,11 @@ func (g *Generator) generate(ctx context.Context, res *Result, err error) error 
 	old, changed := g.lastText, g.lastText != "" && text != g.lastText
 	if g.cfg.DoWrites {
 		old, changed, err = g.writeConfig(ctx, res, text)
+		if changed {
+			// The same body, but the one the live file now holds: only
+			// one copy of the text stays.
+			text = StripHeader(res.Text)
+		}
 	}
 	shrunk := plan.Shrunk(g.slotBase(), res.Backends())
 	prev, prevText := g.last, g.lastText
