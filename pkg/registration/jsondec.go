@@ -29,6 +29,15 @@ func ParseValue(data []byte) (Value, error) {
 }
 
 func parseJSON(data []byte) (Value, error) {
+	if json.Valid(data) {
+		return parseValidJSON(data)
+	}
+	return parseJSONTokens(data)
+}
+
+// parseJSONTokens is parseJSON with encoding/json's Decoder, for input
+// the validator refused: its error says where and why.
+func parseJSONTokens(data []byte) (Value, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	v, err := decodeNext(dec, 0)
