@@ -84,7 +84,7 @@ func (p *fastParser) value(depth int) (Value, error) {
 	for p.pos < len(p.data) && isNumberByte(p.data[p.pos]) {
 		p.pos++
 	}
-	return Value{kind: KindNumber, text: canonicalNumber(string(p.data[start:p.pos]))}, nil
+	return scalar(KindNumber, canonicalNumber(string(p.data[start:p.pos]))), nil
 }
 
 func isNumberByte(c byte) bool {
@@ -118,7 +118,7 @@ func (p *fastParser) array(depth int) (Value, error) {
 		}
 		elems = append(elems, v)
 	}
-	return Value{kind: KindArray, comp: &composite{elems: elems}}, nil
+	return Value{comp: &composite{kind: KindArray, elems: elems}}, nil
 }
 
 func (p *fastParser) object(depth int) (Value, error) {

@@ -34,7 +34,7 @@ func PortFromValue(v Value) (Port, error) {
 }
 
 func portFromValue(v Value) (Port, error) {
-	switch v.kind {
+	switch v.kind() {
 	case KindNumber:
 		return Port{text: v.text, set: true}, nil
 	case KindString:
@@ -42,7 +42,7 @@ func portFromValue(v Value) (Port, error) {
 	case KindAbsent:
 		return Port{}, fmt.Errorf(`missing "port"`)
 	}
-	return Port{}, fmt.Errorf(`"port" is %s, want a number or a string`, v.kind.article())
+	return Port{}, fmt.Errorf(`"port" is %s, want a number or a string`, v.kind().article())
 }
 
 // IsZero reports whether the port is absent.
@@ -63,7 +63,7 @@ func (p Port) Value() Value {
 	case p.isString:
 		return StringValue(p.text)
 	}
-	return Value{kind: KindNumber, text: p.text}
+	return scalar(KindNumber, p.text)
 }
 
 // Int returns the port number. It accepts a JSON integer or a string of
