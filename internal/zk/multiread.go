@@ -75,7 +75,7 @@ func (w *ChildrenWatcher) batches(reqs []childRead) [][]*childRead {
 		}
 		n := multiReadOverhead + len(r.name) + len(w.path)
 		if c := w.st.children[r.name]; c != nil && c.fetched {
-			n += len(c.data)
+			n += len(w.st.data[r.name])
 		} else {
 			n += multiReadGuess
 		}

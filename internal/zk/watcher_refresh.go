@@ -64,8 +64,7 @@ func (w *ChildrenWatcher) list() error {
 		}
 		if !created {
 			st.exists, st.parentData = false, nil
-			clear(st.children)
-			clear(st.dirty)
+			st.clearChildren()
 			return nil
 		}
 		// Created between the two calls: list again.
@@ -145,7 +144,7 @@ func (w *ChildrenWatcher) skipData(name string, c *child) bool {
 		c.asked = true
 		c.skip = w.opts.SkipData != nil && w.opts.SkipData(name)
 		if c.skip {
-			c.fetched = true
+			c.fetched = true // its data stays nil
 		}
 	}
 	return c.skip
@@ -173,11 +172,11 @@ func (w *ChildrenWatcher) fetch(ctx context.Context, names []string) error {
 		switch {
 		case errors.Is(r.err, ErrNoNode):
 			w.log.Debug("zookeeper child vanished before it was read", "child", r.name)
-			delete(w.st.children, r.name)
+			w.st.removeChild(r.name)
 		case r.err != nil:
 			errs = append(errs, r.err)
 		default:
-			c.data, c.fetched = r.data, true
+			w.st.setData(r.name, c, r.data)
 			if r.watch {
 				w.st.setWatch(c, r.ch)
 			}

@@ -1,8 +1,10 @@
 package zk
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"reflect"
 )
 
@@ -15,6 +17,13 @@ type watchState struct {
 	exists     bool
 	parentData []byte
 	children   map[string]*child
+	// data maps every child in children to its data (nil until read, and
+	// for skipped children). It is the map delivered as
+	// Snapshot.Children: once delivered (shared), the next change works
+	// on a copy, so a delivered map never changes and the watcher does
+	// not hold a second map of every child's data beside it.
+	data       map[string][]byte
+	dataShared bool
 
 	childW, dataW, existW <-chan Event
 	// inbox carries the children's data watch events when the Client
@@ -36,7 +45,6 @@ type watchState struct {
 }
 
 type child struct {
-	data    []byte
 	fetched bool
 	asked   bool         // WatchOptions.SkipData was consulted
 	skip    bool         // its answer
@@ -75,7 +83,56 @@ func (st *watchState) setWatch(c *child, ch <-chan Event) {
 }
 
 func newWatchState() watchState {
-	return watchState{children: map[string]*child{}, dirty: map[string]bool{}, full: true}
+	return watchState{children: map[string]*child{}, data: map[string][]byte{}, dirty: map[string]bool{}, full: true}
+}
+
+// ownData makes st.data safe to change: a copy if it was delivered.
+func (st *watchState) ownData() {
+	if st.dataShared {
+		st.data, st.dataShared = maps.Clone(st.data), false
+	}
+}
+
+// addChild adds name, not yet read, unless it is there.
+func (st *watchState) addChild(name string) {
+	if st.children[name] != nil {
+		return
+	}
+	st.ownData()
+	st.children[name] = &child{}
+	st.data[name] = nil
+}
+
+// removeChild forgets name and any refresh work for it.
+func (st *watchState) removeChild(name string) {
+	if st.children[name] == nil {
+		return
+	}
+	st.ownData()
+	delete(st.children, name)
+	delete(st.data, name)
+	delete(st.dirty, name)
+}
+
+// clearChildren forgets every child (the znode is gone).
+func (st *watchState) clearChildren() {
+	clear(st.children)
+	clear(st.dirty)
+	if st.dataShared {
+		st.data, st.dataShared = map[string][]byte{}, false
+		return
+	}
+	clear(st.data)
+}
+
+// setData records a child's data as read.
+func (st *watchState) setData(name string, c *child, data []byte) {
+	c.fetched = true
+	if old, ok := st.data[name]; ok && bytes.Equal(old, data) && (old == nil) == (data == nil) {
+		return // unchanged: keep the delivered map
+	}
+	st.ownData()
+	st.data[name] = data
 }
 
 func (st *watchState) pending() bool {
@@ -102,24 +159,19 @@ func (st *watchState) reconcile(names []string) {
 	seen := make(map[string]bool, len(names))
 	for _, n := range names {
 		seen[n] = true
-		if st.children[n] == nil {
-			st.children[n] = &child{}
-		}
+		st.addChild(n)
 	}
 	for n := range st.children {
 		if !seen[n] {
-			delete(st.children, n)
-			delete(st.dirty, n)
+			st.removeChild(n)
 		}
 	}
 }
 
+// snapshot returns the state, sharing st.data (see there).
 func (st *watchState) snapshot(path string) Snapshot {
-	m := make(map[string][]byte, len(st.children))
-	for n, c := range st.children {
-		m[n] = c.data
-	}
-	return Snapshot{Path: path, Exists: st.exists, Children: m, ParentData: st.parentData}
+	st.dataShared = true
+	return Snapshot{Path: path, Exists: st.exists, Children: st.data, ParentData: st.parentData}
 }
 
 type refKind int
@@ -164,8 +216,7 @@ func (st *watchState) apply(ref watchRef, ev Event) {
 		c.watch, c.armed = nil, false
 		switch ev.Type {
 		case EventNodeDeleted:
-			delete(st.children, ref.name)
-			delete(st.dirty, ref.name)
+			st.removeChild(ref.name)
 			st.list, st.deleted = true, true
 		case EventNodeDataChanged:
 			st.dirty[ref.name] = true
