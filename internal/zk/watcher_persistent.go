@@ -121,7 +121,7 @@ func (st *watchState) applyPersistent(parent string, ev Event) {
 		st.exists = true
 		st.dirty[name] = true
 	case EventNodeDeleted:
-		if st.children[name] != nil {
+		if st.has(name) {
 			st.removeChild(name)
 			st.deleted = true
 		}

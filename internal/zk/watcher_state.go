@@ -16,7 +16,11 @@ import (
 type watchState struct {
 	exists     bool
 	parentData []byte
-	children   map[string]*child
+	children   map[string]childFlags
+	// watches holds the armed data watch of each child that has one,
+	// when the Client does not route them (inbox nil): only then is there
+	// a channel per child to keep.
+	watches map[string]<-chan Event
 	// data maps every child in children to its data (nil until read, and
 	// for skipped children). It is the map delivered as
 	// Snapshot.Children: once delivered (shared), the next change works
@@ -44,20 +48,29 @@ type watchState struct {
 	persistent, pwatched bool
 }
 
-type child struct {
-	fetched bool
-	asked   bool         // WatchOptions.SkipData was consulted
-	skip    bool         // its answer
-	watch   <-chan Event // its armed data watch (no inbox)
-	armed   bool         // it has an armed data watch (inbox)
-}
+// childFlags is what a watcher knows of a child besides its data: a
+// byte in the map of children rather than a record of its own for each
+// (50,000 of them at synapse's scale).
+type childFlags uint8
 
-// dataArmed reports whether c has a data watch that has not fired.
-func (st *watchState) dataArmed(c *child) bool {
+const (
+	childFetched childFlags = 1 << iota
+	childAsked              // WatchOptions.SkipData was consulted
+	childSkip               // its answer
+	childArmed              // it has an armed data watch (inbox)
+)
+
+// dataArmed reports whether name has a data watch that has not fired.
+func (st *watchState) dataArmed(name string) bool {
 	if st.inbox != nil {
-		return c.armed
+		return st.children[name]&childArmed != 0
 	}
-	return armed(&c.watch)
+	ch := st.watches[name]
+	if armed(&ch) {
+		return true
+	}
+	delete(st.watches, name)
+	return false
 }
 
 // disarmRouted forgets the routed data watches after a reconnect or a new
@@ -68,22 +81,25 @@ func (st *watchState) disarmRouted() {
 	if st.inbox == nil {
 		return
 	}
-	for _, c := range st.children {
-		c.armed = false
+	for n, f := range st.children {
+		st.children[n] = f &^ childArmed
 	}
 }
 
-// setWatch records the data watch a read of c armed.
-func (st *watchState) setWatch(c *child, ch <-chan Event) {
+// setWatch records the data watch a read of name armed.
+func (st *watchState) setWatch(name string, ch <-chan Event) {
 	if st.inbox != nil {
-		c.armed = true // the event comes through the inbox
+		st.children[name] |= childArmed // the event comes through the inbox
 		return
 	}
-	c.watch = ch
+	st.watches[name] = ch
 }
 
 func newWatchState() watchState {
-	return watchState{children: map[string]*child{}, data: map[string][]byte{}, dirty: map[string]bool{}, full: true}
+	return watchState{
+		children: map[string]childFlags{}, watches: map[string]<-chan Event{},
+		data: map[string][]byte{}, dirty: map[string]bool{}, full: true,
+	}
 }
 
 // ownData makes st.data safe to change: a copy if it was delivered.
@@ -95,21 +111,27 @@ func (st *watchState) ownData() {
 
 // addChild adds name, not yet read, unless it is there.
 func (st *watchState) addChild(name string) {
-	if st.children[name] != nil {
+	if st.has(name) {
 		return
 	}
 	st.ownData()
-	st.children[name] = &child{}
+	st.children[name] = 0
 	st.data[name] = nil
+}
+
+func (st *watchState) has(name string) bool {
+	_, ok := st.children[name]
+	return ok
 }
 
 // removeChild forgets name and any refresh work for it.
 func (st *watchState) removeChild(name string) {
-	if st.children[name] == nil {
+	if !st.has(name) {
 		return
 	}
 	st.ownData()
 	delete(st.children, name)
+	delete(st.watches, name)
 	delete(st.data, name)
 	delete(st.dirty, name)
 }
@@ -117,6 +139,7 @@ func (st *watchState) removeChild(name string) {
 // clearChildren forgets every child (the znode is gone).
 func (st *watchState) clearChildren() {
 	clear(st.children)
+	clear(st.watches)
 	clear(st.dirty)
 	if st.dataShared {
 		st.data, st.dataShared = map[string][]byte{}, false
@@ -126,8 +149,8 @@ func (st *watchState) clearChildren() {
 }
 
 // setData records a child's data as read.
-func (st *watchState) setData(name string, c *child, data []byte) {
-	c.fetched = true
+func (st *watchState) setData(name string, data []byte) {
+	st.children[name] |= childFetched
 	if old, ok := st.data[name]; ok && bytes.Equal(old, data) && (old == nil) == (data == nil) {
 		return // unchanged: keep the delivered map
 	}
@@ -209,11 +232,12 @@ func (st *watchState) apply(ref watchRef, ev Event) {
 	case refExists:
 		st.existW, st.full = nil, true
 	case refChild:
-		c := st.children[ref.name]
-		if c == nil {
+		f, ok := st.children[ref.name]
+		if !ok {
 			return
 		}
-		c.watch, c.armed = nil, false
+		st.children[ref.name] = f &^ childArmed
+		delete(st.watches, ref.name)
 		switch ev.Type {
 		case EventNodeDeleted:
 			st.removeChild(ref.name)
@@ -243,8 +267,8 @@ func (st *watchState) collectFired(path string) {
 	take(st.childW, watchRef{kind: refChildren})
 	take(st.dataW, watchRef{kind: refData})
 	take(st.existW, watchRef{kind: refExists})
-	for n, c := range st.children {
-		take(c.watch, watchRef{kind: refChild, name: n})
+	for n, ch := range st.watches {
+		take(ch, watchRef{kind: refChild, name: n})
 	}
 	st.applyInbox(path)
 }
@@ -330,7 +354,7 @@ func (w *ChildrenWatcher) onSession(s SessionState, lp *loop) {
 func (st *watchState) selectCases(ctx context.Context, lp *loop) ([]reflect.SelectCase, []watchRef) {
 	n := 8 // the fixed cases below, at most
 	if st.inbox == nil {
-		n += len(st.children)
+		n += len(st.watches)
 	}
 	cases := make([]reflect.SelectCase, 0, n)
 	refs := make([]watchRef, 0, cap(cases))
@@ -353,10 +377,8 @@ func (st *watchState) selectCases(ctx context.Context, lp *loop) ([]reflect.Sele
 	if st.inbox != nil {
 		add(st.inbox.wake, watchRef{kind: refInbox})
 	}
-	for n, c := range st.children {
-		if c.watch != nil {
-			add(c.watch, watchRef{kind: refChild, name: n})
-		}
+	for n, ch := range st.watches {
+		add(ch, watchRef{kind: refChild, name: n})
 	}
 	return cases, refs
 }
