@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
@@ -46,6 +47,9 @@ func dedupe(bs []registration.Backend) []registration.Backend {
 }
 
 func hasDuplicates(bs []registration.Backend) bool {
+	if dup, ok := hasDuplicatesFast(bs); ok {
+		return dup
+	}
 	seen := make(map[string]bool, len(bs))
 	for _, b := range bs {
 		key := dedupeKey(b)
@@ -55,6 +59,36 @@ func hasDuplicates(bs []registration.Backend) bool {
 		seen[key] = true
 	}
 	return false
+}
+
+// dupKey is dedupeKey's triple without building its text, for the usual
+// backends: a string or no name, and valid UTF-8 in the port and name
+// (which dedupeKey's JSON text would show as U+FFFD, making different
+// strings equal).
+type dupKey struct {
+	host, name string
+	port       registration.Port
+}
+
+// hasDuplicatesFast is hasDuplicates on dupKeys; ok false when a backend
+// is not usual, for the caller to use the text keys.
+func hasDuplicatesFast(bs []registration.Backend) (dup, ok bool) {
+	seen := make(map[dupKey]struct{}, len(bs))
+	for _, b := range bs {
+		name, isString := b.Name.AsString()
+		if !isString && b.Name.Present() && b.Name.Kind() != registration.KindNull {
+			return false, false
+		}
+		if !utf8.ValidString(name) || !utf8.ValidString(b.Port.String()) {
+			return false, false
+		}
+		k := dupKey{host: b.Host, name: name, port: b.Port}
+		if _, ok := seen[k]; ok {
+			return true, true
+		}
+		seen[k] = struct{}{}
+	}
+	return false, true
 }
 
 func dedupeKey(b registration.Backend) string {
@@ -73,12 +107,32 @@ func dedupeKey(b registration.Backend) string {
 // repeats do not matter, every field does (object key order does not, as
 // in Hash#==).
 func sameSet(a, b []registration.Backend) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return len(a) == len(b)
+	}
+	if sameInOrder(a, b) {
+		return true // the usual case: a watcher's sets come in a stable order
+	}
 	ka, kb := keySet(a), keySet(b)
 	if len(ka) != len(kb) {
 		return false
 	}
 	for k := range ka {
 		if !kb[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// sameInOrder reports whether a and b hold equal backends in the same
+// order, which implies the same set: Equal backends have equal keys.
+func sameInOrder(a, b []registration.Backend) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !a[i].Equal(b[i]) {
 			return false
 		}
 	}

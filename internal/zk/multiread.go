@@ -74,8 +74,8 @@ func (w *ChildrenWatcher) batches(reqs []childRead) [][]*childRead {
 			continue
 		}
 		n := multiReadOverhead + len(r.name) + len(w.path)
-		if c := w.st.children[r.name]; c != nil && c.fetched {
-			n += len(c.data)
+		if w.st.children[r.name]&childFetched != 0 {
+			n += len(w.st.data[r.name])
 		} else {
 			n += multiReadGuess
 		}

@@ -74,8 +74,7 @@ func (w *ChildrenWatcher) listPlain() error {
 	case errors.Is(err, ErrNoNode):
 		// The recursive watch reports the creation.
 		st.exists, st.parentData = false, nil
-		clear(st.children)
-		clear(st.dirty)
+		st.clearChildren()
 		return nil
 	case err != nil:
 		return fmt.Errorf("list children: %w", err)
@@ -118,15 +117,12 @@ func (st *watchState) applyPersistent(parent string, ev Event) {
 	}
 	switch ev.Type {
 	case EventNodeCreated, EventNodeDataChanged:
-		if st.children[name] == nil {
-			st.children[name] = &child{}
-		}
+		st.addChild(name)
 		st.exists = true
 		st.dirty[name] = true
 	case EventNodeDeleted:
-		if st.children[name] != nil {
-			delete(st.children, name)
-			delete(st.dirty, name)
+		if st.has(name) {
+			st.removeChild(name)
 			st.deleted = true
 		}
 	}

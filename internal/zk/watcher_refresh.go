@@ -64,8 +64,7 @@ func (w *ChildrenWatcher) list() error {
 		}
 		if !created {
 			st.exists, st.parentData = false, nil
-			clear(st.children)
-			clear(st.dirty)
+			st.clearChildren()
 			return nil
 		}
 		// Created between the two calls: list again.
@@ -127,11 +126,11 @@ func (w *ChildrenWatcher) readParent() error {
 
 func (w *ChildrenWatcher) toFetch(full bool) []string {
 	var names []string
-	for n, c := range w.st.children {
-		if w.skipData(n, c) {
+	for n := range w.st.children {
+		if w.skipData(n) {
 			continue
 		}
-		if full || !c.fetched || w.st.dirty[n] {
+		if full || w.st.children[n]&childFetched == 0 || w.st.dirty[n] {
 			names = append(names, n)
 		}
 	}
@@ -140,15 +139,16 @@ func (w *ChildrenWatcher) toFetch(full bool) []string {
 
 // skipData asks opts.SkipData once per child and remembers the answer; a
 // skipped child counts as fetched, with nil data and no data watch.
-func (w *ChildrenWatcher) skipData(name string, c *child) bool {
-	if !c.asked {
-		c.asked = true
-		c.skip = w.opts.SkipData != nil && w.opts.SkipData(name)
-		if c.skip {
-			c.fetched = true
+func (w *ChildrenWatcher) skipData(name string) bool {
+	f := w.st.children[name]
+	if f&childAsked == 0 {
+		f |= childAsked
+		if w.opts.SkipData != nil && w.opts.SkipData(name) {
+			f |= childSkip | childFetched // its data stays nil
 		}
+		w.st.children[name] = f
 	}
-	return c.skip
+	return f&childSkip != 0
 }
 
 type childRead struct {
@@ -164,22 +164,21 @@ type childRead struct {
 func (w *ChildrenWatcher) fetch(ctx context.Context, names []string) error {
 	reqs := make([]childRead, len(names))
 	for i, n := range names {
-		reqs[i] = childRead{name: n, watch: !w.st.persistent && !w.st.dataArmed(w.st.children[n])}
+		reqs[i] = childRead{name: n, watch: !w.st.persistent && !w.st.dataArmed(n)}
 	}
 	w.readAll(ctx, reqs)
 	var errs []error
 	for _, r := range reqs {
-		c := w.st.children[r.name]
 		switch {
 		case errors.Is(r.err, ErrNoNode):
 			w.log.Debug("zookeeper child vanished before it was read", "child", r.name)
-			delete(w.st.children, r.name)
+			w.st.removeChild(r.name)
 		case r.err != nil:
 			errs = append(errs, r.err)
 		default:
-			c.data, c.fetched = r.data, true
+			w.st.setData(r.name, r.data)
 			if r.watch {
-				w.st.setWatch(c, r.ch)
+				w.st.setWatch(r.name, r.ch)
 			}
 		}
 	}

@@ -14,7 +14,18 @@ import (
 type watchState struct {
 	exists     bool
 	parentData []byte
-	children   map[string]*child
+	children   map[string]childFlags
+	// watches holds the armed data watch of each child that has one,
+	// when the Client does not route them (inbox nil): only then is there
+	// a channel per child to keep.
+	watches map[string]<-chan Event
+	// data maps every child in children to its data (nil until read, and
+	// for skipped children). It is the map delivered as
+	// Snapshot.Children: once delivered (shared), the next change works
+	// on a copy, so a delivered map never changes and the watcher does
+	// not hold a second map of every child's data beside it.
+	data       map[string][]byte
+	dataShared bool
 
 	childW, dataW, existW <-chan Event
 	// inbox carries the children's data watch events when the Client
@@ -35,21 +46,17 @@ type watchState struct {
 	persistent, pwatched bool
 }
 
-type child struct {
-	data    []byte
-	fetched bool
-	asked   bool         // WatchOptions.SkipData was consulted
-	skip    bool         // its answer
-	watch   <-chan Event // its armed data watch (no inbox)
-	armed   bool         // it has an armed data watch (inbox)
-}
-
-// dataArmed reports whether c has a data watch that has not fired.
-func (st *watchState) dataArmed(c *child) bool {
+// dataArmed reports whether name has a data watch that has not fired.
+func (st *watchState) dataArmed(name string) bool {
 	if st.inbox != nil {
-		return c.armed
+		return st.children[name]&childArmed != 0
 	}
-	return armed(&c.watch)
+	ch := st.watches[name]
+	if armed(&ch) {
+		return true
+	}
+	delete(st.watches, name)
+	return false
 }
 
 // disarmRouted forgets the routed data watches after a reconnect or a new
@@ -60,22 +67,25 @@ func (st *watchState) disarmRouted() {
 	if st.inbox == nil {
 		return
 	}
-	for _, c := range st.children {
-		c.armed = false
+	for n, f := range st.children {
+		st.children[n] = f &^ childArmed
 	}
 }
 
-// setWatch records the data watch a read of c armed.
-func (st *watchState) setWatch(c *child, ch <-chan Event) {
+// setWatch records the data watch a read of name armed.
+func (st *watchState) setWatch(name string, ch <-chan Event) {
 	if st.inbox != nil {
-		c.armed = true // the event comes through the inbox
+		st.children[name] |= childArmed // the event comes through the inbox
 		return
 	}
-	c.watch = ch
+	st.watches[name] = ch
 }
 
 func newWatchState() watchState {
-	return watchState{children: map[string]*child{}, dirty: map[string]bool{}, full: true}
+	return watchState{
+		children: map[string]childFlags{}, watches: map[string]<-chan Event{},
+		data: map[string][]byte{}, dirty: map[string]bool{}, full: true,
+	}
 }
 
 func (st *watchState) pending() bool {
@@ -102,24 +112,19 @@ func (st *watchState) reconcile(names []string) {
 	seen := make(map[string]bool, len(names))
 	for _, n := range names {
 		seen[n] = true
-		if st.children[n] == nil {
-			st.children[n] = &child{}
-		}
+		st.addChild(n)
 	}
 	for n := range st.children {
 		if !seen[n] {
-			delete(st.children, n)
-			delete(st.dirty, n)
+			st.removeChild(n)
 		}
 	}
 }
 
+// snapshot returns the state, sharing st.data (see there).
 func (st *watchState) snapshot(path string) Snapshot {
-	m := make(map[string][]byte, len(st.children))
-	for n, c := range st.children {
-		m[n] = c.data
-	}
-	return Snapshot{Path: path, Exists: st.exists, Children: m, ParentData: st.parentData}
+	st.dataShared = true
+	return Snapshot{Path: path, Exists: st.exists, Children: st.data, ParentData: st.parentData}
 }
 
 type refKind int
@@ -157,15 +162,15 @@ func (st *watchState) apply(ref watchRef, ev Event) {
 	case refExists:
 		st.existW, st.full = nil, true
 	case refChild:
-		c := st.children[ref.name]
-		if c == nil {
+		f, ok := st.children[ref.name]
+		if !ok {
 			return
 		}
-		c.watch, c.armed = nil, false
+		st.children[ref.name] = f &^ childArmed
+		delete(st.watches, ref.name)
 		switch ev.Type {
 		case EventNodeDeleted:
-			delete(st.children, ref.name)
-			delete(st.dirty, ref.name)
+			st.removeChild(ref.name)
 			st.list, st.deleted = true, true
 		case EventNodeDataChanged:
 			st.dirty[ref.name] = true
@@ -192,8 +197,8 @@ func (st *watchState) collectFired(path string) {
 	take(st.childW, watchRef{kind: refChildren})
 	take(st.dataW, watchRef{kind: refData})
 	take(st.existW, watchRef{kind: refExists})
-	for n, c := range st.children {
-		take(c.watch, watchRef{kind: refChild, name: n})
+	for n, ch := range st.watches {
+		take(ch, watchRef{kind: refChild, name: n})
 	}
 	st.applyInbox(path)
 }
@@ -279,7 +284,7 @@ func (w *ChildrenWatcher) onSession(s SessionState, lp *loop) {
 func (st *watchState) selectCases(ctx context.Context, lp *loop) ([]reflect.SelectCase, []watchRef) {
 	n := 8 // the fixed cases below, at most
 	if st.inbox == nil {
-		n += len(st.children)
+		n += len(st.watches)
 	}
 	cases := make([]reflect.SelectCase, 0, n)
 	refs := make([]watchRef, 0, cap(cases))
@@ -302,10 +307,8 @@ func (st *watchState) selectCases(ctx context.Context, lp *loop) ([]reflect.Sele
 	if st.inbox != nil {
 		add(st.inbox.wake, watchRef{kind: refInbox})
 	}
-	for n, c := range st.children {
-		if c.watch != nil {
-			add(c.watch, watchRef{kind: refChild, name: n})
-		}
+	for n, ch := range st.watches {
+		add(ch, watchRef{kind: refChild, name: n})
 	}
 	return cases, refs
 }

@@ -29,6 +29,15 @@ func ParseValue(data []byte) (Value, error) {
 }
 
 func parseJSON(data []byte) (Value, error) {
+	if json.Valid(data) {
+		return parseValidJSON(data)
+	}
+	return parseJSONTokens(data)
+}
+
+// parseJSONTokens is parseJSON with encoding/json's Decoder, for input
+// the validator refused: its error says where and why.
+func parseJSONTokens(data []byte) (Value, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	v, err := decodeNext(dec, 0)
@@ -87,7 +96,7 @@ func decodeArray(dec *json.Decoder, depth int) (Value, error) {
 	if _, err := dec.Token(); err != nil {
 		return Value{}, err
 	}
-	return Value{kind: KindArray, comp: &composite{elems: elems}}, nil
+	return Value{comp: &composite{kind: KindArray, elems: elems}}, nil
 }
 
 func decodeObject(dec *json.Decoder, depth int) (Value, error) {
@@ -154,7 +163,7 @@ func numberOf(x any) (Value, error) {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return IntValue(rv.Int()), nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return Value{kind: KindNumber, text: strconv.FormatUint(rv.Uint(), 10)}, nil
+		return scalar(KindNumber, strconv.FormatUint(rv.Uint(), 10)), nil
 	case reflect.Float32, reflect.Float64:
 		f := rv.Float()
 		if math.IsNaN(f) || math.IsInf(f, 0) {

@@ -23,7 +23,7 @@ const hexDigits = "0123456789abcdef"
 // appendValue appends v. In strict mode it fails where Ruby's generator
 // fails; otherwise (for String) it substitutes and never fails.
 func appendValue(dst []byte, v Value, strict bool) ([]byte, error) {
-	switch v.kind {
+	switch v.kind() {
 	case KindAbsent, KindNull:
 		return append(dst, "null"...), nil
 	case KindBool:
@@ -40,7 +40,7 @@ func appendValue(dst []byte, v Value, strict bool) ([]byte, error) {
 	case KindObject:
 		return appendObject(dst, v.members(), strict)
 	}
-	return dst, fmt.Errorf("unknown value kind %d", v.kind)
+	return dst, fmt.Errorf("unknown value kind %d", v.kind())
 }
 
 func appendArray(dst []byte, elems []Value, strict bool) ([]byte, error) {

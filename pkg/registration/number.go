@@ -9,12 +9,12 @@ import (
 )
 
 // IntValue returns an integer number.
-func IntValue(n int64) Value { return Value{kind: KindNumber, text: strconv.FormatInt(n, 10)} }
+func IntValue(n int64) Value { return scalar(KindNumber, strconv.FormatInt(n, 10)) }
 
 // FloatValue returns a number spelled as Ruby's Float#to_s spells it (3.0 is
 // "3.0", 1e20 is "1.0e+20"), since that is what JSON.generate writes for a
 // Float. NaN and infinities are kept but cannot be marshalled, as in Ruby.
-func FloatValue(f float64) Value { return Value{kind: KindNumber, text: rubyFloat(f)} }
+func FloatValue(f float64) Value { return scalar(KindNumber, rubyFloat(f)) }
 
 // NumberValue returns the number written as the JSON literal lit, re-spelled
 // the way Ruby would write it back after JSON.parse: integers stay as they
@@ -34,7 +34,7 @@ func parseNumber(lit string) (Value, error) {
 	if !isJSONNumber(lit) {
 		return Value{}, fmt.Errorf("invalid JSON number %q", lit)
 	}
-	return Value{kind: KindNumber, text: canonicalNumber(lit)}, nil
+	return scalar(KindNumber, canonicalNumber(lit)), nil
 }
 
 func isJSONNumber(lit string) bool {

@@ -110,8 +110,8 @@ func parseObject(data []byte) (Value, error) {
 	if err != nil {
 		return Value{}, fmt.Errorf("invalid JSON: %w", err)
 	}
-	if v.kind != KindObject {
-		return Value{}, fmt.Errorf("data is %s, want a JSON object", v.kind.article())
+	if v.kind() != KindObject {
+		return Value{}, fmt.Errorf("data is %s, want a JSON object", v.kind().article())
 	}
 	return v, nil
 }
@@ -127,7 +127,7 @@ func endpointFields(obj Value) (Backend, error) {
 		return Backend{}, err
 	}
 	b.Weight, _ = obj.Get("weight")
-	if b.Weight.kind == KindNull {
+	if b.Weight.kind() == KindNull {
 		b.Weight = Value{}
 	}
 	if b.HAProxyServerOptions, err = optional(obj, "haproxy_server_options", KindString); err != nil {
@@ -147,7 +147,7 @@ func host(obj Value) (string, error) {
 	}
 	s, ok := v.AsString()
 	if !ok {
-		return "", fmt.Errorf(`"host" is %s, want a string`, v.kind.article())
+		return "", fmt.Errorf(`"host" is %s, want a string`, v.kind().article())
 	}
 	if s == "" {
 		return "", errors.New(`"host" is empty`)
@@ -171,7 +171,7 @@ func port(obj Value) (Port, error) {
 // missing key or null.
 func optional(obj Value, key string, want Kind) (Value, error) {
 	v, _ := obj.Get(key)
-	if v.kind == KindNull {
+	if v.kind() == KindNull {
 		return Value{}, nil
 	}
 	if err := checkOptional(v, key, want); err != nil {

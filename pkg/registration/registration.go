@@ -67,10 +67,10 @@ func (r Registration) validate() error {
 // kinds would be copied by the Ruby nerve but rejected by Parse, so they are
 // refused here rather than registered and then skipped by every reader.
 func checkOptional(v Value, key string, want Kind) error {
-	if v.kind == KindAbsent || v.kind == KindNull || v.kind == want {
+	if v.kind() == KindAbsent || v.kind() == KindNull || v.kind() == want {
 		return nil
 	}
-	return fmt.Errorf("%q is %s, want %s", key, v.kind.article(), want.article())
+	return fmt.Errorf("%q is %s, want %s", key, v.kind().article(), want.article())
 }
 
 func (r Registration) appendJSON(b []byte) ([]byte, error) {

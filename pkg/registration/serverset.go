@@ -45,15 +45,15 @@ func serverSetEndpoint(obj Value, endpointName string) (Value, string, error) {
 		where = fmt.Sprintf("additionalEndpoints[%q]", endpointName)
 		all, _ := obj.Get("additionalEndpoints")
 		ep, ok = all.Get(endpointName)
-		if !ok || ep.kind == KindNull {
+		if !ok || ep.kind() == KindNull {
 			return Value{}, "", fmt.Errorf("serverset has no additional endpoint %q", endpointName)
 		}
 	}
-	if !ok || ep.kind == KindNull {
+	if !ok || ep.kind() == KindNull {
 		return Value{}, "", fmt.Errorf(`serverset has no "serviceEndpoint"`)
 	}
-	if ep.kind != KindObject {
-		return Value{}, "", fmt.Errorf("serverset %s is %s, want an object", where, ep.kind.article())
+	if ep.kind() != KindObject {
+		return Value{}, "", fmt.Errorf("serverset %s is %s, want an object", where, ep.kind().article())
 	}
 	return ep, where, nil
 }
@@ -63,12 +63,12 @@ func serverSetEndpoint(obj Value, endpointName string) (Value, string, error) {
 func shardName(obj Value) (Value, error) {
 	v, _ := obj.Get("shard")
 	switch {
-	case v.kind == KindAbsent || v.kind == KindNull:
+	case v.kind() == KindAbsent || v.kind() == KindNull:
 		return Value{}, nil
-	case v.kind == KindBool && v.text == "false":
+	case v.kind() == KindBool && v.text == "false":
 		return Value{}, nil
-	case v.kind == KindNumber || v.kind == KindString || v.kind == KindBool:
+	case v.kind() == KindNumber || v.kind() == KindString || v.kind() == KindBool:
 		return StringValue(v.text), nil
 	}
-	return Value{}, fmt.Errorf(`serverset "shard" is %s, want an integer`, v.kind.article())
+	return Value{}, fmt.Errorf(`serverset "shard" is %s, want an integer`, v.kind().article())
 }

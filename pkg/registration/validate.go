@@ -154,7 +154,7 @@ func checkStrings(key string, v Value) error {
 }
 
 func badString(v Value) *InvalidError {
-	switch v.kind {
+	switch v.kind() {
 	case KindString:
 		if i := controlIndex(v.text); i >= 0 {
 			return &InvalidError{Value: v.text, Reason: fmt.Sprintf("control character %q", v.text[i])}

@@ -32,8 +32,8 @@ type decoder struct {
 	cfgData []byte            // generator config data last parsed
 	cfg     map[string]*yaml.Node
 
-	// last is the previous backends result, with the child name of each
-	// entry, in name order, and the children map they were decoded from:
+	// last is the previous backends result, in name order, and the
+	// children map they were decoded from:
 	// a child whose data did not change is not parsed again, since a
 	// snapshot usually changes one child of many. It shares the slice
 	// sent in the Snapshot, which receivers do not modify
@@ -43,10 +43,24 @@ type decoder struct {
 	last lastDecoded
 }
 
+// lastDecoded holds no list of the names: they are the sorted keys of
+// children less skipped, computed again when needed rather than kept
+// for every child of every service.
 type lastDecoded struct {
-	names    []string
 	children map[string][]byte
+	skipped  map[string]bool // malformed children left out of backends; nil if none
 	backends []registration.Backend
+}
+
+// names returns the child name of each of l.backends, in order.
+func (l lastDecoded) names() []string {
+	names := make([]string, 0, len(l.backends))
+	for _, n := range slices.Sorted(maps.Keys(l.children)) {
+		if !l.skipped[n] {
+			names = append(names, n)
+		}
+	}
+	return names
 }
 
 func newDecoder(f registration.Format, cfgPath string, log *slog.Logger, onBad func()) *decoder {
@@ -67,19 +81,24 @@ func skipData(name string) bool {
 func (d *decoder) backends(children map[string][]byte) []registration.Backend {
 	names := slices.Sorted(maps.Keys(children))
 	out := make([]registration.Backend, 0, len(names))
-	next := lastDecoded{names: make([]string, 0, len(names)), children: children}
+	next := lastDecoded{children: children}
+	lastNames := d.last.names()
 	j := 0 // walks d.last, sorted by name too
 	for _, n := range names {
 		data := children[n]
-		for j < len(d.last.names) && d.last.names[j] < n {
+		for j < len(lastNames) && lastNames[j] < n {
 			j++
 		}
-		if j < len(d.last.names) && d.last.names[j] == n && bytes.Equal(d.last.children[n], data) {
+		if j < len(lastNames) && lastNames[j] == n && bytes.Equal(d.last.children[n], data) {
 			out = append(out, d.last.backends[j])
 		} else {
 			b, err := decodeChild(n, data, d.format)
 			if err != nil {
 				d.reportBad(n, data, err)
+				if next.skipped == nil {
+					next.skipped = map[string]bool{}
+				}
+				next.skipped[n] = true
 				continue
 			}
 			delete(d.bad, n)
@@ -89,7 +108,6 @@ func (d *decoder) backends(children map[string][]byte) []registration.Backend {
 			}
 			out = append(out, b)
 		}
-		next.names = append(next.names, n)
 	}
 	next.backends = out
 	d.last = next

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"sync"
 	"syscall"
 	"testing"
@@ -94,8 +96,28 @@ func discoverAll(b *testing.B, addrs []string, root string, services, perService
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	r.liveMiB, r.goroutines = float64(ms.HeapAlloc)/(1<<20), runtime.NumGoroutine()
+	writeHeapProfile(b)
 	runtime.KeepAlive(latest)
 	return r
+}
+
+// writeHeapProfile writes the live heap to $SCALE_HEAP_PROFILE, if set,
+// for go tool pprof: what the watchers keep, by the function that
+// allocated it. Set runtime.MemProfileRate (e.g. GODEBUG=memprofilerate=1)
+// for exact figures.
+func writeHeapProfile(b *testing.B) {
+	path := os.Getenv("SCALE_HEAP_PROFILE")
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		b.Fatal(err)
+	}
 }
 
 func processCPU(b *testing.B) time.Duration {

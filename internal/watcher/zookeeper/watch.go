@@ -47,9 +47,16 @@ func (w *Watcher) Run(ctx context.Context, out chan<- watcher.Snapshot) error {
 
 // ensurePath creates the service znode and its parents, as the original
 // does at start. Failing that is logged, not fatal: the children watcher
-// waits for the znode to be created.
+// waits for the znode to be created. A znode that exists already, as it
+// nearly always does, costs one read: creating each component of its path
+// would be as many writes, which ZooKeeper orders and logs through its
+// leader even when they fail, for every service of every synapse of a
+// fleet that starts.
 func (w *Watcher) ensurePath(ctx context.Context, c zk.Client) {
 	err := retry.Do(ctx, w.cfg.RetryPolicy.Policy(), retry.Options{}, func(ctx context.Context, _ int) error {
+		if ok, _, err := c.Exists(w.cfg.parent()); err == nil && ok {
+			return nil
+		}
 		return zk.EnsurePathACL(ctx, c, w.cfg.parent(), w.zkOpts.CreateACL())
 	})
 	if err != nil && ctx.Err() == nil {

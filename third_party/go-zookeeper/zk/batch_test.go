@@ -108,3 +108,27 @@ func TestConcurrentWritesOverflowBatch(t *testing.T) {
 		}
 	}
 }
+
+// The send buffer starts small and grows for a large request, up to the
+// 1.5 MiB it used to start at: a request beyond that still fails alone,
+// and the connection goes on serving the others.
+func TestSendBufferGrowsToItsLimit(t *testing.T) {
+	z := testutil.SharedZooKeeper(t)
+	c, _ := dial(t, z.Addrs()[0])
+	root := testutil.ZKPath(t)
+	mustCreate(t, c, root)
+	big := bytes.Repeat([]byte{'x'}, 1000*1024) // within ZooKeeper's 1 MB
+	if _, err := c.Create(root+"/big", big, 0, zk.WorldACL(zk.PermAll)); err != nil {
+		t.Fatalf("create near 1 MB: %v", err)
+	}
+	if err := checkRead(c, root+"/big", false, big); err != nil {
+		t.Fatal(err)
+	}
+	tooBig := bytes.Repeat([]byte{'x'}, 1600*1024)
+	if _, err := c.Create(root+"/toobig", tooBig, 0, zk.WorldACL(zk.PermAll)); !errors.Is(err, zk.ErrShortBuffer) {
+		t.Fatalf("create beyond the send buffer's limit: err %v, want %v", err, zk.ErrShortBuffer)
+	}
+	if _, err := c.Create(root+"/small", []byte("s"), 0, zk.WorldACL(zk.PermAll)); err != nil {
+		t.Fatalf("create after the refused one: %v", err)
+	}
+}

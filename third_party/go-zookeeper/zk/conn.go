@@ -124,7 +124,8 @@ type Conn struct {
 	logger  Logger
 	logInfo bool // true if information messages are logged; false if only errors are logged
 
-	buf []byte
+	buf    []byte
+	bufMax int // PATCHED: buf grows up to this (see encodeAt)
 	// PATCHED: batch is sendBatch's reused list of the requests in one write.
 	batch []*request
 }
@@ -217,7 +218,8 @@ func Connect(servers []string, sessionTimeout time.Duration, options ...connOpti
 		passwd:         emptyPassword,
 		logger:         DefaultLogger,
 		logInfo:        true, // default is true for backwards compatability
-		buf:            make([]byte, bufferSize),
+		buf:            make([]byte, sendBufferStart),
+		bufMax:         bufferSize,
 		resendZkAuthFn: resendZkAuth,
 	}
 
@@ -320,7 +322,8 @@ func WithMaxBufferSize(maxBufferSize int) connOption {
 // where znode is bigger than default 1mb.
 func WithMaxConnBufferSize(maxBufferSize int) connOption {
 	return func(c *Conn) {
-		c.buf = make([]byte, maxBufferSize)
+		c.buf = make([]byte, min(sendBufferStart, maxBufferSize))
+		c.bufMax = maxBufferSize
 	}
 }
 
@@ -762,7 +765,7 @@ func (c *Conn) authenticate() error {
 }
 
 func (c *Conn) sendData(req *request) error {
-	n, ok := c.encodeRequest(req, c.buf)
+	n, ok := c.encodeRequest(req)
 	if !ok {
 		return nil
 	}
@@ -785,13 +788,32 @@ func (c *Conn) sendData(req *request) error {
 // encodeRequest writes req, length prefix included, at the start of buf
 // and returns its length. A request that cannot be encoded gets the error
 // as its response (ok false).
-func (c *Conn) encodeRequest(req *request, buf []byte) (int, bool) {
-	n, err := c.tryEncode(req, buf)
+func (c *Conn) encodeRequest(req *request) (int, bool) {
+	n, err := c.encodeAt(req, 0)
 	if err != nil {
 		req.recvChan <- response{-1, err}
 		return 0, false
 	}
 	return n, true
+}
+
+// PATCHED: sendBufferStart is the send buffer's first size. It grows,
+// for a request that does not fit alone, up to bufMax (bufferSize, 1.5
+// MiB, unless WithMaxConnBufferSize), which stays the largest request
+// that can be sent; it no longer starts there, as 1.5 MiB per connection
+// that a batch of ordinary requests never fills.
+const sendBufferStart = 2 * sendBatchMax
+
+// PATCHED: encodeAt is tryEncode at c.buf[end:], growing c.buf when req
+// does not fit in it alone (end 0: no batch is waiting in it).
+func (c *Conn) encodeAt(req *request, end int) (int, error) {
+	for {
+		n, err := c.tryEncode(req, c.buf[end:])
+		if !errors.Is(err, ErrShortBuffer) || end > 0 || len(c.buf) >= c.bufMax {
+			return n, err
+		}
+		c.buf = make([]byte, min(c.bufMax, 2*len(c.buf)))
+	}
 }
 
 func (c *Conn) tryEncode(req *request, buf []byte) (int, error) {
@@ -840,7 +862,7 @@ func (c *Conn) sendBatch(first *request) error {
 	batch := c.batch[:0]
 	end := 0
 	for req := first; req != nil; req = c.queuedRequest(end) {
-		n, err := c.tryEncode(req, c.buf[end:])
+		n, err := c.encodeAt(req, end)
 		if errors.Is(err, ErrShortBuffer) && end > 0 {
 			// No room after the batch so far: send that first.
 			if err := c.writeBatch(batch, end); err != nil {
@@ -849,7 +871,7 @@ func (c *Conn) sendBatch(first *request) error {
 			}
 			clear(batch)
 			batch, end = batch[:0], 0
-			n, err = c.tryEncode(req, c.buf)
+			n, err = c.encodeAt(req, 0)
 		}
 		if err != nil {
 			req.recvChan <- response{-1, err}
