@@ -36,7 +36,7 @@ func (g *Generator) inputs(services []generator.Service) ([]Service, error) {
 		}
 		e, ok := g.inputCache[s.Name]
 		if !ok || svc.Source == (render.MemoSource{}) || e.source != svc.Source {
-			e = convertBackends(svc.Source, g.vetOptions(s))
+			e = namedInputs(svc.Source, g.vetOptions(s))
 			g.inputCache[s.Name] = e
 		}
 		svc.Registered, svc.Names = e.backends, e.names
@@ -76,7 +76,8 @@ func (g *Generator) vetOptions(s generator.Service) []registration.Backend {
 	})
 }
 
-func convertBackends(source render.MemoSource, backends []registration.Backend) inputEntry {
+// namedInputs is the entry of backends: the slice itself, and its names.
+func namedInputs(source render.MemoSource, backends []registration.Backend) inputEntry {
 	e := inputEntry{source: source, backends: backends, names: make([]string, len(backends))}
 	for i := range backends {
 		e.names[i] = ServerName(backends[i])
