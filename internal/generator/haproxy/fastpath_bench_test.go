@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	goruntime "runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -18,7 +19,9 @@ import (
 // 1,000 services x 50 backends, against a fake stats socket that already
 // runs every server: the runtime path alone, without HAProxy's own time.
 // "cmd-ns" is Update's start to the "set server weight" reaching the
-// socket (p50 over the run), ns/op the whole Update, with the file.
+// socket (p50 over the run), ns/op the whole Update, with the file;
+// "live-MB" is the heap after a forced collection at the end, the
+// generator's memory with the test's services.
 func BenchmarkLoneWeightChange(b *testing.B) {
 	const services, backends = 1000, 50
 	sock := newFakeSocket(b, "")
@@ -81,6 +84,12 @@ func BenchmarkLoneWeightChange(b *testing.B) {
 	b.StopTimer()
 	slices.Sort(lat)
 	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds()), "cmd-ns")
+	goruntime.GC()
+	var ms goruntime.MemStats
+	goruntime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapAlloc)/1e6, "live-MB")
+	goruntime.KeepAlive(g)
+	goruntime.KeepAlive(svcs)
 }
 
 // runningStat is "show stat" for every server of g's last generation, UP.

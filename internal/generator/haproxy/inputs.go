@@ -8,20 +8,23 @@ import (
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
-// inputEntry is one service's converted backends, kept while the synapse
-// loop hands over the same ones (render.MemoSource): at 50,000 servers building
-// them and their names again on every update was megabytes of garbage
-// for a change to one service.
+// inputEntry is one service's vetted backends and their names, kept
+// while the synapse loop hands over the same ones (render.MemoSource): at
+// 50,000 servers building the names again on every update was megabytes
+// of garbage for a change to one service. The backends are the watcher's
+// own slice unless the intake removed options (render.Service.Registered).
 type inputEntry struct {
 	source   render.MemoSource
-	backends []Backend
+	backends []registration.Backend
 	names    []string // ServerName of each, in order
 }
 
 // inputs turns the generator's view of the services into Render's.
 func (g *Generator) inputs(services []generator.Service) ([]Service, error) {
 	out := make([]Service, 0, len(services))
-	cache := make(map[string]inputEntry, len(services))
+	if g.inputCache == nil {
+		g.inputCache = make(map[string]inputEntry, len(services))
+	}
 	for _, s := range services {
 		svc := Service{Name: s.Name, Cached: g.state.Cached(s.Name), Source: render.SourceOf(s.Revision, s.Backends)}
 		switch c := s.Config.(type) {
@@ -33,14 +36,31 @@ func (g *Generator) inputs(services []generator.Service) ([]Service, error) {
 		}
 		e, ok := g.inputCache[s.Name]
 		if !ok || svc.Source == (render.MemoSource{}) || e.source != svc.Source {
-			e = convertBackends(s, svc.Source, g.vetOptions(s))
+			e = namedInputs(svc.Source, g.vetOptions(s))
+			g.inputCache[s.Name] = e
 		}
-		svc.Backends, svc.Names = e.backends, e.names
-		cache[s.Name] = e
+		svc.Registered, svc.Names = e.backends, e.names
 		out = append(out, svc)
 	}
-	g.inputCache = cache
+	// Kept in place (a new map of 1,000 entries per update was garbage):
+	// only services that went are swept out.
+	if len(g.inputCache) > len(services) {
+		g.sweepInputs(services)
+	}
 	return out, nil
+}
+
+// sweepInputs forgets the services not in services.
+func (g *Generator) sweepInputs(services []generator.Service) {
+	names := make(map[string]bool, len(services))
+	for _, s := range services {
+		names[s.Name] = true
+	}
+	for name := range g.inputCache {
+		if !names[name] {
+			delete(g.inputCache, name)
+		}
+	}
 }
 
 // vetOptions returns the service's backends with the haproxy_server_options
@@ -56,11 +76,11 @@ func (g *Generator) vetOptions(s generator.Service) []registration.Backend {
 	})
 }
 
-func convertBackends(s generator.Service, source render.MemoSource, backends []registration.Backend) inputEntry {
-	e := inputEntry{source: source, backends: make([]Backend, 0, len(backends)), names: make([]string, 0, len(backends))}
-	for _, b := range backends {
-		e.backends = append(e.backends, Backend{Backend: b})
-		e.names = append(e.names, ServerName(b))
+// namedInputs is the entry of backends: the slice itself, and its names.
+func namedInputs(source render.MemoSource, backends []registration.Backend) inputEntry {
+	e := inputEntry{source: source, backends: backends, names: make([]string, len(backends))}
+	for i := range backends {
+		e.names[i] = ServerName(backends[i])
 	}
 	return e
 }

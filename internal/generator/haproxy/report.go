@@ -61,7 +61,8 @@ func wantedServers(in []Service) map[string]wanted {
 		if s.Config != nil {
 			w.backend = s.Config.BackendFor(s.Name)
 		}
-		for _, b := range s.Backends {
+		for k := range s.LiveCount() {
+			b, _ := s.Live(k)
 			w.addrs = append(w.addrs, b.Host+":"+b.Port.String())
 		}
 		out[s.Name] = w

@@ -37,7 +37,7 @@ func withConfigAddrs(state string, backends map[string]*stanza.Backend) string {
 			continue
 		}
 		s, ok := backends[f[be]].Servers[f[srv]]
-		if !ok || !s.Live || len(s.Args) == 0 {
+		if !ok || !s.Live || s.Addr() == "" {
 			continue
 		}
 		host, p, ok := stanza.SplitAddr(s.Addr())

@@ -17,10 +17,9 @@ func (g *Generator) generate(ctx context.Context, res *Result, err error) error 
 		g.log.Error("haproxy config not generated, keeping the current one", "err", err)
 		return fmt.Errorf("haproxy generator: %w", err)
 	}
-	res.Join()
 	g.ids = res.ServerIDs
 	g.reloads.addAll(plan.Unapplied(res.Changes, g.applied))
-	text := StripHeader(res.Text)
+	text := g.bodyOf(res)
 	if text != g.lastText {
 		g.logRender(res)
 	}
@@ -28,7 +27,12 @@ func (g *Generator) generate(ctx context.Context, res *Result, err error) error 
 	// one has none, and the initial reload stands for it.
 	old, changed := g.lastText, g.lastText != "" && text != g.lastText
 	if g.cfg.DoWrites {
-		old, changed, err = g.writeConfig(ctx, res.Text)
+		old, changed, err = g.writeConfig(ctx, res, text)
+		if changed {
+			// The same body, but the one the live file now holds: only
+			// one copy of the text stays.
+			text = StripHeader(res.Text)
+		}
 	}
 	shrunk := plan.Shrunk(g.slotBase(), res.Backends())
 	prev, prevText := g.last, g.lastText
@@ -45,6 +49,18 @@ func (g *Generator) generate(ctx context.Context, res *Result, err error) error 
 	}
 	g.reloads.addAll(shrunk)
 	return err
+}
+
+// bodyOf is res's text without its header line. When it is the previous
+// generation's, found chunk by chunk, that is g.lastText itself and res
+// is not joined: at 50,000 servers joining the 3.4 MB text allocated and
+// copied it on every update. Otherwise res is joined.
+func (g *Generator) bodyOf(res *Result) string {
+	if g.last != nil && g.lastText != "" && res.SameBody(g.last) {
+		return g.lastText
+	}
+	res.Join()
+	return StripHeader(res.Text)
 }
 
 // diffBase is the reload diff's reading of old: those of prev (the
@@ -70,24 +86,26 @@ func (g *Generator) logRender(res *Result) {
 	}
 }
 
-// writeConfig installs text unless the live file holds the same config
-// (ignoring the timestamp header). It returns the previous live text and
-// whether the file was replaced. A config check_command refused is not
-// checked again until the config changes.
-func (g *Generator) writeConfig(ctx context.Context, text string) (string, bool, error) {
+// writeConfig installs res's text, whose body (header line stripped) is
+// stripped, unless the live file holds the same config (ignoring the
+// timestamp header). It returns the previous live text and whether the
+// file was replaced. A config check_command refused is not checked again
+// until the config changes.
+func (g *Generator) writeConfig(ctx context.Context, res *Result, stripped string) (string, bool, error) {
 	path := g.cfg.ConfigFilePath
 	old, err := g.live.read(path)
 	if err != nil {
 		g.log.Error("haproxy config not written", "path", path, "err", err)
 		return "", false, fmt.Errorf("haproxy generator: %w", err)
 	}
-	if SameConfig(old, text) {
+	if StripHeader(old) == stripped {
 		return old, false, nil
 	}
-	stripped := StripHeader(text)
 	if stripped == g.refused {
 		return old, false, nil
 	}
+	res.Join()
+	text := res.Text
 	if err := g.installConfig(ctx, text); err != nil {
 		if errors.Is(err, errCheckFailed) {
 			g.refused = stripped

@@ -20,8 +20,8 @@ func desiredProxies(in []Service) plan.Wants {
 		name := svc.Config.BackendFor(svc.Name)
 		d := &plan.Backend{Service: svc.Name, Name: name, Disabled: svc.Config.Disabled, Mech: plan.Reload, Live: svc.Names}
 		if d.Live == nil {
-			for _, b := range svc.Backends {
-				d.Live = append(d.Live, ServerName(b.Backend))
+			for k := range svc.LiveCount() {
+				d.Live = append(d.Live, svc.LiveName(k))
 			}
 		}
 		want[name] = d

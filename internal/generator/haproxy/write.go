@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/smartstack-go/smartstack/internal/atomicfile"
 )
@@ -49,7 +50,8 @@ func readLive(path string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("read live config: %w", err)
 	}
-	return string(b), nil
+	// No copy: nothing else holds b.
+	return unsafe.String(unsafe.SliceData(b), len(b)), nil
 }
 
 // installConfig writes text to the candidate path, runs check_command when
@@ -68,8 +70,14 @@ func (g *Generator) installConfig(ctx context.Context, text string) error {
 			return nil
 		}
 	}
-	return atomicfile.Write(g.cfg.ConfigFilePath, []byte(text), o)
+	return atomicfile.Write(g.cfg.ConfigFilePath, bytesOf(text), o)
 }
+
+// bytesOf is text's own bytes, for a writer that only reads them (as
+// os.File.WriteString passes a string to write(2)): a copy was 3.4 MB of
+// garbage on every change at 50,000 servers. The caller must not modify
+// the slice.
+func bytesOf(text string) []byte { return unsafe.Slice(unsafe.StringData(text), len(text)) }
 
 // fileOptions is how every file of this generator is written: with mode
 // when the operator set file_mode, else keeping the mode the file has

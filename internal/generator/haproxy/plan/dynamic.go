@@ -69,7 +69,7 @@ func (p *Plan) planServer(backend string, d *Backend, s stanza.Server, running b
 // maintenance; an explicit "disabled" would set the config maintenance
 // flag, which "enable server" does not clear.
 func AddServerCommands(backend string, s stanza.Server) []string {
-	cmds := []string{hapi.AddServerCommand(backend, s.Name, s.Args...)}
+	cmds := []string{hapi.AddServerCommand(backend, s.Name, s.Words()...)}
 	if s.Has("check") {
 		cmds = append(cmds, hapi.EnableHealthCommand(backend, s.Name))
 	}

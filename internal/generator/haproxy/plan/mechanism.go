@@ -60,10 +60,8 @@ func Refusal(b *stanza.Backend, defaults []string) string {
 		if _, ok := s.Option("id"); !ok {
 			return "server " + name + " has no id"
 		}
-		for _, k := range dynamicKeywords {
-			if s.Has(k) {
-				return "server option " + k + " is refused on dynamic servers"
-			}
+		if k, ok := s.HasAny(dynamicKeywords); ok {
+			return "server option " + k + " is refused on dynamic servers"
 		}
 	}
 	return ""

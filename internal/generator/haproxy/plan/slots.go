@@ -98,7 +98,7 @@ func Corrections(d *Backend, states []hapi.ServerState) []string {
 	for _, name := range d.Live {
 		s, ok := d.Stanza.Servers[name]
 		st, running := byName[name]
-		if !ok || !running || d.Refill[name] != nil || len(s.Args) == 0 {
+		if !ok || !running || d.Refill[name] != nil || s.Addr() == "" {
 			continue
 		}
 		host, port, ok := stanza.SplitAddr(s.Addr())

@@ -10,12 +10,41 @@ import (
 )
 
 // server is one entry of a backend stanza. backend points into the
-// Service's Cached or Backends: a copy of the Backend made every server
-// entry 200 bytes, copied again by order, for every server of every render.
+// Service's Cached or Backends, reg into its Registered: a copy of the
+// Backend made every server entry 200 bytes, copied again by order, for
+// every server of every render.
 type server struct {
 	name    string
 	backend *Backend
+	reg     *registration.Backend // when backend is nil
 	enabled bool
+}
+
+// registration is the server's registration.
+func (s server) registration() *registration.Backend {
+	if s.backend != nil {
+		return &s.backend.Backend
+	}
+	return s.reg
+}
+
+// value is the server's Backend, a copy on the stack for one line.
+func (s server) value() Backend {
+	if s.backend != nil {
+		return *s.backend
+	}
+	return Backend{Backend: *s.reg}
+}
+
+// liveServer is live server k of svc, enabled.
+func liveServer(svc *Service, k int) server {
+	s := server{name: svc.LiveName(k), enabled: true}
+	if svc.Backends != nil {
+		s.backend = &svc.Backends[k]
+	} else {
+		s.reg = &svc.Registered[k]
+	}
+	return s
 }
 
 // mergeServers orders a service's servers as the original does: cached
@@ -34,24 +63,23 @@ func (r *renderer) mergeServers(svc *Service) []server {
 		index[name] = len(out)
 		out = append(out, server{name: name, backend: b})
 	}
-	for k := range svc.Backends {
-		b := &svc.Backends[k]
-		name := ServerName(b.Backend)
-		i, ok := index[name]
+	for k := range svc.LiveCount() {
+		s := liveServer(svc, k)
+		i, ok := index[s.name]
 		if !ok {
-			index[name] = len(out)
-			out = append(out, server{name: name, backend: b, enabled: true})
+			index[s.name] = len(out)
+			out = append(out, s)
 			continue
 		}
-		r.compareCached(svc, name, out[i].backend.Backend, b.Backend)
-		out[i] = server{name: name, backend: b, enabled: true}
+		r.compareCached(svc, s.name, out[i].registration(), s.registration())
+		out[i] = s
 	}
 	return out
 }
 
 // compareCached notes what needs a reload: the stats socket cannot change
 // a server's options or weight.
-func (r *renderer) compareCached(svc *Service, name string, old, cur registration.Backend) {
+func (r *renderer) compareCached(svc *Service, name string, old, cur *registration.Backend) {
 	service, ref := svc.Name, plan.Ref{Backend: svc.Config.BackendFor(svc.Name), Server: name}
 	if !orEmpty(old.HAProxyServerOptions).Equal(orEmpty(cur.HAProxyServerOptions)) {
 		r.res.addReason(ref, fmt.Sprintf("haproxy_server_options changed for %s/%s", service, name))
@@ -84,13 +112,13 @@ func (r *renderer) assignIDs(svc *Service, servers []server) *idAllocator {
 	}
 	for _, s := range servers {
 		if s.enabled {
-			if err := a.pin(svc.Name, s.name, *s.backend, present); err != nil {
+			if err := a.pin(svc.Name, s.name, s.value(), present); err != nil {
 				r.res.Warnings = append(r.res.Warnings, err.Error())
 			}
 		}
 	}
-	for _, b := range svc.Backends {
-		if err := a.next(svc.Name, ServerName(b.Backend)); err != nil {
+	for k := range svc.LiveCount() {
+		if err := a.next(svc.Name, svc.LiveName(k)); err != nil {
 			r.res.Warnings = append(r.res.Warnings, err.Error())
 		}
 	}
@@ -155,7 +183,7 @@ func (r *renderer) backendServers(svc *Service, backendLines []string) ([]string
 		id, hasID := ids.lookup(s.name)
 		hasID = hasID && id > 0 // HAProxy refuses id 0, which Ruby's to_i can leave
 		line, warnings, err := serverLine(lineSpec{
-			service: svc.Name, server: s.name, backend: *s.backend, enabled: s.enabled,
+			service: svc.Name, server: s.name, backend: s.value(), enabled: s.enabled,
 			id: id, hasID: hasID, dropOptID: ids.dropped[s.name], tcpMode: tcp, cookie: svc.Config.CookieValueMethod,
 			options: string(svc.Config.ServerOptions), noOptions: svc.Config.NoServerOptions, useNerve: r.in.Config.UseNerveWeights,
 		})

@@ -12,6 +12,7 @@ import (
 	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
 	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
+	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
 // headerPrefix starts the first line of every generated file.
@@ -28,15 +29,21 @@ type Service struct {
 	Config *ServiceConfig
 	// Backends are the live servers, in the watcher's order.
 	Backends []Backend
+	// Registered, when Backends is nil, are the live servers as the
+	// watchers hold them, none with a haproxy_server_id: the generator
+	// hands over their slice rather than a copy of every registration
+	// (11 MB at 50,000 servers). Shared, never modified.
+	Registered []registration.Backend
 	// Cached are the servers the state file remembers for the service, in
 	// file order; those not live are written disabled, so they come back
 	// through the stats socket without a reload.
 	Cached []Backend
 	// Source identifies Backends for the render memo (rendermemo.go).
 	Source MemoSource
-	// Names are ServerName of each of Backends when known (the generator
-	// keeps them with its inputs); Backends and Names are shared between
-	// updates, never modified.
+	// Names are ServerName of each live server (Backends or Registered)
+	// when known: the generator keeps them with its inputs, and the ids
+	// and the plan share those strings. Backends, Registered and Names are
+	// shared between updates, never modified.
 	Names []string
 }
 
@@ -208,24 +215,33 @@ func (r *renderer) service(svc *Service) ([]string, *stanza.Backend, error) {
 	r.res.Sources.service("backend "+svc.Config.BackendFor(svc.Name), svc.Name)
 	lines = append(lines, "\nbackend "+svc.Config.BackendFor(svc.Name))
 	lines = appendTabbed(lines, backend)
-	return append(lines, servers...), backendStanza(backend, servers), nil
+	lines = compact(append(lines, servers...))
+	// The stanza reads the compacted lines, so it shares their bytes.
+	servers = lines[len(lines)-len(servers):]
+	body := lines[len(lines)-len(servers)-len(backend) : len(lines)-len(servers)]
+	backend = make([]string, len(body))
+	for i, l := range body {
+		backend[i] = l[1:] // without appendTabbed's TAB
+	}
+	return lines, backendStanza(backend, servers), nil
 }
 
 // backendStanza is the structured form of a backend stanza: its lines
 // (a server line among them counts as a server, as HAProxy reads it) and
-// its server lines, each split once, here.
+// its server lines, each kept as the line it is (stanza.LineServer).
 func backendStanza(lines, servers []string) *stanza.Backend {
 	b := stanza.NewBackend(nil)
+	b.Servers, b.Order = make(map[string]stanza.Server, len(servers)), make([]string, 0, len(servers))
 	for _, l := range lines {
 		switch {
 		case strings.HasPrefix(l, "server "):
-			b.Add(stanza.NewServer(l))
+			b.Add(stanza.LineServer(l))
 		case strings.TrimSpace(l) != "":
 			b.Lines = append(b.Lines, strings.TrimSpace(l))
 		}
 	}
 	for _, l := range servers {
-		b.Add(stanza.NewServer(strings.TrimPrefix(l, "\t")))
+		b.Add(stanza.LineServer(strings.TrimPrefix(l, "\t")))
 	}
 	return b
 }

@@ -33,8 +33,12 @@ type Result struct {
 	// Layout is the text (header line aside) as the reload diff reads
 	// it, built as it is rendered.
 	Layout plan.Config
-	// lines are the text's, a chunk per service, until Join.
-	lines [][]string
+	// lines are the text's, a chunk per service. Join joins them; they
+	// stay, so that the next generation can compare its own with them
+	// chunk by chunk (SameBody). A chunk from the render memo is the
+	// memo's, shared by every generation while its service is unchanged.
+	lines  [][]string
+	joined bool
 	// Sources are the config keys of the user-supplied lines written,
 	// with Input.TrackSources (sources.go).
 	Sources *Sources
@@ -53,11 +57,12 @@ func (r *Result) addReason(ref plan.Ref, reason string) {
 // them: they are shared with the render memo and the next generations.
 func (r *Result) Backends() map[string]*stanza.Backend { return r.stanzas }
 
-// join sets Text from the lines render left.
+// Join sets Text from the lines render left; once.
 func (r *Result) Join() {
-	if r.lines == nil {
+	if r.joined {
 		return
 	}
+	r.joined = true
 	size, n := 0, 0
 	for _, c := range r.lines {
 		for _, l := range c {
@@ -76,7 +81,38 @@ func (r *Result) Join() {
 			first = false
 		}
 	}
-	r.Text, r.lines = b.String(), nil
+	r.Text = b.String()
+}
+
+// SameBody reports whether r's text and prev's, joined, are the same
+// but for the header line (SameConfig), without joining them: a chunk
+// both share is skipped at once, so a change to one service compares
+// that service's lines only. False means the lines differ, which almost
+// always means the texts do.
+func (r *Result) SameBody(prev *Result) bool {
+	a, b := r.lines, prev.lines
+	if len(a) == 0 || len(b) == 0 || len(a[0]) == 0 || len(b[0]) == 0 {
+		return false
+	}
+	i, j, ai, bj := 0, 0, 1, 1 // chunk, and line within it; the header is line 0
+	for {
+		for i < len(a) && ai == len(a[i]) {
+			i, ai = i+1, 0
+		}
+		for j < len(b) && bj == len(b[j]) {
+			j, bj = j+1, 0
+		}
+		switch {
+		case i == len(a) || j == len(b):
+			return i == len(a) && j == len(b)
+		case ai == 0 && bj == 0 && len(a[i]) == len(b[j]) && &a[i][0] == &b[j][0]:
+			ai, bj = len(a[i]), len(b[j])
+			continue
+		case a[i][ai] != b[j][bj]:
+			return false
+		}
+		ai, bj = ai+1, bj+1
+	}
 }
 
 // SameConfig reports whether two generated configs differ only in their

@@ -16,7 +16,7 @@ func (r *renderer) slotServers(svc *Service, backendLines []string) ([]string, e
 	name := svc.Config.BackendFor(svc.Name)
 	prev := r.in.Slots[name]
 	limit, why := r.in.Config.slotCap(string(svc.Config.ServerOptions), r.in.FDLimit)
-	backends, capped := capSlots(name, uniqueBackends(svc.Backends), limit, why)
+	backends, capped := capSlots(name, uniqueBackends(svc), limit, why)
 	addrs := make([]string, len(backends))
 	for j, b := range backends {
 		addrs[j] = b.Host + ":" + b.Port.String()
@@ -65,15 +65,16 @@ func (r *renderer) slotLine(spec lineSpec, i int, b Backend, enabled bool) (stri
 	return line, err
 }
 
-// uniqueBackends drops later backends with a server name seen before, as
-// the reload path's merge does.
-func uniqueBackends(in []Backend) []Backend {
+// uniqueBackends are svc's live servers without the later ones with a
+// server name seen before, as the reload path's merge does.
+func uniqueBackends(svc *Service) []Backend {
 	seen := map[string]bool{}
 	var out []Backend
-	for _, b := range in {
-		if n := ServerName(b.Backend); !seen[n] {
+	for k := range svc.LiveCount() {
+		if n := svc.LiveName(k); !seen[n] {
 			seen[n] = true
-			out = append(out, b)
+			b, id := svc.Live(k)
+			out = append(out, Backend{Backend: *b, ServerID: id})
 		}
 	}
 	return out

@@ -7,43 +7,107 @@
 package stanza
 
 import (
-	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
-// Server is one server line of a backend stanza.
+// Server is one server line of a backend stanza. The stanzas of a
+// config hold one per server (50,000 at scale) for as long as the render
+// memo keeps them, so a Server is its line and the name in it; the
+// methods read the other words from the line when asked.
 type Server struct {
 	Name string
 	// Line is the line as written, without the leading TAB, with any
 	// trailing " disabled".
 	Line string
-	// Args are the words after the name, without "disabled".
+	// Args are the words after the name, without "disabled", for a caller
+	// that reads them all: only NewServer sets them. The stanzas of Parse
+	// and of the render leave them nil (a split of every line was 5.5 MB
+	// at 50,000 servers); Words gives them from any Server.
 	Args []string
 	// Live is false for a server written "disabled".
 	Live bool
 }
 
 // NewServer splits a server line ("server NAME ADDR [options]") into a
-// Server. Render calls it on the line it has just built, once per line.
+// Server with its Args.
 func NewServer(line string) Server {
-	f := strings.Fields(line)
+	s := LineServer(line)
+	s.Args = s.Words()
+	return s
+}
+
+// LineServer is the Server of a line without its Args: Name is a
+// substring of the line, so it costs no copy.
+func LineServer(line string) Server {
 	s := Server{Line: line, Live: true}
-	if len(f) > 1 {
-		s.Name = f[1]
-	}
-	// Args reuses f's array: a new slice per server line was 50,000 of
-	// them at scale.
-	rest := f[min(2, len(f)):]
-	s.Args = rest[:0]
-	for _, w := range rest {
+	_, i := word(line, 0)
+	s.Name, i = word(line, i)
+	for w, j := word(line, i); w != ""; w, j = word(line, j) {
 		if w == "disabled" {
 			s.Live = false
-			continue
+			break
 		}
-		s.Args = append(s.Args, w)
 	}
 	return s
+}
+
+// word is the whitespace-separated word of s at or after i, and the
+// index after it; "" at the end. Its spaces are strings.Fields'.
+func word(s string, i int) (string, int) {
+	for i < len(s) {
+		n := spaceAt(s, i)
+		if n == 0 {
+			break
+		}
+		i += n
+	}
+	start := i
+	for i < len(s) && spaceAt(s, i) == 0 {
+		i++
+	}
+	return s[start:i], i
+}
+
+// spaceAt is the length of the white space character at s[i], 0 if it is
+// not one.
+func spaceAt(s string, i int) int {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		if c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' {
+			return 1
+		}
+		return 0
+	}
+	r, n := utf8.DecodeRuneInString(s[i:])
+	if unicode.IsSpace(r) {
+		return n
+	}
+	return 0
+}
+
+// args calls yield with each word after the name but "disabled", in
+// order, until it returns false.
+func (s Server) args(yield func(string) bool) {
+	_, i := word(s.Line, 0)
+	_, i = word(s.Line, i)
+	for w, j := word(s.Line, i); w != ""; w, j = word(s.Line, j) {
+		if w != "disabled" && !yield(w) {
+			return
+		}
+	}
+}
+
+// Words are the words after the name, without "disabled" (Args).
+func (s Server) Words() []string {
+	if s.Args != nil {
+		return s.Args
+	}
+	out := []string{}
+	s.args(func(w string) bool { out = append(out, w); return true })
+	return out
 }
 
 // Spec is the line without its " disabled" flag: what HAProxy runs the
@@ -61,23 +125,50 @@ func TrimDisabled(line string) string {
 
 // Addr is the server's "host:port", "" without one.
 func (s Server) Addr() string {
-	if len(s.Args) == 0 {
-		return ""
-	}
-	return s.Args[0]
+	addr := ""
+	s.args(func(w string) bool { addr = w; return false })
+	return addr
 }
 
 // Option returns the word after keyword in the server's options.
 func (s Server) Option(keyword string) (string, bool) {
-	i := slices.Index(s.Args, keyword)
-	if i < 0 || i+1 >= len(s.Args) {
-		return "", false
-	}
-	return s.Args[i+1], true
+	found, value, ok := false, "", false
+	s.args(func(w string) bool {
+		if found {
+			value, ok = w, true
+			return false
+		}
+		found = w == keyword
+		return true
+	})
+	return value, ok
 }
 
 // Has reports whether the server's options hold keyword.
-func (s Server) Has(keyword string) bool { return slices.Contains(s.Args, keyword) }
+func (s Server) Has(keyword string) bool {
+	has := false
+	s.args(func(w string) bool { has = w == keyword; return !has })
+	return has
+}
+
+// HasAny returns the first of keywords, in their order, that the
+// server's options hold: one reading of the line for many keywords.
+func (s Server) HasAny(keywords []string) (string, bool) {
+	first := len(keywords)
+	s.args(func(w string) bool {
+		for i, k := range keywords[:first] {
+			if w == k {
+				first = i
+				break
+			}
+		}
+		return first > 0
+	})
+	if first == len(keywords) {
+		return "", false
+	}
+	return keywords[first], true
+}
 
 // Weight is the configured weight, HAProxy's default 1 without one.
 func (s Server) Weight() int {
@@ -92,24 +183,29 @@ func (s Server) Weight() int {
 // WithoutWeight is the line with any "weight N" pair and "disabled"
 // removed.
 func (s Server) WithoutWeight() string {
+	return s.Name + " " + withoutWeight(s.Words())
+}
+
+func withoutWeight(args []string) string {
 	var out []string
-	for i := 0; i < len(s.Args); i++ {
-		if s.Args[i] == "weight" && i+1 < len(s.Args) {
+	for i := 0; i < len(args); i++ {
+		if args[i] == "weight" && i+1 < len(args) {
 			i++
 			continue
 		}
-		out = append(out, s.Args[i])
+		out = append(out, args[i])
 	}
-	return s.Name + " " + strings.Join(out, " ")
+	return strings.Join(out, " ")
 }
 
 // Shape is the line without its address and weight: what must not change
 // for a slot to be refilled at run time.
 func (s Server) Shape() string {
-	if len(s.Args) == 0 {
+	args := s.Words()
+	if len(args) == 0 {
 		return s.Name
 	}
-	return Server{Name: s.Name, Args: s.Args[1:]}.WithoutWeight()
+	return s.Name + " " + withoutWeight(args[1:])
 }
 
 // Backend is one backend stanza. Stanzas are shared between generations
@@ -160,7 +256,7 @@ func Parse(text string) map[string]*Backend {
 			cur = nil
 		case cur == nil || strings.TrimSpace(line) == "":
 		case strings.HasPrefix(line, "\tserver "):
-			cur.Add(NewServer(strings.TrimPrefix(line, "\t")))
+			cur.Add(LineServer(strings.TrimPrefix(line, "\t")))
 		default:
 			cur.Lines = append(cur.Lines, strings.TrimSpace(line))
 		}
