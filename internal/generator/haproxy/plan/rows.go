@@ -1,65 +1,206 @@
 package plan
 
 import (
+	"cmp"
 	"slices"
+	"strings"
 
 	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
 )
 
-// Index is a "show stat" record's lookups, built once per record: which
-// servers each proxy runs, and where each proxy's rows are. A lone change
-// among 50,000 servers plans one backend; walking every row to find its
-// own was most of the plan's time.
-type Index struct {
-	Running map[string]map[string]bool
-	rows    map[string][]int
+// Record is a socket's "show stat" as the plans read it, kept by proxy: a
+// lone change among 50,000 servers plans, and patches, the rows of its
+// own backend. It holds what the plans read of each server (its name and
+// status) and the answer's order, in which commands go out: a removal
+// takes the server out of its proxy's rows and leaves every other row
+// where it was, so nothing is rebuilt over all servers (rebuilding an
+// index on every removal was a quarter of a lone change's time).
+type Record struct {
+	proxies map[string]*proxyRows
+	// next orders the rows: each row takes the next number, so a server
+	// added at run time comes after every row read.
+	next uint32
+	// statuses interns status strings, a handful of distinct values.
+	statuses map[string]string
 }
 
-// NewIndex indexes rows.
-func NewIndex(rows []hapi.StatRow) *Index {
-	ix := &Index{Running: map[string]map[string]bool{}, rows: map[string][]int{}}
-	for i, r := range rows {
-		if ix.Running[r.Proxy] == nil {
-			ix.Running[r.Proxy] = map[string]bool{}
-		}
+type proxyRows struct {
+	// first orders the proxy by its first row; own is whether it has a
+	// row of its own (FRONTEND, BACKEND, listener): without one, a proxy
+	// runs while it has servers.
+	first uint32
+	own   bool
+	rows  []recordRow
+}
+
+// recordRow is one server: its rows are in order.
+type recordRow struct {
+	name, status string
+	at           uint32
+}
+
+// NewRecord records rows. Names are copied, so the record does not pin
+// the answer they were parsed from.
+func NewRecord(rows []hapi.StatRow) *Record {
+	rec := &Record{proxies: map[string]*proxyRows{}, statuses: map[string]string{}}
+	size := 0
+	for _, r := range rows {
 		if r.Type == hapi.TypeServer {
-			ix.Running[r.Proxy][r.Server] = true
-			ix.rows[r.Proxy] = append(ix.rows[r.Proxy], i)
+			size += len(r.Server)
 		}
 	}
-	return ix
+	// One allocation holds every name: 50,000 small strings each cost
+	// an allocation's rounding and header.
+	var names strings.Builder
+	names.Grow(size)
+	for _, r := range rows {
+		if r.Type == hapi.TypeServer {
+			names.WriteString(r.Server)
+		}
+	}
+	all, off := names.String(), 0
+	for _, r := range rows {
+		px := rec.proxy(r.Proxy)
+		if r.Type != hapi.TypeServer {
+			px.own = true
+			rec.next++
+			continue
+		}
+		name := all[off : off+len(r.Server)]
+		off += len(r.Server)
+		px.rows = append(px.rows, recordRow{name, rec.intern(r.Status), rec.next})
+		rec.next++
+	}
+	return rec
 }
 
-// servers are the server rows of want's proxies, in rows' order (the
-// order commands go out in, as when every row is read).
-func (ix *Index) servers(rows []hapi.StatRow, want Wants) []hapi.StatRow {
-	var at []int
-	for name := range want {
-		at = append(at, ix.rows[name]...)
+func (rec *Record) proxy(name string) *proxyRows {
+	px := rec.proxies[name]
+	if px == nil {
+		px = &proxyRows{first: rec.next}
+		rec.proxies[strings.Clone(name)] = px
 	}
-	slices.Sort(at)
-	out := make([]hapi.StatRow, len(at))
-	for i, j := range at {
-		out[i] = rows[j]
+	return px
+}
+
+func (rec *Record) intern(status string) string {
+	if s, ok := rec.statuses[status]; ok {
+		return s
+	}
+	s := strings.Clone(status)
+	rec.statuses[s] = s
+	return s
+}
+
+// Plan is Socket against the record, reading only want's proxies.
+func (rec *Record) Plan(want Wants) Plan {
+	running := make(map[string]map[string]bool, len(want))
+	var pxs []*proxyRows
+	var names []string
+	for name := range want {
+		px := rec.proxies[name]
+		if px == nil || !px.runs() {
+			continue
+		}
+		servers := make(map[string]bool, len(px.rows))
+		for _, r := range px.rows {
+			servers[r.name] = true
+		}
+		running[name] = servers
+		pxs, names = append(pxs, px), append(names, name)
+	}
+	return socket(rec.ordered(pxs, names), running, want)
+}
+
+func (px *proxyRows) runs() bool { return px.own || len(px.rows) > 0 }
+
+// ordered are the server rows of pxs (named names) in the answer's order.
+// Proxies' rows rarely interleave (only servers added at run time come
+// after other proxies' rows), so they are laid out by each proxy's first
+// row and sorted only when that is out of order.
+func (rec *Record) ordered(pxs []*proxyRows, names []string) []serverRow {
+	idx := make([]int, len(pxs))
+	n := 0
+	for i, px := range pxs {
+		idx[i], n = i, n+len(px.rows)
+	}
+	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(pxs[a].first, pxs[b].first) })
+	out := make([]serverRow, 0, n)
+	at := make([]uint32, 0, n)
+	for _, i := range idx {
+		for _, r := range pxs[i].rows {
+			out = append(out, serverRow{names[i], r.name, r.status})
+			at = append(at, r.at)
+		}
+	}
+	if slices.IsSorted(at) {
+		return out
+	}
+	perm := make([]int, len(out))
+	for i := range perm {
+		perm[i] = i
+	}
+	slices.SortFunc(perm, func(a, b int) int { return cmp.Compare(at[a], at[b]) })
+	sorted := make([]serverRow, len(out))
+	for i, j := range perm {
+		sorted[i] = out[j]
+	}
+	return sorted
+}
+
+// Patch follows what one update's commands did: the new status of
+// servers HAProxy runs, the servers added (after every row) and those
+// removed. Each proxy with a change is walked once.
+func (rec *Record) Patch(status map[Ref]string, added []hapi.StatRow, removed map[Ref]bool) {
+	byProxy := map[string]bool{}
+	for ref := range status {
+		byProxy[ref.Backend] = true
+	}
+	for ref := range removed {
+		byProxy[ref.Backend] = true
+	}
+	for name := range byProxy {
+		px := rec.proxies[name]
+		if px == nil {
+			continue
+		}
+		px.rows = slices.DeleteFunc(px.rows, func(r recordRow) bool { return removed[Ref{name, r.name}] })
+		for i, r := range px.rows {
+			if s, ok := status[Ref{name, r.name}]; ok {
+				px.rows[i].status = rec.intern(s)
+			}
+		}
+	}
+	for _, r := range added {
+		px := rec.proxy(r.Proxy)
+		if r.Type != hapi.TypeServer {
+			px.own = true
+			rec.next++
+			continue
+		}
+		px.rows = append(px.rows, recordRow{r.Server, rec.intern(r.Status), rec.next})
+		rec.next++
+	}
+}
+
+// Rows are the record's server rows, in the answer's order.
+func (rec *Record) Rows() []hapi.StatRow {
+	var out []hapi.StatRow
+	for _, r := range rec.all(func(string) bool { return true }) {
+		out = append(out, hapi.StatRow{Proxy: r.proxy, Server: r.server, Type: hapi.TypeServer, Status: r.status})
 	}
 	return out
 }
 
-// SocketIndexed is Socket reading only the rows of want's proxies.
-func SocketIndexed(rows []hapi.StatRow, ix *Index, want Wants) Plan {
-	return Socket(ix.servers(rows, want), ix.Running, want)
-}
-
-// At are the indexes of proxy's server rows.
-func (ix *Index) At(proxy string) []int { return ix.rows[proxy] }
-
-// Add indexes r, appended to the rows at i.
-func (ix *Index) Add(r hapi.StatRow, i int) {
-	if ix.Running[r.Proxy] == nil {
-		ix.Running[r.Proxy] = map[string]bool{}
+// all are the server rows of the running proxies named by keep, in the
+// answer's order.
+func (rec *Record) all(keep func(string) bool) []serverRow {
+	var pxs []*proxyRows
+	var names []string
+	for name, px := range rec.proxies {
+		if keep(name) && px.runs() {
+			pxs, names = append(pxs, px), append(names, name)
+		}
 	}
-	if r.Type == hapi.TypeServer {
-		ix.Running[r.Proxy][r.Server] = true
-		ix.rows[r.Proxy] = append(ix.rows[r.Proxy], i)
-	}
+	return rec.ordered(pxs, names)
 }
