@@ -2,6 +2,7 @@ package plan
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 
@@ -20,8 +21,10 @@ type Record struct {
 	// next orders the rows: each row takes the next number, so a server
 	// added at run time comes after every row read.
 	next uint32
-	// statuses interns status strings, a handful of distinct values.
-	statuses map[string]string
+	// statuses are the distinct statuses, a handful, which rows refer to
+	// by number (status).
+	statuses []string
+	status   map[string]uint8
 }
 
 type proxyRows struct {
@@ -30,27 +33,39 @@ type proxyRows struct {
 	// runs while it has servers.
 	first uint32
 	own   bool
+	n     int // servers counted by NewRecord
 	rows  []recordRow
 }
 
-// recordRow is one server: its rows are in order.
+// recordRow is one server: 24 bytes, with its name's.
 type recordRow struct {
-	name, status string
-	at           uint32
+	name   string
+	at     uint32
+	status uint8
+}
+
+func newRecord() *Record {
+	rec := &Record{proxies: map[string]*proxyRows{}, status: map[string]uint8{}}
+	for _, s := range plannedAs {
+		rec.intern(s)
+	}
+	return rec
 }
 
 // NewRecord records rows. Names are copied, so the record does not pin
-// the answer they were parsed from.
+// the answer they were parsed from; the rows of every proxy, and every
+// name, share one allocation each: 50,000 servers' small ones each cost
+// an allocation's rounding, and grown slices their spare half.
 func NewRecord(rows []hapi.StatRow) *Record {
-	rec := &Record{proxies: map[string]*proxyRows{}, statuses: map[string]string{}}
-	size := 0
-	for _, r := range rows {
+	rec := newRecord()
+	size, n := 0, 0
+	for i, r := range rows {
+		px := rec.proxy(r.Proxy, uint32(i))
 		if r.Type == hapi.TypeServer {
-			size += len(r.Server)
+			px.n++
+			n, size = n+1, size+len(r.Server)
 		}
 	}
-	// One allocation holds every name: 50,000 small strings each cost
-	// an allocation's rounding and header.
 	var names strings.Builder
 	names.Grow(size)
 	for _, r := range rows {
@@ -59,37 +74,56 @@ func NewRecord(rows []hapi.StatRow) *Record {
 		}
 	}
 	all, off := names.String(), 0
+	backing := make([]recordRow, n)
 	for _, r := range rows {
-		px := rec.proxy(r.Proxy)
+		px := rec.proxies[r.Proxy]
 		if r.Type != hapi.TypeServer {
 			px.own = true
 			rec.next++
 			continue
 		}
+		if px.rows == nil {
+			px.rows, backing = backing[:0:px.n], backing[px.n:]
+		}
 		name := all[off : off+len(r.Server)]
 		off += len(r.Server)
-		px.rows = append(px.rows, recordRow{name, rec.intern(r.Status), rec.next})
+		px.rows = append(px.rows, recordRow{name, rec.next, rec.intern(r.Status)})
 		rec.next++
 	}
 	return rec
 }
 
-func (rec *Record) proxy(name string) *proxyRows {
+// proxy is name's rows, a new proxy's first at row at.
+func (rec *Record) proxy(name string, at uint32) *proxyRows {
 	px := rec.proxies[name]
 	if px == nil {
-		px = &proxyRows{first: rec.next}
+		px = &proxyRows{first: at}
 		rec.proxies[strings.Clone(name)] = px
 	}
 	return px
 }
 
-func (rec *Record) intern(status string) string {
-	if s, ok := rec.statuses[status]; ok {
-		return s
+// plannedAs are the statuses the plans tell apart; a record numbers
+// them first.
+var plannedAs = []string{StatUp, StatMaint, "no check", "DOWN"}
+
+// intern numbers status. Past 256 distinct ones (HAProxy has a handful),
+// a status is kept as the one the plans read it as.
+func (rec *Record) intern(status string) uint8 {
+	if i, ok := rec.status[status]; ok {
+		return i
 	}
-	s := strings.Clone(status)
-	rec.statuses[s] = s
-	return s
+	if len(rec.statuses) > math.MaxUint8 {
+		if strings.HasPrefix(status, "UP") {
+			return rec.status[StatUp]
+		}
+		return rec.status["DOWN"]
+	}
+	i := uint8(len(rec.statuses))
+	status = strings.Clone(status)
+	rec.statuses = append(rec.statuses, status)
+	rec.status[status] = i
+	return i
 }
 
 // Plan is Socket against the record, reading only want's proxies.
@@ -129,7 +163,7 @@ func (rec *Record) ordered(pxs []*proxyRows, names []string) []serverRow {
 	at := make([]uint32, 0, n)
 	for _, i := range idx {
 		for _, r := range pxs[i].rows {
-			out = append(out, serverRow{names[i], r.name, r.status})
+			out = append(out, serverRow{names[i], r.name, rec.statuses[r.status]})
 			at = append(at, r.at)
 		}
 	}
@@ -172,13 +206,13 @@ func (rec *Record) Patch(status map[Ref]string, added []hapi.StatRow, removed ma
 		}
 	}
 	for _, r := range added {
-		px := rec.proxy(r.Proxy)
+		px := rec.proxy(r.Proxy, rec.next)
 		if r.Type != hapi.TypeServer {
 			px.own = true
 			rec.next++
 			continue
 		}
-		px.rows = append(px.rows, recordRow{r.Server, rec.intern(r.Status), rec.next})
+		px.rows = append(px.rows, recordRow{r.Server, rec.next, rec.intern(r.Status)})
 		rec.next++
 	}
 }

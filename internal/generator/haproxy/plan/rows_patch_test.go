@@ -186,3 +186,25 @@ func serverTriples(rows []hapi.StatRow) []string {
 	}
 	return out
 }
+
+// Statuses past the 256 a record numbers are kept as the plans read them:
+// the record still plans as Socket does.
+func TestRecordManyStatuses(t *testing.T) {
+	var rows []hapi.StatRow
+	w := Wants{"p": {Service: "p", Name: "p"}}
+	for i := range 600 {
+		status := []string{fmt.Sprintf("UP %d/3", i), fmt.Sprintf("DOWN %d/2", i), fmt.Sprintf("MAINT (via x/%d)", i), "no check"}[i%4]
+		name := fmt.Sprintf("s%d:1", i)
+		rows = append(rows, row("p", name, status))
+		if i%3 == 0 {
+			w["p"].Live = append(w["p"].Live, name)
+		}
+	}
+	rec := NewRecord(rows)
+	if got, want := rec.Plan(w), Socket(rows, Running(rows), w); !reflect.DeepEqual(got, want) || len(got.Commands) == 0 {
+		t.Errorf("record plans %q\nSocket plans %q", got.Commands, want.Commands)
+	}
+	if got := rec.Rows(); got[len(got)-1].Status != "no check" || got[len(got)-2].Status != "DOWN" {
+		t.Errorf("last statuses %q, %q; want no check, DOWN", got[len(got)-1].Status, got[len(got)-2].Status)
+	}
+}
