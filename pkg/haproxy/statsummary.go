@@ -16,6 +16,20 @@ func (c *Client) ShowStatSummary(ctx context.Context) ([]StatRow, error) {
 	return ParseStatSummary(answer)
 }
 
+// EachStatSummary runs "show stat" and calls f with each row
+// ParseStatSummary would return, in order, without holding them all: at
+// 50,000 servers those rows are about 11 MB that a caller keeping a few
+// fields of each drops at once. ok is false when no row could be read (a
+// failed command, an answer without its header), as a nil slice from
+// ShowStatSummary; err may come with ok for the lines skipped.
+func (c *Client) EachStatSummary(ctx context.Context, f func(StatRow)) (ok bool, err error) {
+	answer, err := c.Run(ctx, "show stat")
+	if err != nil {
+		return false, err
+	}
+	return ParseStatSummaryFunc(answer, f)
+}
+
 // ParseStatSummary is ParseStat for callers that need only Proxy, Server,
 // Type and Status: the rows carry nothing else (Field finds no column).
 // "show stat" has about 80 columns; at 50,000 servers ParseStat's split of
@@ -23,11 +37,21 @@ func (c *Client) ShowStatSummary(ctx context.Context) ([]StatRow, error) {
 // is skipped, and reported, for what ParseStat would skip it for in these
 // four columns; the others are not read.
 func ParseStatSummary(data string) ([]StatRow, error) {
-	body, idx, err := statSummaryHeader(data)
-	if err != nil {
+	rows := make([]StatRow, 0, strings.Count(data, "\n"))
+	ok, err := ParseStatSummaryFunc(data, func(r StatRow) { rows = append(rows, r) })
+	if !ok {
 		return nil, err
 	}
-	rows := make([]StatRow, 0, strings.Count(body, "\n"))
+	return rows, err
+}
+
+// ParseStatSummaryFunc is ParseStatSummary calling f with each row; ok is
+// whether the header was read.
+func ParseStatSummaryFunc(data string, f func(StatRow)) (ok bool, err error) {
+	body, idx, err := statSummaryHeader(data)
+	if err != nil {
+		return false, err
+	}
 	var errs []error
 	lineNo := 1
 	for line := range strings.SplitSeq(body, "\n") {
@@ -40,9 +64,9 @@ func ParseStatSummary(data string) ([]StatRow, error) {
 			errs = append(errs, &ParseError{Line: lineNo, Text: line, Err: err})
 			continue
 		}
-		rows = append(rows, r)
+		f(r)
 	}
-	return rows, errors.Join(errs...)
+	return true, errors.Join(errs...)
 }
 
 // summaryColumns are the positions of the four columns, -1 when absent.

@@ -45,14 +45,15 @@ func (g *Generator) statRows(ctx context.Context, c *hapi.Client) (e *statEntry,
 	if e := g.stats[c.Path()]; e != nil && now.Sub(e.read) < statResync && !now.Before(e.read) {
 		return e, true, nil
 	}
-	rows, err := c.ShowStatSummary(ctx)
-	if rows == nil && err != nil {
+	b := plan.NewRecordBuilder()
+	ok, err := c.EachStatSummary(ctx, b.Add)
+	if !ok {
 		g.m.socketCommands.WithLabelValues("error").Inc()
 		delete(g.stats, c.Path())
 		return nil, false, err
 	}
 	g.m.socketCommands.WithLabelValues("ok").Inc()
-	e = &statEntry{rec: plan.NewRecord(rows), read: now}
+	e = &statEntry{rec: b.Record(), read: now}
 	g.stats[c.Path()] = e
 	return e, false, err
 }

@@ -52,44 +52,66 @@ func newRecord() *Record {
 	return rec
 }
 
-// NewRecord records rows. Names are copied, so the record does not pin
-// the answer they were parsed from; the rows of every proxy, and every
-// name, share one allocation each: 50,000 servers' small ones each cost
-// an allocation's rounding, and grown slices their spare half.
+// NewRecord records rows.
 func NewRecord(rows []hapi.StatRow) *Record {
-	rec := newRecord()
-	size, n := 0, 0
-	for i, r := range rows {
-		px := rec.proxy(r.Proxy, uint32(i))
-		if r.Type == hapi.TypeServer {
-			px.n++
-			n, size = n+1, size+len(r.Server)
-		}
-	}
-	var names strings.Builder
-	names.Grow(size)
+	b := NewRecordBuilder()
 	for _, r := range rows {
-		if r.Type == hapi.TypeServer {
-			names.WriteString(r.Server)
-		}
+		b.Add(r)
 	}
-	all, off := names.String(), 0
-	backing := make([]recordRow, n)
-	for _, r := range rows {
-		px := rec.proxies[r.Proxy]
-		if r.Type != hapi.TypeServer {
-			px.own = true
-			rec.next++
-			continue
-		}
+	return b.Record()
+}
+
+// RecordBuilder makes a Record of rows given one at a time (as parsed),
+// so that they need not all be held at once.
+type RecordBuilder struct {
+	rec   *Record
+	names []byte
+	rows  []pendingRow
+}
+
+// pendingRow is a server row before the record's rows are laid out: its
+// name ends at end in names, where the previous one's ends.
+type pendingRow struct {
+	px      *proxyRows
+	end, at uint32
+	status  uint8
+}
+
+// NewRecordBuilder starts a record.
+func NewRecordBuilder() *RecordBuilder { return &RecordBuilder{rec: newRecord()} }
+
+// Add records r, the next row.
+func (b *RecordBuilder) Add(r hapi.StatRow) {
+	rec := b.rec
+	px := rec.proxy(r.Proxy, rec.next)
+	if r.Type != hapi.TypeServer {
+		px.own = true
+	} else {
+		px.n++
+		b.names = append(b.names, r.Server...)
+		b.rows = append(b.rows, pendingRow{px, uint32(len(b.names)), rec.next, rec.intern(r.Status)})
+	}
+	rec.next++
+}
+
+// Record is the record of the rows added. Names are copied, so it does
+// not pin the answer they were parsed from; the rows of every proxy, and
+// every name, share one allocation each: 50,000 servers' small ones each
+// cost an allocation's rounding, and grown slices their spare half.
+func (b *RecordBuilder) Record() *Record {
+	all := string(b.names)
+	backing := make([]recordRow, len(b.rows))
+	start := uint32(0)
+	for _, r := range b.rows {
+		px := r.px
 		if px.rows == nil {
 			px.rows, backing = backing[:0:px.n], backing[px.n:]
 		}
-		name := all[off : off+len(r.Server)]
-		off += len(r.Server)
-		px.rows = append(px.rows, recordRow{name, rec.next, rec.intern(r.Status)})
-		rec.next++
+		px.rows = append(px.rows, recordRow{all[start:r.end], r.at, r.status})
+		start = r.end
 	}
+	rec := b.rec
+	*b = RecordBuilder{}
 	return rec
 }
 
