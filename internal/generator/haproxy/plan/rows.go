@@ -15,7 +15,7 @@ import (
 // status) and the answer's order, in which commands go out: a removal
 // takes the server out of its proxy's rows and leaves every other row
 // where it was, so nothing is rebuilt over all servers (rebuilding an
-// index on every removal was a quarter of a lone change's time).
+// index on every removal was a quarter of an update's CPU).
 type Record struct {
 	proxies map[string]*proxyRows
 	// next orders the rows: each row takes the next number, so a server
@@ -33,7 +33,7 @@ type proxyRows struct {
 	// runs while it has servers.
 	first uint32
 	own   bool
-	n     int // servers counted by NewRecord
+	n     int // servers counted by the builder
 	rows  []recordRow
 }
 
@@ -82,16 +82,11 @@ func NewRecordBuilder() *RecordBuilder { return &RecordBuilder{rec: newRecord()}
 
 // Add records r, the next row.
 func (b *RecordBuilder) Add(r hapi.StatRow) {
-	rec := b.rec
-	px := rec.proxy(r.Proxy, rec.next)
-	if r.Type != hapi.TypeServer {
-		px.own = true
-	} else {
+	if px := b.rec.add(r); px != nil {
 		px.n++
 		b.names = append(b.names, r.Server...)
-		b.rows = append(b.rows, pendingRow{px, uint32(len(b.names)), rec.next, rec.intern(r.Status)})
+		b.rows = append(b.rows, pendingRow{px, uint32(len(b.names)), b.rec.next - 1, b.rec.intern(r.Status)})
 	}
-	rec.next++
 }
 
 // Record is the record of the rows added. Names are copied, so it does
@@ -228,15 +223,21 @@ func (rec *Record) Patch(status map[Ref]string, added []hapi.StatRow, removed ma
 		}
 	}
 	for _, r := range added {
-		px := rec.proxy(r.Proxy, rec.next)
-		if r.Type != hapi.TypeServer {
-			px.own = true
-			rec.next++
-			continue
+		if px := rec.add(r); px != nil {
+			px.rows = append(px.rows, recordRow{r.Server, rec.next - 1, rec.intern(r.Status)})
 		}
-		px.rows = append(px.rows, recordRow{r.Server, rec.next, rec.intern(r.Status)})
-		rec.next++
 	}
+}
+
+// add numbers r, the next row, and returns its proxy if r is a server's.
+func (rec *Record) add(r hapi.StatRow) *proxyRows {
+	px := rec.proxy(r.Proxy, rec.next)
+	rec.next++
+	if r.Type != hapi.TypeServer {
+		px.own = true
+		return nil
+	}
+	return px
 }
 
 // Rows are the record's server rows, in the answer's order.
