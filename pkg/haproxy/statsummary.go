@@ -16,20 +16,6 @@ func (c *Client) ShowStatSummary(ctx context.Context) ([]StatRow, error) {
 	return ParseStatSummary(answer)
 }
 
-// EachStatSummary runs "show stat" and calls f with each row
-// ParseStatSummary would return, in order, without holding them all: at
-// 50,000 servers those rows are about 11 MB that a caller keeping a few
-// fields of each drops at once. ok is false when no row could be read (a
-// failed command, an answer without its header), as a nil slice from
-// ShowStatSummary; err may come with ok for the lines skipped.
-func (c *Client) EachStatSummary(ctx context.Context, f func(StatRow)) (ok bool, err error) {
-	answer, err := c.Run(ctx, "show stat")
-	if err != nil {
-		return false, err
-	}
-	return ParseStatSummaryFunc(answer, f)
-}
-
 // ParseStatSummary is ParseStat for callers that need only Proxy, Server,
 // Type and Status: the rows carry nothing else (Field finds no column).
 // "show stat" has about 80 columns; at 50,000 servers ParseStat's split of
@@ -45,8 +31,11 @@ func ParseStatSummary(data string) ([]StatRow, error) {
 	return rows, err
 }
 
-// ParseStatSummaryFunc is ParseStatSummary calling f with each row; ok is
-// whether the header was read.
+// ParseStatSummaryFunc is ParseStatSummary calling f with each row, in
+// order, without holding them all: at 50,000 servers those rows are about
+// 11 MB that a caller keeping a few fields of each drops at once. ok is
+// false when no row could be read (no header), as a nil slice from
+// ParseStatSummary; err may come with ok for the lines skipped.
 func ParseStatSummaryFunc(data string, f func(StatRow)) (ok bool, err error) {
 	body, idx, err := statSummaryHeader(data)
 	if err != nil {

@@ -54,7 +54,7 @@ func newRecord() *Record {
 
 // NewRecord records rows.
 func NewRecord(rows []hapi.StatRow) *Record {
-	b := NewRecordBuilder()
+	b := NewRecordBuilder(len(rows))
 	for _, r := range rows {
 		b.Add(r)
 	}
@@ -77,13 +77,25 @@ type pendingRow struct {
 	status  uint8
 }
 
-// NewRecordBuilder starts a record.
-func NewRecordBuilder() *RecordBuilder { return &RecordBuilder{rec: newRecord()} }
+// NewRecordBuilder starts a record of about rows rows. Sized ahead, the
+// builder's buffers are allocated once: a large slice grown by append
+// grows by a quarter at a time, and would allocate five times its size
+// on the way.
+func NewRecordBuilder(rows int) *RecordBuilder {
+	return &RecordBuilder{rec: newRecord(), rows: make([]pendingRow, 0, rows), names: make([]byte, 0, rows*nameSize)}
+}
+
+// nameSize is a server name's usual length ("name_10.0.0.1:8080"), to
+// size the names' buffer; longer ones double it as needed.
+const nameSize = 24
 
 // Add records r, the next row.
 func (b *RecordBuilder) Add(r hapi.StatRow) {
 	if px := b.rec.add(r); px != nil {
 		px.n++
+		if cap(b.names)-len(b.names) < len(r.Server) {
+			b.names = slices.Grow(b.names, cap(b.names)+len(r.Server))
+		}
 		b.names = append(b.names, r.Server...)
 		b.rows = append(b.rows, pendingRow{px, uint32(len(b.names)), b.rec.next - 1, b.rec.intern(r.Status)})
 	}
