@@ -108,26 +108,31 @@ func (c *Client) roundTrip(ctx context.Context, line string) (string, error) {
 }
 
 // readAnswer reads r to its end. "show stat" of 50,000 servers is about
-// 12 MB, read every few seconds: io.ReadAll grows its buffer by a quarter
-// at a time and the answer was then copied into a string, some six times
-// its size allocated per read; doubling a strings.Builder allocates about
-// twice its size, and String does not copy.
+// 12 MB, read every few seconds: io.ReadAll, growing its buffer by a
+// quarter at a time, and the copy into a string allocated 3.2 to 3.6
+// times the answer per read. Chunks twice as large each time (to 1 MiB),
+// copied once into a string of the exact size, allocate about twice it.
 func readAnswer(r io.Reader) (string, error) {
-	var sb strings.Builder
-	buf := make([]byte, 32<<10)
+	var chunks [][]byte
+	total, size := 0, 512
 	for {
-		n, err := r.Read(buf)
-		if n > 0 {
-			sb.Grow(n) // doubles when short
-			sb.Write(buf[:n])
-		}
-		if err == io.EOF {
-			return sb.String(), nil
+		buf := make([]byte, size)
+		n, err := io.ReadFull(r, buf)
+		chunks, total = append(chunks, buf[:n]), total+n
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
 		}
 		if err != nil {
 			return "", err
 		}
+		size = min(2*size, 1<<20)
 	}
+	var sb strings.Builder
+	sb.Grow(total)
+	for _, c := range chunks {
+		sb.Write(c)
+	}
+	return sb.String(), nil
 }
 
 // ioError names the socket and the step, and reports a deadline as

@@ -36,9 +36,10 @@ func TestReadAnswer(t *testing.T) {
 	}
 }
 
-// A large answer allocates about twice its size, not six times.
+// A large answer allocates about twice its size (io.ReadAll and a string
+// copy: 3.2 to 3.6 times).
 func TestReadAnswerAllocates(t *testing.T) {
-	big := strings.Repeat("x", 12<<20)
+	big := strings.Repeat("x", 8<<20+1) // just past a power of two
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	got, err := readAnswer(strings.NewReader(big))
@@ -46,7 +47,7 @@ func TestReadAnswerAllocates(t *testing.T) {
 	if err != nil || len(got) != len(big) {
 		t.Fatalf("%d bytes, %v", len(got), err)
 	}
-	if per := after.TotalAlloc - before.TotalAlloc; per > 3*uint64(len(big)) {
-		t.Errorf("%d bytes allocated for a %d-byte answer, want under 3x", per, len(big))
+	if per := after.TotalAlloc - before.TotalAlloc; per > 5*uint64(len(big))/2 {
+		t.Errorf("%d bytes allocated for a %d-byte answer, want under 2.5x", per, len(big))
 	}
 }
