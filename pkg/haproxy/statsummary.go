@@ -23,11 +23,24 @@ func (c *Client) ShowStatSummary(ctx context.Context) ([]StatRow, error) {
 // is skipped, and reported, for what ParseStat would skip it for in these
 // four columns; the others are not read.
 func ParseStatSummary(data string) ([]StatRow, error) {
-	body, idx, err := statSummaryHeader(data)
-	if err != nil {
+	rows := make([]StatRow, 0, strings.Count(data, "\n"))
+	ok, err := ParseStatSummaryFunc(data, func(r StatRow) { rows = append(rows, r) })
+	if !ok {
 		return nil, err
 	}
-	rows := make([]StatRow, 0, strings.Count(body, "\n"))
+	return rows, err
+}
+
+// ParseStatSummaryFunc is ParseStatSummary calling f with each row, in
+// order, without holding them all: at 50,000 servers those rows are about
+// 11 MB that a caller keeping a few fields of each drops at once. ok is
+// false when no row could be read (no header), as a nil slice from
+// ParseStatSummary; err may come with ok for the lines skipped.
+func ParseStatSummaryFunc(data string, f func(StatRow)) (ok bool, err error) {
+	body, idx, err := statSummaryHeader(data)
+	if err != nil {
+		return false, err
+	}
 	var errs []error
 	lineNo := 1
 	for line := range strings.SplitSeq(body, "\n") {
@@ -40,9 +53,9 @@ func ParseStatSummary(data string) ([]StatRow, error) {
 			errs = append(errs, &ParseError{Line: lineNo, Text: line, Err: err})
 			continue
 		}
-		rows = append(rows, r)
+		f(r)
 	}
-	return rows, errors.Join(errs...)
+	return true, errors.Join(errs...)
 }
 
 // summaryColumns are the positions of the four columns, -1 when absent.

@@ -68,7 +68,7 @@ func (g *Generator) planSocketOf(ctx context.Context, c *hapi.Client, want plan.
 	if cached {
 		planned = want.Only(unchanged)
 	}
-	p := plan.SocketIndexed(st.rows, st.index(), planned)
+	p := st.rec.Plan(planned)
 	if cached && p.Idle() {
 		g.forgetStat(c.Path())
 		return g.planSocketOf(ctx, c, want, unchanged)

@@ -244,12 +244,8 @@ func TestDynamicPlansOnlyChangedServices(t *testing.T) {
 	if got := sock.commands(); !slices.Equal(got, []string{"enable server b/b1_10.0.0.2:80"}) {
 		t.Fatalf("first update = %q, want b1 enabled", got)
 	}
-	rec := g.stats[sock.path]
-	for i, r := range rec.rows {
-		if r.Server == "b1_10.0.0.2:80" {
-			rec.rows[i].Status = plan.StatMaint // as if read after an outside "disable server"
-		}
-	}
+	// As if read after an outside "disable server".
+	g.stats[sock.path].rec.Patch(map[plan.Ref]string{{Backend: "b", Server: "b1_10.0.0.2:80"}: plan.StatMaint}, nil, nil)
 	mustUpdate(t, g, svc(g, t, "a", "backend: [mode tcp]", live("a1", "10.0.0.1", 80), live("a2", "10.0.0.3", 80)), b)
 	for _, c := range sock.commands() {
 		if strings.Contains(c, "b/b1") {

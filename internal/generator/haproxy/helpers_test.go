@@ -30,6 +30,8 @@ type fakeSocket struct {
 	cmds []string
 	// refuse maps a command to HAProxy's error answer.
 	refuse map[string]string
+	// answer, when set, answers the commands refuse does not name.
+	answer func(cmd string) string
 	// infos counts "show info" answers: each gets another Pid, as if
 	// every reload had started a new process.
 	infos int
@@ -92,8 +94,12 @@ func (f *fakeSocket) serve(c net.Conn) {
 			if f.heard != nil {
 				f.heard(cmd)
 			}
-			out.WriteString(f.refuse[cmd] + "\n")
-			if f.refuse[cmd] != "" {
+			a := f.refuse[cmd]
+			if a == "" && f.answer != nil {
+				a = f.answer(cmd)
+			}
+			out.WriteString(a + "\n")
+			if a != "" {
 				out.WriteString("\n")
 			}
 		}

@@ -32,7 +32,7 @@ func (g *Generator) skipInitialReload(ctx context.Context, sections plan.Config)
 		if e == nil {
 			return // failed, or commands the record cannot follow were sent
 		}
-		if err := plan.Runs(e.rows, want); err != nil {
+		if err := e.rec.Runs(want); err != nil {
 			g.log.Info("haproxy does not run the config on disk, reloading", "path", c.Path(), "why", err)
 			return
 		}

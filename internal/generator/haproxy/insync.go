@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/smartstack-go/smartstack/internal/generator/haproxy/plan"
+	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
 )
 
 // InSync reports (nil) whether HAProxy runs the config of the last Update:
@@ -31,14 +31,18 @@ func (g *Generator) InSync(ctx context.Context) error {
 	want := desiredProxies(g.lastIn)
 	var errs []error
 	for _, c := range g.clients {
-		rows, err := c.ShowStatSummary(ctx)
-		if rows == nil && err != nil {
+		running := map[string]bool{} // only the proxies: 50,000 rows are not kept
+		answer, err := c.Run(ctx, "show stat")
+		ok := false
+		if err == nil {
+			ok, err = hapi.ParseStatSummaryFunc(answer, func(r hapi.StatRow) { running[r.Proxy] = true })
+		}
+		if !ok {
 			errs = append(errs, fmt.Errorf("%s: %w", c.Path(), err))
 			continue
 		}
-		running := plan.Running(rows)
 		for _, name := range sortedKeys(want) {
-			if d := want[name]; !d.Disabled && len(d.Live) > 0 && running[name] == nil {
+			if d := want[name]; !d.Disabled && len(d.Live) > 0 && !running[name] {
 				errs = append(errs, fmt.Errorf("%s: HAProxy does not run backend %s yet", c.Path(), name))
 			}
 		}

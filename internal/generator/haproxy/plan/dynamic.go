@@ -8,7 +8,7 @@ import (
 // dynamic plans the dynamic backends and slot refills against "show
 // stat". A weight change is applied when the line differs from the
 // previous generation by its weight alone.
-func (p *Plan) dynamic(rows []hapi.StatRow, running map[string]map[string]bool, want Wants) {
+func (p *Plan) dynamic(rows []serverRow, running map[string]map[string]bool, want Wants) {
 	for _, name := range want.Names() {
 		d := want[name]
 		servers, ok := running[name]
@@ -23,16 +23,16 @@ func (p *Plan) dynamic(rows []hapi.StatRow, running map[string]map[string]bool, 
 		}
 	}
 	for _, r := range rows {
-		d := want[r.Proxy]
-		if r.Type != hapi.TypeServer || d == nil || d.Mech != Dynamic {
+		d := want[r.proxy]
+		if d == nil || d.Mech != Dynamic {
 			continue
 		}
-		if _, ok := d.Stanza.Servers[r.Server]; ok {
+		if _, ok := d.Stanza.Servers[r.server]; ok {
 			continue
 		}
-		ref := Ref{r.Proxy, r.Server}
+		ref := Ref{r.proxy, r.server}
 		p.Removals = append(p.Removals, ref)
-		if old, ok := d.Old.Server(r.Server); ok && !old.Has("agent-check") {
+		if old, ok := d.Old.Server(r.server); ok && !old.Has("agent-check") {
 			if p.Agentless == nil {
 				p.Agentless = map[Ref]bool{}
 			}

@@ -31,35 +31,37 @@ func Proxies(cfg Config) map[string]map[string]bool {
 // Runs reports the first difference between the proxies and servers of
 // rows ("show stat") and want (Proxies): none means HAProxy already runs
 // the config, and the reload a start makes pending can be skipped.
-// Proxies HAProxy makes itself (GLOBAL for the stats socket, <HTTPCLIENT>,
-// ...) are not the config's.
 func Runs(rows []hapi.StatRow, want map[string]map[string]bool) error {
-	got := map[string]map[string]bool{}
-	for _, r := range rows {
-		if r.Proxy == "GLOBAL" || strings.HasPrefix(r.Proxy, "<") {
-			continue
-		}
-		if got[r.Proxy] == nil {
-			got[r.Proxy] = map[string]bool{}
-		}
-		if r.Type == hapi.TypeServer {
-			if !want[r.Proxy][r.Server] {
-				return fmt.Errorf("server %s/%s is not in the config", r.Proxy, r.Server)
-			}
-			got[r.Proxy][r.Server] = true
+	return NewRecord(rows).Runs(want)
+}
+
+// Runs is the package's Runs against the record. Proxies HAProxy makes
+// itself (GLOBAL for the stats socket, <HTTPCLIENT>, ...) are not the
+// config's.
+func (rec *Record) Runs(want map[string]map[string]bool) error {
+	own := func(name string) bool { return name != "GLOBAL" && !strings.HasPrefix(name, "<") }
+	for _, r := range rec.all(own) {
+		if !want[r.proxy][r.server] {
+			return fmt.Errorf("server %s/%s is not in the config", r.proxy, r.server)
 		}
 	}
 	for _, name := range sortedKeys(want) {
-		servers, ok := got[name]
-		if !ok {
+		px, ok := rec.proxies[name]
+		if !ok || !px.runs() {
 			return fmt.Errorf("proxy %s is not running", name)
 		}
-		if len(servers) != len(want[name]) {
-			return fmt.Errorf("proxy %s runs %d servers, the config has %d", name, len(servers), len(want[name]))
+		if len(px.rows) != len(want[name]) {
+			return fmt.Errorf("proxy %s runs %d servers, the config has %d", name, len(px.rows), len(want[name]))
 		}
 	}
-	if len(got) != len(want) {
-		return fmt.Errorf("haproxy runs %d proxies, the config has %d", len(got), len(want))
+	got := 0
+	for name, px := range rec.proxies {
+		if own(name) && px.runs() {
+			got++
+		}
+	}
+	if got != len(want) {
+		return fmt.Errorf("haproxy runs %d proxies, the config has %d", got, len(want))
 	}
 	return nil
 }

@@ -65,33 +65,47 @@ func Running(rows []hapi.StatRow) map[string]map[string]bool {
 // or server that HAProxy does not run, and that no run-time command
 // brings about, needs a reload.
 func Socket(rows []hapi.StatRow, running map[string]map[string]bool, want Wants) Plan {
+	servers := make([]serverRow, 0, len(rows))
+	for _, r := range rows {
+		if r.Type == hapi.TypeServer {
+			servers = append(servers, serverRow{r.Proxy, r.Server, r.Status})
+		}
+	}
+	return socket(servers, running, want)
+}
+
+// serverRow is a server's row of "show stat" as the plans read it.
+type serverRow struct{ proxy, server, status string }
+
+func socket(rows []serverRow, running map[string]map[string]bool, want Wants) Plan {
 	p := Plan{Status: map[Ref]string{}}
 	enabled := p.checkRunning(running, want)
 	for _, r := range rows {
-		if r.Type != hapi.TypeServer || want[r.Proxy] == nil {
+		d := want[r.proxy]
+		if d == nil {
 			continue
 		}
-		d, ref := want[r.Proxy], Ref{r.Proxy, r.Server}
+		ref := Ref{r.proxy, r.server}
 		switch {
-		case d.dropsAtRuntime(r.Server), d.Refill[r.Server] != nil:
+		case d.dropsAtRuntime(r.server), d.Refill[r.server] != nil:
 			// The dynamic plan deletes it, or the refill readies it once
 			// set up.
-		case enabled[r.Proxy][r.Server]:
+		case enabled[r.proxy][r.server]:
 			// DOWN by health check also gets "enable server", as in the
 			// original: it only clears maintenance and is harmless. A
 			// server without checks reports "no check" while it takes
 			// traffic; enabling it again on every update was pure socket
 			// noise.
-			if !strings.HasPrefix(r.Status, "UP") && r.Status != "no check" {
-				p.Commands = append(p.Commands, hapi.EnableServerCommand(r.Proxy, r.Server))
+			if !strings.HasPrefix(r.status, "UP") && r.status != "no check" {
+				p.Commands = append(p.Commands, hapi.EnableServerCommand(r.proxy, r.server))
 				p.Status[ref] = StatUp
 			}
-		case r.Status != "MAINT":
-			if d.SlotAgent(r.Server) {
+		case r.status != "MAINT":
+			if d.SlotAgent(r.server) {
 				// An agent's "ready" would end the freed slot's maintenance.
-				p.Commands = append(p.Commands, hapi.DisableAgentCommand(r.Proxy, r.Server))
+				p.Commands = append(p.Commands, hapi.DisableAgentCommand(r.proxy, r.server))
 			}
-			p.Commands = append(p.Commands, hapi.DisableServerCommand(r.Proxy, r.Server))
+			p.Commands = append(p.Commands, hapi.DisableServerCommand(r.proxy, r.server))
 			p.Status[ref] = StatMaint
 		}
 	}

@@ -7,10 +7,10 @@ import (
 	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
 )
 
-// SocketIndexed plans what Socket plans, in the same order, reading only
-// the wanted backends' rows; an index kept current by Add plans as one
+// A record plans what Socket plans, in the same order, reading only the
+// wanted backends' rows; a record kept current by Patch plans as one
 // built afresh.
-func TestSocketIndexedMatchesSocket(t *testing.T) {
+func TestRecordPlanMatchesSocket(t *testing.T) {
 	rows := []hapi.StatRow{
 		row("b", "", "UP"), row("b", "x:1", "UP"), row("b", "y:1", "MAINT"),
 		row("a", "", "UP"), row("a", "p:1", "MAINT"), row("a", "q:1", "UP"),
@@ -24,14 +24,14 @@ func TestSocketIndexedMatchesSocket(t *testing.T) {
 	if len(full.Commands) == 0 || len(full.Reasons) == 0 {
 		t.Fatalf("the case plans nothing: %+v", full)
 	}
-	ix := NewIndex(rows[:len(rows)-1])
-	ix.Add(rows[len(rows)-1], len(rows)-1)
-	for name, got := range map[string]Plan{"fresh": SocketIndexed(rows, NewIndex(rows), want), "added": SocketIndexed(rows, ix, want)} {
+	rec := NewRecord(rows[:len(rows)-1])
+	rec.Patch(nil, rows[len(rows)-1:], nil)
+	for name, got := range map[string]Plan{"fresh": NewRecord(rows).Plan(want), "added": rec.Plan(want)} {
 		if !reflect.DeepEqual(got, full) {
 			t.Errorf("%s index: %+v\nwant %+v", name, got, full)
 		}
 	}
-	if got := SocketIndexed(rows, NewIndex(rows), Wants{"a": want["a"]}).Commands; !reflect.DeepEqual(got, []string{"enable server a/p:1", "disable server a/q:1"}) {
+	if got := NewRecord(rows).Plan(Wants{"a": want["a"]}).Commands; !reflect.DeepEqual(got, []string{"enable server a/p:1", "disable server a/q:1"}) {
 		t.Errorf("backend a alone: %q", got)
 	}
 }
