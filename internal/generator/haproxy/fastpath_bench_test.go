@@ -1,17 +1,11 @@
 package haproxy
 
 import (
-	"context"
-	"fmt"
-	"path/filepath"
 	goruntime "runtime"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/smartstack-go/smartstack/internal/generator"
 	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
@@ -23,67 +17,19 @@ import (
 // "live-MB" is the heap after a forced collection at the end, the
 // generator's memory with the test's services.
 func BenchmarkLoneWeightChange(b *testing.B) {
-	const services, backends = 1000, 50
-	sock := newFakeSocket(b, "")
-	sock.refuse["show info"] = fakeInfo26
-	c := NewConfig()
-	cfg := &c
-	cfg.Global = []string{"daemon"}
-	cfg.Defaults = []string{"mode tcp", "timeout connect 1s", "timeout client 10s", "timeout server 10s"}
-	seed := Seed(1)
-	cfg.ServerOrderSeed = &seed
-	cfg.DoSocket, cfg.DoWrites, cfg.DoReloads = true, true, false
-	cfg.SocketFilePath = []string{sock.path}
-	cfg.ConfigFilePath = filepath.Join(b.TempDir(), "haproxy.cfg")
-	cfg.UseNerveWeights, cfg.DoChecks = true, false
-	g := newTestGenerator(b, cfg, newFakeClock())
-	svcs := make([]generator.Service, services)
-	for i := range svcs {
-		svcs[i] = svc(g, b, fmt.Sprintf("svc%d", i), "listen: [mode tcp]")
-		for j := range backends {
-			be := live("", fmt.Sprintf("127.%d.%d.%d", i/200, i%200, j+1), 8080)
-			be.Weight = registration.IntValue(1)
-			svcs[i].Backends = append(svcs[i].Backends, be)
-		}
-	}
-	mustUpdate(b, g, svcs...)
-	sock.setStat(runningStat(g))
-	g.forgetAllStats()
-	mustUpdate(b, g, svcs...)
-	g.reloads = reloads{}
-	var mu sync.Mutex
-	var heardAt time.Time
-	sock.heard = func(cmd string) {
-		mu.Lock()
-		defer mu.Unlock()
-		if heardAt.IsZero() && strings.HasPrefix(cmd, "set server") {
-			heardAt = time.Now()
-		}
-	}
-	lat := make([]time.Duration, 0, b.N)
+	g, sock, svcs := scaleBench(b, nil)
+	timer := newCmdTimer(sock, func(cmd string) bool { return strings.HasPrefix(cmd, "set server") })
 	b.ResetTimer()
 	for i := range b.N {
-		s := &svcs[i%services]
+		s := &svcs[i%len(svcs)]
 		s.Backends = slices.Clone(s.Backends)
 		s.Backends[0].Weight = registration.IntValue(int64(2 + i%50))
-		mu.Lock()
-		heardAt = time.Time{}
-		mu.Unlock()
-		start := time.Now()
-		if err := g.Update(context.Background(), svcs); err != nil {
-			b.Fatal(err)
-		}
-		mu.Lock()
-		at := heardAt
-		mu.Unlock()
-		if at.IsZero() {
+		if !timer.update(b, g, svcs) {
 			b.Fatalf("update %d sent no set server command: %q %q", i, sock.commands(), g.PendingReload())
 		}
-		lat = append(lat, at.Sub(start))
 	}
 	b.StopTimer()
-	slices.Sort(lat)
-	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds()), "cmd-ns")
+	timer.report(b)
 	goruntime.GC()
 	var ms goruntime.MemStats
 	goruntime.ReadMemStats(&ms)
