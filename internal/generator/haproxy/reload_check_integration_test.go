@@ -3,12 +3,9 @@ package haproxy
 import (
 	"fmt"
 	"net"
-	"os"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
 // A config that passes "haproxy -c" but that HAProxy cannot load (its
@@ -36,24 +33,7 @@ func TestIntegrationRejectedReloadIsAFailure(t *testing.T) {
 	if r.g.reloads.failures != 1 || r.g.reloads.last == nil || !strings.Contains(r.g.reloads.last.Error, "after reload_command") {
 		t.Fatalf("failures %d, last %+v; want the rejected reload counted", r.g.reloads.failures, r.g.reloads.last)
 	}
-	// HAProxy retries the bind for a while before it gives up.
-	testutil.Eventually(t, integrationTimeout, func() error {
-		if log, _ := os.ReadFile(r.h.LogPath); !strings.Contains(string(log), "Loading failure") {
-			return fmt.Errorf("HAProxy did not reject the reload:\n%s", log)
-		}
-		return nil
-	})
-	taken.Close()
-	testutil.Eventually(t, integrationTimeout, func() error {
-		r.clock.advance(time.Minute) // past the backoff
-		if err := r.g.Tick(t.Context()); err != nil {
-			return err
-		}
-		if p := r.g.PendingReload(); p != nil {
-			return fmt.Errorf("reload still pending: %q", p)
-		}
-		return nil
-	})
+	reloadOnceFreed(t, r, taken, time.Minute)
 	c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
 	if err != nil {
 		t.Fatalf("HAProxy does not listen on the new port after the retry: %v", err)

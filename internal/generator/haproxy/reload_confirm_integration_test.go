@@ -3,7 +3,6 @@ package haproxy
 import (
 	"fmt"
 	"net"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -70,23 +69,7 @@ func TestIntegrationRejectedReloadKeepsSocketPath(t *testing.T) {
 		t.Fatal("the failed reload is no longer pending")
 	}
 
-	testutil.Eventually(t, integrationTimeout, func() error {
-		if log, _ := os.ReadFile(r.h.LogPath); !strings.Contains(string(log), "Loading failure") {
-			return fmt.Errorf("HAProxy did not reject the reload")
-		}
-		return nil
-	})
-	taken.Close()
-	testutil.Eventually(t, integrationTimeout, func() error {
-		r.clock.advance(time.Hour) // past the backoff
-		if err := r.g.Tick(t.Context()); err != nil {
-			return err
-		}
-		if p := r.g.PendingReload(); p != nil {
-			return fmt.Errorf("reload still pending: %q", p)
-		}
-		return nil
-	})
+	reloadOnceFreed(t, r, taken, time.Hour)
 	if s, ok := r.servers(t)["b_127.0.0.1:1002"]; ok && !s.AdminState.Maint() {
 		t.Errorf("after the reload b serves again: %+v", s)
 	}
