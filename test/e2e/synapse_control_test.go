@@ -109,7 +109,8 @@ func TestSynapseStatus(t *testing.T) {
 		if st, err = synapseStatusJSON(t, sock); err != nil {
 			return err
 		}
-		if !st.Ready || len(st.Services) != 1 || len(st.Services[0].Backends) != 2 || st.Services[0].HAProxy == nil {
+		if !st.Ready || len(st.Services) != 1 || len(st.Services[0].Backends) != 2 || st.Services[0].HAProxy == nil ||
+			len(st.Services[0].HAProxy.Servers) != 2 {
 			return fmt.Errorf("status %+v", st)
 		}
 		for _, s := range st.Services[0].HAProxy.Servers {
@@ -117,9 +118,14 @@ func TestSynapseStatus(t *testing.T) {
 				return fmt.Errorf("server %+v", s)
 			}
 		}
+		// The first reload is confirmed by a tick once the new worker
+		// answers: until then status shows it pending, not yet counted.
+		if len(st.Proxies) != 1 || st.Proxies[0].Reloads < 1 {
+			return fmt.Errorf("first reload not confirmed yet: %+v", st.Proxies)
+		}
 		return nil
 	})
-	if len(st.Proxies) != 1 || st.Proxies[0].Reloads < 1 || st.Proxies[0].LastReload == nil || !st.Proxies[0].LastReload.OK ||
+	if st.Proxies[0].LastReload == nil || !st.Proxies[0].LastReload.OK ||
 		st.Proxies[0].Socket != h.StatsSocket || !st.Services[0].Watcher.Discovered {
 		t.Fatalf("status %+v", st)
 	}
