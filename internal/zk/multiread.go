@@ -75,7 +75,7 @@ func (w *ChildrenWatcher) batches(reqs []childRead) [][]*childRead {
 		}
 		n := multiReadOverhead + len(r.name) + len(w.path)
 		if w.st.children[r.name]&childFetched != 0 {
-			n += len(w.st.data[r.name])
+			n += len(w.st.data[r.name]) + int(w.st.marks[r.name].size)
 		} else {
 			n += multiReadGuess
 		}

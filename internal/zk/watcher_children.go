@@ -32,8 +32,12 @@ func (st *watchState) addChild(name string) {
 	if st.has(name) {
 		return
 	}
-	st.ownData()
 	st.children[name] = 0
+	if st.release {
+		st.changed = true
+		return
+	}
+	st.ownData()
 	st.data[name] = nil
 }
 
@@ -47,11 +51,17 @@ func (st *watchState) removeChild(name string) {
 	if !st.has(name) {
 		return
 	}
-	st.ownData()
 	delete(st.children, name)
 	delete(st.watches, name)
-	delete(st.data, name)
 	delete(st.dirty, name)
+	if st.release {
+		delete(st.marks, name)
+		delete(st.fresh, name)
+		st.changed = true
+		return
+	}
+	st.ownData()
+	delete(st.data, name)
 }
 
 // clearChildren forgets every child (the znode is gone).
@@ -59,6 +69,12 @@ func (st *watchState) clearChildren() {
 	clear(st.children)
 	clear(st.watches)
 	clear(st.dirty)
+	if st.release {
+		clear(st.marks)
+		clear(st.fresh)
+		st.changed = true
+		return
+	}
 	if st.dataShared {
 		st.data, st.dataShared = map[string][]byte{}, false
 		return
@@ -69,6 +85,10 @@ func (st *watchState) clearChildren() {
 // setData records a child's data as read.
 func (st *watchState) setData(name string, data []byte) {
 	st.children[name] |= childFetched
+	if st.release {
+		st.setReleased(name, data)
+		return
+	}
 	if old, ok := st.data[name]; ok && bytes.Equal(old, data) && (old == nil) == (data == nil) {
 		return // unchanged: keep the delivered map
 	}
