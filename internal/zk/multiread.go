@@ -74,8 +74,8 @@ func (w *ChildrenWatcher) batches(reqs []childRead) [][]*childRead {
 			continue
 		}
 		n := multiReadOverhead + len(r.name) + len(w.path)
-		if w.st.children[r.name]&childFetched != 0 {
-			n += len(w.st.data[r.name]) + int(w.st.marks[r.name].size)
+		if w.st.children[r.name]&childFetched != 0 && !w.st.release {
+			n += len(w.st.data[r.name])
 		} else {
 			n += multiReadGuess
 		}

@@ -9,9 +9,14 @@ import (
 // data in watchState.data (see there), both changed only through these.
 
 // childFlags is what a watcher knows of a child besides its data: a
-// byte in the map of children rather than a record of its own for each
-// (50,000 of them at synapse's scale).
-type childFlags uint8
+// word in the map of children rather than a record of its own for each
+// (50,000 of them at synapse's scale). The low byte holds the flags below;
+// with WatchOptions.ReleaseData the rest holds the child's data mark (see
+// watcher_release.go), at no cost: a map slot of a string and a word is no
+// larger than one of a string and a byte.
+type childFlags uint64
+
+const flagBits childFlags = 0xff
 
 const (
 	childFetched childFlags = 1 << iota
@@ -55,7 +60,6 @@ func (st *watchState) removeChild(name string) {
 	delete(st.watches, name)
 	delete(st.dirty, name)
 	if st.release {
-		delete(st.marks, name)
 		delete(st.fresh, name)
 		st.changed = true
 		return
@@ -70,7 +74,6 @@ func (st *watchState) clearChildren() {
 	clear(st.watches)
 	clear(st.dirty)
 	if st.release {
-		clear(st.marks)
 		clear(st.fresh)
 		st.changed = true
 		return
@@ -84,11 +87,11 @@ func (st *watchState) clearChildren() {
 
 // setData records a child's data as read.
 func (st *watchState) setData(name string, data []byte) {
-	st.children[name] |= childFetched
 	if st.release {
 		st.setReleased(name, data)
 		return
 	}
+	st.children[name] |= childFetched
 	if old, ok := st.data[name]; ok && bytes.Equal(old, data) && (old == nil) == (data == nil) {
 		return // unchanged: keep the delivered map
 	}

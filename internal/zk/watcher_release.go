@@ -8,31 +8,36 @@ import (
 // With WatchOptions.ReleaseData the watcher keeps no child's data once it
 // is delivered: at synapse's scale every registration's bytes would stay
 // alive beside the records decoded from them. What it keeps of each child
-// is a dataMark, enough to tell a re-read that changed nothing (after a
-// reconnect, a resync, or a watch firing for a write of the same bytes).
+// is a 56-bit mark of its data, enough to tell a re-read that changed
+// nothing (after a reconnect, a resync, or a write of the same bytes).
 
-// dataMark is what ReleaseData keeps of a child's data as read.
-type dataMark struct {
-	sum  uint64 // FNV-1a of the data
-	size uint32 // guides multiRead's chunking
-}
-
-func markOf(data []byte) dataMark {
+// dataMark is what ReleaseData keeps of a child's data as read: 56 bits
+// of its FNV-1a, in the bits of childFlags above the flags.
+func dataMark(data []byte) childFlags {
 	h := fnv.New64a()
 	h.Write(data)
-	return dataMark{sum: h.Sum64(), size: uint32(min(len(data), 1<<31))}
+	return childFlags(h.Sum64()) &^ flagBits
 }
 
 // setReleased records a child's data as read: kept until the next
 // snapshot only if it differs from what was read before.
 func (st *watchState) setReleased(name string, data []byte) {
-	m := markOf(data)
-	if old, ok := st.marks[name]; ok && old == m {
+	f, m := st.children[name], dataMark(data)
+	if f&childFetched != 0 && f&^flagBits == m {
 		return
 	}
-	st.marks[name] = m
+	st.children[name] = f&flagBits | childFetched | m
 	if data == nil {
 		data = []byte{} // nil means "unchanged" in a released snapshot
+	}
+	st.keep(name, data)
+}
+
+// keep holds data for the next snapshot; fresh is nil between snapshots
+// rather than cleared, which would keep its room for every child.
+func (st *watchState) keep(name string, data []byte) {
+	if st.fresh == nil {
+		st.fresh = map[string][]byte{}
 	}
 	st.fresh[name] = data
 	st.changed = true
@@ -46,8 +51,7 @@ func (st *watchState) releasedSnapshot(path string) Snapshot {
 	for n := range st.children {
 		m[n] = st.fresh[n]
 	}
-	clear(st.fresh)
-	st.changed = false
+	st.fresh, st.changed = nil, false
 	return Snapshot{Path: path, Exists: st.exists, Children: m, ParentData: st.parentData}
 }
 
@@ -82,8 +86,7 @@ func (w *ChildrenWatcher) keepFresh(old, s Snapshot) {
 			continue
 		}
 		if _, ok := w.st.fresh[n]; !ok && w.st.has(n) {
-			w.st.fresh[n] = d
-			w.st.changed = true
+			w.st.keep(n, d)
 		}
 	}
 }

@@ -26,12 +26,11 @@ type watchState struct {
 	// not hold a second map of every child's data beside it.
 	data       map[string][]byte
 	dataShared bool
-	// With WatchOptions.ReleaseData (release), data stays empty: marks
-	// holds what was read of each read child, fresh the data that changed
-	// since the last snapshot, changed whether the children did (see
-	// watcher_release.go).
+	// With WatchOptions.ReleaseData (release), data stays empty: children
+	// holds a mark of what was read of each child, fresh the data that
+	// changed since the last snapshot, changed whether the children did
+	// (see watcher_release.go).
 	release bool
-	marks   map[string]dataMark
 	fresh   map[string][]byte
 	changed bool
 
@@ -95,7 +94,7 @@ func newWatchState(release bool) watchState {
 		data: map[string][]byte{}, dirty: map[string]bool{}, full: true,
 	}
 	if release {
-		st.release, st.marks, st.fresh = true, map[string]dataMark{}, map[string][]byte{}
+		st.release = true
 	}
 	return st
 }
