@@ -63,7 +63,8 @@ type Snapshot struct {
 	Path string
 	// Exists is false when the watched znode does not exist (no children).
 	Exists bool
-	// Children maps each child's name to its data; never nil.
+	// Children maps each child's name to its data; never nil. With
+	// WatchOptions.ReleaseData, only changed data is there (see there).
 	Children map[string][]byte
 	// ParentData is the watched znode's data (WatchOptions.ParentData only).
 	ParentData []byte
