@@ -74,8 +74,7 @@ func (st *watchState) clearChildren() {
 	clear(st.watches)
 	clear(st.dirty)
 	if st.release {
-		clear(st.fresh)
-		st.changed = true
+		st.fresh, st.changed = nil, true
 		return
 	}
 	if st.dataShared {

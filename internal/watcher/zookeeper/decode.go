@@ -49,9 +49,10 @@ type decoder struct {
 	released bool
 }
 
-// lastDecoded holds no list of the names: they are the sorted keys of
-// children less skipped, computed again when needed rather than kept
-// for every child of every service.
+// lastDecoded holds no list of the names unless released: they are the
+// sorted keys of children less skipped, computed again when needed rather
+// than kept for every child of every service. A released decoder keeps the
+// names (decoded) instead of a map that would hold the data.
 type lastDecoded struct {
 	children map[string][]byte
 	skipped  map[string]bool // malformed children left out of backends; nil if none
