@@ -74,7 +74,7 @@ func (w *ChildrenWatcher) batches(reqs []childRead) [][]*childRead {
 			continue
 		}
 		n := multiReadOverhead + len(r.name) + len(w.path)
-		if w.st.children[r.name]&childFetched != 0 {
+		if w.st.children[r.name]&childFetched != 0 && !w.st.release {
 			n += len(w.st.data[r.name])
 		} else {
 			n += multiReadGuess

@@ -43,6 +43,14 @@ type WatchOptions struct {
 	// base64_ names from the name alone, so reading them would only add
 	// load. Asked once per child; it must depend on the name only.
 	SkipData func(name string) bool
+	// ReleaseData keeps no child's data after delivering it: a Snapshot's
+	// Children then names every child, with the data of those read since
+	// the previous Snapshot whose data changed (non-nil, empty for no
+	// data) and nil for the others, whose data is as last delivered. A
+	// Snapshot replaced before it was taken passes its data on to the
+	// next; error snapshots carry no children. For a consumer that keeps
+	// what it decodes of each child and needs the bytes only once.
+	ReleaseData bool
 	// Mode picks the watches held (see WatchMode); "" is WatchClassic.
 	Mode WatchMode
 	// Logger gets refresh failures and recoveries; nil discards.
@@ -55,7 +63,8 @@ type Snapshot struct {
 	Path string
 	// Exists is false when the watched znode does not exist (no children).
 	Exists bool
-	// Children maps each child's name to its data; never nil.
+	// Children maps each child's name to its data; never nil. With
+	// WatchOptions.ReleaseData, only changed data is there (see there).
 	Children map[string][]byte
 	// ParentData is the watched znode's data (WatchOptions.ParentData only).
 	ParentData []byte
@@ -113,7 +122,7 @@ func NewChildrenWatcher(c Client, path string, opts WatchOptions) *ChildrenWatch
 	return &ChildrenWatcher{
 		c: c, path: path, opts: opts, log: log.With("path", path),
 		updates: make(chan Snapshot, 1),
-		st:      newWatchState(),
+		st:      newWatchState(opts.ReleaseData),
 	}
 }
 
@@ -243,7 +252,7 @@ func (w *ChildrenWatcher) fail(err error) {
 	}
 	w.log.Warn("zookeeper watch refresh failed; keeping last good state", "err", err, "have_good", w.haveGood)
 	s := w.good
-	if !w.haveGood {
+	if !w.haveGood || w.opts.ReleaseData {
 		s = Snapshot{Path: w.path, Children: map[string][]byte{}}
 	}
 	s.Err = err
@@ -251,6 +260,10 @@ func (w *ChildrenWatcher) fail(err error) {
 }
 
 func (w *ChildrenWatcher) succeed() {
+	if w.opts.ReleaseData {
+		w.succeedReleased()
+		return
+	}
 	s := w.st.snapshot(w.path)
 	changed := !w.haveGood || w.lastErr != nil || !s.sameState(w.good)
 	if w.lastErr != nil {
@@ -272,7 +285,10 @@ func (w *ChildrenWatcher) deliver(s Snapshot) {
 		default:
 		}
 		select {
-		case <-w.updates:
+		case old := <-w.updates:
+			if w.opts.ReleaseData {
+				w.keepFresh(old, s)
+			}
 		default:
 		}
 	}

@@ -9,9 +9,14 @@ import (
 // data in watchState.data (see there), both changed only through these.
 
 // childFlags is what a watcher knows of a child besides its data: a
-// byte in the map of children rather than a record of its own for each
-// (50,000 of them at synapse's scale).
-type childFlags uint8
+// word in the map of children rather than a record of its own for each
+// (50,000 of them at synapse's scale). The low byte holds the flags below;
+// with WatchOptions.ReleaseData the rest holds the child's data mark (see
+// watcher_release.go), at no cost: a map slot of a string and a word is no
+// larger than one of a string and a byte.
+type childFlags uint64
+
+const flagBits childFlags = 0xff
 
 const (
 	childFetched childFlags = 1 << iota
@@ -32,8 +37,12 @@ func (st *watchState) addChild(name string) {
 	if st.has(name) {
 		return
 	}
-	st.ownData()
 	st.children[name] = 0
+	if st.release {
+		st.changed = true
+		return
+	}
+	st.ownData()
 	st.data[name] = nil
 }
 
@@ -47,11 +56,16 @@ func (st *watchState) removeChild(name string) {
 	if !st.has(name) {
 		return
 	}
-	st.ownData()
 	delete(st.children, name)
 	delete(st.watches, name)
-	delete(st.data, name)
 	delete(st.dirty, name)
+	if st.release {
+		delete(st.fresh, name)
+		st.changed = true
+		return
+	}
+	st.ownData()
+	delete(st.data, name)
 }
 
 // clearChildren forgets every child (the znode is gone).
@@ -59,6 +73,10 @@ func (st *watchState) clearChildren() {
 	clear(st.children)
 	clear(st.watches)
 	clear(st.dirty)
+	if st.release {
+		st.fresh, st.changed = nil, true
+		return
+	}
 	if st.dataShared {
 		st.data, st.dataShared = map[string][]byte{}, false
 		return
@@ -68,6 +86,10 @@ func (st *watchState) clearChildren() {
 
 // setData records a child's data as read.
 func (st *watchState) setData(name string, data []byte) {
+	if st.release {
+		st.setReleased(name, data)
+		return
+	}
 	st.children[name] |= childFetched
 	if old, ok := st.data[name]; ok && bytes.Equal(old, data) && (old == nil) == (data == nil) {
 		return // unchanged: keep the delivered map

@@ -26,6 +26,13 @@ type watchState struct {
 	// not hold a second map of every child's data beside it.
 	data       map[string][]byte
 	dataShared bool
+	// With WatchOptions.ReleaseData (release), data stays empty: children
+	// holds a mark of what was read of each child, fresh the data that
+	// changed since the last snapshot, changed whether the children did
+	// (see watcher_release.go).
+	release bool
+	fresh   map[string][]byte
+	changed bool
 
 	childW, dataW, existW <-chan Event
 	// inbox carries the children's data watch events when the Client
@@ -81,11 +88,15 @@ func (st *watchState) setWatch(name string, ch <-chan Event) {
 	st.watches[name] = ch
 }
 
-func newWatchState() watchState {
-	return watchState{
+func newWatchState(release bool) watchState {
+	st := watchState{
 		children: map[string]childFlags{}, watches: map[string]<-chan Event{},
 		data: map[string][]byte{}, dirty: map[string]bool{}, full: true,
 	}
+	if release {
+		st.release = true
+	}
+	return st
 }
 
 func (st *watchState) pending() bool {

@@ -41,19 +41,32 @@ type decoder struct {
 	// the map the zk watcher keeps as its last state (zk.Snapshot), rather
 	// than a slice of every child's data.
 	last lastDecoded
+	// released: the children maps come from a zk.ChildrenWatcher with
+	// ReleaseData, holding data only for the children whose data changed
+	// since the previous map (nil for the others). The decoder then keeps
+	// the names it decoded instead of the map, so no child's bytes stay
+	// alive once decoded.
+	released bool
 }
 
-// lastDecoded holds no list of the names: they are the sorted keys of
-// children less skipped, computed again when needed rather than kept
-// for every child of every service.
+// lastDecoded holds no list of the names unless released: they are the
+// sorted keys of children less skipped, computed again when needed rather
+// than kept for every child of every service. A released decoder keeps the
+// names (decoded) instead of a map that would hold the data.
 type lastDecoded struct {
 	children map[string][]byte
 	skipped  map[string]bool // malformed children left out of backends; nil if none
 	backends []registration.Backend
+	// decoded names the child of each of backends when released (children
+	// nil then).
+	decoded []string
 }
 
 // names returns the child name of each of l.backends, in order.
 func (l lastDecoded) names() []string {
+	if l.children == nil {
+		return l.decoded
+	}
 	names := make([]string, 0, len(l.backends))
 	for _, n := range slices.Sorted(maps.Keys(l.children)) {
 		if !l.skipped[n] {
@@ -82,6 +95,9 @@ func (d *decoder) backends(children map[string][]byte) []registration.Backend {
 	names := slices.Sorted(maps.Keys(children))
 	out := make([]registration.Backend, 0, len(names))
 	next := lastDecoded{children: children}
+	if d.released {
+		next.children, next.decoded = nil, make([]string, 0, len(names))
+	}
 	lastNames := d.last.names()
 	j := 0 // walks d.last, sorted by name too
 	for _, n := range names {
@@ -89,16 +105,17 @@ func (d *decoder) backends(children map[string][]byte) []registration.Backend {
 		for j < len(lastNames) && lastNames[j] < n {
 			j++
 		}
-		if j < len(lastNames) && lastNames[j] == n && bytes.Equal(d.last.children[n], data) {
+		switch {
+		case j < len(lastNames) && lastNames[j] == n && d.unchanged(n, data):
 			out = append(out, d.last.backends[j])
-		} else {
+			next.decoded = append(next.decoded, n)
+		case d.released && data == nil && d.last.skipped[n]:
+			next.skipped = setSkipped(next.skipped, n) // still malformed, logged already
+		default:
 			b, err := decodeChild(n, data, d.format)
 			if err != nil {
 				d.reportBad(n, data, err)
-				if next.skipped == nil {
-					next.skipped = map[string]bool{}
-				}
-				next.skipped[n] = true
+				next.skipped = setSkipped(next.skipped, n)
 				continue
 			}
 			delete(d.bad, n)
@@ -107,7 +124,11 @@ func (d *decoder) backends(children map[string][]byte) []registration.Backend {
 				d.log.Warn("using zookeeper child without a value it cannot use", "child", n, "ignored", strings.Join(b.Ignored, "; "))
 			}
 			out = append(out, b)
+			next.decoded = append(next.decoded, n)
 		}
+	}
+	if !d.released {
+		next.decoded = nil
 	}
 	next.backends = out
 	d.last = next
@@ -117,6 +138,22 @@ func (d *decoder) backends(children map[string][]byte) []registration.Backend {
 		}
 	}
 	return out
+}
+
+// unchanged reports whether a child decoded last time has the same data.
+func (d *decoder) unchanged(name string, data []byte) bool {
+	if d.released {
+		return data == nil
+	}
+	return bytes.Equal(d.last.children[name], data)
+}
+
+func setSkipped(m map[string]bool, name string) map[string]bool {
+	if m == nil {
+		m = map[string]bool{}
+	}
+	m[name] = true
+	return m
 }
 
 // decodeChild decodes a base64_ name without its data, and any other child

@@ -98,3 +98,56 @@ func dropTime(_ []string, a slog.Attr) slog.Attr {
 	}
 	return a
 }
+
+// Fed as a zk watcher with ReleaseData feeds it (data only for the
+// children whose data changed since the previous map), a released decoder
+// gives what a fresh decoder gives the full data, and reports a malformed
+// child once per change of its data.
+func TestDecodeReleasedMatchesFullData(t *testing.T) {
+	log := slog.New(slog.DiscardHandler)
+	bad := 0
+	d := newDecoder(registration.Format{}, "/p", log, func() { bad++ })
+	d.released = true
+	rng := rand.New(rand.NewPCG(3, 4))
+	children, sent := map[string][]byte{}, map[string]string{}
+	wantBad := 0
+	for round := range 300 {
+		name := fmt.Sprintf("i-%d_%010d", rng.IntN(12), rng.IntN(12))
+		switch rng.IntN(5) {
+		case 0:
+			delete(children, name)
+		case 1:
+			if string(children[name]) != "{" {
+				wantBad++
+			}
+			children[name] = []byte("{")
+		case 2:
+			if old, ok := children[name]; ok {
+				children[name] = old // rewritten, same bytes
+			}
+		default:
+			children[name] = fmt.Appendf(nil, `{"host":"h%d","port":%d}`, rng.IntN(3), 1000+rng.IntN(3))
+		}
+		released := map[string][]byte{}
+		for n, data := range children {
+			if prev, ok := sent[n]; !ok || prev != string(data) {
+				released[n], sent[n] = data, string(data)
+			} else {
+				released[n] = nil
+			}
+		}
+		for n := range sent {
+			if _, ok := children[n]; !ok {
+				delete(sent, n)
+			}
+		}
+		fresh := newDecoder(registration.Format{}, "/p", log, nil)
+		got, want := watchertest.Render(d.backends(released)), watchertest.Render(fresh.backends(maps.Clone(children)))
+		if got != want {
+			t.Fatalf("round %d: got\n%s\nwant\n%s", round, got, want)
+		}
+	}
+	if bad != wantBad {
+		t.Errorf("%d malformed children reported, want %d (once per change of data)", bad, wantBad)
+	}
+}

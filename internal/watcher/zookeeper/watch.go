@@ -83,6 +83,7 @@ func (w *Watcher) watch(ctx context.Context, c zk.Client, out chan<- watcher.Sna
 	opts := w.watchOptions()
 	opts.ParentData = cfgPath == parent
 	opts.SkipData = skipData
+	opts.ReleaseData = true // the decoder keeps what it needs (decoder.released)
 	children := start(parent, opts)
 	var configs <-chan zk.Snapshot
 	if cfgPath != "" && cfgPath != parent {
@@ -118,7 +119,9 @@ var errWatchEnded = errors.New("zookeeper watcher: watch ended unexpectedly")
 // discovery_jitter. Sends block on a slow consumer; meanwhile the children
 // watchers coalesce further changes, latest wins.
 func (w *Watcher) loop(ctx context.Context, children, configs <-chan zk.Snapshot, out chan<- watcher.Snapshot) error {
-	st := newState(w.newDecoder(), w.log, w.cfg.configPath() == w.cfg.parent())
+	dec := w.newDecoder()
+	dec.released = true
+	st := newState(dec, w.log, w.cfg.configPath() == w.cfg.parent())
 	th := newThrottle(w.cfg.jitter())
 	defer th.stop()
 	dirty := false
