@@ -87,8 +87,7 @@ func (r *Result) Join() {
 // SameBody reports whether r's text and prev's, joined, are the same
 // but for the header line (SameConfig), without joining them: a chunk
 // both share is skipped at once, so a change to one service compares
-// that service's lines only. False means the lines differ, which almost
-// always means the texts do.
+// that service's lines only.
 func (r *Result) SameBody(prev *Result) bool {
 	a, b := r.lines, prev.lines
 	if len(a) == 0 || len(b) == 0 || len(a[0]) == 0 || len(b[0]) == 0 {
@@ -104,11 +103,18 @@ func (r *Result) SameBody(prev *Result) bool {
 		}
 		switch {
 		case i == len(a) || j == len(b):
+			// A line left over adds at least its "\n".
 			return i == len(a) && j == len(b)
 		case ai == 0 && bj == 0 && len(a[i]) == len(b[j]) && &a[i][0] == &b[j][0]:
 			ai, bj = len(a[i]), len(b[j])
 			continue
 		case a[i][ai] != b[j][bj]:
+			// Two different lines without a newline of their own differ
+			// in the text too; one with (an extra section's head) could
+			// still join to the same text.
+			if strings.Contains(a[i][ai], "\n") || strings.Contains(b[j][bj], "\n") {
+				return r.Body() == prev.Body()
+			}
 			return false
 		}
 		ai, bj = ai+1, bj+1

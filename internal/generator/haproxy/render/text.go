@@ -1,0 +1,88 @@
+package render
+
+import (
+	"bufio"
+	"io"
+	"strings"
+)
+
+// writeBuffer is the write size of WriteTo: a few dozen writes for a
+// 3.4 MB config, and a small buffer next to the text it saves.
+const writeBuffer = 256 << 10
+
+// WriteTo writes the text, the bytes Join would set Text to, from the
+// lines render left, without joining them: at 50,000 servers the joined
+// text was 3.4 MB allocated, copied and dropped on every change.
+func (r *Result) WriteTo(w io.Writer) (int64, error) {
+	if r.joined {
+		n, err := io.WriteString(w, r.Text)
+		return int64(n), err
+	}
+	bw := bufio.NewWriterSize(w, writeBuffer)
+	var n int64
+	r.each(func(s string) {
+		m, _ := bw.WriteString(s) // the error sticks; Flush returns it
+		n += int64(m)
+	})
+	if err := bw.Flush(); err != nil {
+		return n - int64(bw.Buffered()), err
+	}
+	return n, nil
+}
+
+// each calls f with the text's pieces in order: the lines and the "\n"
+// between them.
+func (r *Result) each(f func(string)) {
+	first := true
+	for _, c := range r.lines {
+		for _, l := range c {
+			if !first {
+				f("\n")
+			}
+			f(l)
+			first = false
+		}
+	}
+}
+
+// Body is the text without its header line (StripHeader), joined afresh
+// and not kept, for the few readers that need the whole text at once.
+func (r *Result) Body() string {
+	if r.joined {
+		return StripHeader(r.Text)
+	}
+	var b strings.Builder
+	r.each(func(s string) { b.WriteString(s) })
+	return StripHeader(b.String())
+}
+
+// BodyIs reports whether text, header line aside, is r's text, header
+// line aside, without joining r: how a config read from disk is compared
+// with a generation.
+func (r *Result) BodyIs(text string) bool {
+	want := StripHeader(text)
+	if len(r.lines) == 0 || len(r.lines[0]) == 0 || !strings.HasPrefix(r.lines[0][0], headerPrefix) {
+		return r.Body() == want
+	}
+	// r's body starts after the first newline, which its header line
+	// carries (render's base).
+	skip, same := true, true
+	r.each(func(s string) {
+		if skip {
+			i := strings.IndexByte(s, '\n')
+			if i < 0 {
+				return
+			}
+			skip, s = false, s[i+1:]
+		}
+		if !same {
+			return
+		}
+		if !strings.HasPrefix(want, s) {
+			same = false
+			return
+		}
+		want = want[len(s):]
+	})
+	return same && want == ""
+}
