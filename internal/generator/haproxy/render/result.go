@@ -109,13 +109,11 @@ func (r *Result) SameBody(prev *Result) bool {
 			ai, bj = len(a[i]), len(b[j])
 			continue
 		case a[i][ai] != b[j][bj]:
-			// Two different lines without a newline of their own differ
-			// in the text too; one with (an extra section's head) could
-			// still join to the same text.
-			if strings.Contains(a[i][ai], "\n") || strings.Contains(b[j][bj], "\n") {
-				return r.Body() == prev.Body()
-			}
-			return false
+			// Different lines almost always mean different texts, but a
+			// line may hold a newline ("\nbackend x"): the rest is
+			// compared as text, which stops at the first byte that
+			// differs.
+			return sameText(&cursor{c: a, i: i, k: ai}, &cursor{c: b, i: j, k: bj})
 		}
 		ai, bj = ai+1, bj+1
 	}

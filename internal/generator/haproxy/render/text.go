@@ -105,3 +105,46 @@ func (r *Result) BodyIs(text string) bool {
 	})
 	return same && want == ""
 }
+
+// cursor reads lines as the text they join to, in pieces: from line k
+// of chunk i on, each line and the "\n" after it but the last.
+type cursor struct {
+	c    [][]string
+	i, k int    // the next line
+	sep  bool   // a "\n" comes before it
+	s    string // the current piece, what is left of it
+}
+
+// next loads the next piece into s; false at the end.
+func (p *cursor) next() bool {
+	for p.i < len(p.c) && p.k == len(p.c[p.i]) {
+		p.i, p.k = p.i+1, 0
+	}
+	if p.i == len(p.c) {
+		return false
+	}
+	if p.sep {
+		p.s, p.sep = "\n", false
+		return true
+	}
+	p.s, p.k, p.sep = p.c[p.i][p.k], p.k+1, true
+	return true
+}
+
+// sameText reports whether two cursors read the same text to its end.
+func sameText(a, b *cursor) bool {
+	for {
+		for a.s == "" && a.next() {
+		}
+		for b.s == "" && b.next() {
+		}
+		if a.s == "" || b.s == "" {
+			return a.s == "" && b.s == ""
+		}
+		n := min(len(a.s), len(b.s))
+		if a.s[:n] != b.s[:n] {
+			return false
+		}
+		a.s, b.s = a.s[n:], b.s[n:]
+	}
+}

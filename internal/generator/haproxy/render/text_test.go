@@ -58,6 +58,9 @@ func TestSameBodyEmbeddedNewline(t *testing.T) {
 		{"different", res([]string{hdr, "x\ny"}), res([]string{hdr, "x", "z"}), false},
 		{"prefix", res([]string{hdr, "x"}), res([]string{hdr, "xy"}), false},
 		{"one line more", res([]string{hdr, "x"}), res([]string{hdr, "x", ""}), false},
+		{"section added at the end", res([]string{hdr, "x", ""}), res([]string{hdr, "x"}, []string{"\nfrontend y"}, []string{""}), false},
+		{"newline moved", res([]string{hdr, "a", "\nb"}), res([]string{hdr, "a\n", "b"}), true},
+		{"empty lines", res([]string{hdr, "a", "", "b"}), res([]string{hdr, "a\n\nb"}), true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := tt.a.SameBody(tt.b); got != tt.want {
