@@ -54,10 +54,11 @@ func readLive(path string) (string, error) {
 	return unsafe.String(unsafe.SliceData(b), len(b)), nil
 }
 
-// installConfig writes res's text to the candidate path, runs check_command when
-// do_checks is on, and renames it over config_file_path. On any failure
-// the live file is untouched: stale beats partial. A refused candidate
-// stays for a human to inspect, as in the original.
+// installConfig writes res's text to the candidate path, runs
+// check_command when do_checks is on, and renames it over
+// config_file_path. On any failure the live file is untouched: stale
+// beats partial. A refused candidate stays for a human to inspect, as in
+// the original.
 func (g *Generator) installConfig(ctx context.Context, res *Result) error {
 	o := g.files
 	o.Temp, o.KeepRejected = g.cfg.CandidatePath(), true
