@@ -9,7 +9,8 @@ import (
 
 // Result is a generated config and what the caller should know about it.
 type Result struct {
-	// Text is the haproxy.cfg, ending with a newline.
+	// Text is the haproxy.cfg, ending with a newline, once joined (Join;
+	// Render joins, Generate leaves the lines for WriteTo and SameBody).
 	Text string
 	// ServerIDs are the ids after this generation, to pass to the next one
 	// and to the state file. Services that were skipped keep theirs.
