@@ -69,6 +69,23 @@ func (o Options) perm() fs.FileMode {
 // Write replaces path with data. On any error path is untouched and no
 // temp file is left behind (except a rejected one kept by KeepRejected).
 func Write(path string, data []byte, o Options) error {
+	return WriteFrom(path, byteSource(data), o)
+}
+
+// byteSource writes its bytes whole every time (a bytes.Reader would
+// write them once).
+type byteSource []byte
+
+func (b byteSource) WriteTo(w io.Writer) (int64, error) {
+	n, err := w.Write(b)
+	return int64(n), err
+}
+
+// WriteFrom is Write with the content written by src, for a caller that
+// holds it in pieces (haproxy.cfg as its services' lines): joining them
+// first would copy it whole. src may be asked to write twice (a Temp in
+// another directory) and must write the same bytes each time.
+func WriteFrom(path string, src io.WriterTo, o Options) error {
 	perm, chmod := o.perm(), !o.Umask
 	if o.KeepPerm {
 		if fi, err := os.Stat(path); err == nil {
@@ -76,7 +93,7 @@ func Write(path string, data []byte, o Options) error {
 		}
 	}
 	// The messages leave the path to the os errors, which name it.
-	tmp, err := writeTemp(path, o.Temp, data, perm, chmod)
+	tmp, err := writeTemp(path, o.Temp, src, perm, chmod)
 	if err != nil {
 		return fmt.Errorf("write temp file: %w", err)
 	}
@@ -90,7 +107,7 @@ func Write(path string, data []byte, o Options) error {
 	}
 	if filepath.Dir(tmp) != filepath.Dir(path) {
 		// Validated elsewhere: install a copy from beside path.
-		err := Write(path, data, Options{Perm: perm, Umask: !chmod})
+		err := WriteFrom(path, src, Options{Perm: perm, Umask: !chmod})
 		_ = os.Remove(tmp)
 		return err
 	}
@@ -150,14 +167,14 @@ func Same(path string, want []byte) bool {
 }
 
 // writeTemp creates the temp file (named, or fresh beside path), writes
-// and syncs data and sets perm when chmod is true. It returns the temp
+// src and syncs it and sets perm when chmod is true. It returns the temp
 // file's path; on error nothing is left behind.
-func writeTemp(path, named string, data []byte, perm fs.FileMode, chmod bool) (string, error) {
+func writeTemp(path, named string, src io.WriterTo, perm fs.FileMode, chmod bool) (string, error) {
 	f, err := createTemp(path, named, perm)
 	if err != nil {
 		return "", err
 	}
-	_, err = f.Write(data)
+	_, err = src.WriteTo(f)
 	if err == nil && chmod {
 		err = f.Chmod(perm)
 	}

@@ -45,9 +45,8 @@ type Generator struct {
 	clients    []*hapi.Client
 	socketDown map[string]time.Time // failing sockets (logged once), with their last failure
 	ids        ServerIDs
-	lastText   string  // last generated config, header stripped
-	last       *Result // the generation of lastText, nil before the first
-	refused    string  // a config check_command refused, header stripped
+	last       *Result // the last generation, nil before the first (lastText)
+	refused    *Result // a config check_command refused
 	reloads    reloads
 	// reloadCheck bounds a reload's confirmation (reloadCheckTimeout).
 	reloadCheck time.Duration

@@ -12,19 +12,19 @@ import (
 func TestLiveFileRereadsChangedFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "haproxy.cfg")
 	var l liveFile
-	if got, err := l.read(path); err != nil || got != "" {
-		t.Fatalf("missing file: %q, %v", got, err)
+	if got, err := l.read(path); err != nil || got.text != "" {
+		t.Fatalf("missing file: %q, %v", got.text, err)
 	}
 	if err := os.WriteFile(path, []byte("one"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	l.installed(path, "one")
-	if got, _ := l.read(path); got != "one" {
-		t.Fatalf("installed file read as %q", got)
+	l.installed(path, liveConfig{text: "one"})
+	if got, _ := l.read(path); got.text != "one" {
+		t.Fatalf("installed file read as %q", got.text)
 	}
 	l.text = "remembered" // a read of the file would say "one"
-	if got, _ := l.read(path); got != "remembered" {
-		t.Fatalf("unchanged file re-read: %q", got)
+	if got, _ := l.read(path); got.text != "remembered" {
+		t.Fatalf("unchanged file re-read: %q", got.text)
 	}
 	for name, change := range map[string]func() error{
 		"edited in place": func() error {
@@ -46,8 +46,8 @@ func TestLiveFileRereadsChangedFile(t *testing.T) {
 		if err := change(); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := l.read(path); got != "two" {
-			t.Errorf("%s: read %q, want the file's text", name, got)
+		if got, _ := l.read(path); got.text != "two" {
+			t.Errorf("%s: read %q, want the file's text", name, got.text)
 		}
 	}
 }

@@ -29,8 +29,8 @@ func TestSlotsRender(t *testing.T) {
 		"\tserver slot1 10.0.0.1:80 id 1 cookie slot1 check\n" +
 		"\tserver slot2 127.0.0.1:1 id 2 cookie slot2 check disabled\n" +
 		"\tserver slot3 127.0.0.1:1 id 3 cookie slot3 check disabled\n"
-	if !strings.HasSuffix(g.lastText, want) {
-		t.Errorf("config:\n%s\nwant it to end with:\n%s", g.lastText, want)
+	if !strings.HasSuffix(g.lastText(), want) {
+		t.Errorf("config:\n%s\nwant it to end with:\n%s", g.lastText(), want)
 	}
 }
 
@@ -54,8 +54,8 @@ func TestSlotsFillAndEmpty(t *testing.T) {
 	if got := sock.commands(); !slices.Equal(got, []string{"disable server svc/slot1"}) {
 		t.Errorf("removal = %q, want disable server svc/slot1", got)
 	}
-	if !strings.Contains(g.lastText, "\tserver slot1 10.0.0.1:80 id 1 cookie slot1 check disabled\n") {
-		t.Errorf("freed slot does not keep its address:\n%s", g.lastText)
+	if !strings.Contains(g.lastText(), "\tserver slot1 10.0.0.1:80 id 1 cookie slot1 check disabled\n") {
+		t.Errorf("freed slot does not keep its address:\n%s", g.lastText())
 	}
 	if p := g.PendingReload(); p != nil {
 		t.Errorf("reload pending after a removal: %q", p)
@@ -72,7 +72,7 @@ func TestSlotsExhaustionReloads(t *testing.T) {
 	if p := strings.Join(g.PendingReload(), ";"); !strings.Contains(p, "new_server") {
 		t.Errorf("pending = %q, want new_server", p)
 	}
-	if n := strings.Count(g.lastText, "\tserver slot"); n != 7 {
+	if n := strings.Count(g.lastText(), "\tserver slot"); n != 7 {
 		t.Errorf("%d slots after growth, want 4 + 3", n)
 	}
 }
@@ -97,8 +97,8 @@ func TestSlotsSurviveRestart(t *testing.T) {
 	if got := sock.commands(); !slices.Equal(got, want) {
 		t.Errorf("commands after restart = %q\nwant %q", got, want)
 	}
-	if !strings.Contains(restarted.lastText, "\tserver slot2 10.0.0.2:80 id 2 cookie slot2 check\n") {
-		t.Errorf("server b left its slot:\n%s", restarted.lastText)
+	if !strings.Contains(restarted.lastText(), "\tserver slot2 10.0.0.2:80 id 2 cookie slot2 check\n") {
+		t.Errorf("server b left its slot:\n%s", restarted.lastText())
 	}
 }
 
@@ -113,8 +113,8 @@ func TestSlotsWeights(t *testing.T) {
 	a.Weight, b.Weight = registration.IntValue(7), registration.IntValue(9)
 	mustUpdate(t, g, svc(g, t, "svc", "", a))
 	mustUpdate(t, g, svc(g, t, "svc", ""))
-	if !strings.Contains(g.lastText, "\tserver slot1 10.0.0.1:80 id 1 cookie slot1 weight 7 disabled\n") {
-		t.Errorf("freed slot lost its weight:\n%s", g.lastText)
+	if !strings.Contains(g.lastText(), "\tserver slot1 10.0.0.1:80 id 1 cookie slot1 weight 7 disabled\n") {
+		t.Errorf("freed slot lost its weight:\n%s", g.lastText())
 	}
 	sock.commands()
 	sock.setStat(statCSV("svc,BACKEND,UP", "svc,slot1,MAINT", "svc,slot2,MAINT", "svc,slot3,MAINT"))

@@ -9,7 +9,8 @@ import (
 
 // Result is a generated config and what the caller should know about it.
 type Result struct {
-	// Text is the haproxy.cfg, ending with a newline.
+	// Text is the haproxy.cfg, ending with a newline, once joined (Join;
+	// Render joins, Generate leaves the lines for WriteTo and SameBody).
 	Text string
 	// ServerIDs are the ids after this generation, to pass to the next one
 	// and to the state file. Services that were skipped keep theirs.
@@ -87,8 +88,7 @@ func (r *Result) Join() {
 // SameBody reports whether r's text and prev's, joined, are the same
 // but for the header line (SameConfig), without joining them: a chunk
 // both share is skipped at once, so a change to one service compares
-// that service's lines only. False means the lines differ, which almost
-// always means the texts do.
+// that service's lines only.
 func (r *Result) SameBody(prev *Result) bool {
 	a, b := r.lines, prev.lines
 	if len(a) == 0 || len(b) == 0 || len(a[0]) == 0 || len(b[0]) == 0 {
@@ -104,12 +104,17 @@ func (r *Result) SameBody(prev *Result) bool {
 		}
 		switch {
 		case i == len(a) || j == len(b):
+			// A line left over adds at least its "\n".
 			return i == len(a) && j == len(b)
 		case ai == 0 && bj == 0 && len(a[i]) == len(b[j]) && &a[i][0] == &b[j][0]:
 			ai, bj = len(a[i]), len(b[j])
 			continue
 		case a[i][ai] != b[j][bj]:
-			return false
+			// Different lines almost always mean different texts, but a
+			// line may hold a newline ("\nbackend x"): the rest is
+			// compared as text, which stops at the first byte that
+			// differs.
+			return sameText(&cursor{c: a, i: i, k: ai}, &cursor{c: b, i: j, k: bj})
 		}
 		ai, bj = ai+1, bj+1
 	}
