@@ -9,8 +9,6 @@ package stanza
 import (
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Server is one server line of a backend stanza. The stanzas of a
@@ -43,58 +41,31 @@ func NewServer(line string) Server {
 // substring of the line, so it costs no copy.
 func LineServer(line string) Server {
 	s := Server{Line: line, Live: true}
-	_, i := word(line, 0)
-	s.Name, i = word(line, i)
-	for w, j := word(line, i); w != ""; w, j = word(line, j) {
-		if w == "disabled" {
+	n := 0
+	for w := range strings.FieldsSeq(line) {
+		switch {
+		case n == 1:
+			s.Name = w
+		case n > 1 && w == "disabled":
 			s.Live = false
-			break
+			return s
 		}
+		n++
 	}
 	return s
 }
 
-// word is the whitespace-separated word of s at or after i, and the
-// index after it; "" at the end. Its spaces are strings.Fields'.
-func word(s string, i int) (string, int) {
-	for i < len(s) {
-		n := spaceAt(s, i)
-		if n == 0 {
-			break
-		}
-		i += n
-	}
-	start := i
-	for i < len(s) && spaceAt(s, i) == 0 {
-		i++
-	}
-	return s[start:i], i
-}
-
-// spaceAt is the length of the white space character at s[i], 0 if it is
-// not one.
-func spaceAt(s string, i int) int {
-	c := s[i]
-	if c < utf8.RuneSelf {
-		if c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' {
-			return 1
-		}
-		return 0
-	}
-	r, n := utf8.DecodeRuneInString(s[i:])
-	if unicode.IsSpace(r) {
-		return n
-	}
-	return 0
-}
-
 // args calls yield with each word after the name but "disabled", in
-// order, until it returns false.
+// order, until it returns false. The words are read from the line on
+// each call: a split kept per server was 5.5 MB at 50,000 servers.
 func (s Server) args(yield func(string) bool) {
-	_, i := word(s.Line, 0)
-	_, i = word(s.Line, i)
-	for w, j := word(s.Line, i); w != ""; w, j = word(s.Line, j) {
-		if w != "disabled" && !yield(w) {
+	n := 0
+	for w := range strings.FieldsSeq(s.Line) {
+		n++
+		if n <= 2 || w == "disabled" {
+			continue
+		}
+		if !yield(w) {
 			return
 		}
 	}
