@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"strings"
 	"time"
-	"unsafe"
 
 	"github.com/smartstack-go/smartstack/internal/atomicfile"
 )
@@ -50,8 +49,7 @@ func readLive(path string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("read live config: %w", err)
 	}
-	// No copy: nothing else holds b.
-	return unsafe.String(unsafe.SliceData(b), len(b)), nil
+	return string(b), nil
 }
 
 // installConfig writes res's text to the candidate path, runs
