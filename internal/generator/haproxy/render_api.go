@@ -45,7 +45,6 @@ var (
 	NewConfig       = render.NewConfig
 	ServerName      = render.ServerName
 	CookieValue     = render.CookieValue
-	SameConfig      = render.SameConfig
 	StripHeader     = render.StripHeader
 	Allowed         = render.Allowed
 	SplitDirectives = render.SplitDirectives
