@@ -64,6 +64,11 @@ func (r *Result) Join() {
 		return
 	}
 	r.joined = true
+	r.Text = r.joinLines()
+}
+
+// joinLines is the text of the lines render left, joined afresh.
+func (r *Result) joinLines() string {
 	size, n := 0, 0
 	for _, c := range r.lines {
 		for _, l := range c {
@@ -72,17 +77,8 @@ func (r *Result) Join() {
 	}
 	var b strings.Builder
 	b.Grow(size + max(n-1, 0))
-	first := true
-	for _, c := range r.lines {
-		for _, l := range c {
-			if !first {
-				b.WriteByte('\n')
-			}
-			b.WriteString(l)
-			first = false
-		}
-	}
-	r.Text = b.String()
+	r.each(func(s string) { b.WriteString(s) })
+	return b.String()
 }
 
 // SameBody reports whether r's text and prev's, joined, are the same

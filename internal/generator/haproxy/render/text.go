@@ -70,9 +70,7 @@ func (r *Result) Body() string {
 	if r.joined {
 		return StripHeader(r.Text)
 	}
-	var b strings.Builder
-	r.each(func(s string) { b.WriteString(s) })
-	return StripHeader(b.String())
+	return StripHeader(r.joinLines())
 }
 
 // BodyIs reports whether text, header line aside, is r's text, header
