@@ -110,8 +110,10 @@ func sameSet(a, b []registration.Backend) bool {
 	if len(a) == 0 || len(b) == 0 {
 		return len(a) == len(b)
 	}
-	if sameInOrder(a, b) {
-		return true // the usual case: a watcher's sets come in a stable order
+	if slices.EqualFunc(a, b, registration.Backend.Equal) {
+		// The usual case: a watcher's sets come in a stable order, and
+		// equal backends have equal keys.
+		return true
 	}
 	ka, kb := keySet(a), keySet(b)
 	if len(ka) != len(kb) {
@@ -119,20 +121,6 @@ func sameSet(a, b []registration.Backend) bool {
 	}
 	for k := range ka {
 		if !kb[k] {
-			return false
-		}
-	}
-	return true
-}
-
-// sameInOrder reports whether a and b hold equal backends in the same
-// order, which implies the same set: Equal backends have equal keys.
-func sameInOrder(a, b []registration.Backend) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if !a[i].Equal(b[i]) {
 			return false
 		}
 	}
