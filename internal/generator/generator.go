@@ -92,6 +92,14 @@ type Previewer interface {
 	Preview(ctx context.Context, services []Service) (path string, content []byte, err error)
 }
 
+// Flusher is a generator whose output may lag a moment behind the running
+// proxy (haproxy.cfg after a change the runtime API applied in full):
+// Flush brings it up to date. The daemon calls it when it stops, so a
+// restart finds the file that matches the proxy.
+type Flusher interface {
+	Flush(ctx context.Context) error
+}
+
 // Type is one generator kind: New decodes its top-level section (through the
 // shared decoder, so unknown keys warn with their path) and builds it.
 type Type struct {

@@ -38,6 +38,7 @@ func (d *Daemon) apply(ctx context.Context, cfg *Desired) error {
 		return err
 	}
 	d.genMu.Lock()
+	d.flush(ctx, d.gens, gens)
 	d.gens = gens
 	d.genMu.Unlock()
 	d.setReporters(gens)

@@ -185,6 +185,7 @@ func (d *Daemon) Run(ctx context.Context, reload <-chan struct{}) error {
 	d.stopWatchers()
 	gcancel()
 	loops.Wait()
+	d.flushGenerators(ctx)
 	d.observeMainLoop(loopStart)
 	d.shutdown()
 	return nil

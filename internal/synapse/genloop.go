@@ -179,3 +179,34 @@ func (d *Daemon) tickAll(ctx context.Context) {
 		}
 	}
 }
+
+// flushWait bounds the writes at stop: a config check_command runs with
+// them, and a hung one must not keep synapse from exiting.
+const flushWait = 10 * time.Second
+
+// flushGenerators writes what the generators left behind the running
+// proxy, once the loop that calls them has stopped. ctx is the daemon's,
+// cancelled by now: the writes get their own deadline.
+func (d *Daemon) flushGenerators(ctx context.Context) {
+	d.genMu.Lock()
+	defer d.genMu.Unlock()
+	d.flush(ctx, d.gens, nil)
+}
+
+// flush calls Flush on the Flushers of gens that keep does not hold (the
+// generators a config reload replaces; nil: all of them), so the
+// generator built in their place finds the file that matches HAProxy.
+// The caller holds genMu.
+func (d *Daemon) flush(ctx context.Context, gens, keep map[string]generator.Generator) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), flushWait)
+	defer cancel()
+	for _, name := range slices.Sorted(maps.Keys(gens)) {
+		f, ok := gens[name].(generator.Flusher)
+		if !ok || (keep != nil && keep[name] == gens[name]) {
+			continue
+		}
+		if err := f.Flush(ctx); err != nil {
+			d.log.Error("generator output not brought up to date", "generator", name, "err", err)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package haproxy
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -29,6 +30,7 @@ func (r *realSetup) checkRunning(t *testing.T, want map[string]string) {
 	if len(got) != len(want) {
 		t.Errorf("running %d servers, want %d", len(got), len(want))
 	}
+	mustFlush(t, r.g) // the file as the next tick leaves it
 	cfg, err := os.ReadFile(r.cfg.ConfigFilePath)
 	if err != nil {
 		t.Fatal(err)
@@ -73,6 +75,12 @@ func TestIntegrationDynamicChurn(t *testing.T) {
 	if got := r.reloads(t); got != reloads {
 		t.Fatalf("%d reloads during the churn, want none", got-reloads)
 	}
+	// A reload by someone else, a tick after the churn, which wrote the
+	// file the sockets were ahead of.
+	r.clock.advance(time.Second)
+	if err := r.g.Tick(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	before, _ := r.h.Procs()
 	r.h.Reload()
 	if _, err := r.h.AwaitReload(before); err != nil {
@@ -98,8 +106,15 @@ func TestIntegrationDynamicWeight(t *testing.T) {
 	if s := r.servers(t)["127.0.0.1:2000"]; s.UWeight != 40 {
 		t.Errorf("weight %d, want 40", s.UWeight)
 	}
+	// The file follows at the next tick, not on the change's path.
+	if cfg, _ := os.ReadFile(r.cfg.ConfigFilePath); strings.Contains(string(cfg), "weight 40\n") {
+		t.Errorf("haproxy.cfg written on the update's path:\n%s", cfg)
+	}
+	if err := r.g.Tick(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	if cfg, _ := os.ReadFile(r.cfg.ConfigFilePath); !strings.Contains(string(cfg), "weight 40\n") {
-		t.Errorf("haproxy.cfg lacks the weight:\n%s", cfg)
+		t.Errorf("haproxy.cfg lacks the weight after a tick:\n%s", cfg)
 	}
 	if got := r.reloads(t); got != reloads {
 		t.Errorf("%d reloads, want none", got-reloads)

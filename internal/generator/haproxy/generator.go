@@ -47,6 +47,9 @@ type Generator struct {
 	ids        ServerIDs
 	last       *Result // the last generation, nil before the first (lastText)
 	refused    *Result // a config check_command refused
+	// fileBehind: haproxy.cfg lags behind last, which the sockets
+	// applied in full (deferWrite).
+	fileBehind bool
 	reloads    reloads
 	// reloadCheck bounds a reload's confirmation (reloadCheckTimeout).
 	reloadCheck time.Duration
@@ -254,21 +257,22 @@ func (g *Generator) Update(ctx context.Context, services []generator.Service) er
 	return errors.Join(genErr, stateErr)
 }
 
-// Tick confirms a reload run meanwhile, retries a pending reload once the
-// rate limit allows, keeps free
-// agent slots in maintenance, reads HAProxy's state before updates need
-// it (statresync.go), and keeps the state file's timestamps and TTL
-// current.
+// Tick writes haproxy.cfg if it lags behind a change the sockets applied,
+// confirms a reload run meanwhile, retries a pending reload once the rate
+// limit allows, keeps free agent slots in maintenance, reads HAProxy's
+// state before updates need it (statresync.go), and keeps the state
+// file's timestamps and TTL current.
 func (g *Generator) Tick(ctx context.Context) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	writeErr := g.flushConfig(ctx)
 	g.forgetDraining()
 	g.finishDrains(ctx)
 	g.checkReload(ctx, reloadTickWait)
 	g.reload(ctx)
 	g.sweepAgentSlots(ctx)
 	g.resyncStats(ctx)
-	return g.flushState()
+	return errors.Join(writeErr, g.flushState())
 }
 
 func mappingValue(n *yaml.Node, key string) (*yaml.Node, bool) {

@@ -240,3 +240,12 @@ func mustUpdate(t testing.TB, g *Generator, services ...generator.Service) {
 		t.Fatalf("update: %v", err)
 	}
 }
+
+// mustFlush writes haproxy.cfg as the next Tick would when the sockets
+// applied the last updates and the file was left behind them.
+func mustFlush(t testing.TB, g *Generator) {
+	t.Helper()
+	if err := g.Flush(context.Background()); err != nil {
+		t.Fatalf("flush: %v", err)
+	}
+}

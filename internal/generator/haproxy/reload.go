@@ -135,6 +135,10 @@ func (g *Generator) maybeReload(ctx context.Context) {
 		return
 	}
 	r.next = now.Add(g.reloadWait())
+	// The new process must load the last generation: a file left behind
+	// by deferWrite is written first (a failure is logged; the reload
+	// still runs, as after a failed write on the update path).
+	_ = g.flushConfig(ctx)
 	c := &confirming{at: now, reason: string(r.pending[0].Kind), base: g.lastBackends()}
 	if g.last != nil {
 		c.layout = g.last.Layout

@@ -87,6 +87,7 @@ func TestStateCachedServerComesBack(t *testing.T) {
 	sock.commands()
 
 	mustUpdate(t, g, svc(g, t, "svc", "backend_order: asc", live("", "a", 1)))
+	mustFlush(t, g)
 	text, _ := os.ReadFile(cfg.ConfigFilePath)
 	if !strings.Contains(string(text), "\tserver b:2 b:2 id 2 cookie b:2  disabled\n") {
 		t.Errorf("cached server not written disabled with its id:\n%s", text)

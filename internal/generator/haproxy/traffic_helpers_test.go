@@ -228,6 +228,7 @@ func (r *realSetup) forceReload(t *testing.T) {
 // cookieOf is the cookie value haproxy.cfg gives the server holding addr.
 func (r *realSetup) cookieOf(t *testing.T, addr string) string {
 	t.Helper()
+	mustFlush(t, r.g)
 	cfg, err := os.ReadFile(r.cfg.ConfigFilePath)
 	if err != nil {
 		t.Fatal(err)
