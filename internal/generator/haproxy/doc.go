@@ -23,15 +23,18 @@
 //	                 Reasons   what only a reload can do
 //	             what HAProxy took goes to plan.Applied; each refusal is a
 //	             reload reason (socket.go: took)
-//	update.go    write the file; plan.Diff (lines not applied at run time),
-//	             plan.Unapplied and plan.Shrunk add the write's reasons
+//	update.go    plan.Diff (lines not applied at run time), plan.Unapplied
+//	             and plan.Shrunk add the write's reasons; the file is
+//	             written now, or at the next Tick when the sockets
+//	             applied everything (deferWrite)
 //	reload.go    reload_command when reasons are pending, rate limited
 //	statefile    the state cache (state_file_path), written by update.go
 //
-// Tick (generator.go) retries a pending reload, finishes drains, keeps
-// free agent slots in maintenance (slots_sweep.go), and every few seconds
-// runs the same wants and apply for the last generation against a fresh
-// "show stat" (statresync.go), so updates find a current record.
+// Tick (generator.go) writes a deferred file, retries a pending reload,
+// finishes drains, keeps free agent slots in maintenance (slots_sweep.go),
+// and every few seconds runs the same wants and apply for the last
+// generation against a fresh "show stat" (statresync.go), so updates find
+// a current record.
 //
 // "Does this server change go over the socket or need a reload?" is
 // answered in package plan alone; package apply sends its answer. Package
