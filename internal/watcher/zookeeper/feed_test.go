@@ -1,0 +1,43 @@
+package zookeeper
+
+import (
+	"testing"
+	"time"
+
+	"github.com/smartstack-go/smartstack/internal/config"
+	"github.com/smartstack-go/smartstack/test/testutil"
+)
+
+// discovery_jitter holds back a send that comes too soon after the previous
+// one, then sends the state as it is when the wait is over: two children
+// created together right after the first snapshot arrive in one snapshot,
+// no sooner than the jitter after it.
+func TestDiscoveryJitterSendsTheLatestAfterTheWait(t *testing.T) {
+	forModes(t, func(t *testing.T, mode string) {
+		z := testutil.SharedZooKeeper(t)
+		c := zkConn(t, z.Addrs())
+		root := testutil.ZKPath(t)
+		mustEnsure(t, c, root+"/svc")
+		cfg := testConfig(z.Addrs(), root+"/svc")
+		cfg.WatchMode = mode
+		jitter := config.Duration(700 * time.Millisecond)
+		cfg.DiscoveryJitter = &jitter
+		r := start(t, Method, cfg, nil)
+		if s := r.Next(t); s.Err != nil || len(s.Backends) != 0 {
+			t.Fatalf("first snapshot %+v, want no backends", s)
+		}
+		sent := time.Now() // no earlier than the first send
+		mustCreate(t, c, root+"/svc/a_0000000001", `{"host":"a","port":1}`, 0)
+		mustCreate(t, c, root+"/svc/b_0000000002", `{"host":"b","port":2}`, 0)
+		s := r.Next(t)
+		if err := backends(
+			`{"name":null,"host":"a","port":1,"id":1,"weight":null,"haproxy_server_options":null,"labels":null}`,
+			`{"name":null,"host":"b","port":2,"id":2,"weight":null,"haproxy_server_options":null,"labels":null}`,
+		)(s); err != nil {
+			t.Fatalf("the snapshot after the wait: %v", err)
+		}
+		if d := time.Since(sent); d < time.Duration(jitter)*8/10 {
+			t.Fatalf("second snapshot %s after the first, want no sooner than the %s jitter", d, time.Duration(jitter))
+		}
+	})
+}
