@@ -19,7 +19,24 @@ type ReadResult struct {
 
 type multiReadRequest struct{ paths []string }
 
-type multiReadResponse struct{ results []ReadResult }
+// multiReadResponse is made with room for every result and its Stat
+// (MultiRead knows how many), rather than growing by appends and one Stat
+// object per read.
+type multiReadResponse struct {
+	results []ReadResult
+	stats   []Stat
+}
+
+// stat keeps s for the result being decoded, in stats while there is room.
+func (r *multiReadResponse) stat(s Stat) *Stat {
+	if i := len(r.results); i < len(r.stats) {
+		r.stats[i] = s
+		return &r.stats[i]
+	}
+	p := new(Stat)
+	*p = s
+	return p
+}
 
 // MultiRead reads the data of every path in one request (multiRead,
 // opcode 22, ZooKeeper 3.6+): one packet for the server to queue and the
@@ -40,7 +57,7 @@ func (c *Conn) MultiRead(paths ...string) ([]ReadResult, error) {
 			return nil, err
 		}
 	}
-	res := &multiReadResponse{}
+	res := &multiReadResponse{results: make([]ReadResult, 0, len(paths)), stats: make([]Stat, len(paths))}
 	if _, err := c.request(opMultiRead, &multiReadRequest{paths: paths}, res, nil); err != nil {
 		return nil, err
 	}
@@ -50,18 +67,41 @@ func (c *Conn) MultiRead(paths ...string) ([]ReadResult, error) {
 	return res.results, nil
 }
 
+// Encode writes what encodePacketValue writes for each path's header and
+// getDataRequest, then the closing header, without its reflection (which
+// copies each struct to the heap).
 func (r *multiReadRequest) Encode(buf []byte) (int, error) {
 	total := 0
 	for _, p := range r.paths {
-		op := multiRequestOp{multiHeader{opGetData, false, -1}, &getDataRequest{Path: p}}
-		n, err := encodePacketValue(buf[total:], reflect.ValueOf(op))
+		n, err := encodeMultiHeader(buf[total:], multiHeader{opGetData, false, -1})
 		if err != nil {
 			return total, err
 		}
 		total += n
+		if len(buf)-total < 4+len(p)+1 {
+			return total, ErrShortBuffer
+		}
+		binary.BigEndian.PutUint32(buf[total:], uint32(len(p)))
+		total += 4 + copy(buf[total+4:], p)
+		buf[total] = 0 // no watch
+		total++
 	}
-	n, err := encodePacketValue(buf[total:], reflect.ValueOf(multiHeader{-1, true, -1}))
+	n, err := encodeMultiHeader(buf[total:], multiHeader{-1, true, -1})
 	return total + n, err
+}
+
+func encodeMultiHeader(buf []byte, h multiHeader) (int, error) {
+	const size = 4 + 1 + 4
+	if len(buf) < size {
+		return 0, ErrShortBuffer
+	}
+	binary.BigEndian.PutUint32(buf, uint32(h.Type))
+	buf[4] = 0
+	if h.Done {
+		buf[4] = 1
+	}
+	binary.BigEndian.PutUint32(buf[5:], uint32(h.Err))
+	return size, nil
 }
 
 func (r *multiReadResponse) Decode(buf []byte) (int, error) {
@@ -78,9 +118,9 @@ func (r *multiReadResponse) Decode(buf []byte) (int, error) {
 		var res ReadResult
 		switch header.Type {
 		case opGetData:
-			d := &getDataResponse{}
-			n, err = decodeGetData(buf[total:], d)
-			res.Data, res.Stat = d.Data, &d.Stat
+			var d getDataResponse
+			n, err = decodeGetData(buf[total:], &d)
+			res.Data, res.Stat = d.Data, r.stat(d.Stat)
 		case opError:
 			var code ErrCode
 			n, err = decodePacketValue(buf[total:], reflect.ValueOf(&code))
