@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	gopath "path"
 	"sync"
 )
 
@@ -212,7 +211,7 @@ func (w *ChildrenWatcher) readAll(ctx context.Context, reqs []childRead) {
 }
 
 func (w *ChildrenWatcher) read(r *childRead) {
-	p := gopath.Join(w.path, r.name)
+	p := childPath(w.path, r.name)
 	switch {
 	case r.watch && w.routed != nil:
 		r.data, _, r.err = w.routed.getRouted(p)
