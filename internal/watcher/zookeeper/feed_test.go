@@ -1,10 +1,15 @@
 package zookeeper
 
 import (
+	"context"
+	"errors"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/smartstack-go/smartstack/internal/config"
+	"github.com/smartstack-go/smartstack/internal/watcher"
+	"github.com/smartstack-go/smartstack/internal/zk"
 	"github.com/smartstack-go/smartstack/test/testutil"
 )
 
@@ -40,4 +45,54 @@ func TestDiscoveryJitterSendsTheLatestAfterTheWait(t *testing.T) {
 			t.Fatalf("second snapshot %s after the first, want no sooner than the %s jitter", d, time.Duration(jitter))
 		}
 	})
+}
+
+// A children watcher (or a separate config znode's) that stops on its own,
+// which only a closed connection causes, ends Run with errWatchEnded, so
+// that the daemon restarts the watcher, rather than leaving it silent.
+func TestRunEndsWhenTheConnectionCloses(t *testing.T) {
+	for _, separateConfig := range []bool{false, true} {
+		t.Run(map[bool]string{false: "children", true: "config znode"}[separateConfig], func(t *testing.T) {
+			z := testutil.SharedZooKeeper(t)
+			c := zkConn(t, z.Addrs())
+			root := testutil.ZKPath(t)
+			mustEnsure(t, c, root+"/svc")
+			cfg := testConfig(z.Addrs(), root+"/svc")
+			if separateConfig {
+				cfg.GeneratorConfigPath = root + "/cfg"
+			}
+			var inner atomic.Pointer[conn]
+			dial := func(ctx context.Context, servers []string, opts zk.Options) (conn, error) {
+				cc, err := dialZK(ctx, servers, opts)
+				if err == nil {
+					inner.Store(&cc)
+				}
+				return cc, err
+			}
+			w, err := New("svc", cfg, watcher.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.(*Watcher).pool = newPool(dial)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			out := make(chan watcher.Snapshot, 16)
+			done := make(chan error, 1)
+			go func() { done <- w.Run(ctx, out) }()
+			select {
+			case <-out:
+			case <-time.After(waitLong):
+				t.Fatal("no first snapshot")
+			}
+			(*inner.Load()).Close()
+			select {
+			case err := <-done:
+				if !errors.Is(err, errWatchEnded) {
+					t.Fatalf("Run = %v, want errWatchEnded", err)
+				}
+			case <-time.After(waitLong):
+				t.Fatal("Run did not return after its connection closed")
+			}
+		})
+	}
 }
