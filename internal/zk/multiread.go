@@ -3,7 +3,6 @@ package zk
 import (
 	"errors"
 	"fmt"
-	gopath "path"
 	"sync/atomic"
 
 	gozk "github.com/smartstack-go/smartstack/third_party/go-zookeeper/zk"
@@ -102,7 +101,7 @@ func (w *ChildrenWatcher) readBatch(batch []*childRead) {
 	}
 	paths := make([]string, len(batch))
 	for i, r := range batch {
-		paths[i] = gopath.Join(w.path, r.name)
+		paths[i] = childPath(w.path, r.name)
 	}
 	res, ok, err := mr.readMany(paths)
 	switch {

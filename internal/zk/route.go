@@ -91,6 +91,16 @@ func parentPath(p string) string {
 	return "/"
 }
 
+// childPath is the path of parent's child name, the inverse of childOf.
+// ZooKeeper's child names hold no "/", so there is nothing to clean, and
+// path.Join, which cleans, allocated twice per child read.
+func childPath(parent, name string) string {
+	if parent == "/" {
+		return "/" + name
+	}
+	return parent + "/" + name
+}
+
 // childOf returns the name of p when it is a direct child of parent.
 func childOf(parent, p string) (string, bool) {
 	if p == "/" || parentPath(p) != parent {

@@ -99,6 +99,7 @@ type ChildrenWatcher struct {
 	st       watchState        // owned by Run's goroutine
 	routed   childRouter       // set by Run when c routes child watch events
 	pw       persistentWatcher // set by Run in persistent mode
+	consumer Consumer          // set by RunInto: takes what Updates would
 	good     Snapshot          // last successful refresh
 	haveGood bool
 	lastErr  error
@@ -276,8 +277,13 @@ func (w *ChildrenWatcher) succeed() {
 }
 
 // deliver replaces an undelivered snapshot with s. Run is the only sender,
-// so after draining the buffer the send cannot block.
+// so after draining the buffer the send cannot block. With a consumer
+// (RunInto), it hands s over directly.
 func (w *ChildrenWatcher) deliver(s Snapshot) {
+	if w.consumer != nil {
+		w.consumer.Take(s)
+		return
+	}
 	for {
 		select {
 		case w.updates <- s:

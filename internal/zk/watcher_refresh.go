@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	gopath "path"
 	"sync"
 )
 
@@ -36,7 +35,9 @@ func (w *ChildrenWatcher) finishRefresh(ctx context.Context, full bool, readPare
 			return err
 		}
 	}
-	if err := w.fetch(ctx, w.toFetch(full)); err != nil {
+	names := w.toFetch(full)
+	st.roomForNew(names)
+	if err := w.fetch(ctx, names); err != nil {
 		return err
 	}
 	st.full, st.list, st.parent = false, false, false
@@ -126,6 +127,9 @@ func (w *ChildrenWatcher) readParent() error {
 
 func (w *ChildrenWatcher) toFetch(full bool) []string {
 	var names []string
+	if full {
+		names = make([]string, 0, len(w.st.children)) // not grown by appends
+	}
 	for n := range w.st.children {
 		if w.skipData(n) {
 			continue
@@ -212,7 +216,7 @@ func (w *ChildrenWatcher) readAll(ctx context.Context, reqs []childRead) {
 }
 
 func (w *ChildrenWatcher) read(r *childRead) {
-	p := gopath.Join(w.path, r.name)
+	p := childPath(w.path, r.name)
 	switch {
 	case r.watch && w.routed != nil:
 		r.data, _, r.err = w.routed.getRouted(p)

@@ -43,6 +43,26 @@ func (st *watchState) keep(name string, data []byte) {
 	st.changed = true
 }
 
+// roomForNew sizes fresh for the children about to be read for the first
+// time, whose data is kept whatever it is: a service's first read keeps
+// all of them, and growing the map entry by entry was 5 MB of garbage at
+// a start-up with 50,000 children. Re-reads (a resync, a reconnect) keep
+// only what changed, usually nothing, and make no room.
+func (st *watchState) roomForNew(names []string) {
+	if !st.release || st.fresh != nil {
+		return
+	}
+	n := 0
+	for _, name := range names {
+		if st.children[name]&childFetched == 0 {
+			n++
+		}
+	}
+	if n > 1 {
+		st.fresh = make(map[string][]byte, n)
+	}
+}
+
 // releasedSnapshot names every child, with the data read since the
 // previous snapshot where it changed, nil for the rest; it hands the data
 // over, keeping none.

@@ -150,6 +150,7 @@ const (
 	refExists
 	refChild
 	refInbox
+	refWake
 )
 
 type watchRef struct {
@@ -240,7 +241,10 @@ func (st *watchState) applyInbox(parent string) {
 // waitAndApply blocks until something happens and records it. done reports
 // that Run must return err.
 func (w *ChildrenWatcher) waitAndApply(ctx context.Context, lp *loop) (done bool, err error) {
-	cases, refs := w.st.selectCases(ctx, lp)
+	if w.st.inbox != nil && lp.sessions == nil {
+		return w.waitRouted(ctx, lp)
+	}
+	cases, refs := w.st.selectCases(ctx, lp, w.wake())
 	i, v, ok := reflect.Select(cases)
 	switch refs[i].kind {
 	case refCtx:
@@ -255,6 +259,8 @@ func (w *ChildrenWatcher) waitAndApply(ctx context.Context, lp *loop) (done bool
 		lp.resynced()
 	case refRetry:
 		lp.retryTimer, lp.retry = nil, nil
+	case refWake:
+		w.consumer.Woken()
 	case refInbox:
 		// collectFired below takes the watch events.
 		evs, ended := w.st.inbox.takeSessions()
@@ -292,8 +298,8 @@ func (w *ChildrenWatcher) onSession(s SessionState, lp *loop) {
 	}
 }
 
-func (st *watchState) selectCases(ctx context.Context, lp *loop) ([]reflect.SelectCase, []watchRef) {
-	n := 8 // the fixed cases below, at most
+func (st *watchState) selectCases(ctx context.Context, lp *loop, wake <-chan struct{}) ([]reflect.SelectCase, []watchRef) {
+	n := 9 // the fixed cases below, at most
 	if st.inbox == nil {
 		n += len(st.watches)
 	}
@@ -307,6 +313,7 @@ func (st *watchState) selectCases(ctx context.Context, lp *loop) ([]reflect.Sele
 	add(lp.sessions, watchRef{kind: refSession}) // nil blocks forever, as wanted
 	add(lp.resync, watchRef{kind: refResync})
 	add(lp.retry, watchRef{kind: refRetry})
+	add(wake, watchRef{kind: refWake})
 	for _, w := range []struct {
 		ch   <-chan Event
 		kind refKind

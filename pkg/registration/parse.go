@@ -1,6 +1,7 @@
 package registration
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 )
@@ -91,18 +92,44 @@ func ParseChild(childName string, data []byte, f Format) (Backend, error) {
 }
 
 func parseNerve(data []byte) (Backend, error) {
-	obj, err := parseObject(data)
+	var b Backend
+	err := withObject(data, func(obj Value) error {
+		var err error
+		if b, err = endpointFields(obj); err != nil {
+			return err
+		}
+		b.Name, err = optional(obj, "name", KindString)
+		return err
+	})
 	if err != nil {
-		return Backend{}, err
-	}
-	b, err := endpointFields(obj)
-	if err != nil {
-		return Backend{}, err
-	}
-	if b.Name, err = optional(obj, "name", KindString); err != nil {
 		return Backend{}, err
 	}
 	return b, nil
+}
+
+// withObject calls use with the JSON object in data, or returns the error
+// parseObject would. The object is lent (see parseLent): use must not
+// keep it, only values read from it.
+func withObject(data []byte, use func(obj Value) error) error {
+	if !json.Valid(data) {
+		obj, err := parseObject(data) // the Token way, for its error
+		if err != nil {
+			return err
+		}
+		return use(obj)
+	}
+	var err error
+	perr := parseLent(data, func(v Value) {
+		if v.kind() != KindObject {
+			err = fmt.Errorf("data is %s, want a JSON object", v.kind().article())
+			return
+		}
+		err = use(v)
+	})
+	if perr != nil {
+		return fmt.Errorf("invalid JSON: %w", perr)
+	}
+	return err
 }
 
 func parseObject(data []byte) (Value, error) {

@@ -187,3 +187,37 @@ func TestParseIgnoresNonStringOptions(t *testing.T) {
 		t.Errorf("string options: %v, ignored %q", err, b.Ignored)
 	}
 }
+
+// The top-level object is parsed into scratch space that the next parse
+// reuses: what a Backend keeps must not live there.
+func TestParseKeepsNothingOfTheScratchSpace(t *testing.T) {
+	first := `{"host":"h1","port":1,"name":"n1","weight":2,"haproxy_server_options":"backup","labels":{"az":"a","x":[1,{"y":"z"}]}}`
+	want := mustParse(t, first, Format{})
+	wantJSON := want.Value().String()
+	for _, data := range []string{
+		`{"host":"h2","port":"2","name":"n2","labels":{"b":"c"},"extra":{"deep":[1,2,3]}}`,
+		`{"serviceEndpoint":{"host":"h3","port":3},"shard":7}`,
+		`[1,2,3]`,
+		`{"host":`,
+	} {
+		for _, f := range []Format{{}, {Method: ServerSet}} {
+			_, _ = Parse([]byte(data), f)
+		}
+	}
+	if got := want.Value().String(); got != wantJSON {
+		t.Fatalf("a backend changed under later parses:\n got %s\nwant %s", got, wantJSON)
+	}
+	again := mustParse(t, first, Format{})
+	if !again.Equal(want) {
+		t.Fatalf("the same data parsed twice differs: %v, %v", again.Value(), want.Value())
+	}
+}
+
+func mustParse(t *testing.T, data string, f Format) Backend {
+	t.Helper()
+	b, err := Parse([]byte(data), f)
+	if err != nil {
+		t.Fatalf("Parse(%s): %v", data, err)
+	}
+	return b
+}

@@ -18,19 +18,19 @@ import "fmt"
 // kept because a fleet switching implementations must see the same
 // backends, and changing it belongs in the watcher behind an option.
 func parseServerSet(data []byte, endpointName string) (Backend, error) {
-	obj, err := parseObject(data)
+	var b Backend
+	err := withObject(data, func(obj Value) error {
+		ep, where, err := serverSetEndpoint(obj, endpointName)
+		if err != nil {
+			return err
+		}
+		if b, err = endpointFields(ep); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+		b.Name, err = shardName(obj)
+		return err
+	})
 	if err != nil {
-		return Backend{}, err
-	}
-	ep, where, err := serverSetEndpoint(obj, endpointName)
-	if err != nil {
-		return Backend{}, err
-	}
-	b, err := endpointFields(ep)
-	if err != nil {
-		return Backend{}, fmt.Errorf("%s: %w", where, err)
-	}
-	if b.Name, err = shardName(obj); err != nil {
 		return Backend{}, err
 	}
 	return b, nil

@@ -92,7 +92,11 @@ func skipData(name string) bool {
 // (ZooKeeper lists children in no particular order). Malformed children are
 // skipped: one bad registration must not hide the others.
 func (d *decoder) backends(children map[string][]byte) []registration.Backend {
-	names := slices.Sorted(maps.Keys(children))
+	names := make([]string, 0, len(children)) // slices.Sorted would grow it
+	for n := range children {
+		names = append(names, n)
+	}
+	slices.Sort(names)
 	out := make([]registration.Backend, 0, len(names))
 	next := lastDecoded{children: children}
 	if d.released {

@@ -34,25 +34,28 @@ func BenchmarkScaleDiscovery(b *testing.B) {
 	z := testutil.SharedZooKeeper(b)
 	root := testutil.ZKPath(b)
 	populateScale(b, z.Addrs(), root, services, perService)
-	var live, cpu, wall, gor float64
+	var live, cpu, wall, gor, stack float64
 	for b.Loop() {
 		r := discoverAll(b, z.Addrs(), root, services, perService)
 		live += r.liveMiB
 		cpu += r.cpu.Seconds()
 		wall += r.wall.Seconds()
 		gor += float64(r.goroutines)
+		stack += r.stackMiB
 	}
 	n := float64(b.N)
 	b.ReportMetric(live/n, "live-MiB")
 	b.ReportMetric(cpu/n*1000, "cpu-ms")
 	b.ReportMetric(wall/n*1000, "wall-ms")
 	b.ReportMetric(gor/n, "goroutines")
+	b.ReportMetric(stack/n, "stack-MiB")
 }
 
 type scaleRun struct {
 	liveMiB    float64
 	cpu, wall  time.Duration
 	goroutines int
+	stackMiB   float64
 }
 
 // discoverAll runs one watcher per service until each has delivered
@@ -96,6 +99,7 @@ func discoverAll(b *testing.B, addrs []string, root string, services, perService
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	r.liveMiB, r.goroutines = float64(ms.HeapAlloc)/(1<<20), runtime.NumGoroutine()
+	r.stackMiB = float64(ms.StackInuse) / (1 << 20)
 	writeHeapProfile(b)
 	runtime.KeepAlive(latest)
 	return r

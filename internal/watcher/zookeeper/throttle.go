@@ -13,6 +13,10 @@ type throttle struct {
 	last  time.Time // zero before the first discovery
 	timer *time.Timer
 	C     <-chan time.Time // fires when a held-back send may go; nil when none is
+	// poke, when set, is called (on the timer's goroutine) instead of C
+	// firing; fired must still be called after it, from the owner.
+	poke    func()
+	waiting bool
 }
 
 func newThrottle(every time.Duration) *throttle {
@@ -32,20 +36,25 @@ func (t *throttle) delay(now time.Time) time.Duration {
 
 // allow reports whether a send may happen now; if not, it arms C.
 func (t *throttle) allow() bool {
-	if t.C != nil {
-		return false // already waiting
+	if t.waiting {
+		return false
 	}
 	d := t.delay(t.now())
 	if d <= 0 {
 		return true
+	}
+	t.waiting = true
+	if t.poke != nil {
+		t.timer = time.AfterFunc(d, t.poke)
+		return false
 	}
 	t.timer = time.NewTimer(d)
 	t.C = t.timer.C
 	return false
 }
 
-// fired must be called when C fires.
-func (t *throttle) fired() { t.timer, t.C = nil, nil }
+// fired must be called when C fires (or poke is called).
+func (t *throttle) fired() { t.timer, t.C, t.waiting = nil, nil, false }
 
 // sent records a discovery.
 func (t *throttle) sent() { t.last = t.now() }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/smartstack-go/smartstack/internal/config"
@@ -64,37 +65,45 @@ func (w *Watcher) ensurePath(ctx context.Context, c zk.Client) {
 	}
 }
 
-// watch runs the children watchers and turns their updates into Snapshots.
+// watch runs the children watcher, which decodes and sends in its own
+// goroutine (see feed), and the config znode's watcher when that is a
+// separate znode.
 func (w *Watcher) watch(ctx context.Context, c zk.Client, out chan<- watcher.Snapshot) error {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer cancel()
-	start := func(path string, opts zk.WatchOptions) <-chan zk.Snapshot {
-		cw := zk.NewChildrenWatcher(c, path, opts)
-		wg.Go(func() {
-			if err := cw.Run(ctx); err != nil {
-				w.log.Error("zookeeper watch stopped", "path", path, "err", err)
-			}
-		})
-		return cw.Updates()
-	}
+	f := w.newFeed(ctx, out)
+	defer f.stop()
 	parent, cfgPath := w.cfg.parent(), w.cfg.configPath()
-	opts := w.watchOptions()
-	opts.ParentData = cfgPath == parent
-	opts.SkipData = skipData
-	opts.ReleaseData = true // the decoder keeps what it needs (decoder.released)
-	children := start(parent, opts)
-	var configs <-chan zk.Snapshot
+	var ended atomic.Bool // a watcher stopped while ctx was live
+	run := func(path string, opts zk.WatchOptions, into zk.Consumer) {
+		err := zk.NewChildrenWatcher(c, path, opts).RunInto(ctx, into)
+		if err != nil {
+			w.log.Error("zookeeper watch stopped", "path", path, "err", err)
+		}
+		if ctx.Err() == nil {
+			ended.Store(true)
+			cancel()
+		}
+	}
 	if cfgPath != "" && cfgPath != parent {
 		// Only its data matters; its children (normally none) are listed
 		// by the children watcher but never read.
 		copts := w.watchOptions()
 		copts.ParentData = true
 		copts.SkipData = func(string) bool { return true }
-		configs = start(cfgPath, copts)
+		wg.Go(func() { run(cfgPath, copts, configFeed{f}) })
 	}
-	return w.loop(ctx, children, configs, out)
+	opts := w.watchOptions()
+	opts.ParentData = cfgPath == parent
+	opts.SkipData = skipData
+	opts.ReleaseData = true // the decoder keeps what it needs (decoder.released)
+	run(parent, opts, f)
+	if ended.Load() {
+		return errWatchEnded
+	}
+	return nil
 }
 
 func (w *Watcher) watchOptions() zk.WatchOptions {
@@ -114,55 +123,3 @@ func (w *Watcher) watchOptions() zk.WatchOptions {
 // which only a closed connection causes; the pool closes it only after
 // Run has released it, so this is a bug, reported rather than hidden.
 var errWatchEnded = errors.New("zookeeper watcher: watch ended unexpectedly")
-
-// loop sends a Snapshot after every change, at most one per
-// discovery_jitter. Sends block on a slow consumer; meanwhile the children
-// watchers coalesce further changes, latest wins.
-func (w *Watcher) loop(ctx context.Context, children, configs <-chan zk.Snapshot, out chan<- watcher.Snapshot) error {
-	dec := w.newDecoder()
-	dec.released = true
-	st := newState(dec, w.log, w.cfg.configPath() == w.cfg.parent())
-	th := newThrottle(w.cfg.jitter())
-	defer th.stop()
-	dirty := false
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case s, ok := <-children:
-			if !ok {
-				return ctxOr(ctx, errWatchEnded)
-			}
-			st.children(s)
-			dirty = true
-		case s, ok := <-configs:
-			if !ok {
-				return ctxOr(ctx, errWatchEnded)
-			}
-			dirty = st.config(s) || dirty
-		case <-th.C:
-			th.fired()
-		}
-		if !dirty || !th.allow() {
-			continue
-		}
-		snap, ok := st.snapshot()
-		if !ok {
-			continue // config arrived before the first children read
-		}
-		if err := w.send(ctx, out, snap); err != nil {
-			return nil
-		}
-		th.sent()
-		dirty = false
-	}
-}
-
-// ctxOr is nil once ctx has ended (the watchers stop because of it), else
-// err.
-func ctxOr(ctx context.Context, err error) error {
-	if ctx.Err() != nil {
-		return nil
-	}
-	return err
-}
