@@ -68,10 +68,21 @@ func (c *Client) Run(ctx context.Context, cmd string) (string, error) {
 	return answer, CheckAnswer(cmd, answer)
 }
 
-// roundTrip writes line, half-closes and reads to EOF. The half-close matters
-// for the master CLI, which keeps the connection open until it sees EOF; the
-// stats socket does not mind it.
-func (c *Client) roundTrip(ctx context.Context, line string) (string, error) {
+// roundTrip writes line, half-closes and reads to EOF.
+func (c *Client) roundTrip(ctx context.Context, line string) (answer string, err error) {
+	err = c.stream(ctx, line, func(r io.Reader) error {
+		answer, err = readAnswer(r)
+		return err
+	})
+	return answer, err
+}
+
+// stream writes line, half-closes and hands the connection's answer to
+// read, which reads it to EOF. The half-close matters for the master CLI,
+// which keeps the connection open until it sees EOF; the stats socket does
+// not mind it. An answer longer than maxAnswer is an error, however read
+// reads it.
+func (c *Client) stream(ctx context.Context, line string, read func(io.Reader) error) error {
 	if c.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)
@@ -80,7 +91,7 @@ func (c *Client) roundTrip(ctx context.Context, line string) (string, error) {
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "unix", c.path)
 	if err != nil {
-		return "", c.ioError(ctx, "dial", err)
+		return c.ioError(ctx, "dial", err)
 	}
 	defer conn.Close()
 	if deadline, ok := ctx.Deadline(); ok {
@@ -92,19 +103,19 @@ func (c *Client) roundTrip(ctx context.Context, line string) (string, error) {
 	defer stop()
 
 	if _, err := io.WriteString(conn, line+"\n"); err != nil {
-		return "", c.ioError(ctx, "write", err)
+		return c.ioError(ctx, "write", err)
 	}
 	if uc, ok := conn.(*net.UnixConn); ok {
 		_ = uc.CloseWrite()
 	}
-	answer, err := readAnswer(io.LimitReader(conn, maxAnswer+1))
-	if err != nil {
-		return "", c.ioError(ctx, "read", err)
+	lr := &io.LimitedReader{R: conn, N: maxAnswer + 1}
+	if err := read(lr); err != nil {
+		return c.ioError(ctx, "read", err)
 	}
-	if len(answer) > maxAnswer {
-		return "", fmt.Errorf("haproxy %s: answer larger than %d bytes", c.path, maxAnswer)
+	if lr.N <= 0 {
+		return fmt.Errorf("haproxy %s: answer larger than %d bytes", c.path, maxAnswer)
 	}
-	return answer, nil
+	return nil
 }
 
 // readAnswer reads r to its end. "show stat" of 50,000 servers is about

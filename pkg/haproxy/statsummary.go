@@ -1,8 +1,10 @@
 package haproxy
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"io"
 	"strconv"
 	"strings"
 )
@@ -37,35 +39,107 @@ func ParseStatSummary(data string) ([]StatRow, error) {
 // false when no row could be read (no header), as a nil slice from
 // ParseStatSummary; err may come with ok for the lines skipped.
 func ParseStatSummaryFunc(data string, f func(StatRow)) (ok bool, err error) {
-	body, idx, err := statSummaryHeader(data)
+	first, body, _ := strings.Cut(data, "\n")
+	p, err := newSummaryParser(first)
 	if err != nil {
 		return false, err
 	}
-	var errs []error
-	lineNo := 1
 	for line := range strings.SplitSeq(body, "\n") {
-		lineNo++
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		r, err := idx.parse(line)
-		if err != nil {
-			errs = append(errs, &ParseError{Line: lineNo, Text: line, Err: err})
-			continue
-		}
-		f(r)
+		p.line(line, f)
 	}
-	return true, errors.Join(errs...)
+	return true, errors.Join(p.errs...)
+}
+
+// ShowStatSummaryFunc runs "show stat" and calls f with each row, as
+// ParseStatSummaryFunc does, while the answer arrives: at 50,000 servers
+// the answer is 12 MB, read every few seconds, and reading it whole before
+// parsing it held it twice (its read buffers and the text) at the moment
+// the parsed record was being built, which set the process's peak memory.
+// A row's strings are its own (a copy of its line), safe to keep. ok and
+// a non-nil err: lines were skipped; !ok: the answer had no header (an
+// error answer is a *CommandError) or could not be read.
+func (c *Client) ShowStatSummaryFunc(ctx context.Context, f func(StatRow)) (ok bool, err error) {
+	var parseErr error
+	err = c.stream(ctx, "show stat", func(r io.Reader) error {
+		var readErr error
+		ok, parseErr, readErr = readStatSummary(bufio.NewReaderSize(r, 64<<10), f)
+		return readErr
+	})
+	if err != nil {
+		return false, err
+	}
+	return ok, parseErr
+}
+
+// readStatSummary is ParseStatSummaryFunc over r, a line at a time. An
+// answer without the header is read whole (it is short: an error
+// message) and reported as Run and ParseStatSummaryFunc would report it.
+func readStatSummary(r *bufio.Reader, f func(StatRow)) (ok bool, parseErr, readErr error) {
+	first, err := r.ReadString('\n')
+	if err != nil && err != io.EOF {
+		return false, nil, err
+	}
+	p, headerErr := newSummaryParser(strings.TrimSuffix(first, "\n"))
+	if headerErr != nil {
+		rest, err := io.ReadAll(r)
+		if err != nil {
+			return false, nil, err
+		}
+		if cmdErr := CheckAnswer("show stat", trimAnswer(first+string(rest))); cmdErr != nil {
+			return false, cmdErr, nil
+		}
+		return false, headerErr, nil
+	}
+	for {
+		line, err := r.ReadString('\n')
+		if line != "" {
+			p.line(strings.TrimSuffix(line, "\n"), f)
+		}
+		if err == io.EOF {
+			return true, errors.Join(p.errs...), nil
+		}
+		if err != nil {
+			return true, nil, err
+		}
+	}
+}
+
+// summaryParser parses the lines after a "show stat" header, counting
+// them for the errors of the ones it skips.
+type summaryParser struct {
+	idx    summaryColumns
+	lineNo int
+	errs   []error
+}
+
+func newSummaryParser(header string) (*summaryParser, error) {
+	idx, err := statSummaryHeader(header)
+	if err != nil {
+		return nil, err
+	}
+	return &summaryParser{idx: idx, lineNo: 1}, nil
+}
+
+func (p *summaryParser) line(line string, f func(StatRow)) {
+	p.lineNo++
+	if line == "" || strings.HasPrefix(line, "#") {
+		return
+	}
+	r, err := p.idx.parse(line)
+	if err != nil {
+		p.errs = append(p.errs, &ParseError{Line: p.lineNo, Text: line, Err: err})
+		return
+	}
+	f(r)
 }
 
 // summaryColumns are the positions of the four columns, -1 when absent.
 type summaryColumns struct{ proxy, server, typ, status, n int }
 
-func statSummaryHeader(data string) (string, summaryColumns, error) {
-	first, body, _ := strings.Cut(data, "\n")
+func statSummaryHeader(first string) (summaryColumns, error) {
 	cols, err := statHeader(first)
 	if err != nil {
-		return "", summaryColumns{}, err
+		return summaryColumns{}, err
 	}
 	at := func(name string) int {
 		if i, ok := cols[name]; ok {
@@ -75,12 +149,9 @@ func statSummaryHeader(data string) (string, summaryColumns, error) {
 	}
 	idx := summaryColumns{proxy: at("pxname"), server: at("svname"), typ: at("type"), status: at("status")}
 	idx.n = max(idx.proxy, idx.server, idx.typ, idx.status) + 1
-	return body, idx, nil
+	return idx, nil
 }
 
-// parse reads one line's four columns, splitting it only as far as the
-// last of them; a quoted field (rare: a comma or quote in a value) takes
-// the full CSV split.
 func (c summaryColumns) parse(line string) (StatRow, error) {
 	var vals [4]string // proxy, server, type, status
 	if strings.Contains(line, `"`) {

@@ -26,7 +26,12 @@ type scaleResult struct {
 	EventMidpoint summary `json:"event_latency_midpoint_ms"`
 	EventTimeouts int     `json:"event_timeouts"`
 	EventReloads  int     `json:"event_haproxy_reloads"`
-	ReducedReason string  `json:"reduced,omitempty"`
+	// SynapseAfter is read after the lone changes: its HWM is the peak of
+	// the whole run, including the work after HAProxy's first reload
+	// (the first full "show stat" reads), which Synapse's reading at
+	// "all visible" may come before.
+	SynapseAfter  *procUsage `json:"synapse_after_lone_changes,omitempty"`
+	ReducedReason string     `json:"reduced,omitempty"`
 }
 
 func runScale(ctx context.Context, e *env, o options) (scaleResult, error) {
@@ -57,6 +62,13 @@ func runScale(ctx context.Context, e *env, o options) (scaleResult, error) {
 	}
 	if err := res.loneChanges(ctx, sc, bs, &seq, o); err != nil {
 		return res, err
+	}
+	if o.scaleEvents > 0 {
+		after, err := usage(sc.syn.pid())
+		if err != nil {
+			return res, fmt.Errorf("synapse usage: %w", err)
+		}
+		res.SynapseAfter = &after
 	}
 	// The daemons go first: rendering competes for the same two cores.
 	sc.syn.stop()
@@ -103,6 +115,9 @@ func (r *results) printScale(w io.Writer) {
 	n := fmt.Sprintf("%d x %d", s.Services, s.Backends)
 	fmt.Fprintf(w, "| scale %s: start-up until all visible | %.0f ms | |\n", n, s.StartupMS)
 	fmt.Fprintf(w, "| scale %s: synapse peak / final RSS | %.1f / %.1f MiB | |\n", n, float64(s.Synapse.HWMKiB)/1024, float64(s.Synapse.RSSKiB)/1024)
+	if a := s.SynapseAfter; a != nil {
+		fmt.Fprintf(w, "| scale %s: synapse peak / RSS after the lone changes | %.1f / %.1f MiB | |\n", n, float64(a.HWMKiB)/1024, float64(a.RSSKiB)/1024)
+	}
 	fmt.Fprintf(w, "| scale %s: synapse CPU to get there | %.2f s | |\n", n, s.Synapse.CPUSeconds)
 	fmt.Fprintf(w, "| scale %s: haproxy.cfg render p50 / max (n=%d), size | %.1f / %.1f ms, %d KiB | |\n",
 		n, s.RenderMS.N, s.RenderMS.P50, s.RenderMS.Max, s.ConfigBytes/1024)

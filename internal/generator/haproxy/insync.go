@@ -32,11 +32,7 @@ func (g *Generator) InSync(ctx context.Context) error {
 	var errs []error
 	for _, c := range g.clients {
 		running := map[string]bool{} // only the proxies: 50,000 rows are not kept
-		answer, err := c.Run(ctx, "show stat")
-		ok := false
-		if err == nil {
-			ok, err = hapi.ParseStatSummaryFunc(answer, func(r hapi.StatRow) { running[r.Proxy] = true })
-		}
+		ok, err := c.ShowStatSummaryFunc(ctx, func(r hapi.StatRow) { running[r.Proxy] = true })
 		if !ok {
 			errs = append(errs, fmt.Errorf("%s: %w", c.Path(), err))
 			continue
