@@ -1,6 +1,7 @@
 package zookeeper
 
 import (
+	"bytes"
 	"log/slog"
 	"strings"
 	"testing"
@@ -182,5 +183,26 @@ func TestMetricsSharedPerRegisterer(t *testing.T) {
 	m3, err := metricsFor(nil)
 	if err != nil || m3 == nil {
 		t.Fatal("nil registerer")
+	}
+}
+
+// The watcher's lines carry the service's path once: the children
+// watcher, which adds the path it watches, gets a logger without it.
+func TestLogPathOnce(t *testing.T) {
+	var buf bytes.Buffer
+	cfg := NewConfig()
+	cfg.Hosts, cfg.Path = []string{"127.0.0.1:2181"}, "/services/svc"
+	w, err := New("svc", cfg, watcher.Options{Logger: slog.New(slog.NewTextHandler(&buf, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := w.(*Watcher)
+	zw.log.Info("own line")
+	// What zk.NewChildrenWatcher does with the logger it is given.
+	zw.watchOptions().Logger.With("path", "/services/svc").Info("children watcher line")
+	for line := range strings.Lines(buf.String()) {
+		if n := strings.Count(line, "path="); n != 1 {
+			t.Errorf("%d path attributes in %q", n, line)
+		}
 	}
 }

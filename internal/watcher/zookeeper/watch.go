@@ -80,7 +80,7 @@ func (w *Watcher) watch(ctx context.Context, c zk.Client, out chan<- watcher.Sna
 	run := func(path string, opts zk.WatchOptions, into zk.Consumer) {
 		err := zk.NewChildrenWatcher(c, path, opts).RunInto(ctx, into)
 		if err != nil {
-			w.log.Error("zookeeper watch stopped", "path", path, "err", err)
+			w.watchLog.Error("zookeeper watch stopped", "path", path, "err", err)
 		}
 		if ctx.Err() == nil {
 			ended.Store(true)
@@ -115,7 +115,7 @@ func (w *Watcher) watchOptions() zk.WatchOptions {
 		ResyncJitter:   time.Duration(w.cfg.ReconnectResyncSpread),
 		RetryMin:       p.BaseInterval,
 		RetryMax:       p.MaxInterval,
-		Logger:         w.log,
+		Logger:         w.watchLog,
 	}
 }
 

@@ -43,10 +43,13 @@ type base struct {
 	format  registration.Format
 	servers []string // sorted
 	log     *slog.Logger
-	m       *metrics
-	pool    *Pool
-	zkOpts  zk.Options
-	entry   atomic.Pointer[zk.Shared] // set while Run holds the connection
+	// watchLog is log without the service's path: each children watcher
+	// adds the path it watches (the service's, or its config znode's).
+	watchLog *slog.Logger
+	m        *metrics
+	pool     *Pool
+	zkOpts   zk.Options
+	entry    atomic.Pointer[zk.Shared] // set while Run holds the connection
 }
 
 func newBase(service, method string, cfg *Config, opts watcher.Options) (*base, error) {
@@ -65,9 +68,10 @@ func newBase(service, method string, cfg *Config, opts watcher.Options) (*base, 
 	}
 	b := &base{
 		service: service, method: method, cfg: cfg, format: f, servers: cfg.sortedHosts(),
-		log: log.With("service", service, "method", method, "path", cfg.parent()),
-		m:   m, pool: defaultPool, zkOpts: zkOpts,
+		watchLog: log.With("service", service, "method", method),
+		m:        m, pool: defaultPool, zkOpts: zkOpts,
 	}
+	b.log = b.watchLog.With("path", cfg.parent())
 	for _, w := range cfg.Warnings() {
 		b.log.Warn(w)
 	}
