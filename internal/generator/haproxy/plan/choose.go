@@ -28,10 +28,37 @@ func (c *Chooser) Choose(want Wants, cur, old, slotBase map[string]*stanza.Backe
 	if c.Off || cur == nil {
 		return
 	}
+	seen := make(map[*stanza.Backend]string, len(want))
+	c.choose(want, cur, old, slotBase, note, seen)
+	c.refusals = seen
+}
+
+// Update is Choose for part of the wants: the backends whose stanzas are
+// new since the last Choose or Update, the others keeping theirs. The
+// refusals remembered of the stanzas they replace (old's) are forgotten,
+// so that what is remembered stays what Choose of every backend would
+// leave, at the cost of the changed backends only.
+func (c *Chooser) Update(part Wants, cur, old, slotBase map[string]*stanza.Backend, note func(backend, why string)) {
+	if c.Off || cur == nil {
+		return
+	}
+	if c.refusals == nil {
+		c.refusals = map[*stanza.Backend]string{}
+	}
+	for name := range part {
+		if ob := old[name]; ob != nil && ob != cur[name] {
+			delete(c.refusals, ob)
+		}
+	}
+	c.choose(part, cur, old, slotBase, note, c.refusals)
+}
+
+// choose sets the mechanisms of want's backends, adding the refusal of
+// each stanza read to seen.
+func (c *Chooser) choose(want Wants, cur, old, slotBase map[string]*stanza.Backend, note func(backend, why string), seen map[*stanza.Backend]string) {
 	if note == nil {
 		note = func(string, string) {}
 	}
-	seen := make(map[*stanza.Backend]string, len(want))
 	for _, name := range want.Names() {
 		d, rb := want[name], cur[name]
 		if d.Disabled || rb == nil {
@@ -52,5 +79,4 @@ func (c *Chooser) Choose(want Wants, cur, old, slotBase map[string]*stanza.Backe
 			d.Mech, d.Stanza, d.Old = Dynamic, rb, old[name]
 		}
 	}
-	c.refusals = seen
 }

@@ -58,9 +58,12 @@ type Input struct {
 	Seed int64
 	// Time is written in the header line.
 	Time time.Time
-	// Slots are the slot pools of the previous generation by backend name
-	// (see slots.go); nil starts every pool afresh.
-	Slots map[string]*stanza.Pool
+	// SlotBase are the backends of the previous generation by name, whose
+	// slot pools (see slots.go) the slot backends start from; nil starts
+	// every pool afresh. Only the slot backends' are read: picking the
+	// pools out of 1,000 backends on every update was work proportional
+	// to all of them.
+	SlotBase map[string]*stanza.Backend
 	// Memo, when set, holds the previous generation's stanzas per service
 	// (rendermemo.go); it changes what is computed, never the result.
 	Memo *Memo
@@ -102,14 +105,21 @@ func Generate(in Input) (*Result, error) {
 	if ids == nil {
 		ids = ServerIDs{}
 	}
-	r := &renderer{in: in, res: &Result{ServerIDs: ids, stanzas: map[string]*stanza.Backend{}}, tr: modernize.Translator{Target: in.Target}}
+	last := in.Memo.reusable(in)
+	stanzas := map[string]*stanza.Backend{}
+	if last != nil {
+		// The services not rendered again keep their stanzas (reusable
+		// asks for unique backend names, so no render order decides).
+		stanzas = maps.Clone(last.stanzas)
+	}
+	r := &renderer{in: in, res: &Result{ServerIDs: ids, stanzas: stanzas}, tr: modernize.Translator{Target: in.Target}}
 	if in.TrackSources {
 		r.res.Sources = newSources()
 	}
-	defer in.Memo.prune()
+	defer in.Memo.prune(last == nil)
 	lines, err := r.base()
 	if err != nil {
-		return nil, fmt.Errorf("render haproxy config: %w", err)
+		return nil, in.Memo.failed(fmt.Errorf("render haproxy config: %w", err))
 	}
 	var sections plan.Builder
 	sections.Add(StripHeader(lines[0]))
@@ -117,36 +127,81 @@ func Generate(in Input) (*Result, error) {
 	r.res.Layout = sections.Config()
 	shared, err := r.sharedFrontend()
 	if err != nil {
-		return nil, fmt.Errorf("render haproxy config: %w", err)
+		return nil, in.Memo.failed(fmt.Errorf("render haproxy config: %w", err))
+	}
+	head := r.res.tally()
+	pieces, unique, err := r.services(last, shared != nil)
+	if err != nil {
+		return nil, in.Memo.failed(fmt.Errorf("render haproxy config: %w", err))
 	}
 	// Each service's lines stay a chunk of their own until Join: copying
 	// 50,000 server lines into one slice was a third of a lone change's
-	// render, before its runtime command.
-	chunks := make([][]string, 0, len(in.Services)+3)
-	chunks = append(chunks, lines)
-	for i := range in.Services {
-		svc := &in.Services[i]
-		if svc.Config == nil || svc.Config.Disabled {
+	// render, before its runtime command. The empty last line ends the
+	// text with a newline; joining and then adding "\n" copied the whole
+	// config (megabytes at scale) once more.
+	r.res.assemble(head, pieces, lines, shared)
+	in.Memo.keep(&generation{config: in.Config, seed: in.Seed, target: in.Target,
+		ids: r.res.ServerIDs, stanzas: r.res.stanzas, unique: unique, pieces: pieces})
+	return r.res, nil
+}
+
+// services renders each service's share of the Result into pieces, in
+// order, and sets Result.Fresh. With last, a service whose input is the
+// same as there keeps its piece without being looked at again. unique
+// reports, for a full render, whether every backend has a name of its
+// own; last was rendered so.
+func (r *renderer) services(last *generation, sharedOn bool) (pieces []piece, unique bool, err error) {
+	unique = true
+	if last != nil {
+		pieces = last.pieces
+	} else {
+		pieces = make([]piece, len(r.in.Services))
+	}
+	for i := range r.in.Services {
+		svc, p := &r.in.Services[i], &pieces[i]
+		if last != nil && !p.stale(svc) {
+			if p.stanza {
+				r.in.Memo.hits++
+			}
 			continue
 		}
-		stanzas, err := r.cachedService(svc)
-		if err != nil {
-			return nil, fmt.Errorf("render haproxy config: %w", err)
+		if svc.Config != nil && !svc.Config.Disabled && r.res.stanzas[svc.Config.BackendFor(svc.Name)] != nil && last == nil {
+			unique = false
 		}
-		chunks = append(chunks, stanzas)
-		more, err := r.serviceSharedFrontend(svc, shared != nil)
+		hit, err := r.piece(svc, sharedOn, p, last != nil)
 		if err != nil {
-			return nil, fmt.Errorf("render haproxy config: %w", err)
+			return nil, false, err
 		}
-		shared = append(shared, more...)
+		if svc.Config != nil && !hit {
+			r.res.Fresh = append(r.res.Fresh, i)
+		}
 	}
-	// The empty last line ends the text with a newline; joining and then
-	// adding "\n" copied the whole config (megabytes at scale) once more.
-	sections.Add(shared...)
-	sections.Add("")
-	r.res.Layout = append(r.res.Layout, sections.Config()...)
-	r.res.lines = append(chunks, shared, []string{""})
-	return r.res, nil
+	return pieces, unique, nil
+}
+
+// piece renders svc (through the memo) and sets p to its share of the
+// Result, copied when own. hit reports whether the memo had it.
+func (r *renderer) piece(svc *Service, sharedOn bool, p *piece, own bool) (hit bool, err error) {
+	*p = piece{name: svc.Name, config: svc.Config, source: svc.Source}
+	if svc.Config == nil {
+		return false, nil
+	}
+	if svc.Config.Disabled {
+		p.volatile = true
+		return false, nil
+	}
+	t := r.res.tally()
+	lines, kept, err := r.cachedService(svc)
+	if err != nil {
+		return false, err
+	}
+	more, err := r.serviceSharedFrontend(svc, sharedOn)
+	if err != nil {
+		return false, err
+	}
+	p.stanza, p.chunk, p.volatile = true, lines, kept == notKept
+	p.sections, p.more = r.res.since(t, more, own)
+	return kept == memoHit, nil
 }
 
 type renderer struct {
