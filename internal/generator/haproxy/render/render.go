@@ -163,6 +163,7 @@ func (r *renderer) services(last *generation, sharedOn bool) (pieces []piece, un
 			if p.stanza {
 				r.in.Memo.hits++
 			}
+			r.in.Memo.reused++
 			continue
 		}
 		if svc.Config != nil && !svc.Config.Disabled && r.res.stanzas[svc.Config.BackendFor(svc.Name)] != nil && last == nil {

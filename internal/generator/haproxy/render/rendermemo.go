@@ -23,6 +23,7 @@ type Memo struct {
 	entries map[string]*memoEntry
 	seen    map[string]bool // services rendered by the current Render
 	hits    int             // for tests
+	reused  int             // services taken from last unvisited, for tests
 	// last is the last generation, for the next to start from
 	// (incremental.go); nil after a failed one.
 	last *generation
