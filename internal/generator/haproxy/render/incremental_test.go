@@ -12,12 +12,24 @@ import (
 // all; either way the Result is a fresh render's, and Fresh lists the
 // services not served as they were (rendered anew, disabled, slot pools).
 func TestGenerateFromLastGeneration(t *testing.T) {
+	// b's dropped line is replayed from its piece: the Result is then
+	// assembled from every piece, else spliced from the last one's.
+	for _, tc := range []struct {
+		name   string
+		b      []string
+		splice bool
+	}{{"spliced", []string{"mode tcp"}, true}, {"assembled", []string{"mode tcp", "bogus_directive 1"}, false}} {
+		t.Run(tc.name, func(t *testing.T) { testGenerateFromLast(t, tc.b, tc.splice) })
+	}
+}
+
+func testGenerateFromLast(t *testing.T, bLines []string, splice bool) {
 	slotsCfg := testConfig()
 	slotsCfg.ServerSlots, slotsCfg.DoSocket = SlotsAuto, true
 	m := &memoInput{cfg: slotsCfg, backends: map[string][]registration.Backend{}, revs: map[string]uint64{},
 		configs: map[string]*ServiceConfig{
 			"a":   {Listen: []string{"mode tcp"}},
-			"b":   {Listen: []string{"mode tcp", "bogus_directive 1"}},
+			"b":   {Listen: bLines},
 			"c":   {Listen: []string{"mode tcp"}},
 			"off": {Listen: []string{"mode tcp"}, Disabled: true},
 			"web": {}, // an HTTP backend: a slot pool, rendered every time
@@ -41,6 +53,8 @@ func TestGenerateFromLastGeneration(t *testing.T) {
 		{"nothing changed", func() {}, 3, []string{"off", "web"}},
 		{"b changed", func() { m.set("b", 4) }, 2, []string{"b", "off", "web"}},
 		{"a and c changed", func() { m.set("a", 2); m.set("c", 5) }, 1, []string{"a", "c", "off", "web"}},
+		{"c emptied", func() { m.set("c", 0) }, 2, []string{"c", "off", "web"}},
+		{"c back", func() { m.set("c", 3) }, 2, []string{"c", "off", "web"}},
 		{"ids from elsewhere", func() { ids = ids.Clone() }, 0, []string{"off", "web"}},
 		{"settled", func() {}, 3, []string{"off", "web"}},
 		{"c's config replaced", func() { m.configs["c"] = &ServiceConfig{Listen: []string{"mode tcp"}} }, 0, []string{"c", "off", "web"}},
@@ -53,7 +67,7 @@ func TestGenerateFromLastGeneration(t *testing.T) {
 	}
 	for _, st := range steps {
 		st.change()
-		memo.reused = 0
+		memo.reused, memo.spliced = 0, 0
 		in := m.input(ids, memo)
 		in.TrackSources = track
 		got, err := Render(in)
@@ -71,6 +85,12 @@ func TestGenerateFromLastGeneration(t *testing.T) {
 		}
 		if memo.reused != st.reused || !slices.Equal(fresh, st.fresh) {
 			t.Errorf("%s: %d services reused, fresh %q; want %d, %q", st.name, memo.reused, fresh, st.reused, st.fresh)
+		}
+		// Only a generation taken from the last one can be spliced (an
+		// emptied service keeps its sections' shape: its frontend and
+		// backend stanzas).
+		if wantSplice := splice && st.reused > 0; (memo.spliced > 0) != wantSplice {
+			t.Errorf("%s: spliced %v, want %v", st.name, memo.spliced > 0, wantSplice)
 		}
 		ids = got.ServerIDs
 	}

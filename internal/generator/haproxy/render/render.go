@@ -100,10 +100,10 @@ func Generate(in Input) (*Result, error) {
 	if in.Config == nil {
 		return nil, errors.New("render haproxy config: no haproxy section")
 	}
-	// Shallow: a service's ids are replaced, never modified (ServerIDs).
-	ids := maps.Clone(in.ServerIDs)
+	// The input's, until a service's ids change (setIDs).
+	ids, sharedIDs := in.ServerIDs, true
 	if ids == nil {
-		ids = ServerIDs{}
+		ids, sharedIDs = ServerIDs{}, false
 	}
 	last := in.Memo.reusable(in)
 	stanzas := map[string]*stanza.Backend{}
@@ -112,7 +112,7 @@ func Generate(in Input) (*Result, error) {
 		// asks for unique backend names, so no render order decides).
 		stanzas = maps.Clone(last.stanzas)
 	}
-	r := &renderer{in: in, res: &Result{ServerIDs: ids, stanzas: stanzas}, tr: modernize.Translator{Target: in.Target}}
+	r := &renderer{in: in, res: &Result{ServerIDs: ids, stanzas: stanzas}, sharedIDs: sharedIDs, tr: modernize.Translator{Target: in.Target}}
 	if in.TrackSources {
 		r.res.Sources = newSources()
 	}
@@ -130,7 +130,7 @@ func Generate(in Input) (*Result, error) {
 		return nil, in.Memo.failed(fmt.Errorf("render haproxy config: %w", err))
 	}
 	head := r.res.tally()
-	pieces, unique, err := r.services(last, shared != nil)
+	v, err := r.services(last, shared != nil)
 	if err != nil {
 		return nil, in.Memo.failed(fmt.Errorf("render haproxy config: %w", err))
 	}
@@ -139,70 +139,15 @@ func Generate(in Input) (*Result, error) {
 	// render, before its runtime command. The empty last line ends the
 	// text with a newline; joining and then adding "\n" copied the whole
 	// config (megabytes at scale) once more.
-	r.res.assemble(head, pieces, lines, shared)
-	in.Memo.keep(&generation{config: in.Config, seed: in.Seed, target: in.Target,
-		ids: r.res.ServerIDs, stanzas: r.res.stanzas, unique: unique, pieces: pieces})
-	return r.res, nil
-}
-
-// services renders each service's share of the Result into pieces, in
-// order, and sets Result.Fresh. With last, a service whose input is the
-// same as there keeps its piece without being looked at again. unique
-// reports, for a full render, whether every backend has a name of its
-// own; last was rendered so.
-func (r *renderer) services(last *generation, sharedOn bool) (pieces []piece, unique bool, err error) {
-	unique = true
-	if last != nil {
-		pieces = last.pieces
+	next := &generation{config: in.Config, seed: in.Seed, target: in.Target,
+		ids: r.res.ServerIDs, stanzas: r.res.stanzas, unique: v.unique, pieces: v.pieces}
+	if last == nil || v.reshaped || !r.res.splice(last, next, head, v, lines, shared) {
+		r.res.assemble(next, head, lines, shared)
 	} else {
-		pieces = make([]piece, len(r.in.Services))
+		in.Memo.spliced++
 	}
-	for i := range r.in.Services {
-		svc, p := &r.in.Services[i], &pieces[i]
-		if last != nil && !p.stale(svc) {
-			if p.stanza {
-				r.in.Memo.hits++
-			}
-			r.in.Memo.reused++
-			continue
-		}
-		if svc.Config != nil && !svc.Config.Disabled && r.res.stanzas[svc.Config.BackendFor(svc.Name)] != nil && last == nil {
-			unique = false
-		}
-		hit, err := r.piece(svc, sharedOn, p, last != nil)
-		if err != nil {
-			return nil, false, err
-		}
-		if svc.Config != nil && !hit {
-			r.res.Fresh = append(r.res.Fresh, i)
-		}
-	}
-	return pieces, unique, nil
-}
-
-// piece renders svc (through the memo) and sets p to its share of the
-// Result, copied when own. hit reports whether the memo had it.
-func (r *renderer) piece(svc *Service, sharedOn bool, p *piece, own bool) (hit bool, err error) {
-	*p = piece{name: svc.Name, config: svc.Config, source: svc.Source}
-	if svc.Config == nil {
-		return false, nil
-	}
-	if svc.Config.Disabled {
-		p.volatile = true
-		return false, nil
-	}
-	t := r.res.tally()
-	lines, kept, err := r.cachedService(svc)
-	if err != nil {
-		return false, err
-	}
-	more, err := r.serviceSharedFrontend(svc, sharedOn)
-	if err != nil {
-		return false, err
-	}
-	p.stanza, p.chunk, p.volatile = true, lines, kept == notKept
-	p.sections, p.more = r.res.since(t, more, own)
-	return kept == memoHit, nil
+	in.Memo.keep(next)
+	return r.res, nil
 }
 
 type renderer struct {
@@ -210,7 +155,9 @@ type renderer struct {
 	res *Result
 	// slotted reports whether the last service rendered used server slots.
 	slotted bool
-	tr      modernize.Translator
+	// sharedIDs is whether res.ServerIDs is still the input's map.
+	sharedIDs bool
+	tr        modernize.Translator
 }
 
 // base is the header, global, defaults and extra_sections. The header

@@ -24,6 +24,7 @@ type Memo struct {
 	seen    map[string]bool // services rendered by the current Render
 	hits    int             // for tests
 	reused  int             // services taken from last unvisited, for tests
+	spliced int             // Results spliced from last's, for tests
 	// last is the last generation, for the next to start from
 	// (incremental.go); nil after a failed one.
 	last *generation

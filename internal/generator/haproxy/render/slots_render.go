@@ -57,7 +57,7 @@ func (r *renderer) slotServers(svc *Service, backendLines []string) ([]string, e
 			return nil, err
 		}
 	}
-	r.res.ServerIDs[svc.Name] = ids
+	r.setIDs(svc.Name, ids)
 	return lines, nil
 }
 
