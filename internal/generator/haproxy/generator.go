@@ -65,6 +65,7 @@ type Generator struct {
 	// and configs, in order), and uniqueBackends whether they have a
 	// backend name each (inputs.go).
 	prevIn         []Service
+	inBufs         inputBuffers
 	sameServices   bool
 	uniqueBackends bool
 
