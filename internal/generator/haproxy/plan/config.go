@@ -17,8 +17,6 @@ type Section struct {
 	Servers []string
 
 	index map[string]bool // Servers as a set, built on first use
-	// mark is the last Diff that had the section in its old config.
-	mark uint64
 }
 
 func (s *Section) has(spec string) bool {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync/atomic"
 
 	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 )
@@ -25,18 +24,11 @@ func Diff(old, cur Config, applied Applied) []Reason {
 	if !sameRest(old, cur) {
 		out = append(out, Reason{ConfigChanged, "lines other than server lines changed"})
 	}
-	// old's sections are marked rather than put in a set: at 50,000
-	// servers a set of old's 3,000 sections on every update was most of
-	// the diff of a lone change.
-	epoch := diffEpoch.Add(1)
-	for _, s := range old {
-		s.mark = epoch
-	}
-	shared := func(s *Section) bool { return s.mark == epoch }
+	shared := sharedWith(old, cur)
 	byTitle := titled(old, cur, shared)
 	added := 0
-	for _, s := range cur {
-		if shared(s) {
+	for i, s := range cur {
+		if shared(i, s) {
 			continue // the same stanzas as before: every line is known
 		}
 		backend, isBackend := strings.CutPrefix(s.Title, "backend ")
@@ -53,16 +45,31 @@ func Diff(old, cur Config, applied Applied) []Reason {
 	return out
 }
 
-// diffEpoch numbers the Diffs, for their marks on the sections (Section.mark).
-var diffEpoch atomic.Uint64
+// sharedWith reports whether cur's section i, s, is one of old's. A
+// section at the same place in both is (a lone change replaces its own
+// sections where they were); only old's others go in a set: at 50,000
+// servers a set of old's 3,000 sections on every update was most of the
+// diff of a lone change.
+func sharedWith(old, cur Config) func(i int, s *Section) bool {
+	var rest map[*Section]bool
+	for j, s := range old {
+		if j >= len(cur) || cur[j] != s {
+			if rest == nil {
+				rest = map[*Section]bool{}
+			}
+			rest[s] = true
+		}
+	}
+	return func(i int, s *Section) bool { return i < len(old) && old[i] == s || rest[s] }
+}
 
 // titled maps the titles of cur's new sections with server lines to the
 // sections of old with the same title: a lone change looks up one or two.
-func titled(old, cur Config, shared func(*Section) bool) map[string][]*Section {
+func titled(old, cur Config, shared func(int, *Section) bool) map[string][]*Section {
 	out := map[string][]*Section{}
 	var titles []string
-	for _, s := range cur {
-		if !shared(s) && len(s.Servers) > 0 {
+	for i, s := range cur {
+		if !shared(i, s) && len(s.Servers) > 0 {
 			if _, ok := out[s.Title]; !ok {
 				titles = append(titles, s.Title)
 			}
@@ -121,7 +128,12 @@ func Shrunk(prev, cur map[string]*stanza.Backend) []Reason {
 	// than the rest of a lone change's diff.
 	var names []string
 	for name, b := range cur {
-		if p := prev[name]; p != nil && p != b && b.Pool() != nil {
+		// Pool is worked out once per stanza: most backends are no pools,
+		// and are passed over without a lookup in prev.
+		if b == nil || b.Pool() == nil {
+			continue
+		}
+		if p := prev[name]; p != nil && p != b {
 			names = append(names, name)
 		}
 	}
