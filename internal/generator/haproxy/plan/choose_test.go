@@ -41,3 +41,30 @@ func TestChooserUpdate(t *testing.T) {
 		t.Error("the refusal of a's replaced stanza is still remembered")
 	}
 }
+
+// The refusal of a stanza whose previous one was found dynamic reads
+// only its new and changed servers, and says what Refusal says.
+func TestChooserRefusalFromPrevious(t *testing.T) {
+	old := backend("server a 1.1.1.1:1 id 1", "server b 1.1.1.2:1 id 2")
+	for _, tc := range []struct {
+		name string
+		cur  *stanza.Backend
+	}{
+		{"same servers", backend("server a 1.1.1.1:1 id 1", "server b 1.1.1.2:1 id 2")},
+		{"a weight changed", backend("server a 1.1.1.1:1 id 1 weight 3", "server b 1.1.1.2:1 id 2")},
+		{"b got a cookie", backend("server a 1.1.1.1:1 id 1", "server b 1.1.1.2:1 id 2 cookie b")},
+		{"c added without id", backend("server a 1.1.1.1:1 id 1", "server b 1.1.1.2:1 id 2", "server c 1.1.1.3:1")},
+		{"balance changed", backend("balance static-rr", "server a 1.1.1.1:1 id 1", "server b 1.1.1.2:1 id 2")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var c Chooser
+			c.Choose(Wants{"x": {Service: "x", Name: "x", Live: []string{"a"}}}, map[string]*stanza.Backend{"x": old}, nil, nil, nil)
+			if r, ok := c.refusals[old]; !ok || r != "" {
+				t.Fatalf("old stanza's refusal %q (known %v), want none", r, ok)
+			}
+			if got, want := c.refusal(tc.cur, old), Refusal(tc.cur, nil); got != want {
+				t.Errorf("refusal %q, want Refusal's %q", got, want)
+			}
+		})
+	}
+}
