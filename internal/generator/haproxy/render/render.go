@@ -52,7 +52,10 @@ type Service struct {
 type Input struct {
 	Config   *Config
 	Services []Service
-	// ServerIDs are the ids from the previous generation (nil at start).
+	// ServerIDs are the ids from the previous generation (nil at start),
+	// as its Result left them: with Memo, the last Result's map itself
+	// means that every service's ids are still the ones it rendered with
+	// (callers replace maps, never modify them; see ServerIDs).
 	ServerIDs ServerIDs
 	// Seed orders the servers of services without a fixed backend_order.
 	Seed int64
