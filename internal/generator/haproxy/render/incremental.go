@@ -139,79 +139,23 @@ func cut[T any](s []T, own bool) []T {
 	return slices.Clip(s)
 }
 
-// visit is what services did.
-type visit struct {
-	pieces []piece
-	unique bool
-	// dirty are the services rendered again; reshaped is whether one of
-	// them has a share of another shape than before (more or fewer
-	// sections, a chunk or not, more).
-	dirty    []int
-	reshaped bool
-}
-
-// services renders each service's share of the Result into pieces, in
-// order, and sets Result.Fresh. With last, a service whose input is the
-// same as there keeps its piece without being looked at again. unique
-// reports, for a full render, whether every backend has a name of its
-// own; last was rendered so.
-func (r *renderer) services(last *generation, sharedOn bool) (visit, error) {
-	v := visit{unique: true}
-	if last != nil {
-		v.pieces = last.pieces
+// finish lays out the Result's lists from the base lines, the pieces and
+// the shared frontend, and keeps the generation for the next Generate.
+// Each service's lines stay a chunk of their own until Join: copying
+// 50,000 server lines into one slice was a third of a lone change's
+// render, before its runtime command. The empty last line ends the text
+// with a newline; joining and then adding "\n" copied the whole config
+// (megabytes at scale) once more.
+func (r *renderer) finish(last *generation, head tally, v visit, base, shared []string) {
+	in := r.in
+	next := &generation{config: in.Config, seed: in.Seed, target: in.Target,
+		ids: r.res.ServerIDs, stanzas: r.res.stanzas, unique: v.unique, pieces: v.pieces}
+	if last == nil || v.reshaped || !r.res.splice(last, next, head, v, base, shared) {
+		r.res.assemble(next, head, base, shared)
 	} else {
-		v.pieces = make([]piece, len(r.in.Services))
+		in.Memo.spliced++
 	}
-	for i := range r.in.Services {
-		svc, p := &r.in.Services[i], &v.pieces[i]
-		if last != nil && !p.stale(svc) {
-			if p.stanza {
-				r.in.Memo.hits++
-			}
-			r.in.Memo.reused++
-			continue
-		}
-		if last == nil && svc.Config != nil && !svc.Config.Disabled && r.res.stanzas[svc.Config.BackendFor(svc.Name)] != nil {
-			v.unique = false
-		}
-		was := *p
-		hit, err := r.piece(svc, sharedOn, p, last != nil)
-		if err != nil {
-			return visit{}, err
-		}
-		p.at, p.chunkAt = was.at, was.chunkAt
-		v.dirty = append(v.dirty, i)
-		v.reshaped = v.reshaped || p.stanza != was.stanza || len(p.sections) != len(was.sections) || p.more != nil || was.more != nil
-		if svc.Config != nil && !hit {
-			r.res.Fresh = append(r.res.Fresh, i)
-		}
-	}
-	return v, nil
-}
-
-// piece renders svc (through the memo) and sets p to its share of the
-// Result, copied when own. hit reports whether the memo had it.
-func (r *renderer) piece(svc *Service, sharedOn bool, p *piece, own bool) (hit bool, err error) {
-	*p = piece{name: svc.Name, config: svc.Config, source: svc.Source}
-	if svc.Config == nil {
-		return false, nil
-	}
-	if svc.Config.Disabled {
-		p.volatile = true
-		return false, nil
-	}
-	t := r.res.tally()
-	lines, kept, err := r.cachedService(svc)
-	if err != nil {
-		return false, err
-	}
-	more, err := r.serviceSharedFrontend(svc, sharedOn)
-	if err != nil {
-		return false, err
-	}
-	p.stanza, p.chunk, p.volatile = true, lines, kept == notKept
-	p.sections, p.more = r.res.since(t, more, own)
-	return kept == memoHit, nil
+	in.Memo.keep(next)
 }
 
 // tailOf is the sections of the shared frontend, which follow the

@@ -137,19 +137,7 @@ func Generate(in Input) (*Result, error) {
 	if err != nil {
 		return nil, in.Memo.failed(fmt.Errorf("render haproxy config: %w", err))
 	}
-	// Each service's lines stay a chunk of their own until Join: copying
-	// 50,000 server lines into one slice was a third of a lone change's
-	// render, before its runtime command. The empty last line ends the
-	// text with a newline; joining and then adding "\n" copied the whole
-	// config (megabytes at scale) once more.
-	next := &generation{config: in.Config, seed: in.Seed, target: in.Target,
-		ids: r.res.ServerIDs, stanzas: r.res.stanzas, unique: v.unique, pieces: v.pieces}
-	if last == nil || v.reshaped || !r.res.splice(last, next, head, v, lines, shared) {
-		r.res.assemble(next, head, lines, shared)
-	} else {
-		in.Memo.spliced++
-	}
-	in.Memo.keep(next)
+	r.finish(last, head, v, lines, shared)
 	return r.res, nil
 }
 
