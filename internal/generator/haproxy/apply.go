@@ -9,20 +9,25 @@ import (
 )
 
 // apply plans want on each of clients (one per nbproc process) against
-// its record of "show stat" and sends the plan; a failure on any of them
-// makes the single reload pending. unchanged are the services whose
-// stanzas the previous plan already brought about.
-func (g *Generator) apply(ctx context.Context, want plan.Wants, unchanged map[string]bool, clients []*hapi.Client) {
+// its record of "show stat", whole, and sends the plan; a failure on any
+// of them makes the single reload pending.
+func (g *Generator) apply(ctx context.Context, want plan.Wants, clients []*hapi.Client) {
+	g.applyWants(ctx, allWants(want), clients)
+}
+
+// applyWants is apply for an update's wants, whose part alone is planned
+// against a record that followed the previous generation's commands.
+func (g *Generator) applyWants(ctx context.Context, w *updateWants, clients []*hapi.Client) {
 	for _, c := range clients {
-		g.reconcileSocket(ctx, c, g.forSocket(ctx, c, want), unchanged)
+		g.reconcileSocket(ctx, c, w)
 	}
 }
 
 // reconcileSocket brings one socket in line: the enable/disable plan,
 // then the dynamic one, both against the socket's record (statcache.go),
 // which it then patches with what the commands did.
-func (g *Generator) reconcileSocket(ctx context.Context, c *hapi.Client, want plan.Wants, unchanged map[string]bool) {
-	st, want, p, err := g.planSocketOf(ctx, c, want, unchanged)
+func (g *Generator) reconcileSocket(ctx context.Context, c *hapi.Client, w *updateWants) {
+	st, want, p, err := g.planSocketOf(ctx, c, w)
 	if st == nil && err != nil {
 		g.socketFailed(c.Path(), err)
 		return
@@ -50,28 +55,45 @@ func (g *Generator) reconcileSocket(ctx context.Context, c *hapi.Client, want pl
 	g.applyStat(c.Path(), ch)
 }
 
-// planSocketOf plans one socket against its record. When the record asks
-// for nothing, HAProxy is read anyway: an update with nothing to send has
-// no latency to save, and the read notices a dead socket or an outside
+// planSocketOf plans one socket against its record: w's part when the
+// record followed the previous generation's commands (the other
+// services' stanzas are that generation's, whose plan went out), all of w
+// when it was read afresh. When the part asks for nothing, HAProxy is
+// read anyway and all of w planned: an update with nothing to send has no
+// latency to save, and the read notices a dead socket or an outside
 // change, as the original's read before every update does.
-func (g *Generator) planSocketOf(ctx context.Context, c *hapi.Client, want plan.Wants, unchanged map[string]bool) (*statEntry, plan.Wants, plan.Plan, error) {
-	if want.SlotAgents() {
+func (g *Generator) planSocketOf(ctx context.Context, c *hapi.Client, w *updateWants) (*statEntry, plan.Wants, plan.Plan, error) {
+	// Every slot pool is in the part (render.Result.Fresh: pools are
+	// rendered on every update), so the part tells as the whole would.
+	agents := w.part
+	if agents == nil {
+		agents = w.whole()
+	}
+	if agents.SlotAgents() {
 		// Agents change admin states behind the record's back: a free
 		// slot written "disabled" is readied by its agent after a reload.
 		g.forgetStat(c.Path())
 	}
+	part := w.part != nil && g.currentStat(c.Path()) != nil
+	planned := w.part
+	if !part {
+		planned = w.whole()
+	}
+	// Before statRows: "show info" goes first when the version is not
+	// known yet.
+	planned = g.forSocket(ctx, c, planned)
 	st, cached, err := g.statRows(ctx, c)
 	if st == nil {
 		return nil, nil, plan.Plan{}, err
 	}
-	planned := want
-	if cached {
-		planned = want.Only(unchanged)
+	if part && !cached {
+		// The record aged out meanwhile; read afresh, it is planned whole.
+		planned = g.forSocket(ctx, c, w.whole())
 	}
 	p := st.rec.Plan(planned)
 	if cached && p.Idle() {
 		g.forgetStat(c.Path())
-		return g.planSocketOf(ctx, c, want, unchanged)
+		return g.planSocketOf(ctx, c, allWants(w.whole()))
 	}
 	return st, planned, p, err
 }

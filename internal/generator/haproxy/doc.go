@@ -10,9 +10,12 @@
 //	services ─ inputs.go, intake.go ─▶ []Service
 //	         ─ render.Generate ─▶ render.Result:
 //	             the text, a stanza.Backend per backend and the plan.Config
-//	             sections, built as the text is written (never parsed back)
+//	             sections, built as the text is written (never parsed back);
+//	             from the last generation, only the services that moved are
+//	             rendered again (Result.Fresh)
 //	wants.go     plan.Wants: the managed backends; plan.Chooser picks reload,
-//	             dynamic or slots for each
+//	             dynamic or slots for each; the fresh services' alone, every
+//	             service's only for a record read afresh
 //	apply.go     per socket, against its "show stat" record (statcache.go):
 //	               plan.ForVersion   HAProxy < 2.4: dynamic → reload
 //	               plan.Socket  ─▶  plan.Plan

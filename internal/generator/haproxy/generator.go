@@ -63,6 +63,15 @@ type Generator struct {
 	live        liveFile              // haproxy.cfg as last read or written (livefile.go)
 	target      target                // the HAProxy version user lines are written for
 
+	// prevIn are the last update's inputs, whatever its render did;
+	// sameServices is whether this update's are the same services (names
+	// and configs, in order), and uniqueBackends whether they have a
+	// backend name each (inputs.go).
+	prevIn         []Service
+	inBufs         inputBuffers
+	sameServices   bool
+	uniqueBackends bool
+
 	runtime // add/del server state, see runtime.go
 }
 
@@ -230,18 +239,14 @@ func (g *Generator) Update(ctx context.Context, services []generator.Service) er
 		return err
 	}
 	g.resolveTarget(ctx)
-	res, renderErr := render.Generate(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now(), Slots: g.slotPools(), Memo: g.memo, Target: g.target.version, FDLimit: fdLimit()})
+	res, renderErr := render.Generate(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now(), SlotBase: g.slotBase(), Memo: g.memo, Target: g.target.version, FDLimit: fdLimit()})
 	if renderErr == nil {
 		g.lastIn = in // with g.last, which generate sets
 		g.logTranslations(res)
 	}
 	g.applied = plan.Applied{}
 	if g.cfg.DoSocket {
-		var unchanged map[string]bool
-		if res != nil {
-			unchanged = res.Unchanged
-		}
-		g.apply(ctx, g.wants(in, res, g.lastBackends(), g.slotBase()), unchanged, g.clients)
+		g.applyWants(ctx, g.updateWants(in, res), g.clients)
 		if renderErr != nil {
 			// The memo kept the services rendered before the failure, whose
 			// plan (no config, so no dynamic servers) was not the one their

@@ -31,7 +31,7 @@ func (g *Generator) Preview(ctx context.Context, services []generator.Service) (
 	}
 	// Written for the installed HAProxy, as Update writes it.
 	g.resolveTarget(ctx)
-	res, err := render.Generate(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now(), Slots: g.slotPools(), Memo: g.memo, Target: g.target.version, FDLimit: fdLimit()})
+	res, err := render.Generate(Input{Config: g.cfg, Services: in, ServerIDs: g.ids, Seed: g.seed, Time: g.now(), SlotBase: g.slotBase(), Memo: g.memo, Target: g.target.version, FDLimit: fdLimit()})
 	if err != nil {
 		return "", nil, err
 	}

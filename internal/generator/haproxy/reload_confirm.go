@@ -123,7 +123,7 @@ func (g *Generator) settleReload(ctx context.Context, err error) {
 	}
 	g.applied = plan.Applied{}
 	if g.cfg.DoSocket && g.lastIn != nil {
-		g.apply(ctx, g.wants(g.lastIn, g.last, c.base, c.base), nil, g.clients)
+		g.apply(ctx, g.wants(g.lastIn, g.last, c.base, c.base), g.clients)
 	}
 	if c.diffed {
 		g.reloads.addAll(plan.Diff(c.layout, g.last.Layout, g.applied))

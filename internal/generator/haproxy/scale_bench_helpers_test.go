@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	goruntime "runtime"
 	"slices"
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/smartstack-go/smartstack/internal/generator"
 	"github.com/smartstack-go/smartstack/pkg/registration"
@@ -52,13 +55,33 @@ func scaleBench(b *testing.B, answer func(cmd string) string) (*Generator, *fake
 }
 
 // cmdTimer times an update from its start to the first command the fake
-// socket hears that counts (counts nil: any command).
+// socket hears that counts (counts nil: any command): in wall-clock time,
+// in the process's CPU time (every thread's, the collector's too) and in
+// the CPU time of the thread that runs the update, which a loaded machine
+// does not stretch.
 type cmdTimer struct {
-	mu     sync.Mutex
-	heard  time.Time
-	counts func(cmd string) bool
-	lat    []time.Duration
+	mu                 sync.Mutex
+	heard              time.Time
+	heardCPU, heardThr time.Duration
+	thread             int32 // the clock of the update's thread
+	counts             func(cmd string) bool
+	lat, cpu, thr      []time.Duration
 }
+
+// processCPU is the CPU time the process used so far.
+func processCPU() time.Duration { return cpuClock(unix.CLOCK_PROCESS_CPUTIME_ID) }
+
+func cpuClock(id int32) time.Duration {
+	var ts unix.Timespec
+	if err := unix.ClockGettime(id, &ts); err != nil {
+		return 0
+	}
+	return time.Duration(ts.Nano())
+}
+
+// threadClock is the CPU clock of thread tid, which other threads can
+// read too (Linux's MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED)).
+func threadClock(tid int) int32 { return int32(^uint32(tid)<<3 | 6) }
 
 func newCmdTimer(sock *fakeSocket, counts func(string) bool) *cmdTimer {
 	t := &cmdTimer{counts: counts}
@@ -66,7 +89,7 @@ func newCmdTimer(sock *fakeSocket, counts func(string) bool) *cmdTimer {
 		t.mu.Lock()
 		defer t.mu.Unlock()
 		if t.heard.IsZero() && (t.counts == nil || t.counts(cmd)) {
-			t.heard = time.Now()
+			t.heard, t.heardCPU, t.heardThr = time.Now(), processCPU(), cpuClock(t.thread)
 		}
 	}
 	return t
@@ -77,26 +100,36 @@ func newCmdTimer(sock *fakeSocket, counts func(string) bool) *cmdTimer {
 func (t *cmdTimer) update(b *testing.B, g *Generator, svcs []generator.Service) bool {
 	t.mu.Lock()
 	t.heard = time.Time{}
+	goruntime.LockOSThread()
+	defer goruntime.UnlockOSThread()
+	t.thread = threadClock(unix.Gettid())
 	t.mu.Unlock()
-	start := time.Now()
+	start, startCPU, startThr := time.Now(), processCPU(), cpuClock(t.thread)
 	if err := g.Update(context.Background(), svcs); err != nil {
 		b.Fatal(err)
 	}
 	t.mu.Lock()
-	at := t.heard
+	at, atCPU, atThr := t.heard, t.heardCPU, t.heardThr
 	t.mu.Unlock()
 	if at.IsZero() {
 		return false
 	}
-	t.lat = append(t.lat, at.Sub(start))
+	t.lat, t.cpu, t.thr = append(t.lat, at.Sub(start)), append(t.cpu, atCPU-startCPU), append(t.thr, atThr-startThr)
 	return true
 }
 
-// report adds the p50 latency as "cmd-ns".
+// report adds the p50 latency as "cmd-ns", and the p50s of the process's
+// and the update's thread's CPU time over it as "cmd-cpu-ns" and
+// "cmd-thr-ns".
 func (t *cmdTimer) report(b *testing.B) {
 	if len(t.lat) == 0 {
 		return
 	}
-	slices.Sort(t.lat)
-	b.ReportMetric(float64(t.lat[len(t.lat)/2].Nanoseconds()), "cmd-ns")
+	for _, m := range []struct {
+		d    []time.Duration
+		unit string
+	}{{t.lat, "cmd-ns"}, {t.cpu, "cmd-cpu-ns"}, {t.thr, "cmd-thr-ns"}} {
+		slices.Sort(m.d)
+		b.ReportMetric(float64(m.d[len(m.d)/2].Nanoseconds()), m.unit)
+	}
 }

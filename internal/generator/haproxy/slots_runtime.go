@@ -1,7 +1,6 @@
 package haproxy
 
 import (
-	"github.com/smartstack-go/smartstack/internal/generator/haproxy/render"
 	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
 )
 
@@ -38,11 +37,6 @@ func (g *Generator) slotBase() map[string]*stanza.Backend {
 		return g.boot
 	}
 	return g.last.Backends()
-}
-
-// slotPools are the pools the next generation starts from.
-func (g *Generator) slotPools() map[string]*stanza.Pool {
-	return render.PoolsIn(g.slotBase())
 }
 
 // observeSlots sets the pool gauges from a generation's backends. The

@@ -41,10 +41,10 @@ type statEntry struct {
 // Like ShowStat, it may return rows together with an error for skipped
 // lines.
 func (g *Generator) statRows(ctx context.Context, c *hapi.Client) (e *statEntry, cached bool, err error) {
-	now := g.now()
-	if e := g.stats[c.Path()]; e != nil && now.Sub(e.read) < statResync && !now.Before(e.read) {
+	if e := g.currentStat(c.Path()); e != nil {
 		return e, true, nil
 	}
+	now := g.now()
 	rec, err := readRecord(ctx, c)
 	if rec == nil {
 		g.m.socketCommands.WithLabelValues("error").Inc()
@@ -55,6 +55,16 @@ func (g *Generator) statRows(ctx context.Context, c *hapi.Client) (e *statEntry,
 	e = &statEntry{rec: rec, read: now}
 	g.stats[c.Path()] = e
 	return e, false, err
+}
+
+// currentStat is path's record when it is fresh enough to plan against
+// (statResync), else nil.
+func (g *Generator) currentStat(path string) *statEntry {
+	now := g.now()
+	if e := g.stats[path]; e != nil && now.Sub(e.read) < statResync && !now.Before(e.read) {
+		return e
+	}
+	return nil
 }
 
 // readRecord reads c's "show stat" into a record, nil when no row could

@@ -51,7 +51,7 @@ func (g *Generator) resyncStats(ctx context.Context) {
 		// generation asks. The same plan and apply as an update's, without
 		// its render, write or reload.
 		cur := g.last.Backends()
-		g.apply(ctx, g.wants(g.lastIn, g.last, cur, cur), nil, stale)
+		g.apply(ctx, g.wants(g.lastIn, g.last, cur, cur), stale)
 	}
 }
 

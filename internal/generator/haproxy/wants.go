@@ -71,6 +71,72 @@ func (g *Generator) logMechanism(backend, why string) {
 	g.log.Info("backend membership changes need reloads", "backend", backend, "mechanism", plan.Reload, "why", why)
 }
 
+// updateWants are an update's wants. part are those of the services
+// whose stanzas changed (render's Fresh), which a socket's record that
+// followed the previous generation's commands is planned against; all of
+// them, for a record read afresh, are built only when one is: a lone
+// change among 1,000 services otherwise built, chose and sorted the wants
+// of all 1,000 before its command.
+type updateWants struct {
+	part  plan.Wants // nil: plan all
+	all   plan.Wants
+	build func() plan.Wants
+}
+
+// whole are every service's wants.
+func (w *updateWants) whole() plan.Wants {
+	if w.all == nil {
+		w.all, w.build = w.build(), nil
+	}
+	return w.all
+}
+
+// allWants are updateWants that plan want whole.
+func allWants(want plan.Wants) *updateWants { return &updateWants{all: want} }
+
+// updateWants are the wants of an update that rendered res from in
+// (res nil: the render failed).
+func (g *Generator) updateWants(in []Service, res *Result) *updateWants {
+	prev, slotBase := g.lastBackends(), g.slotBase()
+	w := &updateWants{build: func() plan.Wants { return g.wants(in, res, prev, slotBase) }}
+	switch {
+	case res == nil:
+		// Every service is planned: nothing is known to be as before.
+	case !g.sameServices || !g.uniqueBackends:
+		// The wants of every service are chosen: a service that went away
+		// is forgotten (wants), and of two services with one backend name
+		// the later one's is planned, as for a record read afresh.
+		fresh := make(map[string]bool, len(res.Fresh))
+		for _, i := range res.Fresh {
+			fresh[in[i].Name] = true
+		}
+		w.part = w.whole().Of(fresh)
+	default:
+		w.part = g.freshWants(in, res, prev, slotBase)
+	}
+	return w
+}
+
+// freshWants are wants for the services of res.Fresh alone: the same
+// backends wants gives them, each built and chosen from its own service
+// and stanzas only. It is used when in are the last update's services
+// (same names and configs, in order: the same backends wanted, so no
+// choice is forgotten) and every backend has a name of its own.
+func (g *Generator) freshWants(in []Service, res *Result, prev, slotBase map[string]*stanza.Backend) plan.Wants {
+	fresh := make([]Service, len(res.Fresh))
+	for k, i := range res.Fresh {
+		fresh[k] = in[i]
+	}
+	part := desiredProxies(fresh)
+	cur := res.Backends()
+	g.chooser.Defaults, g.chooser.Off = g.cfg.Defaults, g.cfg.DynamicServers == DynamicOff
+	if !g.chooser.Off {
+		g.observeSlotsOf(part, cur)
+	}
+	g.chooser.Update(part, cur, prev, slotBase, g.logMechanism)
+	return part
+}
+
 // forSocket returns want as one socket's HAProxy can apply it.
 func (g *Generator) forSocket(ctx context.Context, c *hapi.Client, want plan.Wants) plan.Wants {
 	for _, d := range want {
@@ -102,4 +168,24 @@ func (g *Generator) version(ctx context.Context, c *hapi.Client) hapi.Version {
 	}
 	g.versions[c.Path()] = info.Version
 	return info.Version
+}
+
+// observeSlotsOf is observeSlots for want's backends alone, the others'
+// gauges left as they are: every slot pool is rendered, so planned, on
+// every update (render.Result.Fresh), and a backend that stops being a
+// pool loses its gauges here.
+func (g *Generator) observeSlotsOf(want plan.Wants, backends map[string]*stanza.Backend) {
+	for name := range want {
+		var p *stanza.Pool
+		if b := backends[name]; b != nil {
+			p = b.Pool()
+		}
+		if p == nil {
+			g.m.slotPoolSize.DeleteLabelValues(name)
+			g.m.slotPoolFree.DeleteLabelValues(name)
+			continue
+		}
+		g.m.slotPoolSize.WithLabelValues(name).Set(float64(p.Size()))
+		g.m.slotPoolFree.WithLabelValues(name).Set(float64(p.Free()))
+	}
 }

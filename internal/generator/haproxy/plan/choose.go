@@ -1,6 +1,10 @@
 package plan
 
-import "github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
+import (
+	"slices"
+
+	"github.com/smartstack-go/smartstack/internal/generator/haproxy/stanza"
+)
 
 // Chooser picks each managed backend's mechanism. It remembers each
 // stanza's Refusal: stanzas live as long as the render memo keeps them,
@@ -28,10 +32,59 @@ func (c *Chooser) Choose(want Wants, cur, old, slotBase map[string]*stanza.Backe
 	if c.Off || cur == nil {
 		return
 	}
+	seen := make(map[*stanza.Backend]string, len(want))
+	c.choose(want, cur, old, slotBase, note, seen)
+	c.refusals = seen
+}
+
+// Update is Choose for part of the wants: the backends whose stanzas are
+// new since the last Choose or Update, the others keeping theirs. The
+// refusals remembered of the stanzas they replace (old's) are forgotten,
+// so that what is remembered stays what Choose of every backend would
+// leave, at the cost of the changed backends only.
+func (c *Chooser) Update(part Wants, cur, old, slotBase map[string]*stanza.Backend, note func(backend, why string)) {
+	if c.Off || cur == nil {
+		return
+	}
+	if c.refusals == nil {
+		c.refusals = map[*stanza.Backend]string{}
+	}
+	c.choose(part, cur, old, slotBase, note, c.refusals)
+	for name := range part {
+		if ob := old[name]; ob != nil && ob != cur[name] {
+			delete(c.refusals, ob)
+		}
+	}
+}
+
+// refusal is Refusal(rb), read from its servers whose lines old (the
+// backend's previous stanza) does not have when old's refusal is known to
+// be none with the same backend lines: the others passed then, and pass
+// again, so the first server refused is the same. A lone change among 50
+// servers then reads one server's words instead of 50's.
+func (c *Chooser) refusal(rb, old *stanza.Backend) string {
+	r, ok := c.refusals[old]
+	if old == nil || !ok || r != "" || !slices.Equal(rb.Lines, old.Lines) {
+		return Refusal(rb, c.Defaults)
+	}
+	for _, name := range rb.Order {
+		s := rb.Servers[name]
+		if was, ok := old.Servers[name]; ok && was.Line == s.Line {
+			continue
+		}
+		if r := serverRefusal(name, s); r != "" {
+			return r
+		}
+	}
+	return ""
+}
+
+// choose sets the mechanisms of want's backends, adding the refusal of
+// each stanza read to seen.
+func (c *Chooser) choose(want Wants, cur, old, slotBase map[string]*stanza.Backend, note func(backend, why string), seen map[*stanza.Backend]string) {
 	if note == nil {
 		note = func(string, string) {}
 	}
-	seen := make(map[*stanza.Backend]string, len(want))
 	for _, name := range want.Names() {
 		d, rb := want[name], cur[name]
 		if d.Disabled || rb == nil {
@@ -44,7 +97,7 @@ func (c *Chooser) Choose(want Wants, cur, old, slotBase map[string]*stanza.Backe
 		}
 		r, ok := c.refusals[rb]
 		if !ok {
-			r = Refusal(rb, c.Defaults)
+			r = c.refusal(rb, old[name])
 		}
 		seen[rb] = r
 		note(name, r)
@@ -52,5 +105,4 @@ func (c *Chooser) Choose(want Wants, cur, old, slotBase map[string]*stanza.Backe
 			d.Mech, d.Stanza, d.Old = Dynamic, rb, old[name]
 		}
 	}
-	c.refusals = seen
 }

@@ -56,13 +56,21 @@ func Refusal(b *stanza.Backend, defaults []string) string {
 		}
 	}
 	for _, name := range b.Order {
-		s := b.Servers[name]
-		if _, ok := s.Option("id"); !ok {
-			return "server " + name + " has no id"
+		if r := serverRefusal(name, b.Servers[name]); r != "" {
+			return r
 		}
-		if k, ok := s.HasAny(dynamicKeywords); ok {
-			return "server option " + k + " is refused on dynamic servers"
-		}
+	}
+	return ""
+}
+
+// serverRefusal says why server s, named name, cannot be a dynamic
+// server, "" when it can.
+func serverRefusal(name string, s stanza.Server) string {
+	if _, ok := s.Option("id"); !ok {
+		return "server " + name + " has no id"
+	}
+	if k, ok := s.HasAny(dynamicKeywords); ok {
+		return "server option " + k + " is refused on dynamic servers"
 	}
 	return ""
 }

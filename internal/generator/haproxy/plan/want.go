@@ -42,20 +42,17 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
-// Only is w without the backends of the services in unchanged. Against a
-// socket's record (which followed every command the previous updates
-// sent) those need nothing: their stanzas are the previous generation's,
-// whose plan went out. Planning only the rest keeps a lone change from
-// walking every server of a large config (tens of milliseconds at 50,000
-// servers); a record read afresh is planned whole, which is how drift
-// from outside is still corrected.
-func (w Wants) Only(unchanged map[string]bool) Wants {
-	if len(unchanged) == 0 {
-		return w
-	}
-	out := make(Wants, len(w)-min(len(w), len(unchanged)))
+// Of is w's backends of the services in services: the generator plans
+// only those whose stanzas changed against a socket's record (which
+// followed every command the previous updates sent), when it cannot build
+// their wants alone (two services share a backend name). Planning only
+// those keeps a lone change from walking every server of a large config
+// (tens of milliseconds at 50,000 servers); a record read afresh is
+// planned whole, which is how drift from outside is still corrected.
+func (w Wants) Of(services map[string]bool) Wants {
+	out := make(Wants, len(services))
 	for name, d := range w {
-		if !unchanged[d.Service] {
+		if services[d.Service] {
 			out[name] = d
 		}
 	}

@@ -123,7 +123,7 @@ func (r *renderer) assignIDs(svc *Service, servers []server) *idAllocator {
 		}
 	}
 	a.keep(present)
-	r.res.ServerIDs[svc.Name] = a.ids
+	r.setIDs(svc.Name, a.ids)
 	return a
 }
 

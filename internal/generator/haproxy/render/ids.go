@@ -13,8 +13,9 @@ import (
 // to_i gives; such a server gets no generated id.
 //
 // Render never modifies a service's map: a service rendered anew gets a
-// new one. So a Result shares the maps of the services that did not
-// change with its Input, and the render memo knows an unchanged map by
+// new one, unless its ids are the same. So a Result shares the maps of
+// the services whose ids did not change with its Input (the whole map
+// when none did), and the render memo knows an unchanged map by
 // identity.
 type ServerIDs map[string]map[string]int
 
@@ -139,4 +140,20 @@ func (a *idAllocator) keep(present map[string]bool) {
 func (a *idAllocator) lookup(name string) (int, bool) {
 	id, ok := a.ids[name]
 	return id, ok
+}
+
+// setIDs records a service's ids in the Result. Ids the same as the
+// input's leave its map in place: a lone change among 1,000 services then
+// copies none (cloning every service's map was a tenth of its render),
+// and the memo still knows the service's ids by identity. Otherwise the
+// Result gets a map of its own (shallow: a service's ids are replaced,
+// never modified) before the first change.
+func (r *renderer) setIDs(service string, ids map[string]int) {
+	if prev, ok := r.res.ServerIDs[service]; ok && maps.Equal(prev, ids) {
+		return
+	}
+	if r.sharedIDs {
+		r.res.ServerIDs, r.sharedIDs = maps.Clone(r.res.ServerIDs), false
+	}
+	r.res.ServerIDs[service] = ids
 }

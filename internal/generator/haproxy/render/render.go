@@ -52,15 +52,21 @@ type Service struct {
 type Input struct {
 	Config   *Config
 	Services []Service
-	// ServerIDs are the ids from the previous generation (nil at start).
+	// ServerIDs are the ids from the previous generation (nil at start),
+	// as its Result left them: with Memo, the last Result's map itself
+	// means that every service's ids are still the ones it rendered with
+	// (callers replace maps, never modify them; see ServerIDs).
 	ServerIDs ServerIDs
 	// Seed orders the servers of services without a fixed backend_order.
 	Seed int64
 	// Time is written in the header line.
 	Time time.Time
-	// Slots are the slot pools of the previous generation by backend name
-	// (see slots.go); nil starts every pool afresh.
-	Slots map[string]*stanza.Pool
+	// SlotBase are the backends of the previous generation by name, whose
+	// slot pools (see slots.go) the slot backends start from; nil starts
+	// every pool afresh. Only the slot backends' are read: picking the
+	// pools out of 1,000 backends on every update was work proportional
+	// to all of them.
+	SlotBase map[string]*stanza.Backend
 	// Memo, when set, holds the previous generation's stanzas per service
 	// (rendermemo.go); it changes what is computed, never the result.
 	Memo *Memo
@@ -97,19 +103,26 @@ func Generate(in Input) (*Result, error) {
 	if in.Config == nil {
 		return nil, errors.New("render haproxy config: no haproxy section")
 	}
-	// Shallow: a service's ids are replaced, never modified (ServerIDs).
-	ids := maps.Clone(in.ServerIDs)
+	// The input's, until a service's ids change (setIDs).
+	ids, sharedIDs := in.ServerIDs, true
 	if ids == nil {
-		ids = ServerIDs{}
+		ids, sharedIDs = ServerIDs{}, false
 	}
-	r := &renderer{in: in, res: &Result{ServerIDs: ids, stanzas: map[string]*stanza.Backend{}}, tr: modernize.Translator{Target: in.Target}}
+	last := in.Memo.reusable(in)
+	stanzas := map[string]*stanza.Backend{}
+	if last != nil {
+		// The services not rendered again keep their stanzas (reusable
+		// asks for unique backend names, so no render order decides).
+		stanzas = maps.Clone(last.stanzas)
+	}
+	r := &renderer{in: in, res: &Result{ServerIDs: ids, stanzas: stanzas}, sharedIDs: sharedIDs, tr: modernize.Translator{Target: in.Target}}
 	if in.TrackSources {
 		r.res.Sources = newSources()
 	}
-	defer in.Memo.prune()
+	defer in.Memo.prune(last == nil)
 	lines, err := r.base()
 	if err != nil {
-		return nil, fmt.Errorf("render haproxy config: %w", err)
+		return nil, in.Memo.failed(fmt.Errorf("render haproxy config: %w", err))
 	}
 	var sections plan.Builder
 	sections.Add(StripHeader(lines[0]))
@@ -117,35 +130,14 @@ func Generate(in Input) (*Result, error) {
 	r.res.Layout = sections.Config()
 	shared, err := r.sharedFrontend()
 	if err != nil {
-		return nil, fmt.Errorf("render haproxy config: %w", err)
+		return nil, in.Memo.failed(fmt.Errorf("render haproxy config: %w", err))
 	}
-	// Each service's lines stay a chunk of their own until Join: copying
-	// 50,000 server lines into one slice was a third of a lone change's
-	// render, before its runtime command.
-	chunks := make([][]string, 0, len(in.Services)+3)
-	chunks = append(chunks, lines)
-	for i := range in.Services {
-		svc := &in.Services[i]
-		if svc.Config == nil || svc.Config.Disabled {
-			continue
-		}
-		stanzas, err := r.cachedService(svc)
-		if err != nil {
-			return nil, fmt.Errorf("render haproxy config: %w", err)
-		}
-		chunks = append(chunks, stanzas)
-		more, err := r.serviceSharedFrontend(svc, shared != nil)
-		if err != nil {
-			return nil, fmt.Errorf("render haproxy config: %w", err)
-		}
-		shared = append(shared, more...)
+	head := r.res.tally()
+	v, err := r.services(last, shared != nil)
+	if err != nil {
+		return nil, in.Memo.failed(fmt.Errorf("render haproxy config: %w", err))
 	}
-	// The empty last line ends the text with a newline; joining and then
-	// adding "\n" copied the whole config (megabytes at scale) once more.
-	sections.Add(shared...)
-	sections.Add("")
-	r.res.Layout = append(r.res.Layout, sections.Config()...)
-	r.res.lines = append(chunks, shared, []string{""})
+	r.finish(last, head, v, lines, shared)
 	return r.res, nil
 }
 
@@ -154,7 +146,9 @@ type renderer struct {
 	res *Result
 	// slotted reports whether the last service rendered used server slots.
 	slotted bool
-	tr      modernize.Translator
+	// sharedIDs is whether res.ServerIDs is still the input's map.
+	sharedIDs bool
+	tr        modernize.Translator
 }
 
 // base is the header, global, defaults and extra_sections. The header

@@ -23,6 +23,11 @@ type Memo struct {
 	entries map[string]*memoEntry
 	seen    map[string]bool // services rendered by the current Render
 	hits    int             // for tests
+	reused  int             // services taken from last unvisited, for tests
+	spliced int             // Results spliced from last's, for tests
+	// last is the last generation, for the next to start from
+	// (incremental.go); nil after a failed one.
+	last *generation
 }
 
 // memoEntry is one service's stanzas and what rendering them added to
@@ -75,18 +80,27 @@ func SourceOf(revision uint64, backends []registration.Backend) MemoSource {
 	return s
 }
 
+// memoUse is how cachedService used the memo.
+type memoUse int
+
+const (
+	memoHit  memoUse = iota // the stanzas came from the memo
+	memoKept                // rendered, and kept for the next Render
+	notKept                 // rendered, and not kept: rendered again next time
+)
+
 // cachedService is r.service(svc), from the memo when its key and the
 // service's ids are unchanged. Slot backends are never cached: their
 // lines depend on the previous generation's pools. Neither are services
 // with state-file servers, whose list changes without a new revision.
-func (r *renderer) cachedService(svc *Service) ([]string, error) {
+func (r *renderer) cachedService(svc *Service) ([]string, memoUse, error) {
 	m := r.in.Memo
 	name := svc.Config.BackendFor(svc.Name)
 	if m == nil || svc.Source == (MemoSource{}) || len(svc.Cached) > 0 {
 		lines, b, err := r.service(svc)
 		r.res.stanzas[name] = b
 		r.res.Layout = append(r.res.Layout, sectionsOf(lines)...)
-		return lines, err
+		return lines, notKept, err
 	}
 	m.seen[svc.Name] = true
 	key := memoKey{config: r.in.Config, service: svc.Config, seed: r.in.Seed, source: svc.Source, target: r.in.Target}
@@ -95,13 +109,9 @@ func (r *renderer) cachedService(svc *Service) ([]string, error) {
 		r.res.Warnings = append(r.res.Warnings, e.warnings...)
 		r.res.Translated = append(r.res.Translated, e.translated...)
 		m.hits++
-		if r.res.Unchanged == nil {
-			r.res.Unchanged = map[string]bool{}
-		}
-		r.res.Unchanged[svc.Name] = true
 		r.res.stanzas[name] = e.backend
 		r.res.Layout = append(r.res.Layout, e.sections...)
-		return e.lines, nil
+		return e.lines, memoHit, nil
 	}
 	delete(m.entries, svc.Name)
 	d, w, tw := len(r.res.Dropped), len(r.res.Warnings), len(r.res.Translated)
@@ -110,7 +120,7 @@ func (r *renderer) cachedService(svc *Service) ([]string, error) {
 	sections := sectionsOf(lines)
 	r.res.Layout = append(r.res.Layout, sections...)
 	if err != nil || r.slotted {
-		return lines, err
+		return lines, notKept, err
 	}
 	e := &memoEntry{
 		key: key, ids: r.res.ServerIDs[svc.Name], lines: lines, backend: b, sections: sections,
@@ -118,7 +128,7 @@ func (r *renderer) cachedService(svc *Service) ([]string, error) {
 		translated: slices.Clone(r.res.Translated[tw:]),
 	}
 	m.entries[svc.Name] = e
-	return lines, nil
+	return lines, memoKept, nil
 }
 
 func sectionsOf(lines []string) plan.Config {
@@ -141,15 +151,35 @@ func sameIDs(a, b map[string]int) bool {
 	return maps.Equal(a, b)
 }
 
-// prune forgets the services the last Render did not cache.
-func (m *Memo) prune() {
+// prune forgets, after a Render of every service (full), the services it
+// did not cache. A Render from the last generation visits only the
+// services that changed: the others are as they were, and keep theirs.
+func (m *Memo) prune(full bool) {
 	if m == nil {
 		return
 	}
-	for name := range m.entries {
-		if !m.seen[name] {
-			delete(m.entries, name)
+	if full {
+		for name := range m.entries {
+			if !m.seen[name] {
+				delete(m.entries, name)
+			}
 		}
 	}
 	clear(m.seen)
+}
+
+// keep makes g the generation the next Render starts from.
+func (m *Memo) keep(g *generation) {
+	if m != nil {
+		m.last = g
+	}
+}
+
+// failed drops the last generation, whose pieces a failed Render may have
+// replaced in part, and returns err.
+func (m *Memo) failed(err error) error {
+	if m != nil {
+		m.last = nil
+	}
+	return err
 }

@@ -43,10 +43,12 @@ type Result struct {
 	// Sources are the config keys of the user-supplied lines written,
 	// with Input.TrackSources (sources.go).
 	Sources *Sources
-	// Unchanged are the services rendered from the memo: the same
-	// stanzas as the previous generation's (the generator plans only the
-	// others against a record that followed that generation's commands).
-	Unchanged map[string]bool
+	// Fresh are the services (by index in Input.Services) with a config
+	// whose stanzas are not the previous generation's: rendered anew, or
+	// disabled. The others' are the same stanzas as before, so the
+	// generator plans only these against a record that followed that
+	// generation's commands.
+	Fresh []int
 }
 
 func (r *Result) addReason(ref plan.Ref, reason string) {

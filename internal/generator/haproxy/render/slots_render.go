@@ -14,7 +14,10 @@ import (
 // slot, whoever fills it.
 func (r *renderer) slotServers(svc *Service, backendLines []string) ([]string, error) {
 	name := svc.Config.BackendFor(svc.Name)
-	prev := r.in.Slots[name]
+	var prev *stanza.Pool
+	if b := r.in.SlotBase[name]; b != nil {
+		prev = b.Pool()
+	}
 	limit, why := r.in.Config.slotCap(string(svc.Config.ServerOptions), r.in.FDLimit)
 	backends, capped := capSlots(name, uniqueBackends(svc), limit, why)
 	addrs := make([]string, len(backends))
@@ -54,7 +57,7 @@ func (r *renderer) slotServers(svc *Service, backendLines []string) ([]string, e
 			return nil, err
 		}
 	}
-	r.res.ServerIDs[svc.Name] = ids
+	r.setIDs(svc.Name, ids)
 	return lines, nil
 }
 
