@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/smartstack-go/smartstack/internal/cliutil"
 	"github.com/smartstack-go/smartstack/internal/generator"
@@ -30,7 +31,7 @@ func run(ctx context.Context, o *options, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	log.Info("starting synapse", "config", o.config)
+	log.Info("starting synapse", "config", o.config, "gogc", applyGCPercent(os.Getenv))
 	if err := cliutil.RunDaemon(ctx, d.Run); err != nil {
 		return cliutil.RunFailed(stderr, "synapse", err)
 	}
