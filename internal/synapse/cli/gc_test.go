@@ -1,30 +1,37 @@
 package cli
 
 import (
+	"math"
 	"runtime/debug"
+	"strings"
 	"testing"
 )
 
-// Without GOGC the daemon collects at 50 %; an operator's GOGC stands.
-func TestApplyGCPercent(t *testing.T) {
-	orig := debug.SetGCPercent(100)
-	t.Cleanup(func() { debug.SetGCPercent(orig) })
+// Without GOGC and GOMEMLIMIT the daemon sets a memory limit of at least
+// its budget; either one in the environment leaves the runtime alone.
+func TestTuneMemory(t *testing.T) {
+	orig := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(orig) })
 	for _, tc := range []struct {
-		env, want string
-		percent   int
+		env   map[string]string
+		tuned bool
 	}{
-		{env: "", want: "50", percent: 50},
-		{env: "200", want: "200", percent: 100}, // the runtime applies GOGC itself
+		{env: nil, tuned: true},
+		{env: map[string]string{"GOGC": "200"}},
+		{env: map[string]string{"GOMEMLIMIT": "1GiB"}},
 	} {
-		debug.SetGCPercent(100)
-		got := applyGCPercent(func(k string) string {
-			if k == "GOGC" {
-				return tc.env
+		debug.SetMemoryLimit(math.MaxInt64)
+		desc, tu := tuneMemory(func(k string) string { return tc.env[k] })
+		got := debug.SetMemoryLimit(-1)
+		if tc.tuned {
+			if tu == nil || got < memBudget.Budget || !strings.Contains(desc, "budget") {
+				t.Errorf("env %v: limit %d, %q; want at least %d", tc.env, got, desc, memBudget.Budget)
 			}
-			return ""
-		})
-		if p := debug.SetGCPercent(100); got != tc.want || p != tc.percent {
-			t.Errorf("GOGC=%q: applied %q, percent %d; want %q, %d", tc.env, got, p, tc.want, tc.percent)
+			tu.Stop()
+			continue
+		}
+		if tu != nil || got != math.MaxInt64 || !strings.Contains(desc, "environment") {
+			t.Errorf("env %v: limit %d, %q; want the runtime's own", tc.env, got, desc)
 		}
 	}
 }

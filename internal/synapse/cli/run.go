@@ -31,7 +31,11 @@ func run(ctx context.Context, o *options, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	log.Info("starting synapse", "config", o.config, "gogc", applyGCPercent(os.Getenv))
+	mem, tuner := tuneMemory(os.Getenv)
+	if tuner != nil {
+		defer tuner.Stop()
+	}
+	log.Info("starting synapse", "config", o.config, "memory", mem)
 	if err := cliutil.RunDaemon(ctx, d.Run); err != nil {
 		return cliutil.RunFailed(stderr, "synapse", err)
 	}
