@@ -2,11 +2,8 @@ package haproxy
 
 import (
 	goruntime "runtime"
-	"slices"
 	"strings"
 	"testing"
-
-	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
 // BenchmarkLoneWeightChange is one backend's nerve weight changed among
@@ -21,9 +18,7 @@ func BenchmarkLoneWeightChange(b *testing.B) {
 	timer := newCmdTimer(sock, func(cmd string) bool { return strings.HasPrefix(cmd, "set server") })
 	b.ResetTimer()
 	for i := range b.N {
-		s := &svcs[i%len(svcs)]
-		s.Backends = slices.Clone(s.Backends)
-		s.Backends[0].Weight = registration.IntValue(int64(2 + i%50))
+		reweigh(svcs, i%len(svcs), int64(2+i%50))
 		if !timer.update(b, g, svcs) {
 			b.Fatalf("update %d sent no set server command: %q %q", i, sock.commands(), g.PendingReload())
 		}

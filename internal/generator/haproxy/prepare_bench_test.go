@@ -2,11 +2,9 @@ package haproxy
 
 import (
 	"context"
-	"slices"
 	"testing"
 
 	"github.com/smartstack-go/smartstack/internal/generator/haproxy/render"
-	"github.com/smartstack-go/smartstack/pkg/registration"
 )
 
 // BenchmarkLonePrepare is the part of a lone weight change's Update before
@@ -20,9 +18,7 @@ func BenchmarkLonePrepare(b *testing.B) {
 	c := g.clients[0]
 	b.ResetTimer()
 	for i := range b.N {
-		s := &svcs[i%len(svcs)]
-		s.Backends = slices.Clone(s.Backends)
-		s.Backends[0].Weight = registration.IntValue(int64(2 + (i+i/len(svcs))%250)) // a new weight each time, within 256
+		reweigh(svcs, i%len(svcs), int64(2+(i+i/len(svcs))%250)) // a new weight each time, within 256
 		in, err := g.inputs(svcs)
 		if err != nil {
 			b.Fatal(err)

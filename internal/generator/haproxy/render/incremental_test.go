@@ -70,15 +70,7 @@ func testGenerateFromLast(t *testing.T, bLines []string, splice bool) {
 		memo.reused, memo.spliced = 0, 0
 		in := m.input(ids, memo)
 		in.TrackSources = track
-		got, err := Render(in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := Render(m.input(ids, nil))
-		if err != nil {
-			t.Fatal(err)
-		}
-		sameResult(t, st.name, got, want)
+		got := renderedAsFresh(t, st.name, in, m, ids)
 		var fresh []string
 		for _, i := range got.Fresh {
 			fresh = append(fresh, in.Services[i].Name)
@@ -115,15 +107,7 @@ func TestGenerateAfterFailure(t *testing.T) {
 	}
 	m.configs["b"] = &ServiceConfig{}
 	memo.reused = 0
-	got, err := Render(m.input(ids, memo))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := Render(m.input(ids, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameResult(t, "after the failure", got, want)
+	renderedAsFresh(t, "after the failure", m.input(ids, memo), m, ids)
 	if memo.reused != 0 {
 		t.Errorf("%d services reused after a failed Generate, want none", memo.reused)
 	}

@@ -62,6 +62,22 @@ func sameBackends(t *testing.T, step string, res *Result) {
 	}
 }
 
+// renderedAsFresh renders in (with its memo) and fails unless the result
+// is what a render of the same services without a memo gives.
+func renderedAsFresh(t *testing.T, step string, in Input, m *memoInput, ids ServerIDs) *Result {
+	t.Helper()
+	got, err := Render(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Render(m.input(ids, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameResult(t, step, got, want)
+	return got
+}
+
 func sameResult(t *testing.T, step string, got, want *Result) {
 	t.Helper()
 	sameBackends(t, step, got)
@@ -106,15 +122,7 @@ func TestRenderMemoMatchesFreshRender(t *testing.T) {
 			render := func(step string, wantHits int) {
 				t.Helper()
 				memo.hits = 0
-				got, err := Render(m.input(ids, memo))
-				if err != nil {
-					t.Fatal(err)
-				}
-				want, err := Render(m.input(ids, nil))
-				if err != nil {
-					t.Fatal(err)
-				}
-				sameResult(t, step, got, want)
+				got := renderedAsFresh(t, step, m.input(ids, memo), m, ids)
 				if len(got.Dropped) == 0 {
 					t.Fatalf("%s: bogus_directive not dropped; the test lost its dropped line", step)
 				}
