@@ -23,9 +23,10 @@ func (g *Generator) applyWants(ctx context.Context, w *updateWants, clients []*h
 	}
 }
 
-// reconcileSocket brings one socket in line: the enable/disable plan,
-// then the dynamic one, both against the socket's record (statcache.go),
-// which it then patches with what the commands did.
+// reconcileSocket brings one socket in line: the plan's enables, its
+// run-time changes (adds, weights, slot refills, drains), then its
+// disables, all planned against the socket's record (statcache.go), which
+// it then patches with what the commands did.
 func (g *Generator) reconcileSocket(ctx context.Context, c *hapi.Client, w *updateWants) {
 	st, want, p, err := g.planSocketOf(ctx, c, w)
 	if st == nil && err != nil {
@@ -42,11 +43,16 @@ func (g *Generator) reconcileSocket(ctx context.Context, c *hapi.Client, w *upda
 		st.slotsChecked = true
 		g.checkSlots(ctx, c, want)
 	}
-	if !g.sendCommands(ctx, c, p.Commands) {
+	// Make before break: what takes traffic first, what stops after.
+	enables, disables := p.Split()
+	if !g.sendCommands(ctx, c, enables) {
 		return
 	}
 	g.socketRecovered(c.Path())
 	g.applyDynamic(ctx, c, p)
+	if !g.sendCommands(ctx, c, disables) {
+		return
+	}
 	ch := statChanges{status: p.Status, added: p.Added, removed: map[plan.Ref]bool{}}
 	g.recordRemovals(&ch, c.Path(), p.Removals)
 	if len(p.Refills) > 0 {

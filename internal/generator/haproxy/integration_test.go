@@ -181,6 +181,9 @@ func TestIntegrationSocketFirst(t *testing.T) {
 		if _, err := r.h.AwaitReload(before); err != nil {
 			t.Fatalf("pending reload not run: %v", err)
 		}
+		// A reload counts as pending until the generator has seen the new
+		// process (a tick confirms it), not when HAProxy has started it.
+		settleReload(t, r.g)
 		mustUpdate(t, r.g, good)
 		if p := r.g.PendingReload(); p != nil {
 			t.Errorf("pending after recovery: %q", p)

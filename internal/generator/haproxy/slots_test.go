@@ -62,6 +62,23 @@ func TestSlotsFillAndEmpty(t *testing.T) {
 	}
 }
 
+// A backend replaced in one update (a's slot freed as c fills another)
+// is filled before it is freed: the backend never has no server in
+// service between the commands.
+func TestSlotsSwapMakesBeforeBreak(t *testing.T) {
+	sock := dynamicSocket(t, statCSV("svc,BACKEND,UP", "svc,slot1,UP", "svc,slot2,MAINT", "svc,slot3,MAINT"))
+	sock.refuse["set server svc/slot2 addr 10.0.0.3 port 83"] = "IP changed from '127.0.0.1' to '10.0.0.3', port changed from '1' to '83' by 'stats socket command'"
+	g := slotSocketGenerator(t, sock)
+	a, c := live("a", "10.0.0.1", 80), live("c", "10.0.0.3", 83)
+	mustUpdate(t, g, svc(g, t, "svc", "server_options: check", a))
+	sock.commands()
+	mustUpdate(t, g, svc(g, t, "svc", "server_options: check", c))
+	want := []string{"set server svc/slot2 addr 10.0.0.3 port 83", "set server svc/slot2 state ready", "disable server svc/slot1"}
+	if got := sock.commands(); !slices.Equal(got, want) {
+		t.Errorf("swap = %q\nwant %q", got, want)
+	}
+}
+
 func TestSlotsExhaustionReloads(t *testing.T) {
 	sock := dynamicSocket(t, statCSV("svc,BACKEND,UP", "svc,slot1,UP", "svc,slot2,MAINT", "svc,slot3,MAINT"))
 	g := slotSocketGenerator(t, sock)
@@ -89,10 +106,10 @@ func TestSlotsSurviveRestart(t *testing.T) {
 	sock.commands()
 	restarted := newTestGenerator(t, g.cfg, newFakeClock())
 	mustUpdate(t, restarted, svc(restarted, t, "svc", "server_options: check", c, b))
-	want := []string{
-		"disable server svc/slot1",
+	want := []string{ // make before break: c's slot in service before a's is freed
 		"set server svc/slot3 addr 10.0.0.3 port 80",
 		"set server svc/slot3 state ready",
+		"disable server svc/slot1",
 	}
 	if got := sock.commands(); !slices.Equal(got, want) {
 		t.Errorf("commands after restart = %q\nwant %q", got, want)

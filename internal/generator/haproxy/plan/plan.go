@@ -19,7 +19,8 @@ const (
 // Plan is what one socket's HAProxy gets for one update, and what only a
 // reload can do.
 type Plan struct {
-	// Commands enable and disable the servers HAProxy runs; they go first.
+	// Commands enable and disable the servers HAProxy runs (Split says
+	// which go before the run-time changes and which after).
 	Commands []string
 	// Status is each commanded server's status once HAProxy took it.
 	Status map[Ref]string
@@ -142,4 +143,21 @@ func (p *Plan) checkRunning(running map[string]map[string]bool, want Wants) map[
 		}
 	}
 	return enabled
+}
+
+// Split is Commands in two batches, each in its order: the enables, which
+// go before the run-time changes and slot refills, and the disables,
+// which go after them. A backend whose servers are replaced in one update
+// (a slot freed as another is filled, a server disabled as one is added)
+// then always has one in service: sent first, the disables left it none
+// until the new one was ready, and requests in between got a 503.
+func (p Plan) Split() (enables, disables []string) {
+	for _, c := range p.Commands {
+		if strings.HasPrefix(c, "enable ") {
+			enables = append(enables, c)
+		} else {
+			disables = append(disables, c)
+		}
+	}
+	return enables, disables
 }

@@ -75,3 +75,19 @@ func TestSocketEnableDisable(t *testing.T) {
 		})
 	}
 }
+
+// Split keeps each batch in the plan's order: the enables, then the
+// disables (a slot agent's "disable agent" still before its "disable
+// server").
+func TestPlanSplit(t *testing.T) {
+	p := Plan{Commands: []string{
+		"disable agent b/s1", "disable server b/s1", "enable server b/s2", "disable server b/s3", "enable server b/s4",
+	}}
+	enables, disables := p.Split()
+	if want := []string{"enable server b/s2", "enable server b/s4"}; !slices.Equal(enables, want) {
+		t.Errorf("enables %q, want %q", enables, want)
+	}
+	if want := []string{"disable agent b/s1", "disable server b/s1", "disable server b/s3"}; !slices.Equal(disables, want) {
+		t.Errorf("disables %q, want %q", disables, want)
+	}
+}
