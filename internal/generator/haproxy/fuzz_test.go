@@ -111,7 +111,7 @@ func checkServerLine(t *testing.T, b registration.Backend, line string) {
 
 func checkCommands(t *testing.T, b registration.Backend, line string) {
 	t.Helper()
-	s := stanza.NewServer(line)
+	s := stanza.LineServer(line)
 	port, _ := b.PortInt()
 	cmds := append(plan.AddServerCommands("svc", s),
 		hapi.SetWeightCommand("svc", s.Name, s.Weight()),

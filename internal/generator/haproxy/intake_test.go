@@ -156,7 +156,7 @@ func TestStaticOnlyOptionsRefuseDynamic(t *testing.T) {
 			t.Fatalf("%q: serveropt no longer calls it static-only; update the test", opts)
 		}
 		b := stanza.NewBackend(nil)
-		b.Add(stanza.NewServer("server s 10.0.0.1:80 id 1 " + opts))
+		b.Add(stanza.LineServer("server s 10.0.0.1:80 id 1 " + opts))
 		if r := plan.Refusal(b, nil); !strings.Contains(r, "refused on dynamic servers") {
 			t.Errorf("options %q: dynamicRefusal = %q, want a refusal", opts, r)
 		}

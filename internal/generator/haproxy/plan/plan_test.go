@@ -14,7 +14,7 @@ func backend(lines ...string) *stanza.Backend {
 	b := stanza.NewBackend(nil)
 	for _, l := range lines {
 		if strings.HasPrefix(l, "server ") {
-			b.Add(stanza.NewServer(l))
+			b.Add(stanza.LineServer(l))
 			continue
 		}
 		b.Lines = append(b.Lines, l)

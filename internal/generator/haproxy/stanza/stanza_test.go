@@ -6,12 +6,12 @@ import (
 )
 
 func TestServer(t *testing.T) {
-	s := NewServer("server a:1 10.0.0.1:1 id 3 weight 7 check disabled")
+	s := LineServer("server a:1 10.0.0.1:1 id 3 weight 7 check disabled")
 	if s.Name != "a:1" || s.Live || s.Addr() != "10.0.0.1:1" || s.Weight() != 7 || !s.Has("check") {
 		t.Errorf("server %+v", s)
 	}
-	if want := []string{"10.0.0.1:1", "id", "3", "weight", "7", "check"}; !slices.Equal(s.Args, want) {
-		t.Errorf("args %q, want %q", s.Args, want)
+	if want := []string{"10.0.0.1:1", "id", "3", "weight", "7", "check"}; !slices.Equal(s.Words(), want) {
+		t.Errorf("words %q, want %q", s.Words(), want)
 	}
 	if got := s.Spec(); got != "server a:1 10.0.0.1:1 id 3 weight 7 check" {
 		t.Errorf("spec %q", got)
@@ -22,7 +22,7 @@ func TestServer(t *testing.T) {
 	if got := s.Shape(); got != "a:1 id 3 check" {
 		t.Errorf("shape %q", got)
 	}
-	if w := NewServer("server b 1.1.1.1:1 weight x").Weight(); w != 1 {
+	if w := LineServer("server b 1.1.1.1:1 weight x").Weight(); w != 1 {
 		t.Errorf("unreadable weight = %d, want HAProxy's default 1", w)
 	}
 }
