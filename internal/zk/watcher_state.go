@@ -255,19 +255,13 @@ func (w *ChildrenWatcher) waitAndApply(ctx context.Context, lp *loop) (done bool
 		}
 		w.onSession(v.Interface().(SessionEvent).State, lp)
 	case refResync:
-		w.st.full = true
-		lp.resynced()
+		w.resyncDue(lp)
 	case refRetry:
-		lp.retryTimer, lp.retry = nil, nil
+		lp.retryDue()
 	case refWake:
 		w.consumer.Woken()
 	case refInbox:
-		// collectFired below takes the watch events.
-		evs, ended := w.st.inbox.takeSessions()
-		for _, ev := range evs {
-			w.onSession(ev.State, lp)
-		}
-		if ended {
+		if w.takeInboxSessions(lp) {
 			return w.sessionsEnded(ctx)
 		}
 	default:

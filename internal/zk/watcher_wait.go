@@ -14,10 +14,9 @@ func (w *ChildrenWatcher) waitRouted(ctx context.Context, lp *loop) (done bool, 
 	case <-ctx.Done():
 		return true, nil
 	case <-lp.resync:
-		st.full = true
-		lp.resynced()
+		w.resyncDue(lp)
 	case <-lp.retry:
-		lp.retryTimer, lp.retry = nil, nil
+		lp.retryDue()
 	case <-w.wake():
 		w.consumer.Woken()
 	case ev, ok := <-st.childW:
@@ -27,17 +26,34 @@ func (w *ChildrenWatcher) waitRouted(ctx context.Context, lp *loop) (done bool, 
 	case ev, ok := <-st.existW:
 		st.apply(watchRef{kind: refExists}, eventOr(ev, ok))
 	case <-st.inbox.wake:
-		// collectFired below takes the watch events.
-		evs, ended := st.inbox.takeSessions()
-		for _, ev := range evs {
-			w.onSession(ev.State, lp)
-		}
-		if ended {
+		if w.takeInboxSessions(lp) {
 			return w.sessionsEnded(ctx)
 		}
 	}
 	st.collectFired(w.path)
 	return false, nil
+}
+
+// The cases both waits (waitAndApply, waitRouted) handle alike.
+
+// resyncDue makes the next refresh a full re-read and re-arms the timer.
+func (w *ChildrenWatcher) resyncDue(lp *loop) {
+	w.st.full = true
+	lp.resynced()
+}
+
+// retryDue ends the backoff: the next refresh may run.
+func (lp *loop) retryDue() { lp.retryTimer, lp.retry = nil, nil }
+
+// takeInboxSessions handles the session events the inbox holds (the watch
+// events are taken by collectFired after the wait) and reports whether
+// the session stream ended.
+func (w *ChildrenWatcher) takeInboxSessions(lp *loop) (ended bool) {
+	evs, ended := w.st.inbox.takeSessions()
+	for _, ev := range evs {
+		w.onSession(ev.State, lp)
+	}
+	return ended
 }
 
 // eventOr is what a receive from a watch channel means: a closed channel
