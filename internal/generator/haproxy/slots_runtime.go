@@ -46,11 +46,20 @@ func (g *Generator) observeSlots(backends map[string]*stanza.Backend) {
 	g.m.slotPoolSize.Reset()
 	g.m.slotPoolFree.Reset()
 	for name, b := range backends {
-		p := b.Pool()
-		if p == nil {
-			continue
+		if p := b.Pool(); p != nil {
+			g.setPoolGauges(name, p)
 		}
-		g.m.slotPoolSize.WithLabelValues(name).Set(float64(p.Size()))
-		g.m.slotPoolFree.WithLabelValues(name).Set(float64(p.Free()))
 	}
+}
+
+// setPoolGauges sets backend name's pool gauges from p; a nil p (no pool)
+// removes them.
+func (g *Generator) setPoolGauges(name string, p *stanza.Pool) {
+	if p == nil {
+		g.m.slotPoolSize.DeleteLabelValues(name)
+		g.m.slotPoolFree.DeleteLabelValues(name)
+		return
+	}
+	g.m.slotPoolSize.WithLabelValues(name).Set(float64(p.Size()))
+	g.m.slotPoolFree.WithLabelValues(name).Set(float64(p.Free()))
 }

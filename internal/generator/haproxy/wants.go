@@ -180,12 +180,6 @@ func (g *Generator) observeSlotsOf(want plan.Wants, backends map[string]*stanza.
 		if b := backends[name]; b != nil {
 			p = b.Pool()
 		}
-		if p == nil {
-			g.m.slotPoolSize.DeleteLabelValues(name)
-			g.m.slotPoolFree.DeleteLabelValues(name)
-			continue
-		}
-		g.m.slotPoolSize.WithLabelValues(name).Set(float64(p.Size()))
-		g.m.slotPoolFree.WithLabelValues(name).Set(float64(p.Free()))
+		g.setPoolGauges(name, p)
 	}
 }

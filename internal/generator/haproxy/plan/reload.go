@@ -79,23 +79,14 @@ func titled(old, cur Config, shared func(int, *Section) bool) map[string][]*Sect
 	if len(out) == 0 {
 		return out
 	}
+	// A lone change has one or two titles, which compare faster than a
+	// hash of each of old's 3,000.
 	for _, s := range old {
-		if title, ok := oneOf(titles, s.Title); ok {
-			out[title] = append(out[title], s)
+		if slices.Contains(titles, s.Title) {
+			out[s.Title] = append(out[s.Title], s)
 		}
 	}
 	return out
-}
-
-// oneOf finds title among titles: a lone change has one or two, which
-// compare faster than a hash of each of old's 3,000 titles.
-func oneOf(titles []string, title string) (string, bool) {
-	for _, t := range titles {
-		if t == title {
-			return t, true
-		}
-	}
-	return "", false
 }
 
 func known(sections []*Section, spec string) bool {
