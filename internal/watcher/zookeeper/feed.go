@@ -29,6 +29,10 @@ type feed struct {
 	mu        sync.Mutex
 	cfg       *zk.Snapshot // the config watcher's latest, not yet applied
 	dirty     bool
+	// missing creates the service znode; Take calls it once, when the
+	// first listing finds the znode has never existed.
+	missing func()
+	ensured bool
 }
 
 func (w *Watcher) newFeed(ctx context.Context, out chan<- watcher.Snapshot) *feed {
@@ -57,6 +61,10 @@ func (f *feed) stop() { f.th.stop() }
 
 // Take is a children snapshot.
 func (f *feed) Take(s zk.Snapshot) {
+	if s.Err == nil && !s.Exists && !f.st.existed && !f.ensured && f.missing != nil {
+		f.ensured = true
+		f.missing()
+	}
 	f.st.children(s)
 	f.dirty = true
 	f.flush()

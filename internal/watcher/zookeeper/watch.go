@@ -42,17 +42,19 @@ func (w *Watcher) Run(ctx context.Context, out chan<- watcher.Snapshot) error {
 	if err != nil {
 		return nil // ctx ended
 	}
-	w.ensurePath(ctx, c)
 	return w.watch(ctx, c, out)
 }
 
 // ensurePath creates the service znode and its parents, as the original
 // does at start. Failing that is logged, not fatal: the children watcher
-// waits for the znode to be created. A znode that exists already, as it
-// nearly always does, costs one read: creating each component of its path
-// would be as many writes, which ZooKeeper orders and logs through its
-// leader even when they fail, for every service of every synapse of a
-// fleet that starts.
+// waits for the znode to be created. It runs only when the first listing
+// found the znode missing (feed.Take, before that listing is delivered,
+// so the first Snapshot comes after the znode is there). One that exists
+// already, as it nearly always does, costs nothing: an exists call first
+// was 1,000 requests more on a 1,000-service start-up, and creating each
+// component of the path would be as many writes, which ZooKeeper orders
+// and logs through its leader even when they fail, for every service of
+// every synapse of a fleet that starts.
 func (w *Watcher) ensurePath(ctx context.Context, c zk.Client) {
 	err := retry.Do(ctx, w.cfg.RetryPolicy.Policy(), retry.Options{}, func(ctx context.Context, _ int) error {
 		if ok, _, err := c.Exists(w.cfg.parent()); err == nil && ok {
@@ -75,6 +77,7 @@ func (w *Watcher) watch(ctx context.Context, c zk.Client, out chan<- watcher.Sna
 	defer cancel()
 	f := w.newFeed(ctx, out)
 	defer f.stop()
+	f.missing = func() { w.ensurePath(ctx, c) }
 	parent, cfgPath := w.cfg.parent(), w.cfg.configPath()
 	var ended atomic.Bool // a watcher stopped while ctx was live
 	run := func(path string, opts zk.WatchOptions, into zk.Consumer) {
