@@ -65,3 +65,5 @@ type NoMultiRead struct{ *Conn }
 func (NoMultiRead) canReadMany() bool { return false }
 
 func (NoMultiRead) readMany([]string) ([]gozk.ReadResult, bool, error) { return nil, false, nil }
+
+func (NoMultiRead) childrenData(string) ([]string, []byte, bool, error) { return nil, nil, false, nil }

@@ -34,6 +34,9 @@ type multiReader interface {
 	// readMany reads paths' data; ok false means the server cannot, and
 	// nothing was read.
 	readMany(paths []string) (res []gozk.ReadResult, ok bool, err error)
+	// childrenData lists path's children and reads its data in one
+	// request; ok false as for readMany.
+	childrenData(path string) (names []string, data []byte, ok bool, err error)
 }
 
 // multiReadState remembers a server that refused multiRead.
@@ -55,6 +58,18 @@ func (c *Conn) readMany(paths []string) ([]gozk.ReadResult, bool, error) {
 		return nil, false, nil
 	}
 	return res, true, err
+}
+
+func (c *Conn) childrenData(path string) ([]string, []byte, bool, error) {
+	if !c.canReadMany() {
+		return nil, nil, false, nil
+	}
+	names, data, _, err := c.zc.ChildrenData(path)
+	if errors.Is(err, gozk.ErrUnimplemented) || errors.Is(err, gozk.ErrMarshallingError) {
+		c.multi.refused.Store(true)
+		return nil, nil, false, nil
+	}
+	return names, data, true, err
 }
 
 // batches groups reqs for readAll: each read that arms a watch alone,

@@ -59,29 +59,47 @@ func (w *ChildrenWatcher) refreshPersistent(ctx context.Context) error {
 		st.pwatched = true
 	}
 	full := st.full
+	readParent := w.readParentPlain
 	if full {
-		if err := w.listPlain(); err != nil {
+		withParent, err := w.listPlain()
+		if err != nil {
 			return err
 		}
+		if withParent {
+			readParent = func() error { return nil }
+		}
 	}
-	return w.finishRefresh(ctx, full, w.readParentPlain)
+	return w.finishRefresh(ctx, full, readParent)
 }
 
-func (w *ChildrenWatcher) listPlain() error {
+// listPlain lists the children, and reads the watched znode's data along
+// in the same request when ParentData wants it and the server can
+// (withParent): at start-up that is one request per service fewer.
+func (w *ChildrenWatcher) listPlain() (withParent bool, err error) {
 	st := &w.st
-	names, _, err := w.c.Children(w.path)
+	var names []string
+	var data []byte
+	if mr, ok := w.c.(multiReader); ok && w.opts.ParentData {
+		names, data, withParent, err = mr.childrenData(w.path)
+	}
+	if !withParent {
+		names, _, err = w.c.Children(w.path)
+	}
 	switch {
 	case errors.Is(err, ErrNoNode):
 		// The recursive watch reports the creation.
 		st.exists, st.parentData = false, nil
 		st.clearChildren()
-		return nil
+		return withParent, nil
 	case err != nil:
-		return fmt.Errorf("list children: %w", err)
+		return false, fmt.Errorf("list children: %w", err)
 	}
 	st.exists = true
 	st.reconcile(names)
-	return nil
+	if withParent {
+		st.parentData = data
+	}
+	return withParent, nil
 }
 
 func (w *ChildrenWatcher) readParentPlain() error {

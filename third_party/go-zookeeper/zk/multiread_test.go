@@ -5,6 +5,7 @@ package zk_test
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/smartstack-go/smartstack/test/testutil"
@@ -43,5 +44,31 @@ func TestMultiRead(t *testing.T) {
 	}
 	if _, err := c.MultiRead(); err != nil {
 		t.Fatalf("an empty MultiRead: %v", err)
+	}
+}
+
+// ChildrenData answers what Children and Get answer, in one request; a
+// missing znode is ErrNoNode.
+func TestChildrenData(t *testing.T) {
+	zkp := testutil.SharedZooKeeper(t)
+	base := testutil.ZKPath(t)
+	c, _ := dial(t, zkp.Addr(0))
+	if _, err := c.Create(base, []byte(`{"cfg":1}`), 0, zk.WorldACL(zk.PermAll)); err != nil {
+		t.Fatal(err)
+	}
+	kids, data, stat, err := c.ChildrenData(base)
+	if err != nil || len(kids) != 0 || string(data) != `{"cfg":1}` || stat.NumChildren != 0 {
+		t.Fatalf("no children: %q %q %+v %v", kids, data, stat, err)
+	}
+	for _, n := range []string{"a", "b", "c"} {
+		mustCreate(t, c, base+"/"+n)
+	}
+	kids, data, stat, err = c.ChildrenData(base)
+	slices.Sort(kids)
+	if err != nil || !slices.Equal(kids, []string{"a", "b", "c"}) || string(data) != `{"cfg":1}` || stat.NumChildren != 3 {
+		t.Fatalf("three children: %q %q %+v %v", kids, data, stat, err)
+	}
+	if _, _, _, err := c.ChildrenData(base + "/missing"); !errors.Is(err, zk.ErrNoNode) {
+		t.Fatalf("a missing znode: %v, want ErrNoNode", err)
 	}
 }
