@@ -14,9 +14,12 @@ TESTFLAGS   ?= -race -timeout 10m
 
 all: build
 
+# Built as the package builds them (static, no cgo), so that `make bench`
+# and `make demo` measure and run what operators install: the dynamic
+# build maps libc and the loader, about 1.5 MiB more resident per daemon.
 build:
-	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/nerve ./cmd/nerve
-	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/synapse ./cmd/synapse
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/nerve ./cmd/nerve
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/synapse ./cmd/synapse
 
 deps:
 	@./scripts/deps.sh
