@@ -18,7 +18,9 @@ func BenchmarkLoneWeightChange(b *testing.B) {
 	timer := newCmdTimer(sock, func(cmd string) bool { return strings.HasPrefix(cmd, "set server") })
 	b.ResetTimer()
 	for i := range b.N {
-		reweigh(svcs, i%len(svcs), int64(2+i%50))
+		// Each round over the services moves every weight on by one more,
+		// so that a service's next weight differs from its last.
+		reweigh(svcs, i%len(svcs), int64(2+(i+i/len(svcs))%50))
 		if !timer.update(b, g, svcs) {
 			b.Fatalf("update %d sent no set server command: %q %q", i, sock.commands(), g.PendingReload())
 		}
