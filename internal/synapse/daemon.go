@@ -88,11 +88,13 @@ type Daemon struct {
 	services map[string]*entry
 	shape    *shape // publish's cache of the service set; nil after commit
 	stale    bool   // a state changed since the last publish
+	patch    viewPatch
 	current  *Desired
 	genSpecs map[string]GeneratorSpec
 
 	genMu sync.Mutex
 	gens  map[string]generator.Generator // swapped whole on reload, under genMu
+	genIn map[string]*genInput           // under genMu: servicesFor's last lists
 
 	mu       sync.Mutex // guards view and the server fields
 	view     view

@@ -140,7 +140,7 @@ func (d *Daemon) updateAll(ctx context.Context) (ok, done bool) {
 	for _, name := range slices.Sorted(maps.Keys(d.gens)) {
 		g := d.gens[name]
 		start := time.Now()
-		err := g.Update(ctx, servicesFor(name, v))
+		err := g.Update(ctx, d.inputFor(name, v))
 		d.m.generation.WithLabelValues(name).Observe(time.Since(start).Seconds())
 		if err != nil {
 			ok = false
@@ -158,15 +158,7 @@ func (d *Daemon) updateAll(ctx context.Context) (ok, done bool) {
 // the view's slices, not copies: generators only read them, and a copy per
 // generator run was 50,000 backends of garbage at scale.
 func servicesFor(name string, v view) []generator.Service {
-	out := make([]generator.Service, 0, len(v.services))
-	for _, s := range v.services {
-		cfg, ok := s.configs[name]
-		if !ok {
-			continue
-		}
-		out = append(out, generator.Service{Name: s.name, Backends: s.backends, Config: cfg, Revision: s.revision})
-	}
-	return out
+	return new(genInput).rebuild(name, v.services)
 }
 
 func (d *Daemon) tickAll(ctx context.Context) {

@@ -28,6 +28,7 @@ type entry struct {
 	// sv caches state's view while its revision stands.
 	sv      *serviceView
 	svState *ServiceState
+	dirty   bool // queued for the next publish (viewPatch)
 }
 
 // view is the published, read-only picture the generator loop and /status
@@ -44,6 +45,9 @@ type serviceView struct {
 	backends []registration.Backend
 	configs  map[string]any
 	revision uint64
+	// stamp is unique to this view of this service: equal stamps are the
+	// same content, which lets servicesFor rebuild only what changed.
+	stamp uint64
 }
 
 // ownerLoop is the state owner: it applies snapshots, promotes pending
@@ -134,6 +138,7 @@ func (d *Daemon) handleSnapshot(s watcher.Snapshot) {
 	}
 	if changed && e.pending == nil {
 		d.stale = true
+		d.patch.mark(e)
 	}
 }
 
@@ -142,6 +147,7 @@ func (d *Daemon) promote(e *entry, why string) {
 	e.state, e.pending = e.pending, nil
 	d.log.Debug("service ready", "service", e.spec.Name, "why", why)
 	d.stale = true
+	d.patch.mark(e)
 }
 
 func (d *Daemon) promoteExpired(now time.Time) {
@@ -155,25 +161,22 @@ func (d *Daemon) promoteExpired(now time.Time) {
 	}
 }
 
-// publish rebuilds the view from the ready states, updates the gauges and
+// publish makes a new view from the ready states, updates the gauges and
 // wakes the generator loop without blocking. The name order and the
 // health and methods maps only change with the set of services (commit
-// resets them), so they are shared by every view until then.
+// resets them), so they are shared by every view until then. A view that
+// already holds every service gets only the changed ones replaced
+// (viewPatch); otherwise every service is looked at.
 func (d *Daemon) publish() {
 	d.stale = false
 	if d.shape == nil {
 		d.shape = d.newShape()
 	}
-	v := view{ready: true, health: d.shape.health, methods: d.shape.methods,
-		services: make([]serviceView, 0, len(d.shape.names))}
-	for _, name := range d.shape.names {
-		e := d.services[name]
-		if e.state == nil {
-			v.ready = false
-			continue
-		}
-		v.services = append(v.services, d.serviceView(e))
+	v, ok := d.patch.apply(d, d.view)
+	if !ok {
+		v = d.buildView()
 	}
+	d.patch.done(d.shape)
 	d.mu.Lock()
 	v.ready = v.ready || d.view.ready
 	d.view = v
@@ -184,18 +187,36 @@ func (d *Daemon) publish() {
 	}
 }
 
+func (d *Daemon) buildView() view {
+	v := view{ready: true, health: d.shape.health, methods: d.shape.methods,
+		services: make([]serviceView, 0, len(d.shape.names))}
+	for _, name := range d.shape.names {
+		e := d.services[name]
+		if e.state == nil {
+			v.ready = false
+			continue
+		}
+		v.services = append(v.services, d.serviceView(e))
+	}
+	return v
+}
+
 // shape is what publish takes from the set of services rather than from
 // their states. Views share its maps: they are never written after
 // newShape.
 type shape struct {
-	names   []string // sorted
+	names   []string       // sorted
+	index   map[string]int // a name's place in names
 	health  map[string]*runner
 	methods map[string]string
 }
 
 func (d *Daemon) newShape() *shape {
-	sh := &shape{names: slices.Sorted(maps.Keys(d.services)),
+	sh := &shape{names: slices.Sorted(maps.Keys(d.services)), index: make(map[string]int, len(d.services)),
 		health: make(map[string]*runner, len(d.services)), methods: make(map[string]string, len(d.services))}
+	for i, name := range sh.names {
+		sh.index[name] = i
+	}
 	for name, e := range d.services {
 		sh.health[name], sh.methods[name] = e.run, e.spec.Method
 	}
@@ -208,7 +229,9 @@ func (d *Daemon) serviceView(e *entry) serviceView {
 	if e.sv != nil && e.svState == e.state && e.sv.revision == e.state.Revision() {
 		return *e.sv
 	}
-	sv := serviceView{name: e.spec.Name, backends: e.state.Backends(), configs: e.state.GeneratorConfigs(), revision: e.state.Revision()}
+	d.patch.stamps++
+	sv := serviceView{name: e.spec.Name, backends: e.state.Backends(), configs: e.state.GeneratorConfigs(),
+		revision: e.state.Revision(), stamp: d.patch.stamps}
 	e.sv, e.svState = &sv, e.state
 	d.m.backends.WithLabelValues(sv.name).Set(float64(len(sv.backends)))
 	return sv
