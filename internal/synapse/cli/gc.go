@@ -7,16 +7,16 @@ import (
 )
 
 // memBudget is the Go memory synapse's heap grows into before it is
-// collected at a fifth past what is live (memlimit): with the process's
-// other memory (its code, about 16 MiB) the process stays near 100 MiB at
+// collected at 15 % past what is live (memlimit): with the process's other
+// memory (its code, about 16 MiB) the process stays under 100 MiB at
 // 50,000 backends, where the Go default let it reach 140 to 170 MiB, and a
 // larger deployment costs more collections instead of a collector that
 // never stops. Below the budget the default GOGC (100) spares start-up
-// the collections a low GOGC costs while everything is read. A fifth,
-// not less: at 15 % the collections slowed a lone change's p50 by about
-// 0.8 ms at 50,000 backends (docs/benchmarks.md, "Scale at 50,000
-// backends").
-var memBudget = memlimit.Options{Budget: 80 << 20, Headroom: 0.2}
+// the collections a low GOGC costs while everything is read. At 50,000
+// backends 15 % peaks 2 to 4 MiB below 20 % with no lone change slower
+// (docs/benchmarks.md, "Session 16"); before lone changes stopped copying
+// per-service lists, 15 % slowed their p50 by 0.8 ms.
+var memBudget = memlimit.Options{Budget: 80 << 20, Headroom: 0.15}
 
 // tuneMemory starts the budget unless the operator set GOGC or
 // GOMEMLIMIT, which the Go runtime has applied already and which stand.
