@@ -100,7 +100,7 @@ func orEmpty(v registration.Value) registration.Value {
 // assignIDs runs the original's id bookkeeping for one service and stores
 // the result in r.res.ServerIDs.
 func (r *renderer) assignIDs(svc *Service, servers []server) *idAllocator {
-	a := newIDAllocator(r.in.ServerIDs[svc.Name], r.in.Config.MaxServerID)
+	a := newIDAllocator(r.in.ServerIDs[svc.Name], r.in.Config.MaxServerID, len(servers))
 	for _, s := range servers {
 		if !s.enabled {
 			a.remember(s.name, s.backend.ServerID)

@@ -34,17 +34,24 @@ type idAllocator struct {
 	used  map[int]bool
 	owner map[int]string // the server that last took each id
 	max   int
+	// free is at or below the lowest id not in used: used only grows, so
+	// next's search starts there instead of at 1, where a new service's
+	// 50 servers cost 1,275 lookups (a sixth of a 50,000-server render).
+	free int
 	// dropped holds the servers whose own id (haproxy_server_options'
 	// "id N") another server of the backend already has: their line
 	// must not carry it, as HAProxy refuses a config with two equal ids.
 	dropped map[string]bool
 }
 
-func newIDAllocator(prev map[string]int, maxID int) *idAllocator {
-	a := &idAllocator{ids: maps.Clone(prev), used: map[int]bool{}, owner: map[int]string{}, max: maxID}
-	if a.ids == nil {
-		a.ids = map[string]int{}
-	}
+// newIDAllocator starts from prev's ids; servers is how many the backend
+// has, so that a new service's maps are made at their size rather than
+// grown server by server.
+func newIDAllocator(prev map[string]int, maxID, servers int) *idAllocator {
+	size := max(len(prev), servers)
+	a := &idAllocator{ids: make(map[string]int, size), used: make(map[int]bool, size), owner: make(map[int]string, size),
+		max: maxID, free: 1}
+	maps.Copy(a.ids, prev)
 	for name, id := range a.ids {
 		a.used[id] = true
 		a.owner[id] = name
@@ -116,12 +123,20 @@ func (a *idAllocator) next(service, name string) error {
 	if len(a.ids) >= a.max {
 		return fmt.Errorf("ran out of server ids for %s, if you need more increase the max_server_id option", service)
 	}
-	probe := 1
+	probe, found := a.free, false
 	for range a.max {
 		if !a.used[probe] {
+			found = true
 			break
 		}
 		probe = probe%a.max + 1
+	}
+	if !found {
+		// Every id is used though fewer servers hold one (keep and pin
+		// forget servers, not ids): 1, as a search from 1 ends.
+		probe = 1
+	} else {
+		a.free = probe
 	}
 	a.set(name, probe)
 	return nil

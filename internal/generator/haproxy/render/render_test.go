@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -65,21 +66,21 @@ func TestOrder(t *testing.T) {
 
 func TestIDAllocation(t *testing.T) {
 	t.Run("lowest free from 1", func(t *testing.T) {
-		a := newIDAllocator(map[string]int{"x": 1, "y": 3}, 10)
+		a := newIDAllocator(map[string]int{"x": 1, "y": 3}, 10, 0)
 		_ = a.next("svc", "z")
 		if id, _ := a.lookup("z"); id != 2 {
 			t.Errorf("z = %d, want 2", id)
 		}
 	})
 	t.Run("known ids kept", func(t *testing.T) {
-		a := newIDAllocator(map[string]int{"x": 5}, 10)
+		a := newIDAllocator(map[string]int{"x": 5}, 10, 0)
 		_ = a.next("svc", "x")
 		if id, _ := a.lookup("x"); id != 5 {
 			t.Errorf("x = %d, want 5", id)
 		}
 	})
 	t.Run("cached id only when unknown", func(t *testing.T) {
-		a := newIDAllocator(map[string]int{"x": 5}, 10)
+		a := newIDAllocator(map[string]int{"x": 5}, 10, 0)
 		a.remember("x", 9)
 		a.remember("y", 9)
 		if x, _ := a.lookup("x"); x != 5 {
@@ -90,7 +91,7 @@ func TestIDAllocation(t *testing.T) {
 		}
 	})
 	t.Run("options id beats registry id", func(t *testing.T) {
-		a := newIDAllocator(nil, 10)
+		a := newIDAllocator(nil, 10, 0)
 		b := withOptions(backend("", "h", 1), "id 12")
 		b.ServerID = 4
 		if err := a.pin("svc", "h:1", b, map[string]bool{"h:1": true}); err != nil {
@@ -101,7 +102,7 @@ func TestIDAllocation(t *testing.T) {
 		}
 	})
 	t.Run("options id taken by another server", func(t *testing.T) {
-		a := newIDAllocator(map[string]int{"x": 12, "gone": 3}, 20)
+		a := newIDAllocator(map[string]int{"x": 12, "gone": 3}, 20, 0)
 		present := map[string]bool{"x": true, "h:1": true, "h:2": true}
 		err := a.pin("svc", "h:1", withOptions(backend("", "h", 1), "id 12"), present)
 		if err == nil || !strings.Contains(err.Error(), `ignoring "id 12"`) || !a.dropped["h:1"] {
@@ -119,13 +120,52 @@ func TestIDAllocation(t *testing.T) {
 		}
 	})
 	t.Run("exhausted", func(t *testing.T) {
-		a := newIDAllocator(map[string]int{"x": 1}, 1)
+		a := newIDAllocator(map[string]int{"x": 1}, 1, 0)
 		if err := a.next("svc", "y"); err == nil || !strings.Contains(err.Error(), "ran out of server ids for svc") {
 			t.Errorf("err = %v", err)
 		}
 	})
+	t.Run("the search's cursor gives what a search from 1 gives", func(t *testing.T) {
+		// Random pins, cached ids, new servers and forgotten ones, the
+		// allocator against the lowest free id found from 1 each time.
+		rng := rand.New(rand.NewPCG(7, 7))
+		for round := range 200 {
+			const maxID = 40
+			prev := map[string]int{}
+			for i := range rng.IntN(20) {
+				prev[fmt.Sprintf("p%d", i)] = 1 + rng.IntN(maxID)
+			}
+			a := newIDAllocator(prev, maxID, 0)
+			for step := range 60 {
+				name := fmt.Sprintf("s%d", step)
+				switch rng.IntN(4) {
+				case 0:
+					a.remember(name, 1+rng.IntN(maxID))
+				case 1:
+					a.keep(map[string]bool{name: true, fmt.Sprintf("s%d", step-1): true})
+				}
+				want := 1
+				for want < maxID && a.used[want] {
+					want++
+				}
+				if a.used[want] {
+					want = 1
+				}
+				_, known := a.ids[name]
+				if err := a.next("svc", name); err != nil {
+					if len(a.ids) < maxID {
+						t.Fatalf("round %d step %d: %v with %d ids", round, step, err, len(a.ids))
+					}
+					continue
+				}
+				if got, _ := a.lookup(name); !known && got != want {
+					t.Fatalf("round %d step %d: %s got id %d, a search from 1 gives %d", round, step, name, got, want)
+				}
+			}
+		}
+	})
 	t.Run("forget", func(t *testing.T) {
-		a := newIDAllocator(map[string]int{"x": 1, "y": 2}, 10)
+		a := newIDAllocator(map[string]int{"x": 1, "y": 2}, 10, 0)
 		a.keep(map[string]bool{"y": true})
 		if !maps.Equal(a.ids, map[string]int{"y": 2}) {
 			t.Errorf("ids = %v", a.ids)
