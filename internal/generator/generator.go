@@ -100,6 +100,15 @@ type Flusher interface {
 	Flush(ctx context.Context) error
 }
 
+// Preparer is a generator with work to do once before its first Update
+// that needs no services (the haproxy generator asks `haproxy -v` which
+// version it writes for). The daemon calls Prepare while discovery's
+// first reads are still under way, so that the first Update, which
+// start-up waits for, need not.
+type Preparer interface {
+	Prepare(ctx context.Context)
+}
+
 // Type is one generator kind: New decodes its top-level section (through the
 // shared decoder, so unknown keys warn with their path) and builds it.
 type Type struct {

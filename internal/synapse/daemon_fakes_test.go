@@ -122,6 +122,18 @@ type fakeGen struct {
 	tick int
 	fail error
 	norm []string // the service of every Normalize
+	// prepared counts Prepare calls; upsAtPrepare is how many updates
+	// came before the first.
+	prepared, upsAtPrepare int
+}
+
+func (g *fakeGen) Prepare(context.Context) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.prepared == 0 {
+		g.upsAtPrepare = len(g.ups)
+	}
+	g.prepared++
 }
 
 func (g *fakeGen) Name() string { return g.name }

@@ -15,6 +15,7 @@ import (
 // before the first Update: ticks drive reloads of a config not written yet.
 // A failed Update is retried at the next tick; the original exited.
 func (d *Daemon) generatorLoop(ctx context.Context) {
+	d.prepareGenerators(ctx)
 	tick := time.NewTicker(d.opts.TickInterval)
 	defer tick.Stop()
 	co := coalescer{window: d.opts.CoalesceWindow}
@@ -159,6 +160,18 @@ func (d *Daemon) updateAll(ctx context.Context) (ok, done bool) {
 // generator run was 50,000 backends of garbage at scale.
 func servicesFor(name string, v view) []generator.Service {
 	return new(genInput).rebuild(name, v.services)
+}
+
+// prepareGenerators lets the generators do their work that needs no
+// services while discovery's first reads are still under way.
+func (d *Daemon) prepareGenerators(ctx context.Context) {
+	d.genMu.Lock()
+	defer d.genMu.Unlock()
+	for _, name := range slices.Sorted(maps.Keys(d.gens)) {
+		if p, ok := d.gens[name].(generator.Preparer); ok {
+			p.Prepare(ctx)
+		}
+	}
 }
 
 func (d *Daemon) tickAll(ctx context.Context) {

@@ -37,3 +37,28 @@ func TestLoneChangePatchesTheView(t *testing.T) {
 	h.hub.send(t, "c", 30)
 	eventually(t, "a change after a reload", func() bool { return serviceNames(h.gen(0).last()) == "a=b1:1;b=b20:20;c=b30:30;" })
 }
+
+// Generators are prepared once, before discovery has reported and so
+// before their first update.
+func TestGeneratorsPreparedBeforeTheFirstUpdate(t *testing.T) {
+	h := start(t, Options{FirstUpdateTimeout: time.Minute}, func(h *harness) *Desired {
+		return desired(genSpec("g", &h.gens, &h.mu), spec("a", "a", ""))
+	})
+	eventually(t, "prepared", func() bool {
+		if h.genBuilds() == 0 {
+			return false
+		}
+		g := h.gen(0)
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		return g.prepared > 0
+	})
+	h.hub.send(t, "a", 1)
+	eventually(t, "first update", func() bool { return len(h.gen(0).updates()) == 1 })
+	g := h.gen(0)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.prepared != 1 || g.upsAtPrepare != 0 {
+		t.Fatalf("prepared %d times, the first after %d updates", g.prepared, g.upsAtPrepare)
+	}
+}

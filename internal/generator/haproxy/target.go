@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/smartstack-go/smartstack/internal/generator"
 	"github.com/smartstack-go/smartstack/internal/generator/haproxy/modernize"
 	hapi "github.com/smartstack-go/smartstack/pkg/haproxy"
 )
@@ -34,6 +35,17 @@ type target struct {
 // haproxyVersionTimeout bounds `haproxy -v`, which answers at once.
 const haproxyVersionTimeout = 5 * time.Second
 
+var _ generator.Preparer = (*Generator)(nil)
+
+// Prepare finds the HAProxy version before the first Update needs it.
+func (g *Generator) Prepare(ctx context.Context) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.target.binaryTried && g.cfg.ModernizeHAProxyConfig && g.target.source == "" {
+		g.resolveBinary(ctx)
+	}
+}
+
 // resolveTarget finds the HAProxy version to translate for, once it is
 // known: `haproxy -v` of the binary the commands name (else of haproxy on
 // PATH or in sbin), else "show info" on the first stats socket, else the
@@ -44,14 +56,8 @@ func (g *Generator) resolveTarget(ctx context.Context) {
 	if !g.cfg.ModernizeHAProxyConfig || t.source != "" {
 		return
 	}
-	if !t.binaryTried {
-		t.binaryTried = true
-		bin, v, err := installedHAProxy(ctx, g.cfg.CheckCommand, g.cfg.ReloadCommand)
-		if err == nil {
-			g.setTarget(v, bin+" -v")
-			return
-		}
-		g.log.Debug("haproxy -v gave no version", "binary", bin, "err", err)
+	if !t.binaryTried && g.resolveBinary(ctx) {
+		return
 	}
 	if len(g.clients) > 0 {
 		info, err := g.clients[0].ShowInfo(ctx)
@@ -92,6 +98,18 @@ func TargetVersion(ctx context.Context, cfg *Config) (hapi.Version, string) {
 		return v, "haproxy_version"
 	}
 	return hapi.Version{}, ""
+}
+
+// resolveBinary asks the installed HAProxy its version, once.
+func (g *Generator) resolveBinary(ctx context.Context) bool {
+	g.target.binaryTried = true
+	bin, v, err := installedHAProxy(ctx, g.cfg.CheckCommand, g.cfg.ReloadCommand)
+	if err != nil {
+		g.log.Debug("haproxy -v gave no version", "binary", bin, "err", err)
+		return false
+	}
+	g.setTarget(v, bin+" -v")
+	return true
 }
 
 func (g *Generator) setTarget(v hapi.Version, source string) {

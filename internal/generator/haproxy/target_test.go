@@ -133,6 +133,12 @@ func TestTargetFromBinaryAndSocket(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// Before any update, as synapse does while discovery reads:
+			// the binary answers then; the socket is left to the update.
+			g.Prepare(context.Background())
+			if got := g.target.source != ""; got == viaSocket {
+				t.Fatalf("after Prepare the version is known from %q", g.target.source)
+			}
 			for i := range 3 {
 				cfg.Global = append(cfg.Global, "maxconn "+string(rune('1'+i))) // a new text each time
 				if err := g.Update(context.Background(), nil); err != nil && !viaSocket {
@@ -144,6 +150,9 @@ func TestTargetFromBinaryAndSocket(t *testing.T) {
 			}
 			if !strings.Contains(logs.String(), "version=2.") || !strings.Contains(logs.String(), name) {
 				t.Errorf("no version from %s logged:\n%s", name, logs.String())
+			}
+			if n := strings.Count(logs.String(), "written for this haproxy version"); n != 1 {
+				t.Errorf("the version logged %d times, want once:\n%s", n, logs.String())
 			}
 			if out, err := exec.Command(bin, "-c", "-f", cfg.ConfigFilePath).CombinedOutput(); err != nil {
 				t.Fatalf("haproxy -c: %v\n%s\n%s", err, out, written(t, cfg))
