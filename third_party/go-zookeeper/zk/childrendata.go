@@ -6,7 +6,6 @@ package zk
 import (
 	"encoding/binary"
 	"errors"
-	"reflect"
 )
 
 // ChildrenData lists path's children and reads its data in one request
@@ -37,23 +36,8 @@ type childrenDataRequest struct{ path string }
 // Encode writes a getChildren and a getData of r.path, unwatched, each
 // behind its multi header, then the closing header.
 func (r *childrenDataRequest) Encode(buf []byte) (int, error) {
-	total := 0
-	for _, op := range []int32{opGetChildren, opGetData} {
-		n, err := encodeMultiHeader(buf[total:], multiHeader{op, false, -1})
-		if err != nil {
-			return total, err
-		}
-		total += n
-		if len(buf)-total < 4+len(r.path)+1 {
-			return total, ErrShortBuffer
-		}
-		binary.BigEndian.PutUint32(buf[total:], uint32(len(r.path)))
-		total += 4 + copy(buf[total+4:], r.path)
-		buf[total] = 0 // no watch
-		total++
-	}
-	n, err := encodeMultiHeader(buf[total:], multiHeader{-1, true, -1})
-	return total + n, err
+	ops := [2]int32{opGetChildren, opGetData}
+	return encodeReads(buf, len(ops), func(i int) (int32, string) { return ops[i], r.path })
 }
 
 // childrenDataResponse holds the two answers; err is the first failed
@@ -67,38 +51,28 @@ type childrenDataResponse struct {
 }
 
 func (r *childrenDataResponse) Decode(buf []byte) (int, error) {
-	total := 0
-	for {
-		header, n, err := decodeMultiHeader(buf[total:])
-		if err != nil {
-			return total, err
-		}
-		total += n
-		if header.Done {
-			return total, nil
-		}
-		switch header.Type {
+	return decodeReads(buf, func(op int32, body []byte) (n int, err error) {
+		switch op {
 		case opGetChildren:
-			r.children, n, err = decodeStrings(buf[total:])
+			r.children, n, err = decodeStrings(body)
 		case opGetData:
 			var d getDataResponse
-			n, err = decodeGetData(buf[total:], &d)
+			n, err = decodeGetData(body, &d)
 			r.data, r.stat = d.Data, d.Stat
 		case opError:
-			var code ErrCode
-			n, err = decodePacketValue(buf[total:], reflect.ValueOf(&code))
+			var failed error
+			n, failed, err = decodeOpError(body)
 			if r.err == nil {
-				r.err = code.toError()
+				r.err = failed
 			}
 		default:
-			return total, ErrAPIError
+			return 0, ErrAPIError
 		}
-		if err != nil {
-			return total, err
+		if err == nil {
+			r.ops++
 		}
-		total += n
-		r.ops++
-	}
+		return n, err
+	})
 }
 
 // decodeStrings reads a jute vector of strings, as decodePacketValue

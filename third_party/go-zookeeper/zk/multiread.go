@@ -71,9 +71,18 @@ func (c *Conn) MultiRead(paths ...string) ([]ReadResult, error) {
 // getDataRequest, then the closing header, without its reflection (which
 // copies each struct to the heap).
 func (r *multiReadRequest) Encode(buf []byte) (int, error) {
+	return encodeReads(buf, len(r.paths), func(i int) (int32, string) { return opGetData, r.paths[i] })
+}
+
+// encodeReads writes the count reads of a multiRead, read(i) giving the
+// i-th's opcode and path, each unwatched behind its header, then the
+// closing header. getData's and getChildren's requests are alike: a path
+// and a watch flag.
+func encodeReads(buf []byte, count int, read func(i int) (op int32, path string)) (int, error) {
 	total := 0
-	for _, p := range r.paths {
-		n, err := encodeMultiHeader(buf[total:], multiHeader{opGetData, false, -1})
+	for i := range count {
+		op, p := read(i)
+		n, err := encodeMultiHeader(buf[total:], multiHeader{op, false, -1})
 		if err != nil {
 			return total, err
 		}
@@ -105,6 +114,30 @@ func encodeMultiHeader(buf []byte, h multiHeader) (int, error) {
 }
 
 func (r *multiReadResponse) Decode(buf []byte) (int, error) {
+	return decodeReads(buf, func(op int32, body []byte) (int, error) {
+		var res ReadResult
+		var n int
+		var err error
+		switch op {
+		case opGetData:
+			var d getDataResponse
+			n, err = decodeGetData(body, &d)
+			res.Data, res.Stat = d.Data, r.stat(d.Stat)
+		case opError:
+			n, res.Err, err = decodeOpError(body)
+		default:
+			return 0, ErrAPIError
+		}
+		if err == nil {
+			r.results = append(r.results, res)
+		}
+		return n, err
+	})
+}
+
+// decodeReads reads a multiRead reply: read decodes each result's body
+// (opcode op) and says how many bytes it took, until the closing header.
+func decodeReads(buf []byte, read func(op int32, body []byte) (int, error)) (int, error) {
 	total := 0
 	for {
 		header, n, err := decodeMultiHeader(buf[total:])
@@ -115,25 +148,19 @@ func (r *multiReadResponse) Decode(buf []byte) (int, error) {
 		if header.Done {
 			return total, nil
 		}
-		var res ReadResult
-		switch header.Type {
-		case opGetData:
-			var d getDataResponse
-			n, err = decodeGetData(buf[total:], &d)
-			res.Data, res.Stat = d.Data, r.stat(d.Stat)
-		case opError:
-			var code ErrCode
-			n, err = decodePacketValue(buf[total:], reflect.ValueOf(&code))
-			res.Err = code.toError()
-		default:
-			return total, ErrAPIError
-		}
-		if err != nil {
+		if n, err = read(header.Type, buf[total:]); err != nil {
 			return total, err
 		}
 		total += n
-		r.results = append(r.results, res)
 	}
+}
+
+// decodeOpError reads a failed read's error code: the read's own error
+// (failed) and the bytes taken, or a decoding error.
+func decodeOpError(buf []byte) (n int, failed, err error) {
+	var code ErrCode
+	n, err = decodePacketValue(buf, reflect.ValueOf(&code))
+	return n, code.toError(), err
 }
 
 // decodeMultiHeader and decodeGetData read what decodePacketValue reads,
