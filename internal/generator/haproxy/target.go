@@ -41,7 +41,7 @@ var _ generator.Preparer = (*Generator)(nil)
 func (g *Generator) Prepare(ctx context.Context) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if !g.target.binaryTried && g.cfg.ModernizeHAProxyConfig && g.target.source == "" {
+	if g.cfg.ModernizeHAProxyConfig {
 		g.resolveBinary(ctx)
 	}
 }
@@ -53,10 +53,7 @@ func (g *Generator) Prepare(ctx context.Context) {
 // lines as is, as the original does.
 func (g *Generator) resolveTarget(ctx context.Context) {
 	t := &g.target
-	if !g.cfg.ModernizeHAProxyConfig || t.source != "" {
-		return
-	}
-	if !t.binaryTried && g.resolveBinary(ctx) {
+	if !g.cfg.ModernizeHAProxyConfig || g.resolveBinary(ctx) {
 		return
 	}
 	if len(g.clients) > 0 {
@@ -100,8 +97,12 @@ func TargetVersion(ctx context.Context, cfg *Config) (hapi.Version, string) {
 	return hapi.Version{}, ""
 }
 
-// resolveBinary asks the installed HAProxy its version, once.
+// resolveBinary reports whether the version is known, asking the
+// installed HAProxy first if that was never tried.
 func (g *Generator) resolveBinary(ctx context.Context) bool {
+	if g.target.source != "" || g.target.binaryTried {
+		return g.target.source != ""
+	}
 	g.target.binaryTried = true
 	bin, v, err := installedHAProxy(ctx, g.cfg.CheckCommand, g.cfg.ReloadCommand)
 	if err != nil {
