@@ -48,13 +48,22 @@ func (c *Conn) canReadMany() bool {
 	return !c.multi.refused.Load() && c.persistentSupport() >= 0
 }
 
+// refusedMany reports whether err is the server refusing multiRead, and
+// remembers it.
+func (c *Conn) refusedMany(err error) bool {
+	if errors.Is(err, gozk.ErrUnimplemented) || errors.Is(err, gozk.ErrMarshallingError) {
+		c.multi.refused.Store(true)
+		return true
+	}
+	return false
+}
+
 func (c *Conn) readMany(paths []string) ([]gozk.ReadResult, bool, error) {
 	if !c.canReadMany() {
 		return nil, false, nil
 	}
 	res, err := c.zc.MultiRead(paths...)
-	if errors.Is(err, gozk.ErrUnimplemented) || errors.Is(err, gozk.ErrMarshallingError) {
-		c.multi.refused.Store(true)
+	if c.refusedMany(err) {
 		return nil, false, nil
 	}
 	return res, true, err
@@ -65,8 +74,7 @@ func (c *Conn) childrenData(path string) ([]string, []byte, bool, error) {
 		return nil, nil, false, nil
 	}
 	names, data, _, err := c.zc.ChildrenData(path)
-	if errors.Is(err, gozk.ErrUnimplemented) || errors.Is(err, gozk.ErrMarshallingError) {
-		c.multi.refused.Store(true)
+	if c.refusedMany(err) {
 		return nil, nil, false, nil
 	}
 	return names, data, true, err
